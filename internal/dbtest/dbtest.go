@@ -1,0 +1,200 @@
+// Package dbtest gives tests a real PostgreSQL database: TEST_DATABASE_URL
+// when set, otherwise a private cluster started once per test process (or
+// once per `make test` run, which starts one and sets TEST_DATABASE_URL).
+// A template database is migrated once; each test gets a fresh copy.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"os/user"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"tianmu/internal/pgcluster"
+	"tianmu/internal/repository"
+	"tianmu/migrations"
+)
+
+var (
+	once     sync.Once
+	adminURL string
+	cluster  *pgcluster.Cluster
+	template string
+	setupErr error
+)
+
+// Main wraps testing.M.Run so a cluster this process started is stopped.
+func Main(m *testing.M) {
+	code := m.Run()
+	if cluster != nil {
+		_ = cluster.Stop()
+		_ = os.RemoveAll(cluster.Dir)
+	}
+	os.Exit(code)
+}
+
+// StartCluster starts a throw-away fast cluster in a fresh temporary
+// directory owned by the postgres user when running as root.
+func StartCluster(ctx context.Context) (*pgcluster.Cluster, error) {
+	dir, err := os.MkdirTemp("", "tianmu-pg-")
+	if err != nil {
+		return nil, err
+	}
+	if os.Geteuid() == 0 {
+		if u, err := user.Lookup("postgres"); err == nil {
+			uid, _ := strconv.Atoi(u.Uid)
+			gid, _ := strconv.Atoi(u.Gid)
+			_ = os.Chown(dir, uid, gid)
+		}
+	}
+	// A port per directory keeps parallel clusters from colliding on the
+	// socket name (each socket lives in its own directory anyway).
+	return pgcluster.Start(ctx, dir, pgcluster.Options{Fast: true, Port: 5433})
+}
+
+func setup() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	adminURL = os.Getenv("TEST_DATABASE_URL")
+	if adminURL == "" {
+		cluster, setupErr = StartCluster(ctx)
+		if setupErr != nil {
+			return
+		}
+		adminURL = cluster.URL("postgres")
+	}
+	template, setupErr = ensureTemplate(ctx)
+}
+
+// migrationsHash names the template after the migration files, so a new
+// migration builds a new template on a shared server.
+func migrationsHash() string {
+	h := sha256.New()
+	_ = fs.WalkDir(migrations.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, _ := fs.ReadFile(migrations.FS, p)
+		h.Write([]byte(p))
+		h.Write(b)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+func ensureTemplate(ctx context.Context) (string, error) {
+	name := "tianmu_tmpl_" + migrationsHash()
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return "", fmt.Errorf("dbtest: connect %s: %w", redact(adminURL), err)
+	}
+	defer conn.Close(ctx)
+	// Several test processes share one server under `make test`: one builds.
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(727272)`); err != nil {
+		return "", err
+	}
+	defer conn.Exec(context.Background(), `SELECT pg_advisory_unlock(727272)`)
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return "", err
+	}
+	if exists {
+		return name, nil
+	}
+	building := name + "_b"
+	_, _ = conn.Exec(ctx, `DROP DATABASE IF EXISTS `+building+` WITH (FORCE)`)
+	if _, err := conn.Exec(ctx, `CREATE DATABASE `+building); err != nil {
+		return "", err
+	}
+	pool, err := repository.Open(ctx, withDB(adminURL, building), 4)
+	if err != nil {
+		return "", err
+	}
+	err = repository.MigrateUp(ctx, pool)
+	pool.Close()
+	if err != nil {
+		return "", err
+	}
+	if _, err := conn.Exec(ctx, `ALTER DATABASE `+building+` RENAME TO `+name); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+func withDB(raw, db string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	u.Path = "/" + db
+	return u.String()
+}
+
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(database url)"
+	}
+	return u.Redacted()
+}
+
+// URL creates a fresh migrated database for t, dropped when t ends, and
+// returns its connection string.
+func URL(t testing.TB) string {
+	t.Helper()
+	once.Do(setup)
+	if setupErr != nil {
+		t.Fatalf("dbtest: %v", setupErr)
+	}
+	ctx := context.Background()
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "t_" + hex.EncodeToString(b)
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		t.Fatalf("dbtest: connect: %v", err)
+	}
+	defer conn.Close(ctx)
+	for attempt := 0; ; attempt++ {
+		_, err = conn.Exec(ctx, `CREATE DATABASE `+name+` TEMPLATE `+template)
+		if err == nil || attempt == 20 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond) // template briefly busy
+	}
+	if err != nil {
+		t.Fatalf("dbtest: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), adminURL)
+		if err != nil {
+			return
+		}
+		defer c.Close(context.Background())
+		_, _ = c.Exec(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+	})
+	return withDB(adminURL, name)
+}
+
+// Pool returns a pool on a fresh database, closed when t ends.
+func Pool(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	pool, err := repository.Open(context.Background(), URL(t), 20)
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}

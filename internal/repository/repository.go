@@ -1,0 +1,121 @@
+// Package repository is Tianmu's storage layer: all SQL lives here. Each
+// write is one transaction that loads, checks the training rules, writes and
+// appends the audit record; reads are scoped by the Actor.
+package repository
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"tianmu/internal/training"
+)
+
+// Store is the repository. It is safe for concurrent use.
+type Store struct {
+	pool *pgxpool.Pool
+	now  func() time.Time
+}
+
+// New returns a store on pool. now is the clock for business dates
+// (deadlines, decision dates, audit times); nil means time.Now.
+func New(pool *pgxpool.Pool, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{pool: pool, now: now}
+}
+
+// Pool exposes the pool for health checks and the session store.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Shanghai is the time zone every date in the regulation is read in.
+var Shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}()
+
+// Today is the store's current date in Asia/Shanghai, at midnight UTC so it
+// compares cleanly with DATE columns.
+func (s *Store) Today() time.Time {
+	t := s.now().In(Shanghai)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// inTx runs fn in one transaction, committing when fn returns nil. A
+// serialization failure or deadlock is retried a few times: fn must be
+// idempotent apart from its writes, which the rollback undoes.
+func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 4; attempt++ {
+		err = pgx.BeginFunc(ctx, s.pool, fn)
+		if !retryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// constraintErrors maps a violated constraint to the form field and the
+// Chinese message the user sees beside it.
+var constraintErrors = map[string][2]string{
+	"institutions_credit_code_key": {"credit_code", "该统一社会信用代码已登记，不能重复登记"},
+	"users_username_key":           {"username", "该用户名已被使用"},
+	"occupations_code_key":         {"code", "该工种代码已存在"},
+}
+
+// translate maps database errors to domain errors. It is the only place that
+// looks at PostgreSQL error codes.
+func translate(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return training.ErrNotFound
+	}
+	if _, ok := training.AsValidation(err); ok {
+		return err
+	}
+	for _, sentinel := range []error{training.ErrNotFound, training.ErrForbidden, training.ErrConflict} {
+		if errors.Is(err, sentinel) {
+			return err
+		}
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505", "23503", "23514", "23P01": // unique, foreign key, check, exclusion
+			if fe, ok := constraintErrors[pe.ConstraintName]; ok {
+				return training.Invalid(fe[0], fe[1])
+			}
+			if pe.Code == "23505" || pe.Code == "23P01" {
+				return fmt.Errorf("%w: %s", training.ErrConflict, pe.ConstraintName)
+			}
+		case "40001", "40P01", "55P03":
+			return fmt.Errorf("%w: %s", training.ErrConflict, pe.Code)
+		case "57P01", "57P02", "57P03", "08000", "08003", "08006":
+			return fmt.Errorf("%w: %s", training.ErrUnavailable, pe.Code)
+		}
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) || errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("%w: %v", training.ErrUnavailable, err)
+	}
+	return fmt.Errorf("repository: "+format+": %w", append(args, err)...)
+}

@@ -1,0 +1,67 @@
+package server
+
+import (
+	"net/http"
+
+	"tianmu/internal/training"
+	"tianmu/web"
+)
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	a := actor(r)
+	ctx := r.Context()
+	switch a.Role {
+	case training.RoleBureau:
+		byStatus, err := s.store.InstitutionStatusCounts(ctx, a)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		users, err := s.store.UserCounts(ctx)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		inactive, err := s.store.InactiveCount(ctx, a)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		occs, err := s.store.Occupations(ctx)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, web.BureauHomeView(web.BureauHome{Layout: s.layout(r, "工作台", "home"),
+			ByStatus: byStatus, Users: users, Inactive: inactive, Occupations: len(occs)}))
+	case training.RoleInstitution:
+		in, err := s.store.InstitutionByID(ctx, a, a.InstitutionID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, web.InstitutionHomeView(web.InstitutionHome{Layout: s.layout(r, "工作台", "home"), Institution: in}))
+	default:
+		n, err := s.store.DesignatedCount(ctx)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		occs, err := s.store.Occupations(ctx)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, web.CentreHomeView(web.CentreHome{Layout: s.layout(r, "工作台", "home"), Designated: n, Occupations: len(occs)}))
+	}
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.ping(r.Context()); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("database unavailable\n"))
+		return
+	}
+	_, _ = w.Write([]byte("ok\n"))
+}

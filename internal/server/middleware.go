@@ -1,0 +1,298 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"tianmu/internal/training"
+)
+
+type (
+	requestIDKey     struct{}
+	userKey          struct{}
+	sessionLoadedKey struct{}
+)
+
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(requestIDKey{}).(string)
+	return id
+}
+
+func currentUser(r *http.Request) *training.User {
+	u, _ := r.Context().Value(userKey{}).(*training.User)
+	return u
+}
+
+// actor is the signed-in user as the actor of a use case. Only called
+// behind requireUser.
+func actor(r *http.Request) training.Actor {
+	if u := currentUser(r); u != nil {
+		return u.Actor()
+	}
+	return training.Actor{}
+}
+
+// withRequestID gives every request an id for the logs and the error page.
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		id := hex.EncodeToString(b)
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests logs method, path (no query: it may hold names), status,
+// size, duration and the request id. No personal data.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		if strings.HasPrefix(r.URL.Path, "/static/") {
+			return
+		}
+		s.log.Info("request", "request_id", requestID(r), "method", r.Method, "path", r.URL.Path,
+			"status", sw.status, "bytes", sw.bytes, "ms", time.Since(start).Milliseconds())
+	})
+}
+
+// recoverPanic turns a panic into the Chinese 500 page; the server lives on.
+func (s *Server) recoverPanic(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "request_id", requestID(r), "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				w.Header().Set("Connection", "close")
+				s.errorPage(w, r, http.StatusInternalServerError, "系统内部错误", "处理您的请求时出错，操作未保存。请稍后重试。")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders: a CSP without inline script, no framing, no sniffing,
+// and no caching of pages that hold personal data.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody caps request bodies (forms are small; uploads have their own).
+func limitBody(n int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Body != nil {
+				r.Body = http.MaxBytesReader(w, r.Body, n)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// markSession notes that the session is loaded, so the layout may use it.
+func markSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionLoadedKey{}, true)))
+	})
+}
+
+// loadUser puts the signed-in user in the request context. A disabled user,
+// or a session from before a password change or reset, is signed out here:
+// this is how disabling an account ends its sessions at once.
+func (s *Server) loadUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		uid := s.sessions.GetInt64(ctx, "uid")
+		if uid == 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		u, err := s.store.UserByID(ctx, uid)
+		switch {
+		case errors.Is(err, training.ErrNotFound):
+		case err != nil:
+			s.fail(w, r, err)
+			return
+		case u.Disabled || u.SessionVersion != s.sessions.GetInt(ctx, "sv"):
+		default:
+			next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, userKey{}, &u)))
+			return
+		}
+		_ = s.sessions.Destroy(ctx)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requireUser sends a signed-out visitor to the sign-in page, and a user
+// with a one-time password to the password page.
+func (s *Server) requireUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := currentUser(r)
+		if u == nil {
+			to := "/login"
+			if r.Method == http.MethodGet && r.URL.Path != "/" {
+				to += "?next=" + url.QueryEscape(r.URL.RequestURI())
+			}
+			redirect(w, r, to)
+			return
+		}
+		if u.MustChangePassword && r.URL.Path != "/password" && r.URL.Path != "/logout" {
+			redirect(w, r, "/password")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requireRole answers 403 to any other role.
+func (s *Server) requireRole(roles ...training.Role) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			u := currentUser(r)
+			for _, role := range roles {
+				if u != nil && u.Role == role {
+					next.ServeHTTP(w, r)
+					return
+				}
+			}
+			s.fail(w, r, training.ErrForbidden)
+		})
+	}
+}
+
+// csrfToken returns the session's CSRF token, creating it on first use.
+func (s *Server) csrfToken(r *http.Request) string {
+	t := s.sessions.GetString(r.Context(), "csrf")
+	if t == "" {
+		b := make([]byte, 32)
+		_, _ = rand.Read(b)
+		t = base64.RawURLEncoding.EncodeToString(b)
+		s.sessions.Put(r.Context(), "csrf", t)
+	}
+	return t
+}
+
+// checkCSRF refuses an unsafe request whose csrf_token field does not match
+// the session's token. It backs up http.CrossOriginProtection for browsers
+// that send neither Origin nor Sec-Fetch-Site.
+func (s *Server) checkCSRF(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		}
+		want := s.sessions.GetString(r.Context(), "csrf")
+		got := r.Header.Get("X-CSRF-Token")
+		if got == "" {
+			got = formValueNoFiles(r, "csrf_token")
+		}
+		if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
+			s.errorPage(w, r, http.StatusForbidden, "页面已过期", "表单已过期或来源无法验证，操作未保存。请返回，刷新页面后重新提交。")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// formValueNoFiles reads one field; multipart bodies are parsed with a
+// small memory limit (files spill to disk, and handlers apply their own
+// size limits before this runs).
+func formValueNoFiles(r *http.Request, key string) string {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			return ""
+		}
+		return r.FormValue(key)
+	}
+	if err := r.ParseForm(); err != nil {
+		return ""
+	}
+	return r.PostForm.Get(key)
+}
+
+// clientAddr is the peer address; X-Forwarded-For is believed only when the
+// peer is a configured trusted proxy, and then the right-most untrusted hop
+// is used.
+func (s *Server) clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !s.trusted(peer) {
+		return host
+	}
+	hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if !s.trusted(a) {
+			return a.String()
+		}
+	}
+	return host
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
+}

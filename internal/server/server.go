@@ -1,0 +1,90 @@
+// Package server is Tianmu's HTTP layer: the routes, middleware and one
+// handler file per resource. Handlers parse, make one repository call, and
+// render or redirect; the rules live in training and the repository.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+
+	"tianmu/internal/config"
+	"tianmu/internal/password"
+	"tianmu/internal/repository"
+)
+
+// Server holds the dependencies of the handlers.
+type Server struct {
+	store    *repository.Store
+	sessions *scs.SessionManager
+	log      *slog.Logger
+	cfg      config.Config
+	hash     password.Params
+	limits   repository.LoginLimits
+	dummy    string // a hash to verify against for unknown users
+	csrf     *http.CrossOriginProtection
+	stopGC   func()
+}
+
+// Options tune a server; the zero value is production.
+type Options struct {
+	// Hash overrides the argon2id cost (tests use a cheap one).
+	Hash *password.Params
+	// Limits overrides the sign-in throttle.
+	Limits *repository.LoginLimits
+	// SessionCleanup is how often expired sessions are deleted; 0 = never.
+	SessionCleanup time.Duration
+}
+
+// New builds a server. Close stops its background work.
+func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options) *Server {
+	s := &Server{store: store, cfg: cfg, log: log, hash: password.Default, limits: repository.DefaultLoginLimits}
+	if o.Hash != nil {
+		s.hash = *o.Hash
+	}
+	if o.Limits != nil {
+		s.limits = *o.Limits
+	}
+	s.dummy, _ = password.Hash("tianmu-dummy-password", s.hash)
+
+	st := pgxstore.NewWithCleanupInterval(store.Pool(), o.SessionCleanup)
+	s.stopGC = st.StopCleanup
+	sm := scs.New()
+	sm.Store = st
+	sm.IdleTimeout = cfg.IdleTimeout
+	sm.Lifetime = cfg.SessionMax
+	sm.Cookie.Name = "tianmu_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies
+	sm.Cookie.Path = "/"
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.fail(w, r, err) }
+	s.sessions = sm
+
+	s.csrf = http.NewCrossOriginProtection()
+	s.csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.errorPage(w, r, http.StatusForbidden, "请求被拒绝", "该请求来自其他网站，已被拒绝。请从本系统页面重新操作。")
+	}))
+	return s
+}
+
+// Close stops the session cleanup goroutine.
+func (s *Server) Close() {
+	if s.stopGC != nil {
+		s.stopGC()
+	}
+}
+
+// Sessions exposes the session manager (tests read session state).
+func (s *Server) Sessions() *scs.SessionManager { return s.sessions }
+
+// ping reports whether the database answers, for /healthz.
+func (s *Server) ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return s.store.Pool().Ping(ctx)
+}

@@ -1,0 +1,29 @@
+package web
+
+// Errors holds the messages of a submitted form: per field and general.
+type Errors struct {
+	Fields  map[string]string
+	General []string
+}
+
+// Err is the message for field, or "".
+func (e Errors) Err(field string) string { return e.Fields[field] }
+
+// Any reports whether there is any message.
+func (e Errors) Any() bool { return len(e.Fields) > 0 || len(e.General) > 0 }
+
+// Set records a message for field.
+func (e *Errors) Set(field, msg string) {
+	if e.Fields == nil {
+		e.Fields = map[string]string{}
+	}
+	if _, ok := e.Fields[field]; !ok {
+		e.Fields[field] = msg
+	}
+}
+
+// Option is one choice of a select.
+type Option struct {
+	Value string
+	Label string
+}
