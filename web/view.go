@@ -94,13 +94,13 @@ func InstitutionBadge(s training.InstitutionStatus) string {
 // List is the paging and sorting state of a table, with the URL it lives at
 // and the filter parameters to keep in every link.
 type List struct {
-	Path   string
-	Query  url.Values // filters, without page/sort/desc
-	Page   int
-	Size   int
-	Total  int
-	Sort   string
-	Desc   bool
+	Path  string
+	Query url.Values // filters, without page/sort/desc
+	Page  int
+	Size  int
+	Total int
+	Sort  string
+	Desc  bool
 }
 
 // Pages is the number of pages.

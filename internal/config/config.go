@@ -11,17 +11,17 @@ import (
 
 // Config is everything the portal reads from the environment.
 type Config struct {
-	DatabaseURL    string        // DATABASE_URL; empty: start a private cluster
-	DataDir        string        // TIANMU_DATA_DIR, default ./.data
-	Addr           string        // TIANMU_ADDR, default 127.0.0.1:8080
-	BaseURL        string        // TIANMU_BASE_URL, for links in printed documents
-	SecureCookies  bool          // TIANMU_SECURE_COOKIES: set behind HTTPS
+	DatabaseURL    string         // DATABASE_URL; empty: start a private cluster
+	DataDir        string         // TIANMU_DATA_DIR, default ./.data
+	Addr           string         // TIANMU_ADDR, default 127.0.0.1:8080
+	BaseURL        string         // TIANMU_BASE_URL, for links in printed documents
+	SecureCookies  bool           // TIANMU_SECURE_COOKIES: set behind HTTPS
 	TrustedProxies []netip.Prefix // TIANMU_TRUSTED_PROXIES: CIDRs whose X-Forwarded-For is believed
-	IdleTimeout    time.Duration // TIANMU_SESSION_IDLE, default 30m
-	SessionMax     time.Duration // TIANMU_SESSION_MAX, default 12h
-	MaxDBConns     int32         // TIANMU_DB_MAX_CONNS, default 16
-	LogLevel       string        // TIANMU_LOG_LEVEL: debug, info (default), warn, error
-	PGPort         int           // TIANMU_PG_PORT: port of the private cluster's socket, default 5433
+	IdleTimeout    time.Duration  // TIANMU_SESSION_IDLE, default 30m
+	SessionMax     time.Duration  // TIANMU_SESSION_MAX, default 12h
+	MaxDBConns     int32          // TIANMU_DB_MAX_CONNS, default 16
+	LogLevel       string         // TIANMU_LOG_LEVEL: debug, info (default), warn, error
+	PGPort         int            // TIANMU_PG_PORT: port of the private cluster's socket, default 5433
 }
 
 // Load parses the environment through getenv.

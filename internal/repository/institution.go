@@ -432,7 +432,6 @@ func (s *Store) InactiveCount(ctx context.Context, a training.Actor) (int, error
 	return n, translate(err, "inactive institutions")
 }
 
-
 // DesignatedCount is the number of designated institutions; any signed-in
 // role may see it.
 func (s *Store) DesignatedCount(ctx context.Context) (int, error) {
