@@ -113,9 +113,32 @@ func translate(err error, format string, args ...any) error {
 			return fmt.Errorf("%w: %s", training.ErrUnavailable, pe.Code)
 		}
 	}
-	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) || errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+	if Unavailable(err) {
 		return fmt.Errorf("%w: %v", training.ErrUnavailable, err)
 	}
 	return fmt.Errorf("repository: "+format+": %w", append(args, err)...)
+}
+
+// Unavailable reports whether err means the database could not be reached
+// (refused or lost connection, server shutting down), as opposed to a
+// problem with the request.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, training.ErrUnavailable) {
+		return true
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "57P01", "57P02", "57P03", "08000", "08003", "08006":
+			return true
+		}
+	}
+	return pgconn.SafeToRetry(err) || pgconn.Timeout(err)
 }

@@ -38,7 +38,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.errorPage(w, r, http.StatusForbidden, "无权操作", "您的账号没有进行此操作的权限。")
 	case errors.Is(err, training.ErrConflict):
 		s.errorPage(w, r, http.StatusConflict, "操作冲突", "该记录已被他人修改或状态已变化，您的操作未保存。请返回刷新后重试。")
-	case errors.Is(err, training.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+	case repository.Unavailable(err), errors.Is(err, context.DeadlineExceeded):
 		s.log.Error("unavailable", "request_id", requestID(r), "err", err)
 		s.errorPage(w, r, http.StatusServiceUnavailable, "系统暂时不可用", "数据库暂时无法访问，请稍后重试。您的操作未保存。")
 	case errors.Is(err, context.Canceled):

@@ -11,12 +11,13 @@ import (
 )
 
 // Handler is the whole HTTP surface of the portal: every route is here.
-func (s *Server) Handler() http.Handler {
+// It returns the chi router so tests can walk every route.
+func (s *Server) Handler() *chi.Mux {
 	r := chi.NewRouter()
 	r.Use(withRequestID, s.logRequests, securityHeaders, s.recoverPanic)
 
 	static, _ := fs.Sub(web.Static, "static")
-	r.Handle("/static/*", http.StripPrefix("/static/", http.FileServerFS(static)))
+	r.Get("/static/*", http.StripPrefix("/static/", http.FileServerFS(static)).ServeHTTP)
 	r.Get("/healthz", s.healthz)
 
 	r.Group(func(r chi.Router) {
