@@ -33,6 +33,7 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/logout", s.logout)
 			r.Get("/password", s.passwordForm)
 			r.Post("/password", s.passwordChange)
+			r.Get("/calendar/deadline", s.calendarDeadline)
 
 			// Bureau, or the institution's own staff (others get 404).
 			r.Group(func(r chi.Router) {
@@ -63,6 +64,10 @@ func (s *Server) Handler() http.Handler {
 				r.Post("/users/{id}/disable", s.userDisable)
 				r.Post("/users/{id}/enable", s.userEnable)
 				r.Post("/users/{id}/reset-password", s.userResetPassword)
+
+				r.Get("/calendar", s.calendarList)
+				r.Get("/calendar/new", s.calendarNew)
+				r.Post("/calendar", s.calendarCreate)
 			})
 		})
 
