@@ -20,6 +20,7 @@ import (
 type Store struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
+	cal  calendarCache // see calendar.go
 }
 
 // New returns a store on pool. now is the clock for business dates
@@ -78,6 +79,8 @@ var constraintErrors = map[string][2]string{
 	"institutions_credit_code_key": {"credit_code", "该统一社会信用代码已登记，不能重复登记"},
 	"users_username_key":           {"username", "该用户名已被使用"},
 	"occupations_code_key":         {"code", "该工种代码已存在"},
+	"calendar_years_pkey":          {"year", "该年度的节假日安排已录入，不能重复录入"},
+	"calendar_days_pkey":           {"days", "所录日期已在其他年度的节假日安排中"},
 }
 
 // translate maps database errors to domain errors. It is the only place that

@@ -32,8 +32,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		cal, err := s.store.Calendar(ctx)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		thisYear := s.store.Today().Year()
 		s.render(w, r, http.StatusOK, web.BureauHomeView(web.BureauHome{Layout: s.layout(r, "工作台", "home"),
-			ByStatus: byStatus, Users: users, Inactive: inactive, Occupations: len(occs)}))
+			ByStatus: byStatus, Users: users, Inactive: inactive, Occupations: len(occs),
+			CalendarMissing: cal.MissingYears(thisYear, thisYear+1), ThisYear: thisYear}))
 	case training.RoleInstitution:
 		in, err := s.store.InstitutionByID(ctx, a, a.InstitutionID)
 		if err != nil {

@@ -34,6 +34,7 @@ func (s *Server) Handler() *chi.Mux {
 			r.Post("/logout", s.logout)
 			r.Get("/password", s.passwordForm)
 			r.Post("/password", s.passwordChange)
+			r.Get("/calendar/deadline", s.calendarDeadline)
 
 			// Bureau, or the institution's own staff (others get 404).
 			r.Group(func(r chi.Router) {
@@ -64,6 +65,10 @@ func (s *Server) Handler() *chi.Mux {
 				r.Post("/users/{id}/disable", s.userDisable)
 				r.Post("/users/{id}/enable", s.userEnable)
 				r.Post("/users/{id}/reset-password", s.userResetPassword)
+
+				r.Get("/calendar", s.calendarList)
+				r.Get("/calendar/new", s.calendarNew)
+				r.Post("/calendar", s.calendarCreate)
 			})
 		})
 
