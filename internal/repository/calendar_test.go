@@ -16,9 +16,8 @@ import (
 	"tianmu/internal/training"
 )
 
-var bureau = training.Actor{UserID: 1, Username: "bureau", Name: "王科长", Role: training.RoleBureau}
 
-func newStore(t *testing.T) *repository.Store {
+func newCalendarStore(t *testing.T) *repository.Store {
 	t.Helper()
 	return repository.New(dbtest.Pool(t), func() time.Time { return time.Date(2026, 11, 20, 10, 0, 0, 0, repository.Shanghai) })
 }
@@ -35,7 +34,7 @@ func date(s string) time.Time {
 // the published data, unchanged, and a covered year per notice.
 func TestCalendarMigrationMatchesCSV(t *testing.T) {
 	ctx := context.Background()
-	s := newStore(t)
+	s := newCalendarStore(t)
 	raw, err := os.ReadFile("../training/testdata/cn-holidays-2020-2026.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +109,7 @@ func days2027() []training.CalendarDayInput {
 
 func TestAddCalendarYear(t *testing.T) {
 	ctx := context.Background()
-	s := newStore(t)
+	s := newCalendarStore(t)
 
 	// Load (and cache) the calendar first: the write must invalidate it.
 	cal, err := s.Calendar(ctx)
@@ -202,7 +201,7 @@ func TestAddCalendarYear(t *testing.T) {
 // store it once; the other gets the field message, not a 500.
 func TestAddCalendarYearConcurrent(t *testing.T) {
 	ctx := context.Background()
-	s := newStore(t)
+	s := newCalendarStore(t)
 	var wg sync.WaitGroup
 	errs := make([]error, 4)
 	for i := range errs {
@@ -237,7 +236,7 @@ func TestAddCalendarYearConcurrent(t *testing.T) {
 // unnamed holiday, whatever code writes to it.
 func TestCalendarDayChecks(t *testing.T) {
 	ctx := context.Background()
-	s := newStore(t)
+	s := newCalendarStore(t)
 	for _, q := range []string{
 		`INSERT INTO calendar_days VALUES ('2026-12-28', '假', 'work', 2026, 'x', now())`, // Monday
 		`INSERT INTO calendar_days VALUES ('2026-12-28', '', 'off', 2026, 'x', now())`,

@@ -13,7 +13,7 @@ import (
 )
 
 var (
-	bureau = training.Actor{UserID: 0, Username: "t-bureau", Name: "测试", Role: training.RoleBureau}
+	bureau = training.Actor{UserID: 424242, Username: "bureau", Name: "王科长", Role: training.RoleBureau}
 	ctx    = context.Background()
 )
 

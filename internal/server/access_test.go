@@ -65,7 +65,12 @@ var accessTable = map[string]access{
 	"POST /institutions/{id}/scope":     {"own": bureauOnly(conf), "other": bureauOnly(conf), "missing": bureauOnly(nf)},
 	"GET /institutions/{id}/history":    {"own": bureauOnly(ok), "other": bureauOnly(ok), "missing": bureauOnly(nf)},
 
-	"GET /users":                      {"-": bureauOnly(ok)},
+	"GET /users": {"-": bureauOnly(ok)},
+
+	"GET /calendar":                   {"-": bureauOnly(ok)},
+	"GET /calendar/new":               {"-": bureauOnly(ok)},
+	"POST /calendar":                  {"-": bureauOnly(bad)},
+	"GET /calendar/deadline":          {"-": same(see, ok)},
 	"GET /users/new":                  {"-": bureauOnly(ok)},
 	"POST /users":                     {"-": bureauOnly(bad)},
 	"GET /users/{id}":                 {"own": bureauOnly(ok), "other": bureauOnly(ok), "missing": bureauOnly(nf)},
