@@ -246,7 +246,7 @@ func (e *env) typeInto(name, s string) {
 	e.do("type into "+name,
 		chromedp.Focus(field(name)),
 		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)), // select all, then
-		chromedp.KeyEvent(kb.Backspace), // delete it
+		chromedp.KeyEvent(kb.Backspace),                                      // delete it
 		chromedp.SendKeys(field(name), s))
 }
 
