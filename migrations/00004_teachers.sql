@@ -63,7 +63,7 @@ CREATE TABLE teacher_equivalences (
     recorded_name text NOT NULL,
     recorded_at   timestamptz NOT NULL,
     CONSTRAINT teacher_equivalences_occupation_check CHECK ((requirement = 'certificate') = (occupation_id IS NOT NULL)),
-    CONSTRAINT teacher_equivalences_role_check CHECK (
+    CONSTRAINT teacher_equivalences_requirement_role_check CHECK (
         (requirement <> 'title' OR role = 'theory') AND (requirement <> 'certificate' OR role = 'practical'))
 );
 CREATE UNIQUE INDEX teacher_equivalences_key ON teacher_equivalences (teacher_id, requirement, band, role, coalesce(occupation_id, 0));
@@ -81,7 +81,7 @@ CREATE TABLE teacher_files (
     institution_id bigint REFERENCES institutions (id),
     uploaded_by    bigint REFERENCES users (id),
     uploaded_at    timestamptz NOT NULL,
-    CONSTRAINT teacher_files_size_check CHECK (length(data) = size)
+    CONSTRAINT teacher_files_data_size_check CHECK (length(data) = size)
 );
 CREATE INDEX teacher_files_teacher_idx ON teacher_files (teacher_id, id);
 
