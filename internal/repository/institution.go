@@ -40,8 +40,11 @@ func (s *Store) InstitutionByID(ctx context.Context, a training.Actor, id int64)
 	if err != nil {
 		return in, translate(err, "institution %d", id)
 	}
-	in.Scope, err = s.scope(ctx, s.pool, id)
-	return in, translate(err, "institution %d scope", id)
+	if in.Scope, err = s.scope(ctx, s.pool, id); err != nil {
+		return in, translate(err, "institution %d scope", id)
+	}
+	in.LastClassStart, err = s.lastClassStart(ctx, id)
+	return in, translate(err, "institution %d last class", id)
 }
 
 type querier interface {
@@ -420,15 +423,17 @@ func (s *Store) occupationMap(ctx context.Context, q querier) (map[int64]trainin
 	return m, nil
 }
 
-// InactiveInstitutions is INST-4: designated institutions with no class
-// started in six months. Until classes exist, the designation date counts.
+// InactiveCount is INST-4: designated institutions, designated more than six
+// months ago, that started no class in the last six months.
 func (s *Store) InactiveCount(ctx context.Context, a training.Actor) (int, error) {
 	if !a.IsBureau() {
 		return 0, training.ErrForbidden
 	}
 	var n int
 	cutoff := s.Today().AddDate(0, -6, 0)
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM institutions WHERE status = 'designated' AND decision_date < $1`, cutoff).Scan(&n)
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM institutions i WHERE i.status = 'designated' AND i.decision_date < $1
+		AND NOT EXISTS (SELECT 1 FROM classes c WHERE c.institution_id = i.id AND c.start_date >= $1
+			AND c.status NOT IN ('draft', 'submitted', 'returned', 'cancelled'))`, cutoff).Scan(&n)
 	return n, translate(err, "inactive institutions")
 }
 

@@ -1,0 +1,569 @@
+package repository
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"tianmu/internal/training"
+)
+
+const classColumns = `c.id, c.class_no, c.institution_id, i.name, coalesce(o.code, ''), coalesce(o.name, ''),
+	c.status, coalesce(c.occupation_id, 0), c.level, c.type, c.planned_size, c.start_date, c.end_date, c.venue,
+	c.content, c.theory_hours, c.practical_hours, c.return_reason, c.cancel_reason, c.exception_asked,
+	c.exception_reason, c.exception_approved, c.exception_by, c.submitted_at, c.approved_on, c.approved_by,
+	c.plan_no, c.enrolled, c.version, c.created_by, c.created_at, c.updated_at`
+
+const classFrom = ` FROM classes c JOIN institutions i ON i.id = c.institution_id LEFT JOIN occupations o ON o.id = c.occupation_id`
+
+func scanClassInto(row pgx.Row, c *training.Class, extra ...any) error {
+	var status, typ string
+	var level int16
+	var start, end *time.Time
+	dest := []any{&c.ID, &c.ClassNo, &c.InstitutionID, &c.InstitutionName, &c.OccupationCode, &c.OccupationName,
+		&status, &c.Plan.OccupationID, &level, &typ, &c.Plan.PlannedSize, &start, &end, &c.Plan.Venue,
+		&c.Plan.Content, &c.Plan.TheoryHours, &c.Plan.PracticalHours, &c.ReturnReason, &c.CancelReason, &c.ExceptionAsked,
+		&c.ExceptionReason, &c.ExceptionApproved, &c.ExceptionBy, &c.SubmittedAt, &c.ApprovedOn, &c.ApprovedBy,
+		&c.PlanNo, &c.Enrolled, &c.Version, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt}
+	err := row.Scan(append(dest, extra...)...)
+	c.Status, c.Plan.Type, c.Plan.Level = training.ClassStatus(status), training.ClassType(typ), training.Level(level)
+	if start != nil {
+		c.Plan.StartDate = *start
+	}
+	if end != nil {
+		c.Plan.EndDate = *end
+	}
+	return err
+}
+
+// classScope: the bureau sees every filing, an institution its own.
+func classScope(a training.Actor, w *where) bool {
+	switch {
+	case a.IsBureau():
+		return true
+	case a.IsInstitution():
+		w.add("c.institution_id = ?", a.InstitutionID)
+		return true
+	}
+	return false
+}
+
+// ClassByID returns a filing with its whole current plan and any pending
+// change request. Another institution's filing is ErrNotFound.
+func (s *Store) ClassByID(ctx context.Context, a training.Actor, id int64) (training.Class, error) {
+	c, err := s.classForRead(ctx, s.pool, a, id, false)
+	return c, translate(err, "class %d", id)
+}
+
+type queryBatcher interface {
+	querier
+	batcher
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func (s *Store) classForRead(ctx context.Context, q queryBatcher, a training.Actor, id int64, lock bool) (training.Class, error) {
+	var c training.Class
+	var w where
+	if !classScope(a, &w) {
+		return c, training.ErrNotFound
+	}
+	w.add("c.id = ?", id)
+	sql := `SELECT ` + classColumns + classFrom + w.sql()
+	if lock {
+		sql += ` FOR UPDATE OF c`
+	}
+	if err := scanClassInto(q.QueryRow(ctx, sql, w.args...), &c); err != nil {
+		return c, err
+	}
+	if err := s.loadPlanParts(ctx, q, id, &c.Plan); err != nil {
+		return c, err
+	}
+	var ch training.ClassChange
+	var plan []byte
+	err := q.QueryRow(ctx, `SELECT id, status, reason, plan, requested_by, requested_at FROM class_changes
+		WHERE class_id = $1 AND status = 'pending'`, id).Scan(&ch.ID, &ch.Status, &ch.Reason, &plan, &ch.RequestedBy, &ch.RequestedAt)
+	switch {
+	case err == nil:
+		ch.ClassID = id
+		if err := json.Unmarshal(plan, &ch.Plan); err != nil {
+			return c, err
+		}
+		c.PendingChange = &ch
+	case err != pgx.ErrNoRows:
+		return c, err
+	}
+	return c, nil
+}
+
+// loadPlanParts loads sessions, teachers and textbooks in one round trip.
+func (s *Store) loadPlanParts(ctx context.Context, q batcher, id int64, p *training.Plan) error {
+	p.Sessions, p.Teachers, p.TextbookIDs = nil, nil, nil
+	b := &pgx.Batch{}
+	b.Queue(`SELECT cs.day, coalesce(to_char(cs.start_time, 'HH24:MI'), ''), coalesce(to_char(cs.end_time, 'HH24:MI'), ''),
+			coalesce(cs.kind, ''), cs.hours, coalesce(cs.teacher_id, 0), coalesce(t.name, '')
+		FROM class_sessions cs LEFT JOIN teachers t ON t.id = cs.teacher_id
+		WHERE cs.class_id = $1 ORDER BY cs.seq`, id).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var ss training.Session
+			var day *time.Time
+			var kind string
+			if err := rows.Scan(&day, &ss.Start, &ss.End, &kind, &ss.Hours, &ss.TeacherID, &ss.TeacherName); err != nil {
+				return err
+			}
+			if day != nil {
+				ss.Date = *day
+			}
+			ss.Kind = training.TeachingRole(kind)
+			p.Sessions = append(p.Sessions, ss)
+		}
+		return rows.Err()
+	})
+	b.Queue(`SELECT ct.teacher_id, ct.role, t.name FROM class_teachers ct JOIN teachers t ON t.id = ct.teacher_id
+		WHERE ct.class_id = $1 ORDER BY ct.role DESC, t.name, t.id`, id).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var t training.ClassTeacher
+			var role string
+			if err := rows.Scan(&t.TeacherID, &role, &t.Name); err != nil {
+				return err
+			}
+			t.Role = training.TeachingRole(role)
+			p.Teachers = append(p.Teachers, t)
+		}
+		return rows.Err()
+	})
+	b.Queue(`SELECT textbook_id FROM class_textbooks WHERE class_id = $1 ORDER BY textbook_id`, id).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var tb int64
+			if err := rows.Scan(&tb); err != nil {
+				return err
+			}
+			p.TextbookIDs = append(p.TextbookIDs, tb)
+		}
+		return rows.Err()
+	})
+	return q.SendBatch(ctx, b).Close()
+}
+
+// writePlan replaces the class's plan with p inside tx.
+func writePlan(ctx context.Context, tx pgx.Tx, id int64, p training.Plan) error {
+	var occ *int64
+	if p.OccupationID != 0 {
+		occ = &p.OccupationID
+	}
+	typ := p.Type
+	if !typ.Valid() {
+		typ = training.TypeSkillLevel
+	}
+	_, err := tx.Exec(ctx, `UPDATE classes SET occupation_id = $2, level = $3, type = $4, planned_size = $5,
+			start_date = $6, end_date = $7, venue = $8, content = $9, theory_hours = $10, practical_hours = $11
+		WHERE id = $1`, id, occ, int16(p.Level), string(typ), p.PlannedSize, dateOrNil(p.StartDate), dateOrNil(p.EndDate),
+		p.Venue, p.Content, p.TheoryHours, p.PracticalHours)
+	if err != nil {
+		return err
+	}
+	for _, q := range []string{`DELETE FROM class_sessions WHERE class_id = $1`, `DELETE FROM class_teachers WHERE class_id = $1`,
+		`DELETE FROM class_textbooks WHERE class_id = $1`} {
+		if _, err := tx.Exec(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	b := &pgx.Batch{}
+	for i, ss := range p.Sessions {
+		var kind *string
+		if ss.Kind.Valid() {
+			k := string(ss.Kind)
+			kind = &k
+		}
+		var teacher *int64
+		if ss.TeacherID != 0 {
+			teacher = &ss.TeacherID
+		}
+		b.Queue(`INSERT INTO class_sessions (class_id, seq, day, start_time, end_time, kind, hours, teacher_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, i+1, dateOrNil(ss.Date), clockOrNil(ss.Start), clockOrNil(ss.End),
+			kind, ss.Hours, teacher)
+	}
+	for _, t := range p.Teachers {
+		b.Queue(`INSERT INTO class_teachers (class_id, teacher_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+			id, t.TeacherID, string(t.Role))
+	}
+	for _, tb := range p.TextbookIDs {
+		b.Queue(`INSERT INTO class_textbooks (class_id, textbook_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, tb)
+	}
+	return tx.SendBatch(ctx, b).Close()
+}
+
+func dateOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func clockOrNil(s string) *string {
+	if _, err := time.Parse("15:04", s); err != nil {
+		return nil
+	}
+	return &s
+}
+
+// filingContext loads everything the submit check needs, in a fixed number
+// of round trips whatever the number of teachers and textbooks.
+func (s *Store) filingContext(ctx context.Context, tx pgx.Tx, institutionID int64, p training.Plan) (training.FilingContext, error) {
+	fc := training.FilingContext{Now: s.now(), Today: s.Today()}
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return fc, err
+	}
+	fc.Calendar = cal
+	var status string
+	if err := tx.QueryRow(ctx, `SELECT status FROM institutions WHERE id = $1`, institutionID).Scan(&status); err != nil {
+		return fc, err
+	}
+	fc.InstitutionStatus = training.InstitutionStatus(status)
+	if fc.Scope, err = s.scope(ctx, tx, institutionID); err != nil {
+		return fc, err
+	}
+	if p.OccupationID != 0 {
+		rows, _ := tx.Query(ctx, `SELECT id, code, name, category, levels FROM occupations WHERE id = $1`, p.OccupationID)
+		o, err := pgx.CollectExactlyOneRow(rows, scanOccupation)
+		if err == nil {
+			fc.Occupation = &o
+		} else if err != pgx.ErrNoRows {
+			return fc, err
+		}
+	}
+	as := make([]TeacherAssignment, len(p.Teachers))
+	for i, t := range p.Teachers {
+		as[i] = TeacherAssignment{TeacherID: t.TeacherID, Role: t.Role}
+	}
+	if fc.TeacherProblems, err = s.CheckAssignments(ctx, tx, institutionID, p.OccupationID, p.Level, as); err != nil {
+		return fc, err
+	}
+	books, err := s.TextbooksForCheck(ctx, tx, p.TextbookIDs)
+	if err != nil {
+		return fc, err
+	}
+	for _, id := range p.TextbookIDs {
+		tb, ok := books[id]
+		if !ok {
+			fc.TextbookProblems = append(fc.TextbookProblems, "第六条：所选教材不在教材目录中")
+			continue
+		}
+		fc.TextbookProblems = append(fc.TextbookProblems, training.CheckTextbook(tb, p.OccupationID, p.Level)...)
+	}
+	return fc, nil
+}
+
+// CheckClass runs the submit check on a filing's current plan without
+// changing anything, for the filing and review pages.
+func (s *Store) CheckClass(ctx context.Context, a training.Actor, id int64) (training.Check, error) {
+	var out training.Check
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		c, err := s.classForRead(ctx, tx, a, id, false)
+		if err != nil {
+			return err
+		}
+		fc, err := s.filingContext(ctx, tx, c.InstitutionID, c.Plan)
+		if err != nil {
+			return err
+		}
+		fc.ApprovedCap, fc.ExceptionAsked = c.ExceptionApproved, c.ExceptionAsked
+		out = training.CheckFiling(c.Plan, fc)
+		return nil
+	})
+	return out, translate(err, "check class %d", id)
+}
+
+func snapshot(p training.Plan) ([]byte, error) { return json.Marshal(p) }
+
+func (s *Store) addVersion(ctx context.Context, tx pgx.Tx, a training.Actor, id int64, kind string, p training.Plan, note string) (int, error) {
+	plan, err := snapshot(p)
+	if err != nil {
+		return 0, err
+	}
+	var no int
+	err = tx.QueryRow(ctx, `INSERT INTO class_versions (class_id, no, kind, plan, note, actor_name, created_at)
+		SELECT $1, coalesce(max(no), 0) + 1, $2, $3, $4, $5, $6 FROM class_versions WHERE class_id = $1
+		RETURNING no`, id, kind, plan, note, actorLabel(a), s.now()).Scan(&no)
+	return no, err
+}
+
+// CreateClass starts a draft filing for the actor's institution. Drafts
+// keep whatever was typed; the checks run at submission.
+func (s *Store) CreateClass(ctx context.Context, a training.Actor, p training.Plan) (int64, error) {
+	if !a.IsInstitution() {
+		return 0, training.ErrForbidden
+	}
+	var id int64
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var status string
+		if err := tx.QueryRow(ctx, `SELECT status FROM institutions WHERE id = $1`, a.InstitutionID).Scan(&status); err != nil {
+			return err
+		}
+		if st := training.InstitutionStatus(status); !st.CanFileClasses() {
+			return training.InvalidGeneral("第三条、第十六条：机构定点资质为「" + st.Label() + "」，不能新办培训班")
+		}
+		now := s.now()
+		typ := p.Type
+		if !typ.Valid() {
+			typ = training.TypeSkillLevel
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO classes (class_no, institution_id, type, created_by, created_at, updated_at)
+			VALUES ('BB' || to_char($2::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYY') || lpad(nextval('class_no_seq')::text, 6, '0'),
+				$1, $3, $4, $2, $2) RETURNING id`, a.InstitutionID, now, string(typ), actorLabel(a)).Scan(&id)
+		if err != nil {
+			return err
+		}
+		if err := writePlan(ctx, tx, id, p); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, a, auditRecord{Action: "class.create", Entity: "class", EntityID: id,
+			InstitutionID: a.InstitutionID, After: planAudit(p)})
+	})
+	return id, translate(err, "create class")
+}
+
+func planAudit(p training.Plan) map[string]any {
+	return map[string]any{"occupation_id": p.OccupationID, "level": p.Level.Short(), "type": p.Type.Label(),
+		"planned_size": p.PlannedSize, "start_date": dateText(p.StartDate), "end_date": dateText(p.EndDate),
+		"sessions": len(p.Sessions), "teachers": len(p.Teachers), "textbooks": len(p.TextbookIDs)}
+}
+
+func dateText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+// lockOwnClass loads and locks a filing for a write by its institution.
+func (s *Store) lockClass(ctx context.Context, tx pgx.Tx, a training.Actor, id int64, version int) (training.Class, error) {
+	c, err := s.classForRead(ctx, tx, a, id, true)
+	if err != nil {
+		return c, err
+	}
+	if version != 0 && c.Version != version {
+		return c, training.ErrConflict
+	}
+	return c, nil
+}
+
+func (s *Store) setStatus(ctx context.Context, tx pgx.Tx, c training.Class, to training.ClassStatus, set string, args ...any) error {
+	all := append([]any{c.ID, string(c.Status), string(to), s.now()}, args...)
+	tag, err := tx.Exec(ctx, `UPDATE classes SET status = $3, version = version + 1, updated_at = $4`+set+`
+		WHERE id = $1 AND status = $2`, all...)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() != 1 {
+		return training.ErrConflict
+	}
+	return nil
+}
+
+// SaveClass saves the institution's edits to a draft or returned filing and,
+// when submit is set, runs every check at once (FILE-1..6, INST-2/3,
+// QUAL-1..5, SIZE-1..3) and submits. A filing that fails a check is not
+// submitted and nothing is saved: the error lists every failure.
+func (s *Store) SaveClass(ctx context.Context, a training.Actor, id int64, version int, p training.Plan, submit bool) error {
+	if !a.IsInstitution() {
+		if a.IsBureau() {
+			return training.ErrForbidden
+		}
+		return training.ErrNotFound
+	}
+	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
+		c, err := s.lockClass(ctx, tx, a, id, version)
+		if err != nil {
+			return err
+		}
+		if !c.Status.Editable() {
+			return training.InvalidGeneral("第六条：培训班已提交或已备案，不能直接修改；备案后的调整请提出变更申请")
+		}
+		if err := writePlan(ctx, tx, id, p); err != nil {
+			return err
+		}
+		action := "class.save"
+		if submit {
+			fc, err := s.filingContext(ctx, tx, c.InstitutionID, p)
+			if err != nil {
+				return err
+			}
+			fc.ApprovedCap, fc.ExceptionAsked = c.ExceptionApproved, c.ExceptionAsked
+			chk := training.CheckFiling(p, fc)
+			if !chk.OK() {
+				return chk.Err()
+			}
+			if _, err := s.addVersion(ctx, tx, a, id, "submitted", p, ""); err != nil {
+				return err
+			}
+			if err := s.setStatus(ctx, tx, c, training.ClassSubmitted, `, submitted_at = $4, return_reason = '', check_warnings = $5`,
+				strings.Join(chk.Warnings, "；")); err != nil {
+				return err
+			}
+			action = "class.submit"
+		} else if _, err := tx.Exec(ctx, `UPDATE classes SET version = version + 1, updated_at = $2 WHERE id = $1`, id, s.now()); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, a, auditRecord{Action: action, Entity: "class", EntityID: id,
+			InstitutionID: c.InstitutionID, Before: map[string]any{"status": c.Status}, After: planAudit(p)})
+	}), "save class %d", id)
+}
+
+// ClassStep is a workflow step without a new plan: withdraw, approve,
+// return, cancel.
+type ClassStep struct {
+	Action  training.ClassAction
+	Version int
+	Reason  string // return and cancel
+}
+
+// StepClass takes a workflow step on a filing. Two people acting on the
+// same version: one wins, the other gets ErrConflict and nothing changes.
+func (s *Store) StepClass(ctx context.Context, a training.Actor, id int64, st ClassStep) error {
+	if a.Role != training.ClassActionRole(st.Action) {
+		// Not this role's step: 403 if the actor may see the filing, else 404.
+		if _, err := s.ClassByID(ctx, a, id); err != nil {
+			return err
+		}
+		return training.ErrForbidden
+	}
+	if (st.Action == training.ActClassReturn || st.Action == training.ActClassCancel) && len([]rune(st.Reason)) == 0 {
+		return training.Invalid("reason", "请填写原因")
+	}
+	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
+		c, err := s.lockClass(ctx, tx, a, id, st.Version)
+		if err != nil {
+			return err
+		}
+		to, msg := training.NextClassStatus(c.Status, st.Action)
+		if msg != "" {
+			return training.InvalidGeneral(msg)
+		}
+		today := s.Today()
+		switch st.Action {
+		case training.ActClassApprove:
+			var failures []string
+			failures = append(failures, training.CheckApproval(c.Plan, today, c.ExceptionApproved)...)
+			fc, err := s.filingContext(ctx, tx, c.InstitutionID, c.Plan)
+			if err != nil {
+				return err
+			}
+			failures = append(failures, fc.TeacherProblems...)
+			failures = append(failures, fc.TextbookProblems...)
+			if !fc.InstitutionStatus.CanFileClasses() {
+				failures = append(failures, "第三条、第十六条：机构定点资质为「"+fc.InstitutionStatus.Label()+"」，不能同意新办培训班")
+			}
+			if len(failures) > 0 {
+				return &training.ValidationError{General: failures}
+			}
+			no, err := s.addVersion(ctx, tx, a, id, "approved", c.Plan, "")
+			if err != nil {
+				return err
+			}
+			err = s.setStatus(ctx, tx, c, to, `, approved_on = $5, approved_by = $6, approved_by_id = $7, plan_no = $8`,
+				today, actorLabel(a), nullID(a.UserID), no)
+			if err != nil {
+				return err
+			}
+		case training.ActClassReturn:
+			if err := s.setStatus(ctx, tx, c, to, `, return_reason = $5`, st.Reason); err != nil {
+				return err
+			}
+		case training.ActClassCancel:
+			if c.Status == training.ClassApproved && !today.Before(c.Plan.StartDate) {
+				return training.InvalidGeneral("第六条：培训已开始，不能撤销；如需调整请提出变更申请")
+			}
+			if err := s.setStatus(ctx, tx, c, to, `, cancel_reason = $5`, st.Reason); err != nil {
+				return err
+			}
+		default:
+			if err := s.setStatus(ctx, tx, c, to, ``); err != nil {
+				return err
+			}
+		}
+		return s.appendAudit(ctx, tx, a, auditRecord{Action: "class." + string(st.Action), Entity: "class", EntityID: id,
+			InstitutionID: c.InstitutionID, Before: map[string]any{"status": c.Status},
+			After: map[string]any{"status": to, "reason": st.Reason}})
+	}), "class %d %s", id, st.Action)
+}
+
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// RequestSizeException asks for more trainees than the type's cap (SIZE-3).
+func (s *Store) RequestSizeException(ctx context.Context, a training.Actor, id int64, version, size int, reason string) error {
+	if !a.IsInstitution() {
+		return training.ErrForbidden
+	}
+	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
+		c, err := s.lockClass(ctx, tx, a, id, version)
+		if err != nil {
+			return err
+		}
+		var p training.Problems
+		if size <= c.Plan.Type.DefaultCap() {
+			p.Add("exception_size", fmt.Sprintf("第七条：%s不超过%d人无需申请例外", c.Plan.Type.Label(), c.Plan.Type.DefaultCap()))
+		} else if size > 500 {
+			p.Add("exception_size", "人数过大")
+		}
+		if len([]rune(reason)) == 0 {
+			p.Add("exception_reason", "请填写申请理由（第七条：特殊情况需报区人力社保局同意）")
+		}
+		if !(c.Status.Editable() || c.Status == training.ClassSubmitted) {
+			p.AddGeneral("第七条：人数例外须在备案审核前申请")
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE classes SET exception_asked = $2, exception_reason = $3, exception_approved = 0,
+			exception_by = '', version = version + 1, updated_at = $4 WHERE id = $1`, id, size, reason, s.now())
+		if err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, a, auditRecord{Action: "class.exception_request", Entity: "class", EntityID: id,
+			InstitutionID: c.InstitutionID, After: map[string]any{"size": size, "reason": reason}})
+	}), "size exception %d", id)
+}
+
+// DecideSizeException approves a size exception with a number (the class's
+// cap becomes it) or, with 0, refuses it. Bureau only.
+func (s *Store) DecideSizeException(ctx context.Context, a training.Actor, id int64, version, approved int) error {
+	if !a.IsBureau() {
+		return training.ErrForbidden
+	}
+	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
+		c, err := s.lockClass(ctx, tx, a, id, version)
+		if err != nil {
+			return err
+		}
+		if c.ExceptionAsked == 0 {
+			return training.InvalidGeneral("该培训班没有人数例外申请")
+		}
+		if c.Status != training.ClassSubmitted && !c.Status.Editable() {
+			return training.InvalidGeneral("第七条：人数例外须在备案审核前决定")
+		}
+		if approved != 0 && (approved <= c.Plan.Type.DefaultCap() || approved > c.ExceptionAsked) {
+			return training.Invalid("exception_approved", fmt.Sprintf("同意人数须大于%d且不超过申请人数%d", c.Plan.Type.DefaultCap(), c.ExceptionAsked))
+		}
+		asked := c.ExceptionAsked
+		if approved == 0 {
+			asked = 0
+		}
+		_, err = tx.Exec(ctx, `UPDATE classes SET exception_approved = $2, exception_asked = $3, exception_by = $4,
+			version = version + 1, updated_at = $5 WHERE id = $1`, id, approved, asked, actorLabel(a), s.now())
+		if err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, a, auditRecord{Action: "class.exception_decide", Entity: "class", EntityID: id,
+			InstitutionID: c.InstitutionID, Before: map[string]any{"asked": c.ExceptionAsked}, After: map[string]any{"approved": approved}})
+	}), "decide size exception %d", id)
+}

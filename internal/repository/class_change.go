@@ -1,0 +1,186 @@
+package repository
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"tianmu/internal/training"
+)
+
+// RequestChange files a change request on an approved filing (FILE-5): the
+// same checks run on the changed plan; it takes effect only when the bureau
+// approves it. Occupation, level and type cannot change (that is a new class).
+func (s *Store) RequestChange(ctx context.Context, a training.Actor, id int64, version int, p training.Plan, reason string) error {
+	if !a.IsInstitution() {
+		if _, err := s.ClassByID(ctx, a, id); err != nil {
+			return err
+		}
+		return training.ErrForbidden
+	}
+	reason = strings.TrimSpace(reason)
+	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
+		c, err := s.lockClass(ctx, tx, a, id, version)
+		if err != nil {
+			return err
+		}
+		if c.Status != training.ClassApproved {
+			return training.InvalidGeneral("第六条：只有已备案且未结业的培训班可以申请变更")
+		}
+		if c.PendingChange != nil {
+			return training.InvalidGeneral("第六条：该培训班已有待审核的变更申请，请等待审核结果")
+		}
+		p.OccupationID, p.Level, p.Type = c.Plan.OccupationID, c.Plan.Level, c.Plan.Type
+		var chk training.Check
+		today := s.Today()
+		started := !today.Before(c.Plan.StartDate)
+		if started && !p.StartDate.Equal(c.Plan.StartDate) {
+			chk = training.Check{Fields: map[string]string{"start_date": "培训已开始，不能变更开班日期"}}
+		} else {
+			fc, err := s.filingContext(ctx, tx, c.InstitutionID, p)
+			if err != nil {
+				return err
+			}
+			fc.ApprovedCap, fc.ExceptionAsked = c.ExceptionApproved, c.ExceptionAsked
+			if p.StartDate.Equal(c.Plan.StartDate) {
+				// FILE-2 applies to a new start date only.
+				fc.Now = time.Time{}
+			}
+			if started {
+				// Sessions already held stay as they are; a past start date is not an error.
+				fc.Today = c.Plan.StartDate.AddDate(0, 0, -1)
+			}
+			chk = training.CheckFiling(p, fc)
+		}
+		if reason == "" {
+			if chk.Fields == nil {
+				chk.Fields = map[string]string{}
+			}
+			chk.Fields["change_reason"] = "第六条：请填写变更理由"
+		}
+		if err := chk.Err(); err != nil {
+			return err
+		}
+		plan, err := snapshot(p)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO class_changes (class_id, reason, plan, requested_by, requested_at)
+			VALUES ($1, $2, $3, $4, $5)`, id, reason, plan, actorLabel(a), s.now()); err != nil {
+			return err
+		}
+		if _, err := s.addVersion(ctx, tx, a, id, "change_requested", p, reason); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE classes SET version = version + 1, updated_at = $2 WHERE id = $1`, id, s.now()); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, a, auditRecord{Action: "class.change_request", Entity: "class", EntityID: id,
+			InstitutionID: c.InstitutionID, Before: planAudit(c.Plan), After: planAudit(p)})
+	}), "request change %d", id)
+}
+
+// DecideChange approves or rejects the pending change request. Approval
+// makes the changed plan the one in force; the old one is kept.
+func (s *Store) DecideChange(ctx context.Context, a training.Actor, id int64, version int, approve bool, note string) error {
+	if !a.IsBureau() {
+		if _, err := s.ClassByID(ctx, a, id); err != nil {
+			return err
+		}
+		return training.ErrForbidden
+	}
+	note = strings.TrimSpace(note)
+	if !approve && note == "" {
+		return training.Invalid("decision", "请填写不同意的理由")
+	}
+	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
+		c, err := s.lockClass(ctx, tx, a, id, version)
+		if err != nil {
+			return err
+		}
+		ch := c.PendingChange
+		if ch == nil {
+			return training.InvalidGeneral("该培训班没有待审核的变更申请")
+		}
+		status, kind, action := "rejected", "change_rejected", "class.change_reject"
+		if approve {
+			status, kind, action = "approved", "change_approved", "class.change_approve"
+			if c.Status != training.ClassApproved {
+				return training.InvalidGeneral("第六条：培训班已不在备案状态，不能变更")
+			}
+			if !ch.Plan.StartDate.Equal(c.Plan.StartDate) && !s.Today().Before(ch.Plan.StartDate) {
+				return training.InvalidGeneral("第六条：变更后的开班日期已到，不能同意，请机构重新申请")
+			}
+			fc, err := s.filingContext(ctx, tx, c.InstitutionID, ch.Plan)
+			if err != nil {
+				return err
+			}
+			if problems := append(fc.TeacherProblems, fc.TextbookProblems...); len(problems) > 0 {
+				return &training.ValidationError{General: problems}
+			}
+			if err := writePlan(ctx, tx, id, ch.Plan); err != nil {
+				return err
+			}
+		}
+		no, err := s.addVersion(ctx, tx, a, id, kind, ch.Plan, note)
+		if err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE class_changes SET status = $2, decided_by = $3, decided_at = $4, decision = $5
+			WHERE id = $1 AND status = 'pending'`, ch.ID, status, actorLabel(a), s.now(), note)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return training.ErrConflict
+		}
+		set := `version = version + 1, updated_at = $2`
+		args := []any{id, s.now()}
+		if approve {
+			set += `, plan_no = $3`
+			args = append(args, no)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE classes SET `+set+` WHERE id = $1`, args...); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, a, auditRecord{Action: action, Entity: "class", EntityID: id,
+			InstitutionID: c.InstitutionID, Before: planAudit(c.Plan), After: map[string]any{"decision": status, "note": note}})
+	}), "decide change %d", id)
+}
+
+// ClassVersions lists every kept version of a filing's plan, newest first.
+func (s *Store) ClassVersions(ctx context.Context, a training.Actor, id int64) ([]training.ClassVersion, error) {
+	if _, err := s.ClassByID(ctx, a, id); err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT no, kind, plan, note, actor_name, created_at FROM class_versions
+		WHERE class_id = $1 ORDER BY no DESC`, id)
+	if err != nil {
+		return nil, translate(err, "class versions %d", id)
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.ClassVersion, error) {
+		var v training.ClassVersion
+		var plan []byte
+		if err := row.Scan(&v.No, &v.Kind, &plan, &v.Note, &v.ActorName, &v.CreatedAt); err != nil {
+			return v, err
+		}
+		return v, json.Unmarshal(plan, &v.Plan)
+	})
+	return list, translate(err, "class versions %d", id)
+}
+
+// ClassHistory is a filing's audit trail, newest first.
+func (s *Store) ClassHistory(ctx context.Context, a training.Actor, id int64) ([]training.AuditEntry, error) {
+	if _, err := s.ClassByID(ctx, a, id); err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE entity = 'class' AND entity_id = $1 ORDER BY id DESC`, id)
+	if err != nil {
+		return nil, translate(err, "class history %d", id)
+	}
+	list, err := pgx.CollectRows(rows, scanAudit)
+	return list, translate(err, "class history %d", id)
+}

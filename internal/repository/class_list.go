@@ -1,0 +1,121 @@
+package repository
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"tianmu/internal/training"
+)
+
+// ClassFilter narrows a class list or the review queue.
+type ClassFilter struct {
+	Status        training.ClassStatus // "" = any; ClassTraining = approved and started
+	InstitutionID int64
+	OccupationID  int64
+	Type          training.ClassType
+	PendingChange bool // only filings with a change request waiting
+}
+
+// ClassRow is one line of a class list.
+type ClassRow struct {
+	training.Class
+	HasPendingChange bool
+	CheckWarnings    string
+}
+
+var classSorts = map[string]string{
+	"urgency":     "c.start_date NULLS LAST, c.submitted_at NULLS LAST, c.id",
+	"start":       "c.start_date NULLS LAST, c.id",
+	"institution": "i.name, c.id",
+	"status":      "c.status, c.start_date, c.id",
+	"created":     "c.created_at, c.id",
+	"no":          "c.class_no",
+}
+
+// Classes lists filings: the bureau sees all (the review queue is this list
+// filtered by status), an institution its own.
+func (s *Store) Classes(ctx context.Context, a training.Actor, f ClassFilter, p Page) ([]ClassRow, int, error) {
+	var w where
+	if !classScope(a, &w) {
+		return nil, 0, training.ErrForbidden
+	}
+	today := s.Today()
+	switch f.Status {
+	case "":
+	case training.ClassTraining:
+		w.add("c.status = 'approved' AND c.start_date <= ?", today)
+	case training.ClassApproved:
+		w.add("c.status = 'approved' AND c.start_date > ?", today)
+	default:
+		w.add("c.status = ?", string(f.Status))
+	}
+	if f.InstitutionID != 0 {
+		w.add("c.institution_id = ?", f.InstitutionID)
+	}
+	if f.OccupationID != 0 {
+		w.add("c.occupation_id = ?", f.OccupationID)
+	}
+	if f.Type != "" {
+		w.add("c.type = ?", string(f.Type))
+	}
+	if f.PendingChange {
+		w.add("EXISTS (SELECT 1 FROM class_changes ch WHERE ch.class_id = c.id AND ch.status = 'pending')")
+	}
+	q := `SELECT ` + classColumns + `,
+			EXISTS (SELECT 1 FROM class_changes ch WHERE ch.class_id = c.id AND ch.status = 'pending'),
+			c.check_warnings, count(*) OVER ()` + classFrom + w.sql() + orderBy(p, classSorts, "urgency") +
+		` LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset())
+	rows, err := s.pool.Query(ctx, q, w.args...)
+	if err != nil {
+		return nil, 0, translate(err, "classes")
+	}
+	var total int
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ClassRow, error) {
+		var r ClassRow
+		err := scanClassInto(row, &r.Class, &r.HasPendingChange, &r.CheckWarnings, &total)
+		return r, err
+	})
+	return list, total, translate(err, "classes")
+}
+
+// ClassCounts counts filings per stored status for home pages, scoped.
+func (s *Store) ClassCounts(ctx context.Context, a training.Actor) (map[training.ClassStatus]int, int, error) {
+	var w where
+	if !classScope(a, &w) {
+		return nil, 0, training.ErrForbidden
+	}
+	rows, err := s.pool.Query(ctx, `SELECT c.status, count(*) FROM classes c`+w.sql()+` GROUP BY c.status`, w.args...)
+	if err != nil {
+		return nil, 0, translate(err, "class counts")
+	}
+	out := map[training.ClassStatus]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			rows.Close()
+			return nil, 0, translate(err, "class counts")
+		}
+		out[training.ClassStatus(st)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, translate(err, "class counts")
+	}
+	var changes int
+	w2 := where{}
+	classScope(a, &w2)
+	w2.add("ch.status = 'pending'")
+	err = s.pool.QueryRow(ctx, `SELECT count(*) FROM class_changes ch JOIN classes c ON c.id = ch.class_id`+w2.sql(), w2.args...).Scan(&changes)
+	return out, changes, translate(err, "class counts")
+}
+
+// lastClassStart is INST-4's input: the latest start date of an approved
+// (or later) class of the institution.
+func (s *Store) lastClassStart(ctx context.Context, id int64) (*time.Time, error) {
+	var t *time.Time
+	err := s.pool.QueryRow(ctx, `SELECT max(start_date) FROM classes WHERE institution_id = $1
+		AND status NOT IN ('draft', 'submitted', 'returned', 'cancelled')`, id).Scan(&t)
+	return t, err
+}

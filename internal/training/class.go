@@ -1,0 +1,559 @@
+package training
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ClassType is the kind of class of 第七条.
+type ClassType string
+
+// Class types.
+const (
+	TypeQualification ClassType = "qualification" // 职业资格类
+	TypeSkillLevel    ClassType = "skill_level"   // 技能等级类
+	TypeSpecial       ClassType = "special"       // 专项能力类
+	TypeStartup       ClassType = "startup"       // 创业类
+)
+
+// ClassTypes lists the types in display order.
+var ClassTypes = []ClassType{TypeQualification, TypeSkillLevel, TypeSpecial, TypeStartup}
+
+// Label is the Chinese name.
+func (t ClassType) Label() string {
+	switch t {
+	case TypeQualification:
+		return "职业资格类"
+	case TypeSkillLevel:
+		return "技能等级类"
+	case TypeSpecial:
+		return "专项能力类"
+	case TypeStartup:
+		return "创业类"
+	}
+	return string(t)
+}
+
+// Valid reports whether t is a known type.
+func (t ClassType) Valid() bool {
+	switch t {
+	case TypeQualification, TypeSkillLevel, TypeSpecial, TypeStartup:
+		return true
+	}
+	return false
+}
+
+// HasLevel: qualification and skill-level classes train for a level; special
+// ability and start-up classes have none (DOMAIN.md, QUAL interpretation).
+func (t ClassType) HasLevel() bool { return t == TypeQualification || t == TypeSkillLevel }
+
+// DefaultCap is SIZE-1/SIZE-2: 50 trainees, 30 for start-up classes.
+func (t ClassType) DefaultCap() int {
+	if t == TypeStartup {
+		return 30
+	}
+	return 50
+}
+
+// CapMessage is the rule as the user sees it when a class is too large.
+func (t ClassType) CapMessage() string {
+	if t == TypeStartup {
+		return "第七条：创业类培训班每班不超过30人"
+	}
+	return "第七条：职业资格类、技能等级类、专项能力类培训班每班不超过50人"
+}
+
+// EffectiveCap is SIZE-3: the approved exception when there is one, else
+// the type's cap.
+func EffectiveCap(t ClassType, approvedException int) int {
+	if approvedException > 0 {
+		return approvedException
+	}
+	return t.DefaultCap()
+}
+
+// ClassStatus is the filing's status (DOMAIN.md, Class filing).
+type ClassStatus string
+
+// Stored statuses. ClassTraining is derived from the dates (DisplayStatus).
+const (
+	ClassDraft             ClassStatus = "draft"
+	ClassSubmitted         ClassStatus = "submitted"
+	ClassReturned          ClassStatus = "returned"
+	ClassApproved          ClassStatus = "approved"
+	ClassTraining          ClassStatus = "training"
+	ClassFinished          ClassStatus = "finished"
+	ClassAssessmentApplied ClassStatus = "assessment_applied"
+	ClassAssessed          ClassStatus = "assessed"
+	ClassArchived          ClassStatus = "archived"
+	ClassCancelled         ClassStatus = "cancelled"
+)
+
+// ClassStatuses lists the statuses in display order.
+var ClassStatuses = []ClassStatus{ClassDraft, ClassSubmitted, ClassReturned, ClassApproved, ClassTraining,
+	ClassFinished, ClassAssessmentApplied, ClassAssessed, ClassArchived, ClassCancelled}
+
+// Label is the Chinese name.
+func (s ClassStatus) Label() string {
+	switch s {
+	case ClassDraft:
+		return "草稿"
+	case ClassSubmitted:
+		return "已提交"
+	case ClassReturned:
+		return "退回"
+	case ClassApproved:
+		return "已备案"
+	case ClassTraining:
+		return "培训中"
+	case ClassFinished:
+		return "已结业"
+	case ClassAssessmentApplied:
+		return "已申报鉴定"
+	case ClassAssessed:
+		return "已考核"
+	case ClassArchived:
+		return "已归档"
+	case ClassCancelled:
+		return "已撤销"
+	}
+	return string(s)
+}
+
+// Valid reports whether s is a known status.
+func (s ClassStatus) Valid() bool {
+	for _, x := range ClassStatuses {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Editable: the institution may change the plan (draft, or returned to it).
+func (s ClassStatus) Editable() bool { return s == ClassDraft || s == ClassReturned }
+
+// DisplayStatus is what the portal shows: an approved class is in training
+// from its start date (FILE-5, "status follows the dates").
+func DisplayStatus(s ClassStatus, start, today time.Time) ClassStatus {
+	if s == ClassApproved && !today.Before(start) {
+		return ClassTraining
+	}
+	return s
+}
+
+// ClassAction is a step of the filing's state machine.
+type ClassAction string
+
+// Class actions.
+const (
+	ActClassSubmit   ClassAction = "submit"
+	ActClassWithdraw ClassAction = "withdraw"
+	ActClassApprove  ClassAction = "approve"
+	ActClassReturn   ClassAction = "return"
+	ActClassCancel   ClassAction = "cancel"
+)
+
+// ClassActions lists every action.
+var ClassActions = []ClassAction{ActClassSubmit, ActClassWithdraw, ActClassApprove, ActClassReturn, ActClassCancel}
+
+// Label is the Chinese name.
+func (a ClassAction) Label() string {
+	switch a {
+	case ActClassSubmit:
+		return "提交备案"
+	case ActClassWithdraw:
+		return "撤回"
+	case ActClassApprove:
+		return "审核同意"
+	case ActClassReturn:
+		return "退回修改"
+	case ActClassCancel:
+		return "撤销培训班"
+	}
+	return string(a)
+}
+
+// NextClassStatus applies action to from, or says (with the article) why
+// the step is not possible. Date rules (FILE-2, FILE-3) are checked
+// separately because they need the calendar and today.
+func NextClassStatus(from ClassStatus, action ClassAction) (ClassStatus, string) {
+	switch {
+	case action == ActClassSubmit && from.Editable():
+		return ClassSubmitted, ""
+	case action == ActClassWithdraw && from == ClassSubmitted:
+		return ClassDraft, ""
+	case action == ActClassApprove && from == ClassSubmitted:
+		return ClassApproved, ""
+	case action == ActClassReturn && from == ClassSubmitted:
+		return ClassReturned, ""
+	case action == ActClassCancel && (from.Editable() || from == ClassSubmitted || from == ClassApproved):
+		return ClassCancelled, ""
+	}
+	return from, "第六条：培训班当前状态为「" + from.Label() + "」，不能" + action.Label()
+}
+
+// ClassActionRole is who may take each action: the institution files,
+// withdraws and cancels; the bureau approves and returns.
+func ClassActionRole(action ClassAction) Role {
+	if action == ActClassApprove || action == ActClassReturn {
+		return RoleBureau
+	}
+	return RoleInstitution
+}
+
+// CanClass reports whether actor may take action now (for buttons; the
+// repository checks again with the dates).
+func CanClass(a Actor, from ClassStatus, action ClassAction) bool {
+	if a.Role != ClassActionRole(action) {
+		return false
+	}
+	_, msg := NextClassStatus(from, action)
+	return msg == ""
+}
+
+// Session is one session of the schedule (FILE-1).
+type Session struct {
+	Date      time.Time
+	Start     string // "08:30"
+	End       string // "11:30"
+	Kind      TeachingRole
+	Hours     int // 学时
+	TeacherID int64
+	// Filled when loaded.
+	TeacherName string
+}
+
+// ClassTeacher is a teacher named on the filing with a role.
+type ClassTeacher struct {
+	TeacherID int64
+	Role      TeachingRole
+	Name      string
+}
+
+// Plan is the content of a filing: everything FILE-1 asks for. A plan is
+// versioned: the approved one is frozen (FILE-5).
+type Plan struct {
+	OccupationID   int64
+	Level          Level
+	Type           ClassType
+	PlannedSize    int
+	StartDate      time.Time
+	EndDate        time.Time
+	Venue          string
+	Content        string
+	TheoryHours    int
+	PracticalHours int
+	Sessions       []Session
+	Teachers       []ClassTeacher
+	TextbookIDs    []int64
+}
+
+// LastSessionDate is the date of the last session, or the end date.
+func (p Plan) LastSessionDate() time.Time {
+	last := time.Time{}
+	for _, s := range p.Sessions {
+		if s.Date.After(last) {
+			last = s.Date
+		}
+	}
+	if last.IsZero() {
+		return p.EndDate
+	}
+	return last
+}
+
+// Check is the outcome of the submit check: field messages and rule
+// failures, each with its article. OK when both are empty.
+type Check struct {
+	Fields   map[string]string
+	Failures []string
+	Warnings []string
+}
+
+// OK reports whether the plan passed every check.
+func (c Check) OK() bool { return len(c.Fields) == 0 && len(c.Failures) == 0 }
+
+// Err turns a failed check into a ValidationError for the form.
+func (c Check) Err() error {
+	if c.OK() {
+		return nil
+	}
+	return &ValidationError{Fields: c.Fields, General: c.Failures}
+}
+
+func (c *Check) field(k, msg string) {
+	if c.Fields == nil {
+		c.Fields = map[string]string{}
+	}
+	if _, ok := c.Fields[k]; !ok {
+		c.Fields[k] = msg
+	}
+}
+
+func (c *Check) fail(msg string) { c.Failures = append(c.Failures, msg) }
+
+// FilingContext is what the submit check needs besides the plan, loaded by
+// the repository in one round of queries.
+type FilingContext struct {
+	Now               time.Time // the instant of submission
+	Today             time.Time // its date in Asia/Shanghai
+	Calendar          Calendar
+	InstitutionStatus InstitutionStatus
+	Scope             []ScopeItem
+	Occupation        *Occupation        // nil: not found
+	TeacherProblems   []string // QUAL-1..5 for every teacher and role, with the teacher's name
+	TextbookProblems  []string // FILE-4 for every textbook
+	ApprovedCap       int                // SIZE-3 exception approved for this class, 0 for none
+	ExceptionAsked    int                // size asked for in a pending exception request, 0 for none
+}
+
+// CheckPlanShape checks what can be checked from the plan alone: required
+// fields, dates in order, schedule hours adding up, teachers on sessions.
+// Drafts are saved with problems; a submission needs none.
+func CheckPlanShape(p Plan, today time.Time) Check {
+	var c Check
+	if p.OccupationID == 0 {
+		c.field("occupation_id", "请选择工种")
+	}
+	if !p.Type.Valid() {
+		c.field("type", "请选择培训班类型")
+	} else if p.Type.HasLevel() && !p.Level.Valid() {
+		c.field("level", p.Type.Label()+"培训班须选择职业技能等级")
+	} else if !p.Type.HasLevel() && p.Level != LevelNone {
+		c.field("level", p.Type.Label()+"培训班不分等级，请选择「无等级」")
+	}
+	switch {
+	case p.PlannedSize <= 0:
+		c.field("planned_size", "请填写计划人数（正整数）")
+	case p.PlannedSize > 500:
+		c.field("planned_size", "计划人数过大")
+	}
+	if p.StartDate.IsZero() {
+		c.field("start_date", "请填写开班日期")
+	} else if !p.StartDate.After(today) {
+		c.field("start_date", "第六条：开班日期须晚于今天（办班前备案）")
+	}
+	if p.EndDate.IsZero() {
+		c.field("end_date", "请填写结业日期")
+	} else if !p.StartDate.IsZero() && p.EndDate.Before(p.StartDate) {
+		c.field("end_date", "结业日期不能早于开班日期")
+	}
+	if strings.TrimSpace(p.Venue) == "" {
+		c.field("venue", "请填写培训场地")
+	} else if utf8.RuneCountInString(p.Venue) > 200 {
+		c.field("venue", "培训场地过长（最多200字）")
+	}
+	if strings.TrimSpace(p.Content) == "" {
+		c.field("content", "第六条：请填写培训内容（教学大纲）")
+	}
+	if p.TheoryHours < 0 || p.PracticalHours < 0 || p.TheoryHours+p.PracticalHours == 0 {
+		c.field("theory_hours", "请填写计划学时（理论、实操）")
+	}
+	if len(p.TextbookIDs) == 0 {
+		c.field("textbooks", "第六条：请选择使用的教材（区人力社保局指定或核准的教材）")
+	}
+	roles := map[int64]map[TeachingRole]bool{}
+	for i, t := range p.Teachers {
+		if !t.Role.Valid() {
+			c.field(fmt.Sprintf("teachers.%d.role", i), "请选择授课类型")
+			continue
+		}
+		if roles[t.TeacherID] == nil {
+			roles[t.TeacherID] = map[TeachingRole]bool{}
+		}
+		if roles[t.TeacherID][t.Role] {
+			c.field(fmt.Sprintf("teachers.%d.teacher_id", i), "同一教师的同一授课类型只能填写一次")
+		}
+		roles[t.TeacherID][t.Role] = true
+	}
+	if len(p.Teachers) == 0 {
+		c.field("teachers", "第六条：请填写上课师资")
+	}
+	if len(p.Sessions) == 0 {
+		c.field("sessions", "第六条：请填写教学计划（课程安排）")
+	}
+	hours := map[TeachingRole]int{}
+	for i, s := range p.Sessions {
+		k := fmt.Sprintf("sessions.%d.", i)
+		switch {
+		case s.Date.IsZero():
+			c.field(k+"date", "请填写日期")
+		case !p.StartDate.IsZero() && s.Date.Before(p.StartDate), !p.EndDate.IsZero() && s.Date.After(p.EndDate):
+			c.field(k+"date", "课程日期须在开班日期与结业日期之间")
+		}
+		st, err1 := parseClock(s.Start)
+		en, err2 := parseClock(s.End)
+		switch {
+		case err1 != nil:
+			c.field(k+"start", "时间格式应为 08:30")
+		case err2 != nil:
+			c.field(k+"end", "时间格式应为 11:30")
+		case en <= st:
+			c.field(k+"end", "结束时间须晚于开始时间")
+		case s.Hours <= 0:
+			c.field(k+"hours", "请填写学时")
+		case s.Hours*40 > en-st:
+			c.field(k+"hours", "学时超过该时段的长度（每学时不少于40分钟）")
+		}
+		if !s.Kind.Valid() {
+			c.field(k+"kind", "请选择理论课或操作技能课")
+		} else if s.TeacherID == 0 {
+			c.field(k+"teacher_id", "请选择授课教师")
+		} else if !roles[s.TeacherID][s.Kind] {
+			c.field(k+"teacher_id", "第六条：授课教师须是本班上课师资中担任"+s.Kind.Label()+"的教师")
+		}
+		hours[s.Kind] += s.Hours
+	}
+	if len(p.Sessions) > 0 && (hours[RoleTheory] != p.TheoryHours || hours[RolePractical] != p.PracticalHours) {
+		c.field("theory_hours", fmt.Sprintf("第八条：课程安排合计理论%d学时、实操%d学时，与计划学时（理论%d、实操%d）不一致",
+			hours[RoleTheory], hours[RolePractical], p.TheoryHours, p.PracticalHours))
+	}
+	return c
+}
+
+func parseClock(s string) (int, error) {
+	t, err := time.Parse("15:04", strings.TrimSpace(s))
+	if err != nil {
+		return 0, err
+	}
+	return t.Hour()*60 + t.Minute(), nil
+}
+
+// CheckFiling runs every check of a submission at once (FILE-1..6,
+// INST-2/3, QUAL-1..5, SIZE-1..3) and lists every failure with its article.
+func CheckFiling(p Plan, fc FilingContext) Check {
+	c := CheckPlanShape(p, fc.Today)
+	// FILE-2: the third working day before the start date.
+	if !p.StartDate.IsZero() {
+		deadline, covered := fc.Calendar.FilingDeadline(p.StartDate)
+		if !covered {
+			c.Warnings = append(c.Warnings, fc.Calendar.FilingDeadlineWarning(p.StartDate))
+		}
+		if DeadlinePassed(fc.Now, deadline) {
+			c.fail(fmt.Sprintf("第六条：须在开班前3个工作日提交备案，开班日期 %s 的最晚提交日期为 %s，已过期，请调整开班日期",
+				p.StartDate.Format("2006-01-02"), deadline.Format("2006-01-02")))
+		}
+	}
+	// INST-3: only a designated institution files classes.
+	if !fc.InstitutionStatus.CanFileClasses() {
+		c.fail("第三条、第十六条：机构定点资质为「" + fc.InstitutionStatus.Label() + "」，不能新办培训班")
+	}
+	// FILE-6 / INST-2: inside the licensed scope.
+	if p.OccupationID != 0 {
+		switch {
+		case fc.Occupation == nil:
+			c.field("occupation_id", "工种不存在")
+		case p.Level.Valid() && !fc.Occupation.HasLevel(p.Level):
+			c.field("level", fc.Occupation.Name+"没有"+p.Level.Label())
+		case !InScope(fc.Scope, p.OccupationID, p.Level):
+			c.fail("第六条：" + fc.Occupation.Name + levelSuffix(p.Level) + "不在本机构的许可范围内")
+		}
+	}
+	// FILE-4: textbooks from the catalogue, serving this class.
+	c.Failures = append(c.Failures, fc.TextbookProblems...)
+	// QUAL-1..5, per teacher and role.
+	c.Failures = append(c.Failures, fc.TeacherProblems...)
+	// SIZE-1..3.
+	if p.Type.Valid() && p.PlannedSize > EffectiveCap(p.Type, fc.ApprovedCap) {
+		if fc.ExceptionAsked < p.PlannedSize {
+			c.field("planned_size", p.Type.CapMessage()+"；超过须申请人数例外，经区人力社保局同意后方可开班")
+		}
+	}
+	return c
+}
+
+func levelSuffix(l Level) string {
+	if l == LevelNone {
+		return ""
+	}
+	return "（" + l.Label() + "）"
+}
+
+// CheckApproval is FILE-3 and SIZE-3 at the bureau's approval: a filing not
+// approved by its start date cannot be approved as it is, and the class must
+// fit its cap or an approved exception.
+func CheckApproval(p Plan, today time.Time, approvedCap int) []string {
+	var out []string
+	if !today.Before(p.StartDate) {
+		out = append(out, "第六条：开班日期（"+p.StartDate.Format("2006-01-02")+"）已到，不能按原计划审核同意，请退回机构调整开班日期")
+	}
+	if p.PlannedSize > EffectiveCap(p.Type, approvedCap) {
+		out = append(out, p.Type.CapMessage()+"；请先审核人数例外申请")
+	}
+	return out
+}
+
+// Class is a filing with its current plan.
+type Class struct {
+	ID                int64
+	ClassNo           string
+	InstitutionID     int64
+	InstitutionName   string
+	OccupationCode    string
+	OccupationName    string
+	Status            ClassStatus
+	Plan              Plan
+	ReturnReason      string
+	CancelReason      string
+	ExceptionAsked    int
+	ExceptionReason   string
+	ExceptionApproved int
+	ExceptionBy       string
+	SubmittedAt       *time.Time
+	ApprovedOn        *time.Time
+	ApprovedBy        string
+	PlanNo            int
+	Enrolled          int
+	Version           int
+	CreatedBy         string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	PendingChange     *ClassChange
+}
+
+// Cap is the class's size limit now (SIZE-1..3).
+func (c Class) Cap() int { return EffectiveCap(c.Plan.Type, c.ExceptionApproved) }
+
+// ClassChange is a change request after approval (FILE-5).
+type ClassChange struct {
+	ID          int64
+	ClassID     int64
+	Status      string // pending, approved, rejected, withdrawn
+	Reason      string
+	Plan        Plan
+	RequestedBy string
+	RequestedAt time.Time
+	DecidedBy   string
+	DecidedAt   *time.Time
+	Decision    string
+}
+
+// ClassVersion is one kept version of a plan.
+type ClassVersion struct {
+	No        int
+	Kind      string
+	Plan      Plan
+	Note      string
+	ActorName string
+	CreatedAt time.Time
+}
+
+// VersionKindLabel is the Chinese name of a version kind.
+func VersionKindLabel(kind string) string {
+	switch kind {
+	case "submitted":
+		return "提交备案"
+	case "approved":
+		return "审核同意（生效）"
+	case "change_requested":
+		return "申请变更"
+	case "change_approved":
+		return "变更同意（生效）"
+	case "change_rejected":
+		return "变更不同意"
+	}
+	return kind
+}
