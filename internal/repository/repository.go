@@ -76,11 +76,21 @@ func retryable(err error) bool {
 // constraintErrors maps a violated constraint to the form field and the
 // Chinese message the user sees beside it.
 var constraintErrors = map[string][2]string{
-	"institutions_credit_code_key": {"credit_code", "该统一社会信用代码已登记，不能重复登记"},
-	"users_username_key":           {"username", "该用户名已被使用"},
-	"occupations_code_key":         {"code", "该工种代码已存在"},
-	"calendar_years_pkey":          {"year", "该年度的节假日安排已录入，不能重复录入"},
-	"calendar_days_pkey":           {"days", "所录日期已在其他年度的节假日安排中"},
+	"institutions_credit_code_key":            {"credit_code", "该统一社会信用代码已登记，不能重复登记"},
+	"users_username_key":                      {"username", "该用户名已被使用"},
+	"occupations_code_key":                    {"code", "该工种代码已存在"},
+	"calendar_years_pkey":                     {"year", "该年度的节假日安排已录入，不能重复录入"},
+	"calendar_days_pkey":                      {"days", "所录日期已在其他年度的节假日安排中"},
+	"teacher_certificates_cert_no_key":        {"number", "该证书编号已登记，不能重复登记"},
+	"teacher_certificates_occupation_id_fkey": {"occupation_id", "工种不存在"},
+	"teacher_equivalences_key":                {"requirement", "该教师已有相同的等同资质认定"},
+	"teacher_equivalences_occupation_id_fkey": {"occupation_id", "工种不存在"},
+	"occupation_relations_pkey":               {"other_id", "这两个工种已标记为相关"},
+	"occupation_relations_occupation_a_fkey":  {"other_id", "工种不存在"},
+	"occupation_relations_occupation_b_fkey":  {"other_id", "工种不存在"},
+	"textbooks_isbn_key":                      {"isbn", "该 ISBN 已在教材目录中，不能重复登记"},
+	"textbooks_internal_code_key":             {"internal_code", "该内部编号已被使用"},
+	"textbook_uses_occupation_id_fkey":        {"uses", "工种不存在"},
 }
 
 // translate maps database errors to domain errors. It is the only place that

@@ -12,9 +12,11 @@ import (
 	"net/netip"
 	"net/url"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
+	"tianmu/internal/repository"
 	"tianmu/internal/training"
 )
 
@@ -237,7 +239,13 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		want := s.sessions.GetString(r.Context(), "csrf")
 		got := r.Header.Get("X-CSRF-Token")
 		if got == "" {
-			got = formValueNoFiles(r, "csrf_token")
+			var err error
+			got, err = formValueNoFiles(r, "csrf_token")
+			if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+				s.errorPage(w, r, http.StatusRequestEntityTooLarge, "提交的内容过大",
+					"提交的内容超过了允许的大小（上传的扫描件不能超过"+strconv.FormatInt(repository.MaxUpload>>20, 10)+" MB），操作未保存。")
+				return
+			}
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
 			s.errorPage(w, r, http.StatusForbidden, "页面已过期", "表单已过期或来源无法验证，操作未保存。请返回，刷新页面后重新提交。")
@@ -250,18 +258,23 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 // formValueNoFiles reads one field; multipart bodies are parsed with a
 // small memory limit (files spill to disk, and handlers apply their own
 // size limits before this runs).
-func formValueNoFiles(r *http.Request, key string) string {
+func formValueNoFiles(r *http.Request, key string) (string, error) {
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		if err := r.ParseMultipartForm(1 << 20); err != nil {
-			return ""
+			return "", err
 		}
-		return r.FormValue(key)
+		return r.FormValue(key), nil
 	}
 	if err := r.ParseForm(); err != nil {
-		return ""
+		return "", err
 	}
-	return r.PostForm.Get(key)
+	return r.PostForm.Get(key), nil
 }
+
+// maxUploadBody caps an upload request: the largest file plus room for the
+// other fields and the multipart framing. A file between MaxUpload and
+// this gets the form's 422 message; a bigger body gets 413.
+const maxUploadBody = repository.MaxUpload + 256<<10
 
 // clientAddr is the peer address; X-Forwarded-For is believed only when the
 // peer is a configured trusted proxy, and then the right-most untrusted hop

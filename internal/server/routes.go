@@ -20,8 +20,22 @@ func (s *Server) Handler() *chi.Mux {
 	r.Get("/static/*", http.StripPrefix("/static/", http.FileServerFS(static)).ServeHTTP)
 	r.Get("/healthz", s.healthz)
 
+	// The session stack, with the request body limit of the group: forms get
+	// 1 MB; the upload routes get theirs (a bigger body is refused with 413
+	// before the CSRF check reads it).
+	stack := func(limit int64) []func(http.Handler) http.Handler {
+		return []func(http.Handler) http.Handler{s.csrf.Handler, limitBody(limit), s.sessions.LoadAndSave, markSession, s.loadUser, s.checkCSRF}
+	}
+
+	// Uploads (institution staff).
 	r.Group(func(r chi.Router) {
-		r.Use(s.csrf.Handler, limitBody(1<<20), s.sessions.LoadAndSave, markSession, s.loadUser, s.checkCSRF)
+		r.Use(stack(maxUploadBody)...)
+		r.Use(s.requireUser, s.requireRole(training.RoleInstitution))
+		r.Post("/teachers/{id}/files", s.teacherFileUpload)
+	})
+
+	r.Group(func(r chi.Router) {
+		r.Use(stack(1 << 20)...)
 
 		// Public.
 		r.Get("/login", s.loginForm)
@@ -35,6 +49,8 @@ func (s *Server) Handler() *chi.Mux {
 			r.Get("/password", s.passwordForm)
 			r.Post("/password", s.passwordChange)
 			r.Get("/calendar/deadline", s.calendarDeadline)
+			r.Get("/textbooks", s.textbookList)
+			r.Get("/textbooks/{id}", s.textbookShow)
 
 			// Bureau, or the institution's own staff (others get 404).
 			r.Group(func(r chi.Router) {
@@ -42,6 +58,27 @@ func (s *Server) Handler() *chi.Mux {
 				r.Get("/institutions/{id}", s.institutionShow)
 				r.Get("/institutions/{id}/edit", s.institutionEdit)
 				r.Post("/institutions/{id}/edit", s.institutionUpdate)
+
+				// Teacher pool: the bureau sees all, an institution its own
+				// linked teachers (others get 404).
+				r.Get("/teachers", s.teacherList)
+				r.Get("/teachers/{id}", s.teacherShow)
+				r.Get("/teachers/{id}/files/{fid}", s.teacherFile)
+				r.Get("/textbooks/new", s.textbookNew)
+				r.Post("/textbooks", s.textbookCreate)
+			})
+
+			// Institution only.
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireRole(training.RoleInstitution))
+				r.Get("/teachers/new", s.teacherNew)
+				r.Post("/teachers", s.teacherCreate)
+				r.Get("/teachers/{id}/edit", s.teacherEdit)
+				r.Post("/teachers/{id}/edit", s.teacherUpdate)
+				r.Post("/teachers/{id}/submit", s.teacherReview(training.ActTeacherSubmit))
+				r.Post("/teachers/{id}/certificates", s.certificateAdd)
+				r.Post("/teachers/{id}/certificates/{cid}/delete", s.certificateRemove)
+				r.Post("/teachers/{id}/files/{fid}/delete", s.teacherFileRemove)
 			})
 
 			// Bureau only.
@@ -69,6 +106,20 @@ func (s *Server) Handler() *chi.Mux {
 				r.Get("/calendar", s.calendarList)
 				r.Get("/calendar/new", s.calendarNew)
 				r.Post("/calendar", s.calendarCreate)
+				r.Get("/teachers/eligible", s.teacherEligible)
+				r.Post("/teachers/{id}/approve", s.teacherReview(training.ActTeacherApprove))
+				r.Post("/teachers/{id}/return", s.teacherReview(training.ActTeacherReturn))
+				r.Post("/teachers/{id}/equivalences", s.equivalenceAdd)
+				r.Post("/teachers/{id}/equivalences/{eid}/delete", s.equivalenceRemove)
+				r.Get("/occupations/related", s.relatedList)
+				r.Post("/occupations/related", s.relatedSet(true))
+				r.Post("/occupations/related/delete", s.relatedSet(false))
+
+				r.Get("/textbooks/{id}/edit", s.textbookEdit)
+				r.Post("/textbooks/{id}/edit", s.textbookUpdate)
+				for _, act := range training.TextbookActions {
+					r.Post("/textbooks/{id}/"+string(act), s.textbookStatus(act))
+				}
 			})
 		})
 
