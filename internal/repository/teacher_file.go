@@ -21,15 +21,17 @@ func (s *Store) AddTeacherFile(ctx context.Context, a training.Actor, id, certID
 	if !a.IsInstitution() {
 		return 0, training.ErrForbidden
 	}
-	if msg := training.CheckUpload(filename, contentType, len(data), MaxUpload); msg != "" {
-		return 0, training.Invalid("file", msg)
-	}
 	filename = training.CleanFilename(filename)
 	sum := sha256.Sum256(data)
 	var fid int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		// Access first, so another institution learns nothing from the
+		// validation message.
 		if _, err := s.lockTeacher(ctx, tx, a, id); err != nil {
 			return err
+		}
+		if msg := training.CheckUpload(filename, contentType, len(data), MaxUpload); msg != "" {
+			return training.Invalid("file", msg)
 		}
 		var cert *int64
 		if certID != 0 {

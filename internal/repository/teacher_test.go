@@ -282,7 +282,6 @@ func TestTeacherScopeAndPIIAudit(t *testing.T) {
 	}
 }
 
-
 func TestCertificateRules(t *testing.T) {
 	f := newFixture(t)
 	cook, nanny := f.occupation("4-03-02-01"), f.occupation("4-10-01-02")
