@@ -44,7 +44,7 @@ CREATE TABLE classes (
     CONSTRAINT classes_complete_check CHECK (status IN ('draft', 'returned', 'cancelled') OR (
         occupation_id IS NOT NULL AND start_date IS NOT NULL AND end_date IS NOT NULL AND planned_size > 0)),
     -- Qualification and skill-level classes have a level; the others none.
-    CONSTRAINT classes_level_check CHECK (status IN ('draft', 'returned', 'cancelled') OR
+    CONSTRAINT classes_level_type_check CHECK (status IN ('draft', 'returned', 'cancelled') OR
         (type IN ('qualification', 'skill_level')) = (level > 0)),
     -- FILE-3: approved by the bureau before the start date.
     CONSTRAINT classes_approved_check CHECK (status IN ('draft', 'submitted', 'returned', 'cancelled') OR (
@@ -54,7 +54,7 @@ CREATE TABLE classes (
         planned_size <= CASE WHEN exception_approved > 0 THEN exception_approved
                              WHEN type = 'startup' THEN 30 ELSE 50 END),
     -- SIZE-4 backstop for the roster: never more enrolled than the cap.
-    CONSTRAINT classes_enrolled_check CHECK (enrolled <= CASE WHEN exception_approved > 0 THEN exception_approved
+    CONSTRAINT classes_enrolled_cap_check CHECK (enrolled <= CASE WHEN exception_approved > 0 THEN exception_approved
                              WHEN type = 'startup' THEN 30 ELSE 50 END),
     CONSTRAINT classes_returned_check CHECK (status <> 'returned' OR return_reason <> '')
 );
