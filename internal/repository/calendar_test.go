@@ -16,7 +16,6 @@ import (
 	"tianmu/internal/training"
 )
 
-
 func newCalendarStore(t *testing.T) *repository.Store {
 	t.Helper()
 	return repository.New(dbtest.Pool(t), func() time.Time { return time.Date(2026, 11, 20, 10, 0, 0, 0, repository.Shanghai) })

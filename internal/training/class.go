@@ -303,11 +303,11 @@ type FilingContext struct {
 	Calendar          Calendar
 	InstitutionStatus InstitutionStatus
 	Scope             []ScopeItem
-	Occupation        *Occupation        // nil: not found
-	TeacherProblems   []string // QUAL-1..5 for every teacher and role, with the teacher's name
-	TextbookProblems  []string // FILE-4 for every textbook
-	ApprovedCap       int                // SIZE-3 exception approved for this class, 0 for none
-	ExceptionAsked    int                // size asked for in a pending exception request, 0 for none
+	Occupation        *Occupation // nil: not found
+	TeacherProblems   []string    // QUAL-1..5 for every teacher and role, with the teacher's name
+	TextbookProblems  []string    // FILE-4 for every textbook
+	ApprovedCap       int         // SIZE-3 exception approved for this class, 0 for none
+	ExceptionAsked    int         // size asked for in a pending exception request, 0 for none
 }
 
 // CheckPlanShape checks what can be checked from the plan alone: required
