@@ -119,3 +119,47 @@ func (s *Store) lastClassStart(ctx context.Context, id int64) (*time.Time, error
 		AND status NOT IN ('draft', 'submitted', 'returned', 'cancelled')`, id).Scan(&t)
 	return t, err
 }
+
+// FilingChoices are the options of the filing form for an institution:
+// its licensed scope (INST-2), its teachers (with their pool status, so the
+// form can say who is not yet reviewed), and the usable textbooks (FILE-4).
+type FilingChoices struct {
+	Scope     []training.ScopeItem
+	Teachers  []training.Teacher
+	Textbooks []training.Textbook
+}
+
+// FilingChoices loads the form options for institutionID.
+func (s *Store) FilingChoices(ctx context.Context, a training.Actor, institutionID int64) (FilingChoices, error) {
+	var fc FilingChoices
+	if !canSeeInstitution(a, institutionID) {
+		return fc, training.ErrNotFound
+	}
+	var err error
+	if fc.Scope, err = s.scope(ctx, s.pool, institutionID); err != nil {
+		return fc, translate(err, "filing choices")
+	}
+	rows, err := s.pool.Query(ctx, `SELECT t.id, t.name, t.status FROM teachers t
+		JOIN teacher_institutions ti ON ti.teacher_id = t.id WHERE ti.institution_id = $1 ORDER BY t.name, t.id`, institutionID)
+	if err != nil {
+		return fc, translate(err, "filing choices")
+	}
+	fc.Teachers, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.Teacher, error) {
+		var t training.Teacher
+		var st string
+		err := row.Scan(&t.ID, &t.Name, &st)
+		t.Status = training.TeacherStatus(st)
+		return t, err
+	})
+	if err != nil {
+		return fc, translate(err, "filing choices")
+	}
+	rows, err = s.pool.Query(ctx, `SELECT `+textbookColumns+textbookFrom+` WHERE b.status IN ('designated', 'approved') ORDER BY b.title, b.id`)
+	if err != nil {
+		return fc, translate(err, "filing choices")
+	}
+	if fc.Textbooks, err = pgx.CollectRows(rows, scanTextbook); err != nil {
+		return fc, translate(err, "filing choices")
+	}
+	return fc, translate(s.loadUses(ctx, s.pool, fc.Textbooks), "filing choices")
+}
