@@ -423,3 +423,62 @@ func TestReviewQueueOrderAndFilters(t *testing.T) {
 		t.Fatalf("academy sees %d of school's classes", total)
 	}
 }
+
+// Every stored state × every action through the repository: the allowed
+// steps land where the state machine says, the others are refused and
+// change nothing.
+func TestClassEveryStateAndAction(t *testing.T) {
+	cf := newClassFixture(t)
+	step := func(id int64, act training.ClassAction) error {
+		a := cf.school
+		if training.ClassActionRole(act) == training.RoleBureau {
+			a = cf.bureau
+		}
+		return cf.s.StepClass(cf.ctx, a, id, repository.ClassStep{Action: act, Version: cf.class(id).Version, Reason: "测试"})
+	}
+	reach := map[training.ClassStatus]func() int64{
+		training.ClassDraft: func() int64 {
+			id, _ := cf.s.CreateClass(cf.ctx, cf.school, cf.plan())
+			return id
+		},
+		training.ClassSubmitted: cf.submitted,
+		training.ClassReturned: func() int64 {
+			id := cf.submitted()
+			if err := step(id, training.ActClassReturn); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		},
+		training.ClassApproved: func() int64 {
+			id := cf.submitted()
+			if err := step(id, training.ActClassApprove); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		},
+		training.ClassCancelled: func() int64 {
+			id := cf.submitted()
+			if err := step(id, training.ActClassCancel); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		},
+	}
+	for from, mk := range reach {
+		for _, act := range training.ClassActions {
+			if act == training.ActClassSubmit {
+				continue // submission goes through SaveClass (tested above)
+			}
+			id := mk()
+			want, msg := training.NextClassStatus(from, act)
+			err := step(id, act)
+			got := cf.class(id).Status
+			if msg == "" && (err != nil || got != want) {
+				t.Errorf("%s + %s: %v, status %s, want %s", from, act, err, got, want)
+			}
+			if msg != "" && (err == nil || got != from) {
+				t.Errorf("%s + %s: allowed (status %s)", from, act, got)
+			}
+		}
+	}
+}
