@@ -20,7 +20,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/healthz", s.healthz)
 
 	r.Group(func(r chi.Router) {
-		r.Use(s.csrf.Handler, limitBody(1<<20), s.sessions.LoadAndSave, markSession, s.loadUser, s.checkCSRF)
+		r.Use(s.csrf.Handler, limitBody(1<<20), trackSession, s.sessions.LoadAndSave, markSession, s.loadUser, s.checkCSRF)
 
 		// Public.
 		r.Get("/login", s.loginForm)
