@@ -117,7 +117,12 @@ CREATE TRIGGER institution_counts_truncate AFTER TRUNCATE ON institutions
 -- INST-4 on the bureau's home page: designated institutions by decision date.
 CREATE INDEX institutions_designated_idx ON institutions (decision_date) WHERE status = 'designated';
 
+-- A session's user, so the session and its user are read in one query on
+-- every request. Not a foreign key: it only saves a lookup.
+ALTER TABLE sessions ADD COLUMN user_id bigint;
+
 -- +goose Down
+ALTER TABLE sessions DROP COLUMN user_id;
 DROP INDEX institutions_designated_idx;
 DROP TRIGGER institution_counts_truncate ON institutions;
 DROP TRIGGER institution_counts_delete ON institutions;

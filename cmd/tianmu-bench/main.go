@@ -60,6 +60,7 @@ type options struct {
 	durable     bool
 	only        string
 	cpuprofile  string
+	loadStart   string
 	scale       demo.Scale
 }
 
@@ -151,6 +152,7 @@ func run(ctx context.Context, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	o.loadStart = loadAvg()
 	mem := startMemSampler()
 	started := time.Now()
 	var results []pageResult

@@ -2,7 +2,6 @@ package repository
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -322,19 +321,4 @@ func (s *Store) UserForBureau(ctx context.Context, a training.Actor, id int64) (
 		return training.User{}, training.ErrForbidden
 	}
 	return s.UserByID(ctx, id)
-}
-
-// SessionFind returns an unexpired session's data and expiry, for the
-// session store.
-func (s *Store) SessionFind(ctx context.Context, token string) ([]byte, time.Time, bool, error) {
-	var b []byte
-	var expiry time.Time
-	err := s.pool.QueryRow(ctx, `SELECT data, expiry FROM sessions WHERE token = $1 AND current_timestamp < expiry`, token).Scan(&b, &expiry)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, time.Time{}, false, nil
-	}
-	if err != nil {
-		return nil, time.Time{}, false, translate(err, "find session")
-	}
-	return b, expiry, true, nil
 }

@@ -11,10 +11,13 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"tianmu/internal/repository"
+	"tianmu/internal/training"
 )
 
-// sessionStore is the scs PostgreSQL store without the write on every
-// request. With an idle timeout, scs commits every session it loads, only to
+// sessionStore is the scs PostgreSQL store (pgxstore, for deleting and the
+// expiry clean-up) with its own find and commit: the find reads the
+// session's user in the same query, and the commit skips the write on
+// every request. With an idle timeout, scs commits every session it loads, only to
 // move its expiry forward: one UPDATE, WAL flush and commit per page view.
 // This store skips that write when the data is what was loaded and the
 // expiry moves by less than touchEvery, so a session's idle timeout is
@@ -28,11 +31,13 @@ type sessionStore struct {
 
 type sessionSeenKey struct{}
 
-// sessionSeen is what the store found for this request's token.
+// sessionSeen is what the store found for this request's token, with the
+// session's user, which spares loadUser a second query.
 type sessionSeen struct {
 	token  string
 	data   []byte
 	expiry time.Time
+	user   *training.User
 }
 
 // trackSession gives the request a place to remember the loaded session;
@@ -44,14 +49,14 @@ func trackSession(next http.Handler) http.Handler {
 }
 
 func (st *sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	b, expiry, found, err := st.store.SessionFind(ctx, token)
+	ses, found, err := st.store.SessionFind(ctx, token)
 	if err != nil || !found {
 		return nil, false, err
 	}
 	if seen, ok := ctx.Value(sessionSeenKey{}).(*sessionSeen); ok {
-		*seen = sessionSeen{token: token, data: b, expiry: expiry}
+		*seen = sessionSeen{token: token, data: ses.Data, expiry: ses.Expiry, user: ses.User}
 	}
-	return b, true, nil
+	return ses.Data, true, nil
 }
 
 func (st *sessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
@@ -59,7 +64,28 @@ func (st *sessionStore) CommitCtx(ctx context.Context, token string, b []byte, e
 		expiry.Sub(seen.expiry) < st.touchEvery && sameSession(b, seen.data) {
 		return nil
 	}
-	return st.PostgresStore.Commit(token, b, expiry)
+	var uid int64
+	if _, values, err := (scs.GobCodec{}).Decode(b); err == nil {
+		uid, _ = values["uid"].(int64)
+	}
+	return st.store.SessionCommit(ctx, token, b, expiry, uid)
+}
+
+func (st *sessionStore) Commit(token string, b []byte, expiry time.Time) error {
+	return st.CommitCtx(context.Background(), token, b, expiry)
+}
+
+func (st *sessionStore) Find(token string) ([]byte, bool, error) {
+	return st.FindCtx(context.Background(), token)
+}
+
+// sessionUser is the user the session store loaded with the session, if it
+// is user uid.
+func sessionUser(ctx context.Context, uid int64) (training.User, bool) {
+	if seen, ok := ctx.Value(sessionSeenKey{}).(*sessionSeen); ok && seen.user != nil && seen.user.ID == uid {
+		return *seen.user, true
+	}
+	return training.User{}, false
 }
 
 // sameSession compares two encoded sessions. Gob writes a map in random
