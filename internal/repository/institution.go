@@ -105,12 +105,26 @@ func (s *Store) Institutions(ctx context.Context, a training.Actor, f Institutio
 	if f.OccupationID != 0 {
 		w.add("EXISTS (SELECT 1 FROM institution_scopes sc WHERE sc.institution_id = i.id AND sc.occupation_id = ?)", f.OccupationID)
 	}
+	// The page is picked on the narrow columns the indexes hold (an
+	// index-only scan, however deep the page); only its rows are then read
+	// in full and get their scope and user counts. Without a search the
+	// total is kept in institution_counts (migration 00003); a search counts
+	// its matches.
+	totalSQL := `count(*) OVER ()`
+	if f.Name == "" && f.OccupationID == 0 {
+		totalSQL = `(SELECT coalesce(sum(n), 0) FROM institution_counts)`
+		if f.Status != "" {
+			totalSQL = `(SELECT coalesce(sum(n), 0) FROM institution_counts WHERE status = $1)`
+		}
+	}
+	order := orderBy(p, institutionSorts, "name")
 	q := `SELECT ` + institutionColumns + `,
 			(SELECT count(*) FROM institution_scopes sc WHERE sc.institution_id = i.id),
 			(SELECT count(*) FROM users u WHERE u.institution_id = i.id AND u.disabled_at IS NULL),
-			count(*) OVER ()
-		FROM institutions i` + w.sql() + orderBy(p, institutionSorts, "name") +
-		` LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset())
+			pg.total
+		FROM (SELECT i.id, ` + totalSQL + ` AS total FROM institutions i` + w.sql() + order +
+		` LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset()) + `) pg
+		JOIN institutions i ON i.id = pg.id` + order
 	rows, err := s.pool.Query(ctx, q, w.args...)
 	if err != nil {
 		return nil, 0, translate(err, "institutions")
@@ -153,7 +167,7 @@ func (s *Store) InstitutionStatusCounts(ctx context.Context, a training.Actor) (
 	if !a.IsBureau() {
 		return nil, training.ErrForbidden
 	}
-	rows, err := s.pool.Query(ctx, `SELECT status, count(*) FROM institutions GROUP BY status`)
+	rows, err := s.pool.Query(ctx, `SELECT status, n FROM institution_counts WHERE n > 0`)
 	if err != nil {
 		return nil, translate(err, "institution counts")
 	}
@@ -441,6 +455,6 @@ func (s *Store) InactiveCount(ctx context.Context, a training.Actor) (int, error
 // role may see it.
 func (s *Store) DesignatedCount(ctx context.Context) (int, error) {
 	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM institutions WHERE status = 'designated'`).Scan(&n)
+	err := s.pool.QueryRow(ctx, `SELECT n FROM institution_counts WHERE status = 'designated'`).Scan(&n)
 	return n, translate(err, "designated count")
 }

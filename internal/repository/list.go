@@ -69,7 +69,16 @@ func orderBy(p Page, whitelist map[string]string, def string) string {
 		// Every column of the clause is flipped so that ties keep a stable order.
 		parts := strings.Split(clause, ",")
 		for i, c := range parts {
-			parts[i] = strings.TrimSpace(c) + " DESC"
+			c = strings.TrimSpace(c)
+			switch {
+			case strings.HasSuffix(c, " NULLS FIRST"):
+				c = strings.TrimSuffix(c, " NULLS FIRST") + " DESC NULLS LAST"
+			case strings.HasSuffix(c, " NULLS LAST"):
+				c = strings.TrimSuffix(c, " NULLS LAST") + " DESC NULLS FIRST"
+			default:
+				c += " DESC"
+			}
+			parts[i] = c
 		}
 		clause = strings.Join(parts, ", ")
 	}

@@ -136,8 +136,22 @@ func (s *Store) Users(ctx context.Context, a training.Actor, f UserFilter, p Pag
 	if f.Query != "" {
 		w.add("(u.username LIKE ? OR u.name LIKE ?)", "%"+likeEscape(f.Query)+"%", "%"+likeEscape(f.Query)+"%")
 	}
-	q := `SELECT ` + userColumns + `, count(*) OVER ()` + userFrom + w.sql() + orderBy(p, userSorts, "username") +
-		` LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset())
+	// The page is picked on the sort's index, however deep; only its rows
+	// are then read in full. Without a search or an institution the total
+	// is kept in user_counts (migration 00003); otherwise the matches are
+	// counted (one institution's few, or a search that reads every row).
+	totalSQL := `count(*) OVER ()`
+	if f.InstitutionID == 0 && f.Query == "" {
+		totalSQL = `(SELECT coalesce(sum(total), 0) FROM user_counts)`
+		if f.Role != "" {
+			totalSQL = `(SELECT coalesce(sum(total), 0) FROM user_counts WHERE role = $1)`
+		}
+	}
+	order := orderBy(p, userSorts, "username")
+	q := `SELECT ` + userColumns + `, pg.total
+		FROM (SELECT u.id, ` + totalSQL + ` AS total FROM users u` + w.sql() + order +
+		` LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset()) + `) pg
+		JOIN users u ON u.id = pg.id LEFT JOIN institutions i ON i.id = u.institution_id` + order
 	rows, err := s.pool.Query(ctx, q, w.args...)
 	if err != nil {
 		return nil, 0, translate(err, "users")
@@ -270,9 +284,10 @@ func (s *Store) ChangeOwnPassword(ctx context.Context, a training.Actor, passwor
 	return v, translate(err, "change password %d", a.UserID)
 }
 
-// UserCounts is the number of active accounts per role, for home pages.
+// UserCounts is the number of active accounts per role, for home pages,
+// from the counters the user_counts triggers keep (migration 00003).
 func (s *Store) UserCounts(ctx context.Context) (map[training.Role]int, error) {
-	rows, err := s.pool.Query(ctx, `SELECT role, count(*) FROM users WHERE disabled_at IS NULL GROUP BY role`)
+	rows, err := s.pool.Query(ctx, `SELECT role, active FROM user_counts WHERE active > 0`)
 	if err != nil {
 		return nil, translate(err, "user counts")
 	}

@@ -161,7 +161,11 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		u, err := s.store.UserByID(ctx, uid)
+		u, ok := sessionUser(ctx, uid)
+		var err error
+		if !ok {
+			u, err = s.store.UserByID(ctx, uid)
+		}
 		switch {
 		case errors.Is(err, training.ErrNotFound):
 		case err != nil:

@@ -24,7 +24,7 @@ func (s *Server) Handler() *chi.Mux {
 	// 1 MB; the upload routes get theirs (a bigger body is refused with 413
 	// before the CSRF check reads it).
 	stack := func(limit int64) []func(http.Handler) http.Handler {
-		return []func(http.Handler) http.Handler{s.csrf.Handler, limitBody(limit), s.sessions.LoadAndSave, markSession, s.loadUser, s.checkCSRF}
+		return []func(http.Handler) http.Handler{s.csrf.Handler, limitBody(limit), trackSession, s.sessions.LoadAndSave, markSession, s.loadUser, s.checkCSRF}
 	}
 
 	// Uploads (institution staff).

@@ -54,7 +54,7 @@ func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options
 	st := pgxstore.NewWithCleanupInterval(store.Pool(), o.SessionCleanup)
 	s.stopGC = st.StopCleanup
 	sm := scs.New()
-	sm.Store = st
+	sm.Store = &sessionStore{PostgresStore: st, store: store, touchEvery: time.Minute}
 	sm.IdleTimeout = cfg.IdleTimeout
 	sm.Lifetime = cfg.SessionMax
 	sm.Cookie.Name = "tianmu_session"
