@@ -38,6 +38,7 @@ var (
 // Main wraps testing.M.Run so a cluster this process started is stopped.
 func Main(m *testing.M) {
 	code := m.Run()
+	dropDerived()
 	if cluster != nil {
 		_ = cluster.Stop()
 		_ = os.RemoveAll(cluster.Dir)
@@ -158,6 +159,12 @@ func URL(t testing.TB) string {
 	if setupErr != nil {
 		t.Fatalf("dbtest: %v", setupErr)
 	}
+	return copyOf(t, template)
+}
+
+// copyOf creates a copy of database tmpl for t, dropped when t ends.
+func copyOf(t testing.TB, tmpl string) string {
+	t.Helper()
 	ctx := context.Background()
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
@@ -168,7 +175,7 @@ func URL(t testing.TB) string {
 	}
 	defer conn.Close(ctx)
 	for attempt := 0; ; attempt++ {
-		_, err = conn.Exec(ctx, `CREATE DATABASE `+name+` TEMPLATE `+template)
+		_, err = conn.Exec(ctx, `CREATE DATABASE `+name+` TEMPLATE `+tmpl)
 		if err == nil || attempt == 20 {
 			break
 		}
@@ -186,6 +193,94 @@ func URL(t testing.TB) string {
 		_, _ = c.Exec(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
 	})
 	return withDB(adminURL, name)
+}
+
+// derivedTemplate is a migrated database that a fixture filled once.
+type derivedTemplate struct {
+	once sync.Once
+	name string
+	err  error
+}
+
+var (
+	derivedMu sync.Mutex
+	derived   = map[string]*derivedTemplate{}
+)
+
+// PoolWith returns a pool on a fresh database holding what load put into
+// a migrated database: load runs once per test process and key, and each
+// test gets a copy. It is for fixtures every test of a package needs (the
+// demo data): load must not depend on the test. The copies are dropped
+// when the test ends, the filled database when the process ends (Main).
+func PoolWith(t testing.TB, key string, load func(context.Context, *pgxpool.Pool) error) *pgxpool.Pool {
+	t.Helper()
+	once.Do(setup)
+	if setupErr != nil {
+		t.Fatalf("dbtest: %v", setupErr)
+	}
+	derivedMu.Lock()
+	d := derived[key]
+	if d == nil {
+		d = &derivedTemplate{}
+		derived[key] = d
+	}
+	derivedMu.Unlock()
+	d.once.Do(func() {
+		b := make([]byte, 4)
+		_, _ = rand.Read(b)
+		name := "tianmu_fix_" + hex.EncodeToString(b)
+		d.err = buildDerived(name, load)
+		d.name = name
+	})
+	if d.err != nil {
+		t.Fatalf("dbtest: fixture %s: %v", key, d.err)
+	}
+	pool, err := repository.Open(context.Background(), copyOf(t, d.name), 20)
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+func buildDerived(name string, load func(context.Context, *pgxpool.Pool) error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `CREATE DATABASE `+name+` TEMPLATE `+template); err != nil {
+		return err
+	}
+	pool, err := repository.Open(ctx, withDB(adminURL, name), 4)
+	if err != nil {
+		return err
+	}
+	err = load(ctx, pool)
+	pool.Close() // copies need the database without connections
+	return err
+}
+
+// dropDerived drops the databases PoolWith filled.
+func dropDerived() {
+	derivedMu.Lock()
+	defer derivedMu.Unlock()
+	if len(derived) == 0 || cluster != nil { // a private cluster goes away whole
+		return
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return
+	}
+	defer conn.Close(ctx)
+	for _, d := range derived {
+		if d.name != "" {
+			_, _ = conn.Exec(ctx, `DROP DATABASE IF EXISTS `+d.name+` WITH (FORCE)`)
+		}
+	}
 }
 
 // Pool returns a pool on a fresh database, closed when t ends.

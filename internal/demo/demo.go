@@ -76,7 +76,8 @@ func Loaded(ctx context.Context, s *repository.Store) (bool, error) {
 	return len(counts) > 0, nil
 }
 
-// Load creates the demo institutions, scopes and accounts.
+// Load creates the demo institutions, scopes and accounts, then the
+// teacher pool and the textbook catalogue (teachers.go).
 func Load(ctx context.Context, s *repository.Store, hash password.Params) error {
 	occs, err := s.Occupations(ctx)
 	if err != nil {
@@ -117,11 +118,14 @@ func Load(ctx context.Context, s *repository.Store, hash password.Params) error 
 	if err != nil {
 		return err
 	}
+	actors := map[string]training.Actor{}
 	for _, l := range Logins {
 		in := training.UserInput{Username: l.Username, Name: l.Name, Role: l.Role, InstitutionID: ids[l.Institution]}
-		if _, err := s.CreateUser(ctx, a, in, h, false); err != nil {
+		uid, err := s.CreateUser(ctx, a, in, h, false)
+		if err != nil {
 			return fmt.Errorf("demo: user %s: %w", l.Username, err)
 		}
+		actors[l.Username] = training.Actor{UserID: uid, Username: l.Username, Name: l.Name, Role: l.Role, InstitutionID: in.InstitutionID}
 	}
-	return nil
+	return loadPool(ctx, s, actors, byCode)
 }

@@ -3,10 +3,13 @@ package repository_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"tianmu/internal/dbtest"
 	"tianmu/internal/demo"
@@ -28,13 +31,14 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	pool := dbtest.Pool(t)
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, repository.Shanghai)
-	s := repository.New(pool, func() time.Time { return now })
+	clock := func() time.Time { return now }
+	// The demo data is loaded once per test process; each test gets a copy.
+	pool := dbtest.PoolWith(t, "demo", func(ctx context.Context, pool *pgxpool.Pool) error {
+		return demo.Load(ctx, repository.New(pool, clock), password.Params{Memory: 64, Time: 1, Threads: 1})
+	})
+	s := repository.New(pool, clock)
 	ctx := context.Background()
-	if err := demo.Load(ctx, s, password.Params{Memory: 64, Time: 1, Threads: 1}); err != nil {
-		t.Fatal(err)
-	}
 	f := &fixture{t: t, s: s, ctx: ctx}
 	f.bureau, f.school, f.acad, f.centre = f.actor("bureau"), f.actor("school"), f.actor("academy"), f.actor("centre")
 	return f
@@ -70,6 +74,17 @@ func (f *fixture) teacher(a training.Actor, name, id string, edu training.Educat
 	return tid
 }
 
+// count runs a count(*) query. The demo data already holds teachers,
+// certificates and textbooks, so tests compare counts before and after.
+func (f *fixture) count(query string, args ...any) int {
+	f.t.Helper()
+	var n int
+	if err := f.s.Pool().QueryRow(f.ctx, query, args...).Scan(&n); err != nil {
+		f.t.Fatal(err)
+	}
+	return n
+}
+
 func (f *fixture) version(id int64) int {
 	f.t.Helper()
 	var v int
@@ -102,6 +117,7 @@ func fieldErr(err error, field string) string {
 
 func TestTeacherPoolDedupe(t *testing.T) {
 	f := newFixture(t)
+	before := f.count(`SELECT count(*) FROM teachers`)
 	idn := idNumber("33018519800101123")
 	id := f.teacher(f.school, "张三", idn, training.EduCollege, training.TitleMiddle)
 
@@ -122,31 +138,29 @@ func TestTeacherPoolDedupe(t *testing.T) {
 	if !strings.Contains(fieldErr(err, "id_number"), "已在本机构") {
 		t.Fatalf("duplicate in same institution: %v", err)
 	}
-	var n int
-	_ = f.s.Pool().QueryRow(f.ctx, `SELECT count(*) FROM teachers`).Scan(&n)
-	if n != 1 {
-		t.Fatalf("teachers = %d, want 1", n)
+	if n := f.count(`SELECT count(*) FROM teachers`) - before; n != 1 {
+		t.Fatalf("new teachers = %d, want 1", n)
 	}
 }
 
 func TestTeacherLinkNeedsMatchingName(t *testing.T) {
 	f := newFixture(t)
 	idn := idNumber("33018519800101123")
+	before := f.count(`SELECT count(*) FROM teacher_institutions`)
 	f.teacher(f.school, "张三", idn, training.EduCollege, training.TitleMiddle)
 	_, _, err := f.s.CreateTeacher(f.ctx, f.acad, training.TeacherInput{Name: "李四", IDNumber: idn, Phone: "13800001111", Education: training.EduHigh})
 	if !strings.Contains(fieldErr(err, "name"), "姓名") {
 		t.Fatalf("link with another name: %v", err)
 	}
-	var links int
-	_ = f.s.Pool().QueryRow(f.ctx, `SELECT count(*) FROM teacher_institutions`).Scan(&links)
-	if links != 1 {
-		t.Fatalf("links = %d", links)
+	if links := f.count(`SELECT count(*) FROM teacher_institutions`) - before; links != 1 {
+		t.Fatalf("new links = %d", links)
 	}
 }
 
 func TestTeacherPoolDedupeConcurrent(t *testing.T) {
 	f := newFixture(t)
 	idn := idNumber("33018519850505432")
+	teachersBefore, linksBefore := f.count(`SELECT count(*) FROM teachers`), f.count(`SELECT count(*) FROM teacher_institutions`)
 	var wg sync.WaitGroup
 	ids := make([]int64, 2)
 	errs := make([]error, 2)
@@ -161,11 +175,10 @@ func TestTeacherPoolDedupeConcurrent(t *testing.T) {
 	if errs[0] != nil || errs[1] != nil || ids[0] != ids[1] {
 		t.Fatalf("concurrent proposals: %v %v ids %v", errs[0], errs[1], ids)
 	}
-	var n, links int
-	_ = f.s.Pool().QueryRow(f.ctx, `SELECT count(*) FROM teachers`).Scan(&n)
-	_ = f.s.Pool().QueryRow(f.ctx, `SELECT count(*) FROM teacher_institutions`).Scan(&links)
+	n := f.count(`SELECT count(*) FROM teachers`) - teachersBefore
+	links := f.count(`SELECT count(*) FROM teacher_institutions`) - linksBefore
 	if n != 1 || links != 2 {
-		t.Fatalf("teachers %d links %d", n, links)
+		t.Fatalf("new teachers %d, new links %d", n, links)
 	}
 }
 
@@ -247,6 +260,14 @@ func TestTeacherReviewTransitions(t *testing.T) {
 
 func TestTeacherScopeAndPIIAudit(t *testing.T) {
 	f := newFixture(t)
+	_, acadBefore, err := f.s.Teachers(f.ctx, f.acad, repository.TeacherFilter{}, repository.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, bureauBefore, err := f.s.Teachers(f.ctx, f.bureau, repository.TeacherFilter{}, repository.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	id := f.teacher(f.school, "张三", idNumber("33018519800101123"), training.EduCollege, training.TitleMiddle)
 	if _, err := f.s.TeacherDetail(f.ctx, f.acad, id); !errors.Is(err, training.ErrNotFound) {
 		t.Fatalf("other institution detail: %v", err)
@@ -272,19 +293,28 @@ func TestTeacherScopeAndPIIAudit(t *testing.T) {
 	if n != 2 || strings.Contains(after, "33018519800101123") {
 		t.Fatalf("view_pii rows %d, after %s (must be masked)", n, after)
 	}
-	rows, total, err := f.s.Teachers(f.ctx, f.acad, repository.TeacherFilter{}, repository.Page{})
-	if err != nil || total != 0 || len(rows) != 0 {
-		t.Fatalf("other institution list: %d %v", total, err)
+	find := func(rows []repository.TeacherRow) *repository.TeacherRow {
+		for i := range rows {
+			if rows[i].ID == id {
+				return &rows[i]
+			}
+		}
+		return nil
 	}
-	rows, _, err = f.s.Teachers(f.ctx, f.bureau, repository.TeacherFilter{}, repository.Page{})
-	if err != nil || len(rows) != 1 || rows[0].IDMasked != "330185********"+idNumber("33018519800101123")[14:] {
-		t.Fatalf("bureau list: %+v %v", rows, err)
+	rows, total, err := f.s.Teachers(f.ctx, f.acad, repository.TeacherFilter{}, repository.Page{Size: 100})
+	if err != nil || total != acadBefore || find(rows) != nil {
+		t.Fatalf("other institution list: %d (was %d) %v", total, acadBefore, err)
+	}
+	rows, total, err = f.s.Teachers(f.ctx, f.bureau, repository.TeacherFilter{}, repository.Page{Size: 100})
+	if r := find(rows); err != nil || total != bureauBefore+1 || r == nil || r.IDMasked != "330185********"+idNumber("33018519800101123")[14:] {
+		t.Fatalf("bureau list: %d (was %d) %+v %v", total, bureauBefore, r, err)
 	}
 }
 
 func TestCertificateRules(t *testing.T) {
 	f := newFixture(t)
 	cook, nanny := f.occupation("4-03-02-01"), f.occupation("4-10-01-02")
+	before := f.count(`SELECT count(*) FROM teacher_certificates`)
 	a := f.teacher(f.school, "张三", idNumber("33018519800101123"), training.EduCollege, training.TitleMiddle)
 	b := f.teacher(f.acad, "李四", idNumber("33018519900202234"), training.EduHigh, training.TitleNone)
 	in := training.CertificateInput{OccupationID: cook, Level: training.Level3, Number: "A-001", IssueDate: "2020-01-01", Issuer: "杭州市人社局"}
@@ -301,10 +331,8 @@ func TestCertificateRules(t *testing.T) {
 	if err := f.s.AddCertificate(f.ctx, f.acad, b, f.version(b), in); !strings.Contains(fieldErr(err, "level"), "育婴员没有") {
 		t.Fatalf("level the occupation lacks: %v", err)
 	}
-	var n int
-	_ = f.s.Pool().QueryRow(f.ctx, `SELECT count(*) FROM teacher_certificates`).Scan(&n)
-	if n != 1 {
-		t.Fatalf("certificates = %d", n)
+	if n := f.count(`SELECT count(*) FROM teacher_certificates`) - before; n != 1 {
+		t.Fatalf("new certificates = %d", n)
 	}
 }
 
@@ -333,21 +361,31 @@ func TestTeachersForCheckAndEligible(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The demo pool has teachers of its own; the answers are compared on
+	// this test's four.
+	mine := map[int64]bool{master: true, senior: true, welder: true, pending: true}
 	ids := func(rows []repository.EligibleRow) []int64 {
 		var out []int64
 		for _, r := range rows {
-			out = append(out, r.ID)
+			if mine[r.ID] {
+				out = append(out, r.ID)
+			}
 		}
+		slices.Sort(out)
 		return out
+	}
+	is := func(rows []repository.EligibleRow, want ...int64) bool {
+		slices.Sort(want)
+		return slices.Equal(ids(rows), want)
 	}
 	// 三级 practical 中式烹调师: only the 技师 in the same occupation.
 	rows, err := f.s.EligibleTeachers(f.ctx, f.bureau, cook, training.Level3, training.RolePractical)
-	if err != nil || len(rows) != 1 || rows[0].ID != master {
+	if err != nil || !is(rows, master) {
 		t.Fatalf("三级 practical: %v %v", ids(rows), err)
 	}
 	// 四级 practical: 高级工 in 中式面点师 only once the bureau marks it related.
 	rows, _ = f.s.EligibleTeachers(f.ctx, f.bureau, cook, training.Level4, training.RolePractical)
-	if len(rows) != 1 {
+	if !is(rows, master) {
 		t.Fatalf("四级 before relation: %v", ids(rows))
 	}
 	if err := f.s.SetOccupationsRelated(f.ctx, f.bureau, pastry, cook, true); err != nil {
@@ -357,7 +395,7 @@ func TestTeachersForCheckAndEligible(t *testing.T) {
 		t.Fatalf("duplicate relation: %v", err)
 	}
 	rows, _ = f.s.EligibleTeachers(f.ctx, f.bureau, cook, training.Level4, training.RolePractical)
-	if len(rows) != 2 {
+	if !is(rows, master, senior) {
 		t.Fatalf("四级 after relation: %v", ids(rows))
 	}
 	if _, err := f.s.EligibleTeachers(f.ctx, f.school, cook, training.Level4, training.RolePractical); !errors.Is(err, training.ErrForbidden) {
@@ -371,7 +409,7 @@ func TestTeachersForCheckAndEligible(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows, _ = f.s.EligibleTeachers(f.ctx, f.bureau, cook, training.Level3, training.RolePractical)
-	if len(rows) != 2 {
+	if !is(rows, master, senior) {
 		t.Fatalf("三级 after equivalence: %v", ids(rows))
 	}
 

@@ -1,22 +1,40 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/go-chi/chi/v5"
+
+	"tianmu/internal/training"
 )
 
 // The access table (SECURITY.md): every route × role × object → status.
 // Objects: "own" is the signed-in institution's and "other" another
 // institution's; for user routes they are two accounts nobody in the walk
-// signs in with (centre2, bureau2); "missing" does not exist. Routes without an {id} use "-".
+// signs in with (centre2, bureau2); "missing" does not exist (999999, and
+// so is a second id such as {cid}). Routes without an {id} use "-".
+//
+// Teacher routes: "own" is the demo teacher 王建华, linked to the school
+// (the institution user of the walk), "other" is 周美玲, linked only to the
+// academy. {cid} is the teacher's first certificate; {fid} a scan and {eid}
+// an equivalence that pathFor adds to that teacher (once per env).
+//
+// Textbook routes: "own" is the school's own proposal still waiting for
+// the bureau (天目山笋干菜点制作, 待核准), "other" a proposal by the
+// academy that pathFor adds, "catalogue" a designated textbook
+// (中式烹调师（基础知识）) that every signed-in user may read.
 //
 // POST requests carry a CSRF token and a stale version (0), so a permitted
 // request on an existing object answers 409 (or 422 for an invalid form)
-// without changing anything, and a missing object answers 404.
+// without changing anything, and a missing object answers 404. The few
+// steps without a version (user disable and password reset, adding or
+// removing an equivalence, removing a scan) do change the object when
+// permitted, and answer 303. The upload is sent as multipart without a
+// file: permitted, it answers 422 (请选择要上传的文件).
 
 type roleStatus struct{ anon, bureau, inst, centre int }
 
@@ -34,6 +52,26 @@ func same(anon, signedIn int) roleStatus { return roleStatus{anon, signedIn, sig
 
 // bureauOnly: anonymous → sign-in, bureau → b, others → 403.
 func bureauOnly(b int) roleStatus { return roleStatus{see, b, forb, forb} }
+
+// instOnly: anonymous → sign-in, institution → i, others → 403.
+func instOnly(i int) roleStatus { return roleStatus{see, forb, i, forb} }
+
+// teacherStep is a step on a teacher that only its linked institutions
+// take: permitted on "own" (answer i), 404 for another institution's.
+func teacherStep(i int) access {
+	return access{"own": instOnly(i), "other": instOnly(nf), "missing": instOnly(nf)}
+}
+
+// bureauStep is a bureau-only step on an object (teacher or textbook).
+func bureauStep(b int, variants ...string) access {
+	a := access{"missing": bureauOnly(nf)}
+	for _, v := range variants {
+		a[v] = bureauOnly(b)
+	}
+	return a
+}
+
+var textbookVariants = []string{"own", "other", "catalogue"}
 
 type access map[string]roleStatus // object variant → statuses
 
@@ -77,13 +115,55 @@ var accessTable = map[string]access{
 	"POST /users/{id}/disable":        {"own": bureauOnly(see), "other": bureauOnly(see), "missing": bureauOnly(nf)},
 	"POST /users/{id}/enable":         {"own": bureauOnly(conf), "other": bureauOnly(conf), "missing": bureauOnly(nf)},
 	"POST /users/{id}/reset-password": {"own": bureauOnly(see), "other": bureauOnly(see), "missing": bureauOnly(nf)},
+
+	// Teacher pool: the bureau sees every teacher, an institution its
+	// linked ones (another institution's teacher is 404), the centre none.
+	"GET /teachers":          {"-": {see, ok, ok, forb}},
+	"GET /teachers/new":      {"-": instOnly(ok)},
+	"POST /teachers":         {"-": instOnly(bad)},
+	"GET /teachers/eligible": {"-": bureauOnly(ok)},
+	"GET /teachers/{id}": {
+		"own": {see, ok, ok, forb}, "other": {see, ok, nf, forb}, "missing": {see, nf, nf, forb}},
+	"GET /teachers/{id}/files/{fid}": {
+		"own": {see, ok, ok, forb}, "other": {see, ok, nf, forb}, "missing": {see, nf, nf, forb}},
+	"GET /teachers/{id}/edit":                       teacherStep(ok),
+	"POST /teachers/{id}/edit":                      teacherStep(conf),
+	"POST /teachers/{id}/submit":                    teacherStep(conf),
+	"POST /teachers/{id}/certificates":              teacherStep(conf),
+	"POST /teachers/{id}/certificates/{cid}/delete": teacherStep(conf),
+	"POST /teachers/{id}/files":                     teacherStep(bad),
+	"POST /teachers/{id}/files/{fid}/delete":        teacherStep(see),
+	"POST /teachers/{id}/approve":                   bureauStep(conf, "own", "other"),
+	"POST /teachers/{id}/return":                    bureauStep(conf, "own", "other"),
+	"POST /teachers/{id}/equivalences":              bureauStep(see, "own", "other"),
+	"POST /teachers/{id}/equivalences/{eid}/delete": bureauStep(see, "own", "other"),
+	"GET /occupations/related":                      {"-": bureauOnly(ok)},
+	"POST /occupations/related":                     {"-": bureauOnly(bad)},
+	"POST /occupations/related/delete":              {"-": bureauOnly(bad)},
+
+	// Textbook catalogue: everyone signed in reads the catalogue; a
+	// proposal is seen by the bureau and the institution that made it.
+	"GET /textbooks":     {"-": same(see, ok)},
+	"GET /textbooks/new": {"-": {see, ok, ok, forb}},
+	"POST /textbooks":    {"-": {see, bad, bad, forb}},
+	"GET /textbooks/{id}": {
+		"own": {see, ok, ok, nf}, "other": {see, ok, nf, nf}, "catalogue": same(see, ok), "missing": same(see, nf)},
+	"GET /textbooks/{id}/edit":       bureauStep(ok, textbookVariants...),
+	"POST /textbooks/{id}/edit":      bureauStep(conf, textbookVariants...),
+	"POST /textbooks/{id}/approve":   bureauStep(conf, textbookVariants...),
+	"POST /textbooks/{id}/designate": bureauStep(conf, textbookVariants...),
+	"POST /textbooks/{id}/reject":    bureauStep(conf, textbookVariants...),
+	"POST /textbooks/{id}/withdraw":  bureauStep(conf, textbookVariants...),
+	"POST /textbooks/{id}/restore":   bureauStep(conf, textbookVariants...),
 }
 
 // postForm is what every POST of the access walk sends: plausible values
 // and a stale version.
 var postForm = url.Values{
 	"version": {"0"}, "reason": {"访问测试"}, "decision_no": {"测试1号"}, "decision_date": {"2026-03-01"},
-	"decided_by": {"测试"}, "contact_name": {"测试"}, "contact_phone": {"13857112345"},
+	"decided_by": {"测试"}, "contact_name": {"测试"}, "contact_phone": {"13857112345"}, "note": {"访问测试"},
+	// a valid equivalence (it has no version)
+	"requirement": {"education"}, "band": {"basic"}, "role": {"theory"}, "basis": {"访问测试"}, "decided_on": {"2026-03-01"},
 }
 
 func TestAccessTableCoversEveryRoute(t *testing.T) {
@@ -123,9 +203,16 @@ func TestAccessTable(t *testing.T) {
 						c = e.login(who)
 					}
 					var r response
-					if method == http.MethodGet {
+					switch {
+					case method == http.MethodGet:
 						r = c.get(path)
-					} else {
+					case strings.HasSuffix(route, "/files"): // the upload: multipart, no file
+						fields := map[string]string{}
+						for k := range postForm {
+							fields[k] = postForm.Get(k)
+						}
+						r = c.postFile(path, fields, "", nil)
+					default:
 						r = c.post(path, postForm)
 					}
 					exp := map[string]int{"anon": want.anon, "bureau": want.bureau, "school": want.inst, "centre": want.centre}[who]
@@ -138,15 +225,37 @@ func TestAccessTable(t *testing.T) {
 	}
 }
 
-// pathFor fills {id} for the object variant.
+// pathFor fills {id} (and a second id such as {cid}) for the object variant.
 func (e *env) pathFor(route, variant string) string {
 	route = strings.Replace(route, "/*", "/app.css", 1)
 	if !strings.Contains(route, "{id}") {
 		return route
 	}
-	var id int64 = 999999
+	const missing = 999999
+	var id int64 = missing
+	sub := map[string]int64{"{cid}": missing, "{eid}": missing, "{fid}": missing}
 	users := strings.HasPrefix(route, "/users/")
 	switch {
+	case variant == "missing":
+	case strings.HasPrefix(route, "/teachers/"):
+		id = e.teacherID(map[string]string{"own": "王建华", "other": "周美玲"}[variant])
+		switch {
+		case strings.Contains(route, "{cid}"):
+			sub["{cid}"] = e.certificateID(id)
+		case strings.Contains(route, "{fid}"):
+			sub["{fid}"] = e.fixture("file "+variant, func() int64 { return e.addFile(id, variant) })
+		case strings.Contains(route, "{eid}"):
+			sub["{eid}"] = e.fixture("equivalence "+variant, func() int64 { return e.addEquivalence(id) })
+		}
+	case strings.HasPrefix(route, "/textbooks/"):
+		switch variant {
+		case "own":
+			id = e.textbookID("天目山笋干菜点制作")
+		case "other":
+			id = e.fixture("academy proposal", e.addAcademyProposal)
+		case "catalogue":
+			id = e.textbookID("中式烹调师（基础知识）")
+		}
 	case variant == "own" && users:
 		id = e.userID("centre2")
 	case variant == "other" && users:
@@ -156,5 +265,93 @@ func (e *env) pathFor(route, variant string) string {
 	case variant == "other":
 		id = e.institutionID("临安锦城家政服务培训中心")
 	}
-	return strings.Replace(route, "{id}", itoa(id), 1)
+	path := strings.Replace(route, "{id}", itoa(id), 1)
+	for k, v := range sub {
+		path = strings.Replace(path, k, itoa(v), 1)
+	}
+	return path
+}
+
+// fixture creates an object once per env.
+func (e *env) fixture(key string, create func() int64) int64 {
+	e.mu.Lock()
+	id, ok := e.fixtures[key]
+	e.mu.Unlock()
+	if !ok {
+		id = create()
+		e.mu.Lock()
+		if e.fixtures == nil {
+			e.fixtures = map[string]int64{}
+		}
+		e.fixtures[key] = id
+		e.mu.Unlock()
+	}
+	return id
+}
+
+func (e *env) queryID(query string, args ...any) int64 {
+	e.t.Helper()
+	var id int64
+	if err := e.store.Pool().QueryRow(context.Background(), query, args...).Scan(&id); err != nil {
+		e.t.Fatalf("%s %v: %v", query, args, err)
+	}
+	return id
+}
+
+func (e *env) teacherID(name string) int64 {
+	return e.queryID(`SELECT id FROM teachers WHERE name = $1`, name)
+}
+
+func (e *env) certificateID(teacher int64) int64 {
+	return e.queryID(`SELECT min(id) FROM teacher_certificates WHERE teacher_id = $1`, teacher)
+}
+
+func (e *env) textbookID(title string) int64 {
+	return e.queryID(`SELECT id FROM textbooks WHERE title = $1`, title)
+}
+
+// actorOf is a demo user as the repository sees them.
+func (e *env) actorOf(username string) training.Actor {
+	e.t.Helper()
+	u, _, err := e.store.UserForLogin(context.Background(), username)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u.Actor()
+}
+
+// addFile uploads a scan for the teacher as its institution.
+func (e *env) addFile(teacher int64, variant string) int64 {
+	e.t.Helper()
+	by := map[string]string{"own": "school", "other": "academy"}[variant]
+	fid, err := e.store.AddTeacherFile(context.Background(), e.actorOf(by), teacher, 0, "证书.pdf", "application/pdf", pdfBytes)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return fid
+}
+
+// addEquivalence records an equivalence on the teacher as the bureau.
+func (e *env) addEquivalence(teacher int64) int64 {
+	e.t.Helper()
+	err := e.store.AddEquivalence(context.Background(), e.actorOf("bureau"), teacher, training.EquivalenceInput{
+		Requirement: training.ReqTitle, Band: training.BandAdvanced, Role: training.RoleTheory,
+		Basis: "访问测试", DecidedBy: "王科长", DecidedOn: "2026-03-01"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return e.queryID(`SELECT max(id) FROM teacher_equivalences WHERE teacher_id = $1`, teacher)
+}
+
+// addAcademyProposal has the academy propose a textbook.
+func (e *env) addAcademyProposal() int64 {
+	e.t.Helper()
+	isbn := "978751670399"
+	id, err := e.store.CreateTextbook(context.Background(), e.actorOf("academy"), training.TextbookInput{
+		Title: "居家养老照护实务", ISBN: isbn + string(training.ISBNCheckDigit(isbn)), Publisher: "中国劳动社会保障出版社",
+		Uses: []training.TextbookUse{{OccupationID: e.occupationID("4-10-01-05"), Level: training.Level4}}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return id
 }

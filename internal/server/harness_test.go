@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/net/html"
 
 	"tianmu/internal/config"
@@ -28,6 +29,17 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 
 var fastHash = password.Params{Memory: 64, Time: 1, Threads: 1}
 
+// demoStart is the clock of every env when it starts.
+var demoStart = time.Date(2026, 3, 2, 9, 0, 0, 0, repository.Shanghai)
+
+// demoPool is a fresh database with the demo data, loaded once per test
+// process at demoStart (demo.Load takes a while; a copy is quick).
+func demoPool(t *testing.T) *pgxpool.Pool {
+	return dbtest.PoolWith(t, "demo", func(ctx context.Context, pool *pgxpool.Pool) error {
+		return demo.Load(ctx, repository.New(pool, func() time.Time { return demoStart }), fastHash)
+	})
+}
+
 // env is a whole portal on a fresh database with the demo data loaded.
 type env struct {
 	t     *testing.T
@@ -36,16 +48,14 @@ type env struct {
 	ts    *httptest.Server
 	mu    sync.Mutex
 	now   time.Time
+
+	fixtures map[string]int64 // objects the access walk adds (access_test.go)
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{t: t, now: time.Date(2026, 3, 2, 9, 0, 0, 0, repository.Shanghai)}
-	pool := dbtest.Pool(t)
-	e.store = repository.New(pool, e.clock)
-	if err := demo.Load(context.Background(), e.store, fastHash); err != nil {
-		t.Fatal(err)
-	}
+	e := &env{t: t, now: demoStart}
+	e.store = repository.New(demoPool(t), e.clock)
 	cfg, _ := config.Load(func(string) string { return "" })
 	e.srv = server.New(e.store, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{Hash: &fastHash})
 	e.ts = httptest.NewServer(e.srv.Handler())
@@ -120,13 +130,7 @@ func (c *client) get(path string) response {
 // client has none) and a same-origin header, as a browser would.
 func (c *client) post(path string, form url.Values) response {
 	c.e.t.Helper()
-	if c.csrf == "" {
-		for _, page := range []string{"/login", "/", "/password"} {
-			if c.get(page); c.csrf != "" {
-				break
-			}
-		}
-	}
+	c.fetchCSRF()
 	f := url.Values{}
 	for k, v := range form {
 		f[k] = v
@@ -139,6 +143,19 @@ func (c *client) post(path string, form url.Values) response {
 		c.csrf = "" // the session was renewed: a new token comes with the next page
 	}
 	return res
+}
+
+// fetchCSRF loads a page with a form when the client has no token yet
+// (the sign-in page for an anonymous client).
+func (c *client) fetchCSRF() {
+	c.e.t.Helper()
+	if c.csrf == "" {
+		for _, page := range []string{"/login", "/", "/password"} {
+			if c.get(page); c.csrf != "" {
+				break
+			}
+		}
+	}
 }
 
 func (c *client) postRaw(path string, form url.Values, headers map[string]string) response {

@@ -291,7 +291,8 @@ func (s *Server) teacherFileUpload(w http.ResponseWriter, r *http.Request) {
 	var data []byte
 	var name string
 	switch {
-	case errors.Is(err, http.ErrMissingFile):
+	case errors.Is(err, http.ErrMissingFile), errors.Is(err, http.ErrNotMultipart):
+		// No file (or a plain form): CheckUpload asks for one.
 	case err != nil:
 		s.fail(w, r, err)
 		return
