@@ -147,7 +147,10 @@ func loadPool(ctx context.Context, s *repository.Store, actors map[string]traini
 	if err := loadTeachers(ctx, s, actors, occ); err != nil {
 		return err
 	}
-	return loadTextbooks(ctx, s, actors, occ)
+	if err := loadTextbooks(ctx, s, actors, occ); err != nil {
+		return err
+	}
+	return loadClasses(ctx, s, actors, occ)
 }
 
 func loadTeachers(ctx context.Context, s *repository.Store, actors map[string]training.Actor, occ map[string]int64) error {

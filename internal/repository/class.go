@@ -340,13 +340,14 @@ func dateText(t time.Time) string {
 	return t.Format("2006-01-02")
 }
 
-// lockOwnClass loads and locks a filing for a write by its institution.
+// lockClass loads and locks a filing for a write; the version the user saw
+// must still be the current one (optimistic concurrency).
 func (s *Store) lockClass(ctx context.Context, tx pgx.Tx, a training.Actor, id int64, version int) (training.Class, error) {
 	c, err := s.classForRead(ctx, tx, a, id, true)
 	if err != nil {
 		return c, err
 	}
-	if version != 0 && c.Version != version {
+	if c.Version != version {
 		return c, training.ErrConflict
 	}
 	return c, nil

@@ -75,7 +75,33 @@ var textbookVariants = []string{"own", "other", "catalogue"}
 
 type access map[string]roleStatus // object variant → statuses
 
+// classStep is an institution's step on a filing.
+func classInstStep(own int) access {
+	return access{"own": instOnly(own), "other": instOnly(nf), "missing": instOnly(nf)}
+}
+
 var accessTable = map[string]access{
+	// Class filings: "own" is the school's submitted 中式烹调师 三级 filing,
+	// "other" the academy's submitted 养老护理员 filing.
+	"GET /classes":                        {"-": roleStatus{see, ok, ok, forb}},
+	"GET /classes/{id}":                   {"own": {see, ok, ok, forb}, "other": {see, ok, nf, forb}, "missing": {see, nf, nf, forb}},
+	"GET /classes/new":                    {"-": instOnly(ok)},
+	"POST /classes":                       {"-": instOnly(see)},
+	"GET /classes/{id}/edit":              classInstStep(see), // not editable once submitted: back to the page
+	"POST /classes/{id}/edit":             classInstStep(conf),
+	"POST /classes/{id}/submit":           classInstStep(conf),
+	"POST /classes/{id}/withdraw":         classInstStep(conf),
+	"POST /classes/{id}/cancel":           classInstStep(conf),
+	"POST /classes/{id}/exception":        classInstStep(conf),
+	"GET /classes/{id}/change":            classInstStep(see), // only for approved filings
+	"POST /classes/{id}/change":           classInstStep(conf),
+	"GET /review":                         {"-": bureauOnly(ok)},
+	"POST /classes/{id}/approve":          bureauStep(conf, "own", "other"),
+	"POST /classes/{id}/return":           bureauStep(conf, "own", "other"),
+	"POST /classes/{id}/exception/decide": bureauStep(conf, "own", "other"),
+	"POST /classes/{id}/change/approve":   bureauStep(conf, "own", "other"),
+	"POST /classes/{id}/change/reject":    bureauStep(conf, "own", "other"),
+
 	"GET /healthz":   {"-": same(ok, ok)},
 	"GET /static/*":  {"-": same(ok, ok)},
 	"GET /login":     {"-": roleStatus{ok, see, see, see}},
@@ -161,7 +187,8 @@ var accessTable = map[string]access{
 // and a stale version.
 var postForm = url.Values{
 	"version": {"0"}, "reason": {"访问测试"}, "decision_no": {"测试1号"}, "decision_date": {"2026-03-01"},
-	"decided_by": {"测试"}, "contact_name": {"测试"}, "contact_phone": {"13857112345"}, "note": {"访问测试"},
+	"decided_by": {"测试"}, "contact_name": {"测试"}, "contact_phone": {"13857112345"},
+	"size": {"60"}, "approved": {"0"}, "decision": {"访问测试"}, "note": {"访问测试"},
 	// a valid equivalence (it has no version)
 	"requirement": {"education"}, "band": {"basic"}, "role": {"theory"}, "basis": {"访问测试"}, "decided_on": {"2026-03-01"},
 }
@@ -247,6 +274,8 @@ func (e *env) pathFor(route, variant string) string {
 		case strings.Contains(route, "{eid}"):
 			sub["{eid}"] = e.fixture("equivalence "+variant, func() int64 { return e.addEquivalence(id) })
 		}
+	case strings.HasPrefix(route, "/classes/"):
+		id = e.classID(map[string]string{"own": "宴席菜肴设计、地方风味菜（临安农家菜）、成本核算", "other": "生活照料、基础护理、康复服务、心理支持、失智照护"}[variant])
 	case strings.HasPrefix(route, "/textbooks/"):
 		switch variant {
 		case "own":
@@ -352,6 +381,16 @@ func (e *env) addAcademyProposal() int64 {
 		Uses: []training.TextbookUse{{OccupationID: e.occupationID("4-10-01-05"), Level: training.Level4}}})
 	if err != nil {
 		e.t.Fatal(err)
+	}
+	return id
+}
+
+// classID finds a demo filing by its content.
+func (e *env) classID(content string) int64 {
+	e.t.Helper()
+	var id int64
+	if err := e.store.Pool().QueryRow(context.Background(), `SELECT id FROM classes WHERE content = $1`, content).Scan(&id); err != nil {
+		e.t.Fatalf("class %s: %v", content, err)
 	}
 	return id
 }

@@ -127,7 +127,7 @@ func (s *Server) classCreate(w http.ResponseWriter, r *http.Request) {
 		s.renderClassForm(w, r, 0, "", false, form)
 		return
 	}
-	s.afterSave(w, r, id, 0, true, form, plan)
+	s.afterSave(w, r, id, 1, true, form, plan) // a new filing is at version 1
 }
 
 func (s *Server) classEdit(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,104 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"tianmu/internal/repository"
+	"tianmu/internal/training"
+)
+
+// demoClass is a filing of the demo data set. Dates are relative to the
+// day the data is loaded, so the demo never shows stale deadlines.
+type demoClass struct {
+	login      string
+	occupation string
+	level      training.Level
+	typ        training.ClassType
+	size       int
+	weeks      int // the class starts on the Monday this many weeks ahead
+	theory     string
+	practical  string
+	textbook   string
+	content    string
+	state      training.ClassStatus // draft, submitted or approved
+}
+
+var demoClasses = []demoClass{
+	{login: "school", occupation: "4-03-02-01", level: training.Level4, typ: training.TypeSkillLevel, size: 40, weeks: 3,
+		theory: "李晓燕", practical: "王建华", textbook: "中式烹调师（初级 中级 高级）",
+		content: "烹饪原料知识、刀工刀法、火候掌握、热菜烹调、冷菜制作、食品安全与卫生", state: training.ClassApproved},
+	{login: "school", occupation: "4-03-02-01", level: training.Level3, typ: training.TypeSkillLevel, size: 35, weeks: 5,
+		theory: "李晓燕", practical: "王建华", textbook: "中式烹调师（初级 中级 高级）",
+		content: "宴席菜肴设计、地方风味菜（临安农家菜）、成本核算", state: training.ClassSubmitted},
+	{login: "school", occupation: "6-31-01-03", level: training.Level5, typ: training.TypeSkillLevel, size: 30, weeks: 7,
+		theory: "李晓燕", practical: "张国强", textbook: "电工（初级 中级 高级）",
+		content: "电工基础、安全用电、照明线路安装", state: training.ClassDraft},
+	{login: "academy", occupation: "4-10-01-05", level: training.Level4, typ: training.TypeSkillLevel, size: 45, weeks: 4,
+		theory: "何静", practical: "周美玲", textbook: "养老护理员（基础知识 初级 中级 高级）",
+		content: "生活照料、基础护理、康复服务、心理支持、失智照护", state: training.ClassSubmitted},
+}
+
+// mondayAfter is the Monday at least weeks*7 days after today.
+func mondayAfter(today time.Time, weeks int) time.Time {
+	d := today.AddDate(0, 0, weeks*7)
+	for d.Weekday() != time.Monday {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d
+}
+
+func loadClasses(ctx context.Context, s *repository.Store, actors map[string]training.Actor, occ map[string]int64) error {
+	lookup := func(sql, name string) (int64, error) {
+		var id int64
+		err := s.Pool().QueryRow(ctx, sql, name).Scan(&id)
+		if err != nil {
+			return 0, fmt.Errorf("demo: %s: %w", name, err)
+		}
+		return id, nil
+	}
+	for _, d := range demoClasses {
+		a := actors[d.login]
+		theory, err := lookup(`SELECT id FROM teachers WHERE name = $1`, d.theory)
+		if err != nil {
+			return err
+		}
+		practical, err := lookup(`SELECT id FROM teachers WHERE name = $1`, d.practical)
+		if err != nil {
+			return err
+		}
+		book, err := lookup(`SELECT id FROM textbooks WHERE title = $1`, d.textbook)
+		if err != nil {
+			return err
+		}
+		start := mondayAfter(s.Today(), d.weeks)
+		p := training.Plan{OccupationID: occ[d.occupation], Level: d.level, Type: d.typ, PlannedSize: d.size,
+			StartDate: start, EndDate: start.AddDate(0, 0, 4), Venue: "本机构实训中心", Content: d.content,
+			TheoryHours: 6, PracticalHours: 8,
+			Teachers: []training.ClassTeacher{{TeacherID: theory, Role: training.RoleTheory}, {TeacherID: practical, Role: training.RolePractical}},
+			Sessions: []training.Session{
+				{Date: start, Start: "08:30", End: "11:30", Kind: training.RoleTheory, Hours: 3, TeacherID: theory},
+				{Date: start, Start: "13:30", End: "17:30", Kind: training.RolePractical, Hours: 4, TeacherID: practical},
+				{Date: start.AddDate(0, 0, 1), Start: "08:30", End: "11:30", Kind: training.RoleTheory, Hours: 3, TeacherID: theory},
+				{Date: start.AddDate(0, 0, 1), Start: "13:30", End: "17:30", Kind: training.RolePractical, Hours: 4, TeacherID: practical},
+			},
+			TextbookIDs: []int64{book}}
+		id, err := s.CreateClass(ctx, a, p)
+		if err != nil {
+			return fmt.Errorf("demo: class %s: %w", d.content, err)
+		}
+		if d.state == training.ClassDraft {
+			continue
+		}
+		if err := s.SaveClass(ctx, a, id, 1, p, true); err != nil {
+			return fmt.Errorf("demo: submit class %s: %w", d.content, err)
+		}
+		if d.state == training.ClassApproved {
+			if err := s.StepClass(ctx, actors["bureau"], id, repository.ClassStep{Action: training.ActClassApprove, Version: 2}); err != nil {
+				return fmt.Errorf("demo: approve class %s: %w", d.content, err)
+			}
+		}
+	}
+	return nil
+}
