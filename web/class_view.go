@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"tianmu/internal/training"
 )
@@ -71,7 +72,8 @@ type DiffLine struct {
 }
 
 // PlanDiff compares two plans line by line: what the change removes and
-// what it adds, with the unchanged lines for context.
+// what it adds, with the unchanged lines for context. An added line is
+// shown right after the removed line of the same kind (开班日期, 课程 …).
 func PlanDiff(before, after training.Plan, n Names) []DiffLine {
 	a, b := PlanLines(before, n), PlanLines(after, n)
 	inB := map[string]int{}
@@ -82,23 +84,42 @@ func PlanDiff(before, after training.Plan, n Names) []DiffLine {
 	for _, l := range a {
 		inA[l]++
 	}
-	var out []DiffLine
-	for _, l := range a {
-		if inB[l] > 0 {
-			inB[l]--
-			out = append(out, DiffLine{l, "same"})
-		} else {
-			out = append(out, DiffLine{l, "removed"})
-		}
-	}
+	var added []string
 	for _, l := range b {
 		if inA[l] > 0 {
 			inA[l]--
 			continue
 		}
-		out = append(out, DiffLine{l, "added"})
+		added = append(added, l)
+	}
+	used := make([]bool, len(added))
+	var out []DiffLine
+	for _, l := range a {
+		if inB[l] > 0 {
+			inB[l]--
+			out = append(out, DiffLine{l, "same"})
+			continue
+		}
+		out = append(out, DiffLine{l, "removed"})
+		for i, x := range added {
+			if !used[i] && kindOf(x) == kindOf(l) {
+				used[i] = true
+				out = append(out, DiffLine{x, "added"})
+				break
+			}
+		}
+	}
+	for i, x := range added {
+		if !used[i] {
+			out = append(out, DiffLine{x, "added"})
+		}
 	}
 	return out
+}
+
+func kindOf(line string) string {
+	k, _, _ := strings.Cut(line, "：")
+	return k
 }
 
 func sortedValues(m map[string]string) []string {
