@@ -40,8 +40,8 @@ func TestFilingDraftReturnApproveChange(t *testing.T) {
 	e.login("school")
 	e.visit("/classes")
 	e.click(tid("new-class"))
-	e.pickOption(field("occupation_id"), "4-03-02-01 中式烹调师（最高二级）")
-	e.pickOption(field("level"), "三级/高级工")
+	e.choose(field("occupation_id"), "4-03-02-01 中式烹调师（最高二级）")
+	e.choose(field("level"), "三级/高级工")
 	e.typeInto("planned_size", "40")
 	e.setDate("start_date", "2026-03-16")
 	e.setDate("end_date", "2026-03-20")
@@ -53,10 +53,10 @@ func TestFilingDraftReturnApproveChange(t *testing.T) {
 	if got := e.text(tid("deadline")); !strings.Contains(got, "2026-03-11") {
 		t.Fatalf("deadline after saving the draft: %q", got)
 	}
-	e.pickOption(byName("teachers.0.teacher_id"), "李晓燕")
-	e.pickOption(byName("teachers.0.role"), "理论课")
-	e.pickOption(byName("teachers.1.teacher_id"), "王建华")
-	e.pickOption(byName("teachers.1.role"), "操作技能课")
+	e.choose(byName("teachers.0.teacher_id"), "李晓燕")
+	e.choose(byName("teachers.0.role"), "理论课")
+	e.choose(byName("teachers.1.teacher_id"), "王建华")
+	e.choose(byName("teachers.1.role"), "操作技能课")
 	for i, s := range []struct{ date, start, end, kind, hours, teacher string }{
 		{"2026-03-16", "08:30", "11:30", "理论课", "3", "李晓燕"},
 		{"2026-03-17", "13:30", "17:30", "操作技能课", "4", "王建华"},
@@ -65,9 +65,9 @@ func TestFilingDraftReturnApproveChange(t *testing.T) {
 		e.setByName(k+"date", s.date)
 		e.setByName(k+"start", s.start)
 		e.setByName(k+"end", s.end)
-		e.pickOption(byName(k+"kind"), s.kind)
+		e.choose(byName(k+"kind"), s.kind)
 		e.setByName(k+"hours", s.hours)
-		e.pickOption(byName(k+"teacher_id"), s.teacher)
+		e.choose(byName(k+"teacher_id"), s.teacher)
 	}
 	e.do("tick the textbook", chromedp.Click(chromedp.CSS(`input[name="textbook"][value="`+book+`"]`)))
 	e.shot("form")

@@ -14,23 +14,6 @@ import (
 	"tianmu/internal/training"
 )
 
-// pickOption selects the option with the given label in a select, as a
-// user does with the mouse.
-func (e *env) pickOption(sel chromedp.CSS, label string) {
-	e.t.Helper()
-	ok := run(e, "pick "+label, chromedp.Evaluate[bool](fmt.Sprintf(`(() => {
-		const s = document.querySelector(%q);
-		const o = s && Array.from(s.options).find(o => o.text.trim() === %q);
-		if (!o) return false;
-		s.value = o.value;
-		s.dispatchEvent(new Event("change", {bubbles: true}));
-		return true;
-	})()`, string(sel), label)))
-	if !ok {
-		e.t.Fatalf("%s has no option %q", sel, label)
-	}
-}
-
 // setDate fills a date input; the picker's typed format depends on the
 // browser's locale, its value does not.
 func (e *env) setDate(name, iso string) {
@@ -58,8 +41,8 @@ func TestTeacherProposedApprovedEligible(t *testing.T) {
 	e.typeInto("name", "钱大厨")
 	e.typeInto("id_number", bad)
 	e.typeInto("phone", "13812345678")
-	e.pickOption(field("education"), "中专(含职高、技校)")
-	e.pickOption(field("title"), "中级")
+	e.choose(field("education"), "中专(含职高、技校)")
+	e.choose(field("title"), "中级")
 	e.click(tid("teacher-submit"))
 	if msg := e.text(tid("err-id_number")); !strings.Contains(msg, "校验位") {
 		t.Fatalf("bad ID number message: %q", msg)
@@ -70,8 +53,8 @@ func TestTeacherProposedApprovedEligible(t *testing.T) {
 		t.Fatalf("detail shows %q", got)
 	}
 
-	e.pickOption(field("occupation_id"), "4-03-02-01 中式烹调师")
-	e.pickOption(field("level"), "二级/技师")
+	e.choose(field("occupation_id"), "4-03-02-01 中式烹调师")
+	e.choose(field("level"), "二级/技师")
 	e.typeInto("number", "1433000000305678")
 	e.setDate("issue_date", "2018-06-30")
 	e.typeInto("issuer", "杭州市人力资源和社会保障局")
@@ -110,9 +93,9 @@ func TestTeacherProposedApprovedEligible(t *testing.T) {
 	e.shot("teacher-eligibility")
 
 	e.visit("/teachers/eligible")
-	e.pickOption(field("occupation"), "4-03-02-01 中式烹调师")
-	e.pickOption(field("level"), "三级/高级工")
-	e.pickOption(field("role"), "操作技能课")
+	e.choose(field("occupation"), "4-03-02-01 中式烹调师")
+	e.choose(field("level"), "三级/高级工")
+	e.choose(field("role"), "操作技能课")
 	e.click(tid("eligible-submit"))
 	// The new teacher and the demo pool's 技师 王建华, nobody else.
 	rows := e.texts(`[data-testid="eligible-row"]`)
