@@ -120,7 +120,9 @@ func ParseTargetGroup(s string) (TargetGroup, bool) {
 }
 
 // ParseEmployment accepts the code or the Chinese name.
-func ParseEmployment(s string) (Employment, bool) { return parseLabel(s, Employments, Employment.Label) }
+func ParseEmployment(s string) (Employment, bool) {
+	return parseLabel(s, Employments, Employment.Label)
+}
 
 // ParseHukou accepts the code or the Chinese name.
 func ParseHukou(s string) (Hukou, bool) { return parseLabel(s, Hukous, Hukou.Label) }
