@@ -98,6 +98,38 @@ func loadClasses(ctx context.Context, s *repository.Store, actors map[string]tra
 			if err := s.StepClass(ctx, actors["bureau"], id, repository.ClassStep{Action: training.ActClassApprove, Version: 2}); err != nil {
 				return fmt.Errorf("demo: approve class %s: %w", d.content, err)
 			}
+			if err := loadTrainees(ctx, s, a, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// demoSurnames and demoGiven make the demo trainees' names.
+var (
+	demoSurnames = []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
+	demoGiven    = []string{"建国", "秀英", "志强", "丽华", "海燕", "伟", "芳", "磊", "静", "军", "敏", "洋", "艳", "杰", "娟", "涛", "明", "超", "霞", "平"}
+)
+
+// loadTrainees puts 20 trainees on an approved class's roster, through
+// AddTrainee like the roster page does.
+func loadTrainees(ctx context.Context, s *repository.Store, a training.Actor, classID int64) error {
+	groups := []string{"企业职工", "农村转移就业劳动者", "失业人员", "企业职工", "退役军人", "就业困难人员"}
+	emps := map[string]string{"企业职工": "在职", "农村转移就业劳动者": "灵活就业/自主创业", "失业人员": "未就业", "退役军人": "未就业", "就业困难人员": "未就业"}
+	for i := 0; i < 20; i++ {
+		prefix := fmt.Sprintf("330185%04d%02d%02d%03d", 1975+i, i%12+1, i*3%28+1, 100+i*7)
+		g := groups[i%len(groups)]
+		employer := ""
+		if emps[g] == "在职" {
+			employer = "临安区" + []string{"天目山宾馆", "锦城酒店", "农家乐协会", "太湖源餐饮"}[i%4]
+		}
+		in := training.TraineeInput{IDNumber: prefix + string(training.IDCheckChar(prefix)),
+			Name:  string(demoSurnames[i]) + demoGiven[i],
+			Phone: fmt.Sprintf("1385712%04d", 1000+i*37), TargetGroup: g, Employment: emps[g],
+			Hukou: []string{"本地农村", "本地城镇", "外地农村"}[i%3], Employer: employer}
+		if _, err := s.AddTrainee(ctx, a, classID, in); err != nil {
+			return fmt.Errorf("demo: trainee %d: %w", i, err)
 		}
 	}
 	return nil

@@ -37,7 +37,7 @@ func (s *Store) CreateImportJob(ctx context.Context, a training.Actor, classID i
 			return err
 		}
 		if msg := training.RosterOpen(c.Status, c.Plan.StartDate, s.Today()); msg != "" {
-			return training.Invalid("file", msg)
+			return training.InvalidGeneral(msg)
 		}
 		return tx.QueryRow(ctx, `INSERT INTO import_jobs (class_id, institution_id, filename, created_by, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, classID, c.InstitutionID, filename, actorLabel(a), s.now()).Scan(&id)
@@ -301,4 +301,17 @@ func (s *Store) ExportRosterFull(ctx context.Context, a training.Actor, classID 
 			InstitutionID: c.InstitutionID, After: map[string]any{"reason": reason, "trainees": len(list)}})
 	})
 	return c, list, translate(err, "export roster %d", classID)
+}
+
+// CanImport checks, before a file is read, that the actor may import into
+// the class: the institution's own class with its roster open.
+func (s *Store) CanImport(ctx context.Context, a training.Actor, classID int64) error {
+	c, err := s.rosterClass(ctx, s.pool, a, classID, false)
+	if err != nil {
+		return translate(err, "class %d", classID)
+	}
+	if msg := training.RosterOpen(c.Status, c.Plan.StartDate, s.Today()); msg != "" {
+		return training.InvalidGeneral(msg)
+	}
+	return nil
 }

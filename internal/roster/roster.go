@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -77,8 +78,10 @@ func Sniff(data []byte) (Kind, error) {
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
 		return "", problem("不支持旧版Excel（.xls）文件，请在Excel中另存为.xlsx后上传")
 	}
-	head := data[:min(len(data), 4096)]
-	if bytes.IndexByte(head, 0) >= 0 {
+	// Text (UTF-8 or GB18030, which net/http's sniffer also calls
+	// text/plain) is read as CSV; anything else (PDF, images, HTML,
+	// binary) is not a roster.
+	if ct := http.DetectContentType(data); !strings.HasPrefix(ct, "text/plain") {
 		return "", problem("文件不是表格（只接受.xlsx或.csv文件）")
 	}
 	return KindCSV, nil

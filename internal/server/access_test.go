@@ -102,6 +102,20 @@ var accessTable = map[string]access{
 	"POST /classes/{id}/change/approve":   bureauStep(conf, "own", "other"),
 	"POST /classes/{id}/change/reject":    bureauStep(conf, "own", "other"),
 
+	// Rosters: the same two filings. {eid} is an enrolment and {jid} a
+	// validated import job (one valid row) that pathFor adds to the own
+	// filing; removing it before the start deletes it (303), importing the
+	// job enrols its row (303). The upload is multipart without a file.
+	"GET /classes/{id}/roster":               {"own": {see, ok, ok, forb}, "other": {see, ok, nf, forb}, "missing": {see, nf, nf, forb}},
+	"GET /classes/{id}/roster.xlsx":          {"own": {see, ok, ok, forb}, "other": {see, ok, nf, forb}, "missing": {see, nf, nf, forb}},
+	"GET /roster/template.xlsx":              {"-": {see, ok, ok, forb}},
+	"POST /classes/{id}/roster":              classInstStep(bad),
+	"POST /classes/{id}/roster/{eid}/remove": classInstStep(see),
+	"POST /classes/{id}/roster/import":       classInstStep(bad),
+	"GET /classes/{id}/roster/import/{jid}":  classInstStep(ok),
+	"POST /classes/{id}/roster/import/{jid}": classInstStep(see),
+	"POST /classes/{id}/roster/export":       bureauStep(ok, "own", "other"),
+
 	"GET /healthz":   {"-": same(ok, ok)},
 	"GET /static/*":  {"-": same(ok, ok)},
 	"GET /login":     {"-": roleStatus{ok, see, see, see}},
@@ -233,7 +247,7 @@ func TestAccessTable(t *testing.T) {
 					switch {
 					case method == http.MethodGet:
 						r = c.get(path)
-					case strings.HasSuffix(route, "/files"): // the upload: multipart, no file
+					case strings.HasSuffix(route, "/files"), strings.HasSuffix(route, "/roster/import"): // uploads: multipart, no file
 						fields := map[string]string{}
 						for k := range postForm {
 							fields[k] = postForm.Get(k)
@@ -260,7 +274,7 @@ func (e *env) pathFor(route, variant string) string {
 	}
 	const missing = 999999
 	var id int64 = missing
-	sub := map[string]int64{"{cid}": missing, "{eid}": missing, "{fid}": missing}
+	sub := map[string]int64{"{cid}": missing, "{eid}": missing, "{fid}": missing, "{jid}": missing}
 	users := strings.HasPrefix(route, "/users/")
 	switch {
 	case variant == "missing":
@@ -276,6 +290,14 @@ func (e *env) pathFor(route, variant string) string {
 		}
 	case strings.HasPrefix(route, "/classes/"):
 		id = e.classID(map[string]string{"own": "宴席菜肴设计、地方风味菜（临安农家菜）、成本核算", "other": "生活照料、基础护理、康复服务、心理支持、失智照护"}[variant])
+		if variant == "own" {
+			switch {
+			case strings.Contains(route, "{eid}"):
+				sub["{eid}"] = e.fixture("enrolment", func() int64 { return e.addTrainee(id, 900) })
+			case strings.Contains(route, "{jid}"):
+				sub["{jid}"] = e.fixture("import job", func() int64 { return e.stageImport(id, [][]string{traineeRow(901)}) })
+			}
+		}
 	case strings.HasPrefix(route, "/textbooks/"):
 		switch variant {
 		case "own":

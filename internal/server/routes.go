@@ -34,6 +34,13 @@ func (s *Server) Handler() *chi.Mux {
 		r.Post("/teachers/{id}/files", s.teacherFileUpload)
 	})
 
+	// Roster imports (institution staff): a file up to roster.MaxFile.
+	r.Group(func(r chi.Router) {
+		r.Use(stack(maxRosterBody)...)
+		r.Use(s.requireUser, s.requireRole(training.RoleInstitution))
+		r.Post("/classes/{id}/roster/import", s.rosterImport)
+	})
+
 	r.Group(func(r chi.Router) {
 		r.Use(stack(1 << 20)...)
 
@@ -66,6 +73,9 @@ func (s *Server) Handler() *chi.Mux {
 				r.Get("/teachers/{id}/files/{fid}", s.teacherFile)
 				r.Get("/classes", s.classList)
 				r.Get("/classes/{id}", s.classShow)
+				r.Get("/classes/{id}/roster", s.rosterShow)
+				r.Get("/classes/{id}/roster.xlsx", s.rosterExport)
+				r.Get("/roster/template.xlsx", s.rosterTemplate)
 				r.Get("/textbooks/new", s.textbookNew)
 				r.Post("/textbooks", s.textbookCreate)
 			})
@@ -83,6 +93,10 @@ func (s *Server) Handler() *chi.Mux {
 				r.Post("/classes/{id}/exception", s.classException)
 				r.Get("/classes/{id}/change", s.classChangeForm)
 				r.Post("/classes/{id}/change", s.classChange)
+				r.Post("/classes/{id}/roster", s.rosterAdd)
+				r.Post("/classes/{id}/roster/{eid}/remove", s.rosterRemove)
+				r.Get("/classes/{id}/roster/import/{jid}", s.rosterImportJob)
+				r.Post("/classes/{id}/roster/import/{jid}", s.rosterImportRun)
 				r.Get("/teachers/new", s.teacherNew)
 				r.Post("/teachers", s.teacherCreate)
 				r.Get("/teachers/{id}/edit", s.teacherEdit)
@@ -124,6 +138,7 @@ func (s *Server) Handler() *chi.Mux {
 				r.Post("/classes/{id}/exception/decide", s.classExceptionDecide)
 				r.Post("/classes/{id}/change/approve", s.classChangeDecide(true))
 				r.Post("/classes/{id}/change/reject", s.classChangeDecide(false))
+				r.Post("/classes/{id}/roster/export", s.rosterExportFull)
 				r.Get("/teachers/eligible", s.teacherEligible)
 				r.Post("/teachers/{id}/approve", s.teacherReview(training.ActTeacherApprove))
 				r.Post("/teachers/{id}/return", s.teacherReview(training.ActTeacherReturn))

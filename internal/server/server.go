@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
@@ -28,6 +29,9 @@ type Server struct {
 	dummy    string // a hash to verify against for unknown users
 	csrf     *http.CrossOriginProtection
 	stopGC   func()
+
+	jobs        sync.WaitGroup // background roster validations
+	importSlots chan struct{}  // at most cap(importSlots) roster files open at once
 }
 
 // Options tune a server; the zero value is production.
@@ -42,7 +46,8 @@ type Options struct {
 
 // New builds a server. Close stops its background work.
 func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options) *Server {
-	s := &Server{store: store, cfg: cfg, log: log, hash: password.Default, limits: repository.DefaultLoginLimits}
+	s := &Server{store: store, cfg: cfg, log: log, hash: password.Default, limits: repository.DefaultLoginLimits,
+		importSlots: make(chan struct{}, 2)}
 	if o.Hash != nil {
 		s.hash = *o.Hash
 	}
@@ -72,8 +77,10 @@ func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options
 	return s
 }
 
-// Close stops the session cleanup goroutine.
+// Close waits for background roster validations and stops the session
+// cleanup goroutine.
 func (s *Server) Close() {
+	s.jobs.Wait()
 	if s.stopGC != nil {
 		s.stopGC()
 	}
