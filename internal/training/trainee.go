@@ -207,7 +207,8 @@ func (in TraineeInput) Validate(today time.Time) (Trainee, error) {
 // looksScientific spots an ID number that Excel turned into a number:
 // 3.30185E+17, 3.30185199003071E+17.
 func looksScientific(s string) bool {
-	return strings.ContainsAny(s, "Ee") && strings.Contains(s, "+") || strings.Contains(s, ".")
+	scientific := strings.ContainsAny(s, "Ee") && strings.Contains(s, "+")
+	return scientific || strings.Contains(s, ".")
 }
 
 // Enrolment is a trainee on a class's roster.
