@@ -69,7 +69,9 @@ func TestAgreementsWholeOrNothing(t *testing.T) {
 	cf := newClassFixture(t)
 	id := cf.approvedClass()
 	e := cf.enrol(id, 1, 3)
-	in := func(no, date, fee string) training.AgreementInput { return training.AgreementInput{No: no, Date: date, Fee: fee} }
+	in := func(no, date, fee string) training.AgreementInput {
+		return training.AgreementInput{No: no, Date: date, Fee: fee}
+	}
 	_, err := cf.s.RecordAgreements(cf.ctx, cf.school, id, map[int64]training.AgreementInput{
 		e[0]: in("XY-1", "2026-03-01", "no"), e[1]: in("XY-2", "2026-03-01", ""), e[2]: in("XY-1", "2026-03-20", "yes")})
 	if !strings.Contains(fieldErr(err, training.AgreementField("pays_fee", e[1])), "第十六条") {

@@ -52,7 +52,9 @@ func (s AttendanceStatus) Valid() bool {
 // Attended: a trainee who came, even late or leaving early, attended the
 // session (interpretation for the attendance rate); absent and on leave did
 // not.
-func (s AttendanceStatus) Attended() bool { return s == AttPresent || s == AttLate || s == AttLeftEarly }
+func (s AttendanceStatus) Attended() bool {
+	return s == AttPresent || s == AttLate || s == AttLeftEarly
+}
 
 // AttendedSQL is Attended as an SQL list, for the set-based queries.
 const AttendedSQL = `('present', 'late', 'left_early')`
