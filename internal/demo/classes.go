@@ -98,6 +98,9 @@ func loadClasses(ctx context.Context, s *repository.Store, actors map[string]tra
 			if err := s.StepClass(ctx, actors["bureau"], id, repository.ClassStep{Action: training.ActClassApprove, Version: 2}); err != nil {
 				return fmt.Errorf("demo: approve class %s: %w", d.content, err)
 			}
+			if err := loadSigned(ctx, s, a, id); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

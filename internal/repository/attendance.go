@@ -2,7 +2,6 @@ package repository
 
 import (
 	"context"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -279,22 +278,12 @@ func (s *Store) RecordAttendance(ctx context.Context, a training.Actor, classID,
 	return finished, translate(err, "record attendance %d/%d", classID, sessionID)
 }
 
-// TraineeAttendance is one enrolment's attendance over the recorded sessions.
-type TraineeAttendance struct {
-	EnrolmentID int64
-	Name        string
-	Withdrawn   bool
-	Attended    int
-	Recorded    int
-	Rate        float64
-}
-
 // ClassDelivery is a class's delivered hours against the plan, the flags
 // for the bureau, and each trainee's attendance rate.
 type ClassDelivery struct {
 	Summary    training.DeliverySummary
 	Deliveries map[int64]training.Delivery // by session id
-	Trainees   []TraineeAttendance
+	Trainees   []training.TraineeAttendance
 }
 
 // ClassDelivery loads the delivery of a class (bureau, or its institution).
@@ -318,7 +307,7 @@ func (s *Store) ClassDelivery(ctx context.Context, a training.Actor, classID int
 	})
 	b.Queue(ratesSQL, classID).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
-			var t TraineeAttendance
+			var t training.TraineeAttendance
 			if err := rows.Scan(&t.EnrolmentID, &t.Name, &t.Withdrawn, &t.Attended, &t.Recorded); err != nil {
 				return err
 			}
@@ -382,32 +371,10 @@ func (s *Store) AttendanceRates(ctx context.Context, a training.Actor, classID i
 	return out, translate(rows.Err(), "attendance rates %d", classID)
 }
 
-// DeliveryRow is one class in the bureau's delivery report.
-type DeliveryRow struct {
-	ClassID         int64
-	ClassNo         string
-	InstitutionName string
-	OccupationName  string
-	Level           training.Level
-	Status          training.ClassStatus
-	StartDate       time.Time
-	EndDate         time.Time
-	Sessions        int
-	Held            int
-	PlannedHours    int
-	PlannedHeld     int
-	Delivered       int
-	Short           int // sessions delivered short of their plan
-	OffPlan         int // sessions taught by a teacher not on the filing
-}
-
-// Flagged reports whether the bureau must look at the class (第十六条).
-func (r DeliveryRow) Flagged() bool { return r.Short > 0 || r.OffPlan > 0 }
-
 // DeliveryReport lists the classes with recorded sessions, flagged ones
 // first (hours short of plan, a teacher not on the filing: 第十六条), with
 // delivered against planned hours. Bureau only. One query, set-based.
-func (s *Store) DeliveryReport(ctx context.Context, a training.Actor, flaggedOnly bool, p Page) ([]DeliveryRow, int, error) {
+func (s *Store) DeliveryReport(ctx context.Context, a training.Actor, flaggedOnly bool, p Page) ([]training.DeliveryRow, int, error) {
 	if !a.IsBureau() {
 		return nil, 0, training.ErrForbidden
 	}
@@ -431,8 +398,8 @@ func (s *Store) DeliveryReport(ctx context.Context, a training.Actor, flaggedOnl
 		return nil, 0, translate(err, "delivery report")
 	}
 	var total int
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (DeliveryRow, error) {
-		var r DeliveryRow
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.DeliveryRow, error) {
+		var r training.DeliveryRow
 		var level int16
 		var status string
 		err := row.Scan(&r.ClassID, &r.ClassNo, &r.InstitutionName, &r.OccupationName, &level, &status, &r.StartDate, &r.EndDate,

@@ -251,3 +251,35 @@ func AttendanceRate(attended, recorded int) float64 {
 	}
 	return float64(attended) / float64(recorded)
 }
+
+// TraineeAttendance is one enrolment's attendance over the recorded sessions.
+type TraineeAttendance struct {
+	EnrolmentID int64
+	Name        string
+	Withdrawn   bool
+	Attended    int
+	Recorded    int
+	Rate        float64
+}
+
+// DeliveryRow is one class in the bureau's delivery report.
+type DeliveryRow struct {
+	ClassID         int64
+	ClassNo         string
+	InstitutionName string
+	OccupationName  string
+	Level           Level
+	Status          ClassStatus
+	StartDate       time.Time
+	EndDate         time.Time
+	Sessions        int
+	Held            int
+	PlannedHours    int
+	PlannedHeld     int
+	Delivered       int
+	Short           int // sessions delivered short of their plan
+	OffPlan         int // sessions taught by a teacher not on the filing
+}
+
+// Flagged reports whether the bureau must look at the class (第十六条).
+func (r DeliveryRow) Flagged() bool { return r.Short > 0 || r.OffPlan > 0 }
