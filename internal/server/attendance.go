@@ -123,4 +123,3 @@ func (s *Server) deliveryView(r *http.Request, c training.Class) (*web.DeliveryV
 	return &web.DeliveryView{ClassID: c.ID, Plan: c.Plan, Deliveries: d.Deliveries, Summary: d.Summary, Trainees: d.Trainees,
 		Record: actor(r).IsInstitution() && (c.Status == training.ClassApproved || c.Status == training.ClassFinished)}, nil
 }
-
