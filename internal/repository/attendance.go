@@ -68,21 +68,20 @@ func sessionOf(p training.Plan, id int64) (training.Session, int, bool) {
 // the plan in force is ErrNotFound.
 func (s *Store) AttendanceSheet(ctx context.Context, a training.Actor, classID, sessionID int64) (AttendanceSheet, error) {
 	var sh AttendanceSheet
-	c, err := s.classForRead(ctx, s.pool, a, classID, false)
-	if err != nil {
-		return sh, translate(err, "attendance class %d", classID)
-	}
-	sh.Class = c
-	var ok bool
-	if sh.Session, sh.No, ok = sessionOf(c.Plan, sessionID); !ok {
+	var w where
+	if !classScope(a, &w) {
 		return sh, training.ErrNotFound
 	}
-	onPlan := map[int64]bool{}
-	for _, t := range c.Plan.Teachers {
-		onPlan[t.TeacherID] = true
+	w.add("c.id = ?", classID)
+	// Two round trips: the class (scoped to the actor), then its plan and
+	// the sheet in one batch.
+	if err := scanClassInto(s.pool.QueryRow(ctx, `SELECT `+classColumns+classFrom+w.sql(), w.args...), &sh.Class); err != nil {
+		return sh, translate(err, "attendance class %d", classID)
 	}
+	c := &sh.Class
 	var missing []string
 	b := &pgx.Batch{}
+	queuePlanParts(b, classID, &c.Plan)
 	b.Queue(`SELECT e.id, t.name, t.id_number, e.status = 'withdrawn', e.agreement_date IS NOT NULL, coalesce(at.status, '')
 		FROM enrolments e JOIN trainees t ON t.id = e.trainee_id
 		LEFT JOIN attendance at ON at.session_id = $2 AND at.enrolment_id = e.id
@@ -115,20 +114,32 @@ func (s *Store) AttendanceSheet(ctx context.Context, a training.Actor, classID, 
 		return rows.Err()
 	})
 	b.Queue(`SELECT t.id, t.name FROM teachers t
-		WHERE t.id = ANY($2) OR (t.status = 'approved' AND t.id IN (SELECT teacher_id FROM teacher_institutions WHERE institution_id = $1))
-		ORDER BY t.name, t.id`, c.InstitutionID, planTeacherIDs(c.Plan)).Query(func(rows pgx.Rows) error {
+		WHERE t.id IN (SELECT teacher_id FROM class_teachers WHERE class_id = $2)
+		   OR t.id IN (SELECT teacher_id FROM class_sessions WHERE class_id = $2)
+		   OR (t.status = 'approved' AND t.id IN (SELECT teacher_id FROM teacher_institutions WHERE institution_id = $1))
+		ORDER BY t.name, t.id`, c.InstitutionID, classID).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var t TeacherChoice
 			if err := rows.Scan(&t.ID, &t.Name); err != nil {
 				return err
 			}
-			t.OnPlan = onPlan[t.ID]
 			sh.Teachers = append(sh.Teachers, t)
 		}
 		return rows.Err()
 	})
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
 		return sh, translate(err, "attendance sheet %d/%d", classID, sessionID)
+	}
+	var ok bool
+	if sh.Session, sh.No, ok = sessionOf(c.Plan, sessionID); !ok {
+		return sh, training.ErrNotFound
+	}
+	onPlan := map[int64]bool{}
+	for _, t := range c.Plan.Teachers {
+		onPlan[t.TeacherID] = true
+	}
+	for i := range sh.Teachers {
+		sh.Teachers[i].OnPlan = onPlan[sh.Teachers[i].ID]
 	}
 	sh.Problems = training.CheckRecording(training.RecordingContext{Status: c.Status, Today: s.Today(), Session: sh.Session,
 		InPlan: true, MissingAgreements: missing})

@@ -101,8 +101,15 @@ func (s *Store) classForRead(ctx context.Context, q queryBatcher, a training.Act
 
 // loadPlanParts loads sessions, teachers and textbooks in one round trip.
 func (s *Store) loadPlanParts(ctx context.Context, q batcher, id int64, p *training.Plan) error {
-	p.Sessions, p.Teachers, p.TextbookIDs = nil, nil, nil
 	b := &pgx.Batch{}
+	queuePlanParts(b, id, p)
+	return q.SendBatch(ctx, b).Close()
+}
+
+// queuePlanParts queues the queries of loadPlanParts on b, for callers that
+// send more in the same round trip.
+func queuePlanParts(b *pgx.Batch, id int64, p *training.Plan) {
+	p.Sessions, p.Teachers, p.TextbookIDs = nil, nil, nil
 	b.Queue(`SELECT cs.id, cs.day, coalesce(to_char(cs.start_time, 'HH24:MI'), ''), coalesce(to_char(cs.end_time, 'HH24:MI'), ''),
 			coalesce(cs.kind, ''), cs.hours, coalesce(cs.teacher_id, 0), coalesce(t.name, '')
 		FROM class_sessions cs LEFT JOIN teachers t ON t.id = cs.teacher_id
@@ -145,7 +152,6 @@ func (s *Store) loadPlanParts(ctx context.Context, q batcher, id int64, p *train
 		}
 		return rows.Err()
 	})
-	return q.SendBatch(ctx, b).Close()
 }
 
 // writePlan replaces the class's plan with p inside tx.
