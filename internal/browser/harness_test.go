@@ -47,6 +47,7 @@ type env struct {
 
 	mu      sync.Mutex
 	console []chromedp.ConsoleMessage
+	now     time.Time // the portal's clock (setNow moves it)
 }
 
 // chromePath is $CHROME_BIN or Debian's /usr/bin/chromium. A missing browser
@@ -70,8 +71,8 @@ func newEnv(t *testing.T) *env {
 	if e.shots == "" {
 		e.shots = t.TempDir()
 	}
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, repository.Shanghai)
-	e.store = repository.New(dbtest.Pool(t), func() time.Time { return now })
+	e.now = time.Date(2026, 3, 2, 9, 0, 0, 0, repository.Shanghai)
+	e.store = repository.New(dbtest.Pool(t), func() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now })
 	if err := demo.Load(context.Background(), e.store, fastHash); err != nil {
 		t.Fatal(err)
 	}
@@ -296,3 +297,6 @@ func (e *env) institutionID(name string) int64 {
 	}
 	return id
 }
+
+// setNow moves the portal's clock.
+func (e *env) setNow(t time.Time) { e.mu.Lock(); e.now = t; e.mu.Unlock() }

@@ -76,7 +76,7 @@ func TestRosterImportWithErrorsFixImport(t *testing.T) {
 	e.login("school")
 	e.visit(fmt.Sprintf("/classes/%d", class))
 	e.click(tid("roster-link"))
-	if n := e.count(tid("roster-row")); n != 20 {
+	if n := e.count(tid("roster-row")); n != 25 {
 		t.Fatalf("demo roster: %d rows", n)
 	}
 
@@ -105,7 +105,7 @@ func TestRosterImportWithErrorsFixImport(t *testing.T) {
 		t.Fatalf("fixed file: valid %s, invalid %s", v, inv)
 	}
 	e.click(tid("import-run"))
-	if got := e.text(tid("roster-count")); !strings.Contains(got, "在册 25 人") {
+	if got := e.text(tid("roster-count")); !strings.Contains(got, "在册 30 人") {
 		t.Fatalf("after import: %q", got)
 	}
 	e.shot("roster-imported")

@@ -101,6 +101,9 @@ func loadClasses(ctx context.Context, s *repository.Store, actors map[string]tra
 			if err := loadTrainees(ctx, s, a, id); err != nil {
 				return err
 			}
+			if err := loadSigned(ctx, s, a, id); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -117,6 +120,7 @@ var (
 func loadTrainees(ctx context.Context, s *repository.Store, a training.Actor, classID int64) error {
 	groups := []string{"企业职工", "农村转移就业劳动者", "失业人员", "企业职工", "退役军人", "就业困难人员"}
 	emps := map[string]string{"企业职工": "在职", "农村转移就业劳动者": "灵活就业/自主创业", "失业人员": "未就业", "退役军人": "未就业", "就业困难人员": "未就业"}
+	rows := map[int64]training.AgreementInput{}
 	for i := 0; i < 20; i++ {
 		prefix := fmt.Sprintf("330185%04d%02d%02d%03d", 1975+i, i%12+1, i*3%28+1, 100+i*7)
 		g := groups[i%len(groups)]
@@ -128,9 +132,16 @@ func loadTrainees(ctx context.Context, s *repository.Store, a training.Actor, cl
 			Name:  string(demoSurnames[i]) + demoGiven[i],
 			Phone: fmt.Sprintf("1385712%04d", 1000+i*37), TargetGroup: g, Employment: emps[g],
 			Hukou: []string{"本地农村", "本地城镇", "外地农村"}[i%3], Employer: employer}
-		if _, err := s.AddTrainee(ctx, a, classID, in); err != nil {
+		eid, err := s.AddTrainee(ctx, a, classID, in)
+		if err != nil {
 			return fmt.Errorf("demo: trainee %d: %w", i, err)
 		}
+		// Every trainee on the demo roster has signed the agreement
+		// (第十六条), so attendance can be recorded once the class starts.
+		rows[eid] = training.AgreementInput{No: fmt.Sprintf("TMXY-%d-R%03d", classID, i+1), Date: s.Today().Format("2006-01-02"), Fee: "no"}
+	}
+	if _, err := s.RecordAgreements(ctx, a, classID, rows); err != nil {
+		return fmt.Errorf("demo: roster agreements: %w", err)
 	}
 	return nil
 }

@@ -101,9 +101,16 @@ func (s *Store) classForRead(ctx context.Context, q queryBatcher, a training.Act
 
 // loadPlanParts loads sessions, teachers and textbooks in one round trip.
 func (s *Store) loadPlanParts(ctx context.Context, q batcher, id int64, p *training.Plan) error {
-	p.Sessions, p.Teachers, p.TextbookIDs = nil, nil, nil
 	b := &pgx.Batch{}
-	b.Queue(`SELECT cs.day, coalesce(to_char(cs.start_time, 'HH24:MI'), ''), coalesce(to_char(cs.end_time, 'HH24:MI'), ''),
+	queuePlanParts(b, id, p)
+	return q.SendBatch(ctx, b).Close()
+}
+
+// queuePlanParts queues the queries of loadPlanParts on b, for callers that
+// send more in the same round trip.
+func queuePlanParts(b *pgx.Batch, id int64, p *training.Plan) {
+	p.Sessions, p.Teachers, p.TextbookIDs = nil, nil, nil
+	b.Queue(`SELECT cs.id, cs.day, coalesce(to_char(cs.start_time, 'HH24:MI'), ''), coalesce(to_char(cs.end_time, 'HH24:MI'), ''),
 			coalesce(cs.kind, ''), cs.hours, coalesce(cs.teacher_id, 0), coalesce(t.name, '')
 		FROM class_sessions cs LEFT JOIN teachers t ON t.id = cs.teacher_id
 		WHERE cs.class_id = $1 ORDER BY cs.seq`, id).Query(func(rows pgx.Rows) error {
@@ -111,7 +118,7 @@ func (s *Store) loadPlanParts(ctx context.Context, q batcher, id int64, p *train
 			var ss training.Session
 			var day *time.Time
 			var kind string
-			if err := rows.Scan(&day, &ss.Start, &ss.End, &kind, &ss.Hours, &ss.TeacherID, &ss.TeacherName); err != nil {
+			if err := rows.Scan(&ss.ID, &day, &ss.Start, &ss.End, &kind, &ss.Hours, &ss.TeacherID, &ss.TeacherName); err != nil {
 				return err
 			}
 			if day != nil {
@@ -145,7 +152,6 @@ func (s *Store) loadPlanParts(ctx context.Context, q batcher, id int64, p *train
 		}
 		return rows.Err()
 	})
-	return q.SendBatch(ctx, b).Close()
 }
 
 // writePlan replaces the class's plan with p inside tx.
@@ -165,14 +171,28 @@ func writePlan(ctx context.Context, tx pgx.Tx, id int64, p training.Plan) error 
 	if err != nil {
 		return err
 	}
-	for _, q := range []string{`DELETE FROM class_sessions WHERE class_id = $1`, `DELETE FROM class_teachers WHERE class_id = $1`,
-		`DELETE FROM class_textbooks WHERE class_id = $1`} {
+	keep, drop, err := matchSessions(ctx, tx, id, p.Sessions)
+	if err != nil {
+		return err
+	}
+	// A held session cannot be dropped: the foreign key from
+	// session_deliveries refuses it (第六条; the callers check first and
+	// say which session).
+	if _, err := tx.Exec(ctx, `DELETE FROM class_sessions WHERE class_id = $1 AND id = ANY($2)`, id, drop); err != nil {
+		return err
+	}
+	for _, q := range []string{`DELETE FROM class_teachers WHERE class_id = $1`, `DELETE FROM class_textbooks WHERE class_id = $1`} {
 		if _, err := tx.Exec(ctx, q, id); err != nil {
 			return err
 		}
 	}
 	b := &pgx.Batch{}
 	for i, ss := range p.Sessions {
+		if keep[i] != 0 {
+			// The seq key is checked at commit, so renumbering in place is fine.
+			b.Queue(`UPDATE class_sessions SET seq = $2 WHERE id = $1 AND seq <> $2`, keep[i], i+1)
+			continue
+		}
 		var kind *string
 		if ss.Kind.Valid() {
 			k := string(ss.Kind)
@@ -194,6 +214,52 @@ func writePlan(ctx context.Context, tx pgx.Tx, id int64, p training.Plan) error 
 		b.Queue(`INSERT INTO class_textbooks (class_id, textbook_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, tb)
 	}
 	return tx.SendBatch(ctx, b).Close()
+}
+
+// matchSessions pairs the sessions of a new plan with the stored sessions
+// of the same content (training.Session.Key): keep[i] is the stored id the
+// i-th new session keeps (0: insert it), drop the stored ids no longer in
+// the plan. Unchanged sessions keep their id and their attendance.
+func matchSessions(ctx context.Context, tx pgx.Tx, classID int64, next []training.Session) (keep, drop []int64, err error) {
+	rows, err := tx.Query(ctx, `SELECT id, day, coalesce(to_char(start_time, 'HH24:MI'), ''), coalesce(to_char(end_time, 'HH24:MI'), ''),
+			coalesce(kind, ''), hours, coalesce(teacher_id, 0)
+		FROM class_sessions WHERE class_id = $1 ORDER BY seq`, classID)
+	if err != nil {
+		return nil, nil, err
+	}
+	stored, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.Session, error) {
+		var ss training.Session
+		var day *time.Time
+		var kind string
+		err := row.Scan(&ss.ID, &day, &ss.Start, &ss.End, &kind, &ss.Hours, &ss.TeacherID)
+		if day != nil {
+			ss.Date = *day
+		}
+		ss.Kind = training.TeachingRole(kind)
+		return ss, err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	byKey := map[string][]int64{}
+	for _, ss := range stored {
+		byKey[ss.Key()] = append(byKey[ss.Key()], ss.ID)
+	}
+	keep = make([]int64, len(next))
+	kept := map[int64]bool{}
+	for i, ss := range next {
+		if ids := byKey[ss.Key()]; len(ids) > 0 {
+			keep[i], byKey[ss.Key()] = ids[0], ids[1:]
+			kept[ids[0]] = true
+		}
+	}
+	drop = []int64{}
+	for _, ss := range stored {
+		if !kept[ss.ID] {
+			drop = append(drop, ss.ID)
+		}
+	}
+	return keep, drop, nil
 }
 
 func dateOrNil(t time.Time) *time.Time {

@@ -55,6 +55,12 @@ func (s *Store) RequestChange(ctx context.Context, a training.Actor, id int64, v
 			}
 			chk = training.CheckFiling(p, fc)
 		}
+		// 第六条: a session already held stays as it was.
+		held, err := heldSessions(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		chk.Failures = append(chk.Failures, training.HeldSessionsChanged(c.Plan, held, p)...)
 		if reason == "" {
 			if chk.Fields == nil {
 				chk.Fields = map[string]string{}
@@ -120,6 +126,14 @@ func (s *Store) DecideChange(ctx context.Context, a training.Actor, id int64, ve
 			}
 			if problems := append(fc.TeacherProblems, fc.TextbookProblems...); len(problems) > 0 {
 				return &training.ValidationError{General: problems}
+			}
+			// Attendance may have been recorded since the request.
+			held, err := heldSessions(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if msgs := training.HeldSessionsChanged(c.Plan, held, ch.Plan); len(msgs) > 0 {
+				return &training.ValidationError{General: append(msgs, "该变更申请改动了已上课的课程，不能同意；请不同意后由机构重新申请")}
 			}
 			if err := writePlan(ctx, tx, id, ch.Plan); err != nil {
 				return err

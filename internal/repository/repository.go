@@ -91,6 +91,8 @@ var constraintErrors = map[string][2]string{
 	"textbooks_isbn_key":                      {"isbn", "该 ISBN 已在教材目录中，不能重复登记"},
 	"textbooks_internal_code_key":             {"internal_code", "该内部编号已被使用"},
 	"textbook_uses_occupation_id_fkey":        {"uses", "工种不存在"},
+	"enrolments_agreement_no_key":             {"agreement_no", "协议编号已被使用，不能重复"},
+	"session_deliveries_session_fkey":         {"sessions", "第六条：已上课的课程不能变更"},
 }
 
 // translate maps database errors to domain errors. It is the only place that

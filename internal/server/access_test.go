@@ -115,6 +115,21 @@ var accessTable = map[string]access{
 	"GET /classes/{id}/roster/import/{jid}":  classInstStep(ok),
 	"POST /classes/{id}/roster/import/{jid}": classInstStep(see),
 	"POST /classes/{id}/roster/export":       bureauStep(ok, "own", "other"),
+	// Agreements and attendance: "own" is the school's approved 中式烹调师
+	// 四级 class (demo trainees with agreements), "other" the academy's
+	// filing; {eid} is an enrolment of that class (the academy's is added
+	// by pathFor), {sid} its first session. The sessions are weeks ahead,
+	// so recording answers 422 (第八条: not before the session's date); an
+	// agreement form without rows changes nothing and answers 303.
+	"GET /classes/{id}/agreements":                 {"own": {see, ok, ok, forb}, "other": {see, ok, nf, forb}, "missing": {see, nf, nf, forb}},
+	"POST /classes/{id}/agreements":                classInstStep(see),
+	"GET /classes/{id}/agreements/print":           {"own": {see, ok, ok, forb}, "other": {see, ok, nf, forb}, "missing": {see, nf, nf, forb}},
+	"GET /classes/{id}/agreements/{eid}/print":     {"own": {see, ok, ok, forb}, "other": {see, ok, nf, forb}, "missing": {see, nf, nf, forb}},
+	"GET /classes/{id}/sessions/{sid}/attendance":  {"own": {see, ok, ok, forb}, "other": {see, ok, nf, forb}, "missing": {see, nf, nf, forb}},
+	"POST /classes/{id}/sessions/{sid}/attendance": classInstStep(bad),
+	"GET /delivery":            {"-": bureauOnly(ok)},
+	"GET /agreement-template":  {"-": bureauOnly(ok)},
+	"POST /agreement-template": {"-": bureauOnly(bad)}, // the walk sends no text
 
 	"GET /healthz":   {"-": same(ok, ok)},
 	"GET /static/*":  {"-": same(ok, ok)},
@@ -274,7 +289,7 @@ func (e *env) pathFor(route, variant string) string {
 	}
 	const missing = 999999
 	var id int64 = missing
-	sub := map[string]int64{"{cid}": missing, "{eid}": missing, "{fid}": missing, "{jid}": missing}
+	sub := map[string]int64{"{cid}": missing, "{eid}": missing, "{fid}": missing, "{jid}": missing, "{sid}": missing}
 	users := strings.HasPrefix(route, "/users/")
 	switch {
 	case variant == "missing":
@@ -287,6 +302,18 @@ func (e *env) pathFor(route, variant string) string {
 			sub["{fid}"] = e.fixture("file "+variant, func() int64 { return e.addFile(id, variant) })
 		case strings.Contains(route, "{eid}"):
 			sub["{eid}"] = e.fixture("equivalence "+variant, func() int64 { return e.addEquivalence(id) })
+		}
+	case strings.HasPrefix(route, "/classes/") && (strings.Contains(route, "/agreements") || strings.Contains(route, "/sessions/")):
+		id = e.classID(map[string]string{"own": approvedDemoClass, "other": "生活照料、基础护理、康复服务、心理支持、失智照护"}[variant])
+		if strings.Contains(route, "{sid}") {
+			sub["{sid}"] = e.queryID(`SELECT min(id) FROM class_sessions WHERE class_id = $1`, id)
+		}
+		if strings.Contains(route, "{eid}") {
+			if variant == "other" {
+				sub["{eid}"] = e.fixture("academy enrolment", func() int64 { return e.addAcademyTrainee(id) })
+			} else {
+				sub["{eid}"] = e.queryID(`SELECT min(id) FROM enrolments WHERE class_id = $1`, id)
+			}
 		}
 	case strings.HasPrefix(route, "/classes/"):
 		id = e.classID(map[string]string{"own": "宴席菜肴设计、地方风味菜（临安农家菜）、成本核算", "other": "生活照料、基础护理、康复服务、心理支持、失智照护"}[variant])
@@ -413,6 +440,22 @@ func (e *env) classID(content string) int64 {
 	var id int64
 	if err := e.store.Pool().QueryRow(context.Background(), `SELECT id FROM classes WHERE content = $1`, content).Scan(&id); err != nil {
 		e.t.Fatalf("class %s: %v", content, err)
+	}
+	return id
+}
+
+// approvedDemoClass is the content of the school's approved demo class.
+const approvedDemoClass = "烹饪原料知识、刀工刀法、火候掌握、热菜烹调、冷菜制作、食品安全与卫生"
+
+// addAcademyTrainee enrols a trainee on the academy's class as the academy.
+func (e *env) addAcademyTrainee(classID int64) int64 {
+	e.t.Helper()
+	prefix := "33011219900101099"
+	id, err := e.store.AddTrainee(context.Background(), e.actorOf("academy"), classID, training.TraineeInput{
+		IDNumber: prefix + string(training.IDCheckChar(prefix)), Name: "访问测试学员", Phone: "13900001111",
+		TargetGroup: "其他", Employment: "在职", Hukou: "本地城镇"})
+	if err != nil {
+		e.t.Fatal(err)
 	}
 	return id
 }

@@ -248,6 +248,10 @@ func (s *Server) renderClassShow(w http.ResponseWriter, r *http.Request, status 
 	for _, t := range c.Plan.Teachers {
 		page.Names.Teachers[t.TeacherID] = t.Name
 	}
+	if page.Delivery, err = s.deliveryView(r, c); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if page.Versions, err = s.store.ClassVersions(ctx, a, id); err != nil {
 		s.fail(w, r, err)
 		return

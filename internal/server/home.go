@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 
+	"tianmu/internal/repository"
 	"tianmu/internal/training"
 	"tianmu/web"
 )
@@ -37,10 +38,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		flagged, flaggedTotal, err := s.store.DeliveryReport(ctx, a, true, repository.Page{Size: 5})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		thisYear := s.store.Today().Year()
 		s.render(w, r, http.StatusOK, web.BureauHomeView(web.BureauHome{Layout: s.layout(r, "工作台", "home"),
 			ByStatus: byStatus, Users: users, Inactive: inactive, Occupations: len(occs),
-			CalendarMissing: cal.MissingYears(thisYear, thisYear+1), ThisYear: thisYear}))
+			CalendarMissing: cal.MissingYears(thisYear, thisYear+1), ThisYear: thisYear, Flagged: flagged, FlaggedTotal: flaggedTotal}))
 	case training.RoleInstitution:
 		in, err := s.store.InstitutionByID(ctx, a, a.InstitutionID)
 		if err != nil {

@@ -63,4 +63,9 @@ var auditLabels = map[string]string{
 	"textbook.reject":            "不予核准教材",
 	"textbook.withdraw":          "停用教材",
 	"textbook.restore":           "恢复使用教材",
+	"agreement.template":         "修改培训协议模板",
+	"agreement.record":           "登记培训协议",
+	"agreement.print":            "打印培训协议（含完整身份证号）",
+	"attendance.record":          "登记考勤和课时",
+	"class.finish":               "培训班结业",
 }

@@ -216,6 +216,9 @@ func CanClass(a Actor, from ClassStatus, action ClassAction) bool {
 
 // Session is one session of the schedule (FILE-1).
 type Session struct {
+	// ID is the session's stable identity once stored (attendance is keyed
+	// to it); 0 for a session typed in a form.
+	ID        int64 `json:",omitempty"`
 	Date      time.Time
 	Start     string // "08:30"
 	End       string // "11:30"

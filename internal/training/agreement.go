@@ -1,0 +1,171 @@
+package training
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// AgreementTemplate is one version of the bureau's training agreement
+// template (职业培训协议书, 第十六条). The newest version is printed.
+type AgreementTemplate struct {
+	No        int
+	Body      string
+	Note      string
+	CreatedBy string
+	CreatedAt time.Time
+}
+
+// AgreementPlaceholders are the fields a template may use, in the order the
+// template page lists them.
+var AgreementPlaceholders = []string{"协议编号", "签订日期", "机构名称", "机构地址", "学员姓名", "性别", "身份证号码", "联系电话",
+	"工种", "等级", "培训班编号", "培训日期", "培训地点", "计划学时", "培训内容", "是否缴费"}
+
+// requiredPlaceholders must appear: an agreement that does not name the
+// trainee and the number is not the trainee's agreement.
+var requiredPlaceholders = []string{"协议编号", "学员姓名", "身份证号码"}
+
+var placeholderRe = regexp.MustCompile(`\{\{\s*([^{}]*?)\s*\}\}`)
+
+// CheckAgreementTemplate checks a template before it is saved: not empty,
+// not too long, only known placeholders, and the required ones present.
+func CheckAgreementTemplate(body string) error {
+	var p Problems
+	switch n := utf8.RuneCountInString(strings.TrimSpace(body)); {
+	case n == 0:
+		p.Add("body", "请填写协议文本")
+	case n > 10000:
+		p.Add("body", "协议文本过长（最多10000字）")
+	}
+	known := map[string]bool{}
+	for _, k := range AgreementPlaceholders {
+		known[k] = true
+	}
+	used := map[string]bool{}
+	var unknown []string
+	for _, m := range placeholderRe.FindAllStringSubmatch(body, -1) {
+		if !known[m[1]] {
+			unknown = append(unknown, "{{"+m[1]+"}}")
+		}
+		used[m[1]] = true
+	}
+	if len(unknown) > 0 {
+		p.Add("body", "协议文本中有无法填写的占位符："+strings.Join(unknown, "、"))
+	} else if strings.TrimSpace(body) != "" {
+		var missing []string
+		for _, k := range requiredPlaceholders {
+			if !used[k] {
+				missing = append(missing, "{{"+k+"}}")
+			}
+		}
+		if len(missing) > 0 {
+			p.Add("body", "第十六条：协议须写明协议编号和学员身份，请加入 "+strings.Join(missing, "、"))
+		}
+	}
+	return p.Err()
+}
+
+// FillAgreement replaces each {{placeholder}} with its value; a value not
+// given (an agreement not yet recorded) prints as a blank to fill by hand.
+func FillAgreement(body string, vals map[string]string) string {
+	return placeholderRe.ReplaceAllStringFunc(body, func(m string) string {
+		k := placeholderRe.FindStringSubmatch(m)[1]
+		if v := vals[k]; v != "" {
+			return v
+		}
+		return "＿＿＿＿＿＿"
+	})
+}
+
+// FeeLabel is the printed answer to 是否缴费.
+func FeeLabel(pays *bool) string {
+	switch {
+	case pays == nil:
+		return ""
+	case *pays:
+		return "是（自费）"
+	default:
+		return "否（不缴费）"
+	}
+}
+
+// AgreementInput is one enrolment's agreement as typed on the class page.
+type AgreementInput struct {
+	No   string
+	Date string
+	Fee  string // "yes", "no" or ""
+}
+
+// Blank reports whether nothing was typed.
+func (in AgreementInput) Blank() bool {
+	return strings.TrimSpace(in.No) == "" && strings.TrimSpace(in.Date) == "" && in.Fee == ""
+}
+
+// Agreement is a signed training agreement (DELIV-1).
+type Agreement struct {
+	No      string
+	Date    time.Time
+	PaysFee bool
+}
+
+// AgreementField is the form field of an enrolment's agreement value.
+func AgreementField(name string, enrolmentID int64) string {
+	return fmt.Sprintf("%s.%d", name, enrolmentID)
+}
+
+// ParseAgreement checks one row: the agreement is recorded whole (number,
+// signing date and the fee answer), the number is short and printable, and
+// it was signed no later than today and before training started (DELIV-1).
+// Messages are keyed by AgreementField.
+func ParseAgreement(id int64, in AgreementInput, classStart, today time.Time, p *Problems) Agreement {
+	var a Agreement
+	a.No = strings.TrimSpace(in.No)
+	date := strings.TrimSpace(in.Date)
+	if a.No == "" || date == "" || (in.Fee != "yes" && in.Fee != "no") {
+		msg := "第十六条：协议须完整登记：协议编号、签订日期和是否缴费"
+		switch {
+		case a.No == "":
+			p.Add(AgreementField("agreement_no", id), msg)
+		case date == "":
+			p.Add(AgreementField("agreement_date", id), msg)
+		default:
+			p.Add(AgreementField("pays_fee", id), msg)
+		}
+	}
+	if a.No != "" {
+		if utf8.RuneCountInString(a.No) > 40 {
+			p.Add(AgreementField("agreement_no", id), "协议编号过长（最多40字）")
+		} else if strings.IndexFunc(a.No, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) >= 0 {
+			p.Add(AgreementField("agreement_no", id), "协议编号不能含空格")
+		}
+	}
+	if date != "" {
+		d, err := time.Parse("2006-01-02", date)
+		switch {
+		case err != nil:
+			p.Add(AgreementField("agreement_date", id), "日期格式应为 2026-03-16")
+		case !classStart.IsZero() && d.After(classStart):
+			p.Add(AgreementField("agreement_date", id), "第十六条：培训协议须在开班（"+classStart.Format("2006-01-02")+"）前签订")
+		case d.After(today):
+			p.Add(AgreementField("agreement_date", id), "签订日期不能晚于今天")
+		}
+		a.Date = d
+	}
+	a.PaysFee = in.Fee == "yes"
+	return a
+}
+
+// AgreementsOpen says why agreements of a class in this status cannot be
+// recorded, or "".
+func AgreementsOpen(s ClassStatus) string {
+	switch s {
+	case ClassDraft, ClassReturned, ClassSubmitted, ClassApproved:
+		return ""
+	case ClassCancelled:
+		return "培训班已撤销，不能登记培训协议"
+	}
+	return "培训班已结业，培训协议不能再修改"
+}
