@@ -656,3 +656,132 @@ func (c IssuedCertificate) LevelText() string {
 	}
 	return "—"
 }
+
+// Application is an assessment application (鉴定申报) with its class.
+type Application struct {
+	ID              int64
+	ClassID         int64
+	ClassNo         string
+	ClassStatus     ClassStatus
+	ClassType       ClassType
+	Level           Level
+	OccupationCode  string
+	OccupationName  string
+	ClassStart      time.Time
+	ClassEnd        time.Time
+	InstitutionID   int64
+	InstitutionName string
+	EvalOrgID       int64
+	EvalOrgName     string
+	CertKind        CertKind
+	Status          ApplicationStatus
+	ReturnReason    string
+	SubmittedBy     string
+	SubmittedAt     time.Time
+	DecidedBy       string
+	DecidedAt       *time.Time
+	Version         int
+	CandidateCount  int
+	Candidates      []Candidate
+}
+
+// Candidate is a trainee of the class as the application form and the
+// application show them: chosen or not, with the attendance rate.
+type Candidate struct {
+	EnrolmentID    int64
+	Name           string
+	IDNumber       string
+	AttendanceRate *float64 // 0..1; nil when attendance is not recorded
+	Chosen         bool
+}
+
+// RateText is the attendance rate as shown (92.5%).
+func (c Candidate) RateText() string {
+	if c.AttendanceRate == nil {
+		return "—"
+	}
+	return strconv.FormatFloat(*c.AttendanceRate*100, 'f', 1, 64) + "%"
+}
+
+// ApplicationInput is what the institution chooses.
+type ApplicationInput struct {
+	CertKind     CertKind
+	EvalOrgID    int64
+	EnrolmentIDs []int64
+}
+
+// ExamSession is a session with its examiners and candidates.
+type ExamSession struct {
+	ID            int64
+	No            string
+	ApplicationID int64
+	Retake        bool
+	ExamDate      time.Time
+	Venue         string
+	TheoryTime    string
+	PracticalTime string
+	Status        ExamSessionStatus
+	EnteredByID   int64
+	EnteredBy     string
+	EnteredAt     *time.Time
+	ApprovedBy    string
+	ApprovedAt    *time.Time
+	PublishedBy   string
+	PublishedAt   *time.Time
+	Version       int
+	Examiners     []Examiner
+	Entries       []ExamEntry
+	// The application's facts.
+	ClassID         int64
+	ClassNo         string
+	InstitutionID   int64
+	InstitutionName string
+	OccupationName  string
+	Level           Level
+	CertKind        CertKind
+	EvalOrgName     string
+}
+
+// ExamEntry is one candidate in a session.
+type ExamEntry struct {
+	ID            int64
+	SessionID     int64
+	EnrolmentID   int64
+	Attempt       int
+	Seq           int
+	CandidateNo   string
+	Name          string
+	IDNumber      string
+	Parts         Parts
+	CheckedAt     *time.Time
+	CheckedBy     string
+	Theory        PartScore
+	Practical     PartScore
+	Outcome       Outcome
+	CertificateNo string
+	Amendments    int
+}
+
+// Checked reports EXAM-3.
+func (e ExamEntry) Checked() bool { return e.CheckedAt != nil }
+
+// ScoreRow is one candidate's scores as entered on the session page.
+type ScoreRow struct {
+	EntryID   int64
+	Theory    PartScore
+	Practical PartScore
+}
+
+// PublicResult is what the public lookup shows: the result of a published
+// attempt, and nothing else about the person.
+type PublicResult struct {
+	OccupationName string
+	Level          Level
+	CertKind       CertKind
+	ExamDate       time.Time
+	Attempt        int
+	Theory         PartScore
+	Practical      PartScore
+	Outcome        Outcome
+	CertificateNo  string
+}
