@@ -50,6 +50,26 @@ func mondayAfter(today time.Time, weeks int) time.Time {
 }
 
 func loadClasses(ctx context.Context, s *repository.Store, actors map[string]training.Actor, occ map[string]int64) error {
+	for _, d := range demoClasses {
+		id, err := fileClass(ctx, s, actors, occ, d)
+		if err != nil {
+			return err
+		}
+		if d.state == training.ClassApproved {
+			// The approved class gets a roster with signed agreements.
+			if err := loadTrainees(ctx, s, actors[d.login], id); err != nil {
+				return err
+			}
+			if err := loadSigned(ctx, s, actors[d.login], id); err != nil {
+				return err
+			}
+		}
+	}
+	return loadFinishedClass(ctx, s, actors, occ)
+}
+
+// fileClass creates a demo filing and takes it to its state.
+func fileClass(ctx context.Context, s *repository.Store, actors map[string]training.Actor, occ map[string]int64, d demoClass) (int64, error) {
 	lookup := func(sql, name string) (int64, error) {
 		var id int64
 		err := s.Pool().QueryRow(ctx, sql, name).Scan(&id)
@@ -58,55 +78,47 @@ func loadClasses(ctx context.Context, s *repository.Store, actors map[string]tra
 		}
 		return id, nil
 	}
-	for _, d := range demoClasses {
-		a := actors[d.login]
-		theory, err := lookup(`SELECT id FROM teachers WHERE name = $1`, d.theory)
-		if err != nil {
-			return err
-		}
-		practical, err := lookup(`SELECT id FROM teachers WHERE name = $1`, d.practical)
-		if err != nil {
-			return err
-		}
-		book, err := lookup(`SELECT id FROM textbooks WHERE title = $1`, d.textbook)
-		if err != nil {
-			return err
-		}
-		start := mondayAfter(s.Today(), d.weeks)
-		p := training.Plan{OccupationID: occ[d.occupation], Level: d.level, Type: d.typ, PlannedSize: d.size,
-			StartDate: start, EndDate: start.AddDate(0, 0, 4), Venue: "本机构实训中心", Content: d.content,
-			TheoryHours: 6, PracticalHours: 8,
-			Teachers: []training.ClassTeacher{{TeacherID: theory, Role: training.RoleTheory}, {TeacherID: practical, Role: training.RolePractical}},
-			Sessions: []training.Session{
-				{Date: start, Start: "08:30", End: "11:30", Kind: training.RoleTheory, Hours: 3, TeacherID: theory},
-				{Date: start, Start: "13:30", End: "17:30", Kind: training.RolePractical, Hours: 4, TeacherID: practical},
-				{Date: start.AddDate(0, 0, 1), Start: "08:30", End: "11:30", Kind: training.RoleTheory, Hours: 3, TeacherID: theory},
-				{Date: start.AddDate(0, 0, 1), Start: "13:30", End: "17:30", Kind: training.RolePractical, Hours: 4, TeacherID: practical},
-			},
-			TextbookIDs: []int64{book}}
-		id, err := s.CreateClass(ctx, a, p)
-		if err != nil {
-			return fmt.Errorf("demo: class %s: %w", d.content, err)
-		}
-		if d.state == training.ClassDraft {
-			continue
-		}
-		if err := s.SaveClass(ctx, a, id, 1, p, true); err != nil {
-			return fmt.Errorf("demo: submit class %s: %w", d.content, err)
-		}
-		if d.state == training.ClassApproved {
-			if err := s.StepClass(ctx, actors["bureau"], id, repository.ClassStep{Action: training.ActClassApprove, Version: 2}); err != nil {
-				return fmt.Errorf("demo: approve class %s: %w", d.content, err)
-			}
-			if err := loadTrainees(ctx, s, a, id); err != nil {
-				return err
-			}
-			if err := loadSigned(ctx, s, a, id); err != nil {
-				return err
-			}
+	a := actors[d.login]
+	theory, err := lookup(`SELECT id FROM teachers WHERE name = $1`, d.theory)
+	if err != nil {
+		return 0, err
+	}
+	practical, err := lookup(`SELECT id FROM teachers WHERE name = $1`, d.practical)
+	if err != nil {
+		return 0, err
+	}
+	book, err := lookup(`SELECT id FROM textbooks WHERE title = $1`, d.textbook)
+	if err != nil {
+		return 0, err
+	}
+	start := mondayAfter(s.Today(), d.weeks)
+	p := training.Plan{OccupationID: occ[d.occupation], Level: d.level, Type: d.typ, PlannedSize: d.size,
+		StartDate: start, EndDate: start.AddDate(0, 0, 4), Venue: "本机构实训中心", Content: d.content,
+		TheoryHours: 6, PracticalHours: 8,
+		Teachers: []training.ClassTeacher{{TeacherID: theory, Role: training.RoleTheory}, {TeacherID: practical, Role: training.RolePractical}},
+		Sessions: []training.Session{
+			{Date: start, Start: "08:30", End: "11:30", Kind: training.RoleTheory, Hours: 3, TeacherID: theory},
+			{Date: start, Start: "13:30", End: "17:30", Kind: training.RolePractical, Hours: 4, TeacherID: practical},
+			{Date: start.AddDate(0, 0, 1), Start: "08:30", End: "11:30", Kind: training.RoleTheory, Hours: 3, TeacherID: theory},
+			{Date: start.AddDate(0, 0, 1), Start: "13:30", End: "17:30", Kind: training.RolePractical, Hours: 4, TeacherID: practical},
+		},
+		TextbookIDs: []int64{book}}
+	id, err := s.CreateClass(ctx, a, p)
+	if err != nil {
+		return 0, fmt.Errorf("demo: class %s: %w", d.content, err)
+	}
+	if d.state == training.ClassDraft {
+		return id, nil
+	}
+	if err := s.SaveClass(ctx, a, id, 1, p, true); err != nil {
+		return 0, fmt.Errorf("demo: submit class %s: %w", d.content, err)
+	}
+	if d.state == training.ClassApproved {
+		if err := s.StepClass(ctx, actors["bureau"], id, repository.ClassStep{Action: training.ActClassApprove, Version: 2}); err != nil {
+			return 0, fmt.Errorf("demo: approve class %s: %w", d.content, err)
 		}
 	}
-	return nil
+	return id, nil
 }
 
 // demoSurnames and demoGiven make the demo trainees' names.

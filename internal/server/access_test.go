@@ -23,6 +23,10 @@ import (
 // academy. {cid} is the teacher's first certificate; {fid} a scan and {eid}
 // an equivalence that pathFor adds to that teacher (once per env).
 //
+// Assessment routes (exam_test.go): applications "own" (the school's) and
+// "other" (the academy's); sessions "own" (the school's unpublished retake
+// session), "published" (the school's) and "other" (the academy's).
+//
 // Textbook routes: "own" is the school's own proposal still waiting for
 // the bureau (天目山笋干菜点制作, 待核准), "other" a proposal by the
 // academy that pathFor adds, "catalogue" a designated textbook
@@ -293,6 +297,12 @@ func (e *env) pathFor(route, variant string) string {
 	users := strings.HasPrefix(route, "/users/")
 	switch {
 	case variant == "missing":
+	case strings.HasPrefix(route, "/assessments/") || strings.HasPrefix(route, "/exam-sessions/"):
+		var extra map[string]int64
+		id, extra, _ = e.examPath(route, variant)
+		for k, v := range extra {
+			sub[k] = v
+		}
 	case strings.HasPrefix(route, "/teachers/"):
 		id = e.teacherID(map[string]string{"own": "王建华", "other": "周美玲"}[variant])
 		switch {

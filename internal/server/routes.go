@@ -47,6 +47,11 @@ func (s *Server) Handler() *chi.Mux {
 		// Public.
 		r.Get("/login", s.loginForm)
 		r.Post("/login", s.login)
+		r.Get("/results", s.resultLookupForm)
+		r.Post("/results", s.resultLookup)
+		r.Get("/verify", s.verifyForm)
+		r.Post("/verify", s.verifyByNo)
+		r.Get("/verify/{code}", s.verifyCode)
 
 		// Signed in, any role.
 		r.Group(func(r chi.Router) {
@@ -58,6 +63,13 @@ func (s *Server) Handler() *chi.Mux {
 			r.Get("/calendar/deadline", s.calendarDeadline)
 			r.Get("/textbooks", s.textbookList)
 			r.Get("/textbooks/{id}", s.textbookShow)
+
+			// Assessment: each role sees its own (the repository scopes:
+			// an institution its own applications, and sessions only
+			// once published; the centre its organisation's).
+			r.Get("/assessments", s.applicationList)
+			r.Get("/assessments/{id}", s.applicationShow)
+			r.Get("/exam-sessions/{id}", s.sessionShow)
 
 			// Bureau, or the institution's own staff (others get 404).
 			r.Group(func(r chi.Router) {
@@ -95,6 +107,8 @@ func (s *Server) Handler() *chi.Mux {
 				r.Post("/classes/{id}/withdraw", s.classStep(training.ActClassWithdraw))
 				r.Post("/classes/{id}/cancel", s.classStep(training.ActClassCancel))
 				r.Post("/classes/{id}/exception", s.classException)
+				r.Get("/classes/{id}/assessment", s.applicationNew)
+				r.Post("/classes/{id}/assessment", s.applicationCreate)
 				r.Get("/classes/{id}/change", s.classChangeForm)
 				r.Post("/classes/{id}/change", s.classChange)
 				r.Post("/classes/{id}/roster", s.rosterAdd)
@@ -113,9 +127,31 @@ func (s *Server) Handler() *chi.Mux {
 				r.Post("/teachers/{id}/files/{fid}/delete", s.teacherFileRemove)
 			})
 
+			// Assessment centre only.
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireRole(training.RoleCentre))
+				r.Post("/assessments/{id}/accept", s.applicationDecide(true))
+				r.Post("/assessments/{id}/return", s.applicationDecide(false))
+				r.Post("/assessments/{id}/archive", s.applicationArchive)
+				r.Get("/assessments/{id}/sessions/new", s.sessionNew)
+				r.Post("/assessments/{id}/sessions", s.sessionCreate)
+				r.Get("/exam-sessions/{id}/admission", s.sessionAdmission)
+				r.Get("/exam-sessions/{id}/check", s.sessionCheckPage)
+				r.Post("/exam-sessions/{id}/entries/{eid}/check", s.entryCheck)
+				r.Get("/exam-sessions/{id}/scores", s.scoresForm)
+				r.Post("/exam-sessions/{id}/scores", s.scoresSave)
+				r.Post("/exam-sessions/{id}/approve", s.sessionStep(false))
+				r.Post("/exam-sessions/{id}/publish", s.sessionStep(true))
+				r.Get("/exam-sessions/{id}/certificates.pdf", s.sessionCertificates)
+				r.Get("/exam-sessions/{id}/entries/{eid}/amend", s.amendForm)
+				r.Post("/exam-sessions/{id}/entries/{eid}/amend", s.amendSave)
+			})
+
 			// Bureau only.
 			r.Group(func(r chi.Router) {
 				r.Use(s.requireRole(training.RoleBureau))
+				r.Get("/eval-orgs", s.evalOrgList)
+				r.Post("/eval-orgs", s.evalOrgCreate)
 				r.Get("/institutions", s.institutionList)
 				r.Get("/institutions/new", s.institutionNew)
 				r.Post("/institutions", s.institutionCreate)

@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 
+	"tianmu/internal/certpdf"
 	"tianmu/internal/config"
 	"tianmu/internal/password"
 	"tianmu/internal/repository"
@@ -30,8 +31,10 @@ type Server struct {
 	csrf     *http.CrossOriginProtection
 	stopGC   func()
 
-	jobs        sync.WaitGroup // background roster validations
-	importSlots chan struct{}  // at most cap(importSlots) roster files open at once
+	jobs         sync.WaitGroup    // background roster validations
+	importSlots  chan struct{}     // at most cap(importSlots) roster files open at once
+	certs        *certpdf.Renderer // nil when the fonts are missing
+	publicLimits repository.PublicLimits
 }
 
 // Options tune a server; the zero value is production.
@@ -42,6 +45,10 @@ type Options struct {
 	Limits *repository.LoginLimits
 	// SessionCleanup is how often expired sessions are deleted; 0 = never.
 	SessionCleanup time.Duration
+	// PublicLimits overrides the public lookup limit.
+	PublicLimits *repository.PublicLimits
+	// CertFont and CertLatinFont override the certificate fonts.
+	CertFont, CertLatinFont string
 }
 
 // New builds a server. Close stops its background work.
@@ -55,6 +62,23 @@ func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options
 		s.limits = *o.Limits
 	}
 	s.dummy, _ = password.Hash("tianmu-dummy-password", s.hash)
+	s.publicLimits = repository.DefaultPublicLimits
+	if o.PublicLimits != nil {
+		s.publicLimits = *o.PublicLimits
+	}
+	// The certificate fonts are parsed once, here, not per request.
+	cjk, lat := certpdf.DefaultFont, certpdf.DefaultLatinFont
+	if o.CertFont != "" {
+		cjk = o.CertFont
+	}
+	if o.CertLatinFont != "" {
+		lat = o.CertLatinFont
+	}
+	if r, err := certpdf.Load(cjk, lat, cfg.BaseURL); err != nil {
+		log.Warn("certificate printing disabled", "err", err)
+	} else {
+		s.certs = r
+	}
 
 	st := pgxstore.NewWithCleanupInterval(store.Pool(), o.SessionCleanup)
 	s.stopGC = st.StopCleanup

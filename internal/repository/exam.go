@@ -1,0 +1,433 @@
+package repository
+
+import (
+	"context"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"tianmu/internal/training"
+)
+
+// Assessment applications (鉴定申报, EXAM-1, EXAM-6) and evaluation
+// organisations. Sessions, scores and certificates are in exam_session.go,
+// exam_score.go and certificate.go.
+
+// EvalOrgs lists the evaluation organisations, the district centre first.
+func (s *Store) EvalOrgs(ctx context.Context) ([]training.EvalOrg, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, name, kind, approved, approval_no FROM eval_orgs ORDER BY kind = 'social', name, id`)
+	if err != nil {
+		return nil, translate(err, "eval orgs")
+	}
+	list, err := pgx.CollectRows(rows, scanEvalOrg)
+	return list, translate(err, "eval orgs")
+}
+
+func scanEvalOrg(row pgx.CollectableRow) (training.EvalOrg, error) {
+	var o training.EvalOrg
+	var kind string
+	err := row.Scan(&o.ID, &o.Name, &kind, &o.Approved, &o.ApprovalNo)
+	o.Kind = training.EvalOrgKind(kind)
+	return o, err
+}
+
+// CreateEvalOrg records an approved social evaluation organisation (the
+// bureau keeps the list).
+func (s *Store) CreateEvalOrg(ctx context.Context, a training.Actor, in training.EvalOrgInput) (int64, error) {
+	if !a.IsBureau() {
+		return 0, training.ErrForbidden
+	}
+	in.Name, in.ApprovalNo = strings.TrimSpace(in.Name), strings.TrimSpace(in.ApprovalNo)
+	if err := in.Validate(); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `INSERT INTO eval_orgs (name, kind, approved, approval_no, created_at) VALUES ($1, 'social', true, $2, $3) RETURNING id`,
+			in.Name, in.ApprovalNo, s.now()).Scan(&id); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, a, auditRecord{Action: "eval_org.create", Entity: "eval_org", EntityID: id,
+			After: map[string]any{"name": in.Name, "approval_no": in.ApprovalNo}})
+	})
+	return id, translate(err, "create eval org")
+}
+
+// centreOrgSQL is the evaluation organisation of the centre user $n: their
+// own, or the district centre.
+const centreOrgSQL = `coalesce((SELECT eval_org_id FROM users WHERE id = ?), (SELECT id FROM eval_orgs WHERE kind = 'centre'))`
+
+// applicationScope: the bureau sees every application, an institution its
+// own, a centre user those addressed to their organisation.
+func applicationScope(a training.Actor, w *where) bool {
+	switch {
+	case a.IsBureau():
+		return true
+	case a.IsInstitution():
+		w.add("ap.institution_id = ?", a.InstitutionID)
+		return true
+	case a.IsCentre():
+		w.add("ap.eval_org_id = "+centreOrgSQL, a.UserID)
+		return true
+	}
+	return false
+}
+
+const applicationColumns = `ap.id, ap.class_id, c.class_no, c.status, c.type, c.level, coalesce(o.code, ''), coalesce(o.name, ''),
+	c.start_date, c.end_date, ap.institution_id, i.name, ap.eval_org_id, eo.name, ap.cert_kind, ap.status, ap.return_reason,
+	ap.submitted_by, ap.submitted_at, ap.decided_by, ap.decided_at, ap.version,
+	(SELECT count(*) FROM exam_candidates ec WHERE ec.application_id = ap.id)`
+
+const applicationFrom = ` FROM exam_applications ap JOIN classes c ON c.id = ap.class_id JOIN institutions i ON i.id = ap.institution_id
+	JOIN eval_orgs eo ON eo.id = ap.eval_org_id LEFT JOIN occupations o ON o.id = c.occupation_id`
+
+func scanApplication(row pgx.Row) (training.Application, error) {
+	var ap training.Application
+	var cs, ct, kind, st string
+	var level int16
+	err := row.Scan(&ap.ID, &ap.ClassID, &ap.ClassNo, &cs, &ct, &level, &ap.OccupationCode, &ap.OccupationName,
+		&ap.ClassStart, &ap.ClassEnd, &ap.InstitutionID, &ap.InstitutionName, &ap.EvalOrgID, &ap.EvalOrgName, &kind, &st,
+		&ap.ReturnReason, &ap.SubmittedBy, &ap.SubmittedAt, &ap.DecidedBy, &ap.DecidedAt, &ap.Version, &ap.CandidateCount)
+	ap.ClassStatus, ap.ClassType, ap.Level = training.ClassStatus(cs), training.ClassType(ct), training.Level(level)
+	ap.CertKind, ap.Status = training.CertKind(kind), training.ApplicationStatus(st)
+	return ap, err
+}
+
+// ApplicationFilter narrows the application list.
+type ApplicationFilter struct {
+	Status training.ApplicationStatus
+}
+
+// Applications lists the applications the actor may see: the centre's
+// queue (oldest first), or an institution's own.
+func (s *Store) Applications(ctx context.Context, a training.Actor, f ApplicationFilter, p Page) ([]training.Application, int, error) {
+	var w where
+	if !applicationScope(a, &w) {
+		return nil, 0, training.ErrNotFound
+	}
+	if f.Status != "" {
+		w.add("ap.status = ?", string(f.Status))
+	}
+	sql := `SELECT ` + applicationColumns + `, count(*) OVER ()` + applicationFrom + w.sql() +
+		` ORDER BY ap.status = 'submitted' DESC, ap.submitted_at, ap.id LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset())
+	rows, err := s.pool.Query(ctx, sql, w.args...)
+	if err != nil {
+		return nil, 0, translate(err, "applications")
+	}
+	total := 0
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.Application, error) {
+		var ap training.Application
+		var cs, ct, kind, st string
+		var level int16
+		err := row.Scan(&ap.ID, &ap.ClassID, &ap.ClassNo, &cs, &ct, &level, &ap.OccupationCode, &ap.OccupationName,
+			&ap.ClassStart, &ap.ClassEnd, &ap.InstitutionID, &ap.InstitutionName, &ap.EvalOrgID, &ap.EvalOrgName, &kind, &st,
+			&ap.ReturnReason, &ap.SubmittedBy, &ap.SubmittedAt, &ap.DecidedBy, &ap.DecidedAt, &ap.Version, &ap.CandidateCount, &total)
+		ap.ClassStatus, ap.ClassType, ap.Level = training.ClassStatus(cs), training.ClassType(ct), training.Level(level)
+		ap.CertKind, ap.Status = training.CertKind(kind), training.ApplicationStatus(st)
+		return ap, err
+	})
+	return list, total, translate(err, "applications")
+}
+
+// ApplicationByID returns an application with its candidates. Another
+// institution's, or another organisation's, is ErrNotFound.
+func (s *Store) ApplicationByID(ctx context.Context, a training.Actor, id int64) (training.Application, error) {
+	ap, err := s.applicationFor(ctx, s.pool, a, id, false)
+	if err != nil {
+		return ap, translate(err, "application %d", id)
+	}
+	ap.Candidates, err = s.applicationCandidates(ctx, s.pool, id)
+	return ap, translate(err, "application %d candidates", id)
+}
+
+func (s *Store) applicationFor(ctx context.Context, q queryBatcher, a training.Actor, id int64, lock bool) (training.Application, error) {
+	var w where
+	if !applicationScope(a, &w) {
+		return training.Application{}, training.ErrNotFound
+	}
+	w.add("ap.id = ?", id)
+	sql := `SELECT ` + applicationColumns + applicationFrom + w.sql()
+	if lock {
+		sql += ` FOR UPDATE OF ap`
+	}
+	return scanApplication(q.QueryRow(ctx, sql, w.args...))
+}
+
+func (s *Store) applicationCandidates(ctx context.Context, q querier, id int64) ([]training.Candidate, error) {
+	rows, err := q.Query(ctx, `SELECT e.id, t.name, t.id_number, ec.attendance_rate::float8
+		FROM exam_candidates ec JOIN enrolments e ON e.id = ec.enrolment_id JOIN trainees t ON t.id = e.trainee_id
+		WHERE ec.application_id = $1 ORDER BY e.id`, id)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.Candidate, error) {
+		c := training.Candidate{Chosen: true}
+		err := row.Scan(&c.EnrolmentID, &c.Name, &c.IDNumber, &c.AttendanceRate)
+		return c, err
+	})
+}
+
+// ApplicationDraft is what the application form needs: the class, its
+// trainees with attendance rates (chosen ones marked when re-applying
+// after a return), and the evaluation organisations.
+type ApplicationDraft struct {
+	Class       training.Class
+	Application *training.Application // the returned application, when re-applying
+	Candidates  []training.Candidate
+	Orgs        []training.EvalOrg
+}
+
+// ApplicationDraftFor loads the application form for the institution's own
+// finished class.
+func (s *Store) ApplicationDraftFor(ctx context.Context, a training.Actor, classID int64) (ApplicationDraft, error) {
+	var d ApplicationDraft
+	if !a.IsInstitution() {
+		return d, training.ErrForbidden
+	}
+	c, err := s.ClassByID(ctx, a, classID)
+	if err != nil {
+		return d, err
+	}
+	d.Class = c
+	var appID int64
+	err = s.pool.QueryRow(ctx, `SELECT id FROM exam_applications WHERE class_id = $1`, classID).Scan(&appID)
+	switch {
+	case err == pgx.ErrNoRows:
+	case err != nil:
+		return d, translate(err, "application of class %d", classID)
+	default:
+		ap, err := s.ApplicationByID(ctx, a, appID)
+		if err != nil {
+			return d, err
+		}
+		d.Application = &ap
+	}
+	rates, err := s.AttendanceRates(ctx, a, classID)
+	if err != nil {
+		return d, err
+	}
+	roster, err := s.Roster(ctx, a, classID)
+	if err != nil {
+		return d, err
+	}
+	chosen := map[int64]bool{}
+	if d.Application != nil {
+		for _, c := range d.Application.Candidates {
+			chosen[c.EnrolmentID] = true
+		}
+	}
+	for _, e := range roster {
+		if e.Status != "enrolled" {
+			continue
+		}
+		c := training.Candidate{EnrolmentID: e.ID, Name: e.Trainee.Name, IDNumber: e.Trainee.IDNumber,
+			Chosen: d.Application == nil || chosen[e.ID]}
+		if r, ok := rates[e.ID]; ok {
+			c.AttendanceRate = &r
+		}
+		d.Candidates = append(d.Candidates, c)
+	}
+	d.Orgs, err = s.EvalOrgs(ctx)
+	return d, err
+}
+
+// Apply is EXAM-1: the institution applies for its finished class, with the
+// candidates and the certificate kind (EXAM-6). After a return the same
+// application is submitted again. The class moves to assessment applied.
+func (s *Store) Apply(ctx context.Context, a training.Actor, classID int64, in training.ApplicationInput) (int64, error) {
+	if !a.IsInstitution() {
+		return 0, training.ErrForbidden
+	}
+	var id int64
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		c, err := s.classForRead(ctx, tx, a, classID, true)
+		if err != nil {
+			return err
+		}
+		var prev training.ApplicationStatus
+		var version int
+		err = tx.QueryRow(ctx, `SELECT id, status, version FROM exam_applications WHERE class_id = $1 FOR UPDATE`, classID).Scan(&id, &prev, &version)
+		if err != nil && err != pgx.ErrNoRows {
+			return err
+		}
+		if _, msg := training.NextApplicationStatus(prev, training.ActAppSubmit); msg != "" {
+			return training.InvalidGeneral(msg)
+		}
+		if c.Status != training.ClassFinished {
+			return training.InvalidGeneral(training.MsgApplyFinished + "（培训班当前状态：" + c.Status.Label() + "）")
+		}
+		var p training.Problems
+		var org training.EvalOrg
+		err = tx.QueryRow(ctx, `SELECT id, name, kind, approved, approval_no FROM eval_orgs WHERE id = $1`, in.EvalOrgID).
+			Scan(&org.ID, &org.Name, &org.Kind, &org.Approved, &org.ApprovalNo)
+		switch {
+		case err == pgx.ErrNoRows:
+			p.Add("eval_org_id", "请选择考核机构")
+		case err != nil:
+			return err
+		case !in.CertKind.Valid():
+			p.Add("cert_kind", "请选择证书类别")
+		default:
+			if msg := training.CheckIssuer(in.CertKind, org, c.Plan.Level); msg != "" {
+				p.Add("eval_org_id", msg)
+			}
+		}
+		ids := uniqueIDs(in.EnrolmentIDs)
+		if len(ids) == 0 {
+			p.Add("candidates", training.MsgApplyCandidates)
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM enrolments WHERE class_id = $1 AND status = 'enrolled' AND id = ANY($2)`,
+			classID, ids).Scan(&n); err != nil {
+			return err
+		}
+		if n != len(ids) {
+			p.Add("candidates", "所选学员不在本班名册中或已退学")
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		rates, err := s.AttendanceRates(ctx, a, classID)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if prev == "" {
+			err = tx.QueryRow(ctx, `INSERT INTO exam_applications (class_id, institution_id, eval_org_id, cert_kind, status, submitted_by, submitted_at)
+				VALUES ($1, $2, $3, $4, 'submitted', $5, $6) RETURNING id`,
+				classID, c.InstitutionID, org.ID, string(in.CertKind), actorLabel(a), now).Scan(&id)
+		} else {
+			_, err = tx.Exec(ctx, `UPDATE exam_applications SET eval_org_id = $2, cert_kind = $3, status = 'submitted', return_reason = '',
+				submitted_by = $4, submitted_at = $5, decided_by = '', decided_at = NULL, version = version + 1 WHERE id = $1`,
+				id, org.ID, string(in.CertKind), actorLabel(a), now)
+			if err == nil {
+				_, err = tx.Exec(ctx, `DELETE FROM exam_candidates WHERE application_id = $1`, id)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		b := &pgx.Batch{}
+		for _, eid := range ids {
+			var rate *float64
+			if r, ok := rates[eid]; ok {
+				rate = &r
+			}
+			b.Queue(`INSERT INTO exam_candidates (application_id, enrolment_id, attendance_rate) VALUES ($1, $2, $3)`, id, eid, rate)
+		}
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return err
+		}
+		if err := s.setClassStatus(ctx, tx, classID, training.ClassFinished, training.ClassAssessmentApplied); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, a, auditRecord{Action: "exam.apply", Entity: "class", EntityID: classID, InstitutionID: c.InstitutionID,
+			After: map[string]any{"application": id, "cert_kind": in.CertKind.Label(), "eval_org": org.Name, "candidates": len(ids)}})
+	})
+	return id, translate(err, "apply for assessment of class %d", classID)
+}
+
+// setClassStatus moves a class along the assessment statuses; a class not
+// in from is a conflict.
+func (s *Store) setClassStatus(ctx context.Context, tx pgx.Tx, classID int64, from, to training.ClassStatus) error {
+	tag, err := tx.Exec(ctx, `UPDATE classes SET status = $3, version = version + 1, updated_at = $4 WHERE id = $1 AND status = $2`,
+		classID, string(from), string(to), s.now())
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return training.ErrConflict
+	}
+	return nil
+}
+
+func uniqueIDs(ids []int64) []int64 {
+	seen := map[int64]bool{}
+	out := []int64{}
+	for _, id := range ids {
+		if id > 0 && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// DecideApplication is the centre accepting or returning an application
+// (with a reason). A returned class goes back to finished so the
+// institution can apply again.
+func (s *Store) DecideApplication(ctx context.Context, a training.Actor, id int64, version int, accept bool, reason string) error {
+	if !a.IsCentre() {
+		return training.ErrForbidden
+	}
+	reason = strings.TrimSpace(reason)
+	act := training.ActAppAccept
+	if !accept {
+		act = training.ActAppReturn
+	}
+	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
+		ap, err := s.applicationFor(ctx, tx, a, id, true)
+		if err != nil {
+			return err
+		}
+		if ap.Version != version {
+			return training.ErrConflict
+		}
+		to, msg := training.NextApplicationStatus(ap.Status, act)
+		if msg != "" {
+			return training.ErrConflict
+		}
+		if !accept && reason == "" {
+			return training.Invalid("reason", "请填写退回原因")
+		}
+		if _, err := tx.Exec(ctx, `UPDATE exam_applications SET status = $2, return_reason = $3, decided_by = $4, decided_at = $5,
+			version = version + 1 WHERE id = $1`, id, string(to), reason, actorLabel(a), s.now()); err != nil {
+			return err
+		}
+		if !accept {
+			if err := s.setClassStatus(ctx, tx, ap.ClassID, training.ClassAssessmentApplied, training.ClassFinished); err != nil {
+				return err
+			}
+		}
+		return s.appendAudit(ctx, tx, a, auditRecord{Action: "exam." + string(act), Entity: "class", EntityID: ap.ClassID,
+			InstitutionID: ap.InstitutionID, Before: map[string]any{"status": ap.Status.Label()},
+			After: map[string]any{"status": to.Label(), "reason": reason}})
+	}), "decide application %d", id)
+}
+
+// ArchiveApplication closes an assessment once every session's results are
+// published: the application and the class are archived.
+func (s *Store) ArchiveApplication(ctx context.Context, a training.Actor, id int64, version int) error {
+	if !a.IsCentre() {
+		return training.ErrForbidden
+	}
+	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
+		ap, err := s.applicationFor(ctx, tx, a, id, true)
+		if err != nil {
+			return err
+		}
+		if ap.Version != version {
+			return training.ErrConflict
+		}
+		to, msg := training.NextApplicationStatus(ap.Status, training.ActAppArchive)
+		if msg != "" {
+			return training.ErrConflict
+		}
+		var open, published int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status <> 'published'), count(*) FILTER (WHERE status = 'published')
+			FROM exam_sessions WHERE application_id = $1`, id).Scan(&open, &published); err != nil {
+			return err
+		}
+		if open > 0 || published == 0 {
+			return training.InvalidGeneral("第十一条：该申报还有考试场次的成绩未公布，不能归档")
+		}
+		if _, err := tx.Exec(ctx, `UPDATE exam_applications SET status = $2, version = version + 1 WHERE id = $1`, id, string(to)); err != nil {
+			return err
+		}
+		if err := s.setClassStatus(ctx, tx, ap.ClassID, training.ClassAssessed, training.ClassArchived); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, a, auditRecord{Action: "exam.archive", Entity: "class", EntityID: ap.ClassID,
+			InstitutionID: ap.InstitutionID, After: map[string]any{"status": to.Label()}})
+	}), "archive application %d", id)
+}
