@@ -39,11 +39,16 @@ func machineInfo(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, o o
 	if err := pool.QueryRow(ctx, `SHOW server_version`).Scan(&m.pgVersion); err != nil {
 		return m, err
 	}
-	var inst, scopes, users, audit, sessions int
+	var inst, scopes, users, audit, sessions, teachers, textbooks, classes, submitted, classSessions, versions int
 	err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM institutions), (SELECT count(*) FROM institution_scopes),
-		(SELECT count(*) FROM users), (SELECT count(*) FROM audit_log), (SELECT count(*) FROM sessions)`).
-		Scan(&inst, &scopes, &users, &audit, &sessions)
-	m.counts = fmt.Sprintf("%d institutions, %d scope lines, %d users, %d audit rows, %d sessions", inst, scopes, users, audit, sessions)
+		(SELECT count(*) FROM users), (SELECT count(*) FROM audit_log), (SELECT count(*) FROM sessions),
+		(SELECT count(*) FROM teachers), (SELECT count(*) FROM textbooks), (SELECT count(*) FROM classes),
+		(SELECT count(*) FROM classes WHERE status = 'submitted'), (SELECT count(*) FROM class_sessions),
+		(SELECT count(*) FROM class_versions)`).
+		Scan(&inst, &scopes, &users, &audit, &sessions, &teachers, &textbooks, &classes, &submitted, &classSessions, &versions)
+	m.counts = fmt.Sprintf("%d institutions, %d scope lines, %d users, %d audit rows, %d sessions; %d teachers, %d textbooks, "+
+		"%d classes (%d waiting for review) with %d class sessions and %d plan versions",
+		inst, scopes, users, audit, sessions, teachers, textbooks, classes, submitted, classSessions, versions)
 	return m, err
 }
 
