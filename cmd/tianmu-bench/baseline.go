@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,6 +33,9 @@ func (b *baseline) handler() http.Handler {
 	mux.HandleFunc("GET /institutions/{id}", b.institutionShow)
 	mux.HandleFunc("GET /institutions/{id}/history", b.institutionHistory)
 	mux.HandleFunc("GET /users", b.userList)
+	mux.HandleFunc("GET /review", b.classList(true))
+	mux.HandleFunc("GET /classes", b.classList(false))
+	mux.HandleFunc("GET /classes/{id}", b.classShow)
 	return mux
 }
 
@@ -189,6 +193,137 @@ func (b *baseline) userList(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(out, "total", total)
 	for _, u := range users {
 		fmt.Fprintln(out, u.ID, u.Username, u.Name, u.Role, u.InstitutionName, u.Disabled)
+	}
+	out.Flush()
+}
+
+// classList is the review queue (/review) and the class list (/classes),
+// as server.renderClassList reads them.
+func (b *baseline) classList(queue bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, a, q := r.Context(), b.actor(r), r.URL.Query()
+		f := repository.ClassFilter{Status: training.ClassStatus(q.Get("status")), Type: training.ClassType(q.Get("type"))}
+		if !f.Status.Valid() {
+			f.Status = ""
+		}
+		if !f.Type.Valid() {
+			f.Type = ""
+		}
+		if queue && !q.Has("status") {
+			f.Status = training.ClassSubmitted
+		}
+		f.OccupationID, _ = strconv.ParseInt(q.Get("occupation"), 10, 64)
+		if a.IsBureau() {
+			f.InstitutionID, _ = strconv.ParseInt(q.Get("institution"), 10, 64)
+		}
+		rows, total, err := b.store.Classes(ctx, a, f, pageOf(r))
+		if err != nil {
+			fail(w, err)
+			return
+		}
+		occs, err := b.store.Occupations(ctx)
+		if err != nil {
+			fail(w, err)
+			return
+		}
+		var insts []training.Institution
+		if a.IsBureau() {
+			if insts, err = b.store.InstitutionChoices(ctx, a); err != nil {
+				fail(w, err)
+				return
+			}
+		}
+		cal, err := b.store.Calendar(ctx)
+		if err != nil {
+			fail(w, err)
+			return
+		}
+		today := b.store.Today()
+		out := text(w)
+		fmt.Fprintln(out, "total", total, "occupations", len(occs), "institutions", len(insts))
+		for _, row := range rows {
+			d, _ := cal.FilingDeadline(row.Plan.StartDate)
+			fmt.Fprintln(out, row.ID, row.ClassNo, row.InstitutionName, row.OccupationName, row.Plan.Level, row.Plan.Type,
+				training.DisplayStatus(row.Status, row.Plan.StartDate, today), row.Plan.StartDate.Format("2006-01-02"),
+				d.Format("2006-01-02"), row.Plan.PlannedSize, row.HasPendingChange, row.CheckWarnings)
+		}
+		out.Flush()
+	}
+}
+
+// classShow is the filing page as server.renderClassShow reads it: the
+// filing, the live submit check while it is a draft or waits for review,
+// the names of the form's choices, the versions and the history.
+func (b *baseline) classShow(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	ctx, a := r.Context(), b.actor(r)
+	c, err := b.store.ClassByID(ctx, a, id)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	cal, err := b.store.Calendar(ctx)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	deadline, _ := cal.FilingDeadline(c.Plan.StartDate)
+	var chk training.Check
+	if c.Status.Editable() || c.Status == training.ClassSubmitted {
+		if chk, err = b.store.CheckClass(ctx, a, id); err != nil {
+			fail(w, err)
+			return
+		}
+	}
+	versions, err := b.store.ClassVersions(ctx, a, id)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	history, err := b.store.ClassHistory(ctx, a, id)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	plans := []training.Plan{c.Plan}
+	if c.PendingChange != nil {
+		plans = append(plans, c.PendingChange.Plan)
+	}
+	for _, v := range versions {
+		plans = append(plans, v.Plan)
+	}
+	var teachers, books []int64
+	for _, p := range plans {
+		for _, t := range p.Teachers {
+			teachers = append(teachers, t.TeacherID)
+		}
+		for _, s := range p.Sessions {
+			teachers = append(teachers, s.TeacherID)
+		}
+		books = append(books, p.TextbookIDs...)
+	}
+	slices.Sort(teachers)
+	slices.Sort(books)
+	choices, err := b.store.FilingNames(ctx, a, c.InstitutionID, slices.Compact(teachers), slices.Compact(books))
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	out := text(w)
+	fmt.Fprintln(out, c.ID, c.ClassNo, c.InstitutionName, c.OccupationName, c.Status, c.Plan.StartDate.Format("2006-01-02"),
+		deadline.Format("2006-01-02"), c.Plan.Venue, c.Plan.Content, len(choices.Teachers), len(choices.Textbooks))
+	for _, s := range c.Plan.Sessions {
+		fmt.Fprintln(out, s.Date.Format("2006-01-02"), s.Start, s.End, s.Kind, s.Hours, s.TeacherName)
+	}
+	for _, t := range c.Plan.Teachers {
+		fmt.Fprintln(out, t.TeacherID, t.Name, t.Role)
+	}
+	fmt.Fprintln(out, chk.OK(), chk.Fields, chk.Failures, chk.Warnings)
+	for _, v := range versions {
+		fmt.Fprintln(out, v.No, v.Kind, v.ActorName, v.CreatedAt.Format("2006-01-02 15:04"), len(v.Plan.Sessions))
+	}
+	for _, e := range history {
+		fmt.Fprintln(out, e.ID, e.At.Format("2006-01-02 15:04"), e.ActorName, e.Action, e.After)
 	}
 	out.Flush()
 }

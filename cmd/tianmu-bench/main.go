@@ -77,6 +77,9 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	fs.IntVar(&o.scale.Institutions, "institutions", demo.DefaultScale.Institutions, "institutions in the data set")
 	fs.IntVar(&o.scale.Users, "users", demo.DefaultScale.Users, "users in the data set")
+	fs.IntVar(&o.scale.Teachers, "teachers", demo.DefaultScale.Teachers, "teachers in the data set")
+	fs.IntVar(&o.scale.Textbooks, "textbooks", demo.DefaultScale.Textbooks, "textbooks in the data set")
+	fs.IntVar(&o.scale.Classes, "classes", demo.DefaultScale.Classes, "class filings in the data set")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -101,7 +104,8 @@ func run(ctx context.Context, args []string) error {
 	if err := repository.MigrateUp(ctx, pool); err != nil {
 		return err
 	}
-	logf("loading the scale data set (%d institutions, %d users)", o.scale.Institutions, o.scale.Users)
+	logf("loading the scale data set (%d institutions, %d users, %d teachers, %d textbooks, %d classes)",
+		o.scale.Institutions, o.scale.Users, o.scale.Teachers, o.scale.Textbooks, o.scale.Classes)
 	if err := demo.LoadScale(ctx, pool, o.scale, os.Stderr); err != nil {
 		return err
 	}
@@ -364,7 +368,11 @@ func benchPages(ctx context.Context, pool *pgxpool.Pool) ([]page, error) {
 		return nil, err
 	}
 	some := func(w, n int) int64 { return ids[(w*7919+n*104729)%len(ids)] }
-	return []page{
+	cp, err := classPages(ctx, pool)
+	if err != nil {
+		return nil, err
+	}
+	return append([]page{
 		{name: "GET /institutions", path: fixed("/institutions")},
 		{name: "GET /institutions?status=designated", path: fixed("/institutions?status=designated")},
 		{name: "GET /institutions?name=家政", path: fixed("/institutions?name=" + url.QueryEscape("家政"))},
@@ -384,6 +392,73 @@ func benchPages(ctx context.Context, pool *pgxpool.Pool) ([]page, error) {
 		{name: "GET / (institution home)", institution: true, path: fixed("/")},
 		{name: "GET /institutions/{own id} (institution)", institution: true, detail: true, path: func(_, _ int, c *client) string {
 			return "/institutions/" + strconv.FormatInt(c.inst, 10)
+		}},
+	}, cp...), nil
+}
+
+// classPages are the review queue, the class lists and the filing page
+// (issue 4). The queue's filters use the occupation with the most filings
+// waiting and the institution with the most filings; filing pages walk
+// through the submitted filings (the page runs the submit check live), the
+// approved ones not yet started, and each institution user's own filings.
+func classPages(ctx context.Context, pool *pgxpool.Pool) ([]page, error) {
+	var occ, inst int64
+	if err := pool.QueryRow(ctx, `SELECT occupation_id FROM classes WHERE status = 'submitted'
+		GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`).Scan(&occ); err != nil {
+		return nil, fmt.Errorf("no submitted filing: %w", err)
+	}
+	if err := pool.QueryRow(ctx, `SELECT institution_id FROM classes GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`).Scan(&inst); err != nil {
+		return nil, err
+	}
+	ids := func(sql string) ([]int64, error) {
+		rows, _ := pool.Query(ctx, sql)
+		list, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err == nil && len(list) == 0 {
+			err = fmt.Errorf("no rows: %s", sql)
+		}
+		return list, err
+	}
+	submitted, err := ids(`SELECT id FROM classes WHERE status = 'submitted' ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	approved, err := ids(`SELECT id FROM classes WHERE status = 'approved' AND start_date > current_date ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	rows, _ := pool.Query(ctx, `SELECT institution_id, id FROM classes ORDER BY institution_id, id`)
+	own := map[int64][]int64{}
+	var i, c int64
+	if _, err := pgx.ForEachRow(rows, []any{&i, &c}, func() error {
+		own[i] = append(own[i], c)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	walk := func(list []int64) func(int, int, *client) string {
+		return func(w, n int, _ *client) string {
+			return "/classes/" + strconv.FormatInt(list[(w*7919+n*104729)%len(list)], 10)
+		}
+	}
+	o, in := strconv.FormatInt(occ, 10), strconv.FormatInt(inst, 10)
+	return []page{
+		{name: "GET /review", path: fixed("/review")},
+		{name: "GET /review?status=submitted&occupation=X", path: fixed("/review?status=submitted&occupation=" + o)},
+		{name: "GET /review?institution=Y", path: fixed("/review?institution=" + in)},
+		{name: "GET /review?status=&institution=Y", path: fixed("/review?status=&institution=" + in)},
+		{name: "GET /review?status=approved&sort=start", path: fixed("/review?status=approved&sort=start")},
+		{name: "GET /review?status= (all 50,000)", path: fixed("/review?status=")},
+		{name: "GET /review?page=20", path: fixed("/review?page=20")},
+		{name: "GET /review?status=&page=20", path: fixed("/review?status=&page=20")},
+		{name: "GET /classes/{id} (submitted)", detail: true, path: walk(submitted)},
+		{name: "GET /classes/{id} (approved)", detail: true, path: walk(approved)},
+		{name: "GET /classes (institution)", institution: true, path: fixed("/classes")},
+		{name: "GET /classes/{own id} (institution)", institution: true, detail: true, path: func(w, n int, c *client) string {
+			list := own[c.inst]
+			if len(list) == 0 {
+				return "/classes/0"
+			}
+			return "/classes/" + strconv.FormatInt(list[(w*7919+n*104729)%len(list)], 10)
 		}},
 	}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,6 +24,9 @@ type Scale struct {
 	Users        int       // all roles together
 	Bureau       int       // bureau accounts among Users; 0 means 50
 	Centre       int       // centre accounts among Users; 0 means 100
+	Teachers     int       // teacher pool
+	Textbooks    int       // textbook catalogue
+	Classes      int       // class filings, with sessions, teachers, textbooks and versions
 	Seed         uint64    // the data set is the same for the same seed
 	Now          time.Time // zero means time.Now()
 	// Hash is the argon2id cost of the one password hash every account
@@ -31,7 +35,7 @@ type Scale struct {
 }
 
 // DefaultScale is the district-to-province-sized data set of `make bench`.
-var DefaultScale = Scale{Institutions: 2000, Users: 20000}
+var DefaultScale = Scale{Institutions: 2000, Users: 20000, Teachers: 10000, Textbooks: 300, Classes: 50000}
 
 // ScalePassword is the password of every account of the scale data set.
 const ScalePassword = "tianmu-scale-2026"
@@ -60,6 +64,9 @@ type scaleRun struct {
 
 	occupations  []training.Occupation
 	institutions []scaleInstitution
+	teachers     []scaleTeacher
+	textbooks    []scaleTextbook
+	classes      []scaleClass
 }
 
 type scaleInstitution struct {
@@ -70,7 +77,11 @@ type scaleInstitution struct {
 	decided *time.Time // decision date for every status but pending
 	changed *time.Time // suspension or revocation
 	scope   []int64    // occupation ids
+	levels  []training.Level // max level of each scope line
 	users   []int64
+	// Filled by the teacher and class loaders.
+	teachers []int64
+	classes  int
 }
 
 // scaleLoader adds one table (or a few related ones) to the data set inside
@@ -86,7 +97,18 @@ var scaleLoaders = []scaleLoader{
 	{"institution_scopes", loadScaleScopes},
 	{"users", loadScaleUsers},
 	{"audit_log", loadScaleAudit},
+	{"teachers", loadScaleTeachers},
+	{"textbooks", loadScaleTextbooks},
+	{"classes", loadScaleClasses},
+	{"class_parts", loadScaleClassParts},
+	{"class_versions", loadScaleClassVersions},
+	{"class_audit", loadScaleClassAudit},
 }
+
+// scaleTables are vacuumed and analysed after the load.
+var scaleTables = []string{"institutions", "institution_scopes", "users", "audit_log", "teachers", "teacher_institutions",
+	"teacher_certificates", "textbooks", "textbook_uses", "classes", "class_sessions", "class_teachers",
+	"class_textbooks", "class_versions", "class_changes"}
 
 // LoadScale loads the benchmark data set with COPY, in one transaction, into
 // a migrated database that has no institutions and no users, then vacuums
@@ -164,7 +186,7 @@ func LoadScale(ctx context.Context, pool *pgxpool.Pool, sc Scale, progress io.Wr
 	}
 	// Outside the transaction: VACUUM sets the visibility map (index-only
 	// scans), ANALYZE the statistics the planner needs at this size.
-	if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) institutions, institution_scopes, users, audit_log`); err != nil {
+	if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) `+strings.Join(scaleTables, ", ")); err != nil {
 		return fmt.Errorf("demo: vacuum: %w", err)
 	}
 	fmt.Fprintf(progress, "scale data set loaded in %v\n", time.Since(start).Round(time.Millisecond))
@@ -296,6 +318,7 @@ func loadScaleScopes(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, error)
 				lvl = o.Levels[r.rng.IntN(len(o.Levels))]
 			}
 			in.scope = append(in.scope, o.ID)
+			in.levels = append(in.levels, lvl)
 			rows = append(rows, []any{in.id, o.ID, int16(lvl)})
 		}
 	}

@@ -59,13 +59,11 @@ func (s *Store) ClassByID(ctx context.Context, a training.Actor, id int64) (trai
 	return c, translate(err, "class %d", id)
 }
 
-type queryBatcher interface {
-	querier
-	batcher
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-func (s *Store) classForRead(ctx context.Context, q queryBatcher, a training.Actor, id int64, lock bool) (training.Class, error) {
+// classForRead loads a filing the actor may see (locked with lock) with its
+// plan and pending change request, in one round trip. The plan's queries
+// run after the filing's row (and its lock) in the same batch; when the
+// row is not the actor's, the batch stops there and nothing is returned.
+func (s *Store) classForRead(ctx context.Context, q batcher, a training.Actor, id int64, lock bool) (training.Class, error) {
 	var c training.Class
 	var w where
 	if !classScope(a, &w) {
@@ -76,25 +74,30 @@ func (s *Store) classForRead(ctx context.Context, q queryBatcher, a training.Act
 	if lock {
 		sql += ` FOR UPDATE OF c`
 	}
-	if err := scanClassInto(q.QueryRow(ctx, sql, w.args...), &c); err != nil {
-		return c, err
-	}
-	if err := s.loadPlanParts(ctx, q, id, &c.Plan); err != nil {
-		return c, err
-	}
-	var ch training.ClassChange
-	var plan []byte
-	err := q.QueryRow(ctx, `SELECT id, status, reason, plan, requested_by, requested_at FROM class_changes
-		WHERE class_id = $1 AND status = 'pending'`, id).Scan(&ch.ID, &ch.Status, &ch.Reason, &plan, &ch.RequestedBy, &ch.RequestedAt)
-	switch {
-	case err == nil:
+	b := &pgx.Batch{}
+	b.Queue(sql, w.args...).QueryRow(func(row pgx.Row) error { return scanClassInto(row, &c) })
+	queuePlanParts(b, id, &c.Plan)
+	b.Queue(`SELECT id, status, reason, plan, requested_by, requested_at FROM class_changes
+		WHERE class_id = $1 AND status = 'pending'`, id).Query(func(rows pgx.Rows) error {
+		var ch training.ClassChange
+		var plan []byte
+		found := false
+		_, err := pgx.ForEachRow(rows, []any{&ch.ID, &ch.Status, &ch.Reason, &plan, &ch.RequestedBy, &ch.RequestedAt}, func() error {
+			found = true
+			return nil
+		})
+		if err != nil || !found {
+			return err
+		}
 		ch.ClassID = id
 		if err := json.Unmarshal(plan, &ch.Plan); err != nil {
-			return c, err
+			return err
 		}
 		c.PendingChange = &ch
-	case err != pgx.ErrNoRows:
-		return c, err
+		return nil
+	})
+	if err := q.SendBatch(ctx, b).Close(); err != nil {
+		return training.Class{}, err
 	}
 	return c, nil
 }
@@ -164,13 +167,12 @@ func writePlan(ctx context.Context, tx pgx.Tx, id int64, p training.Plan) error 
 	if !typ.Valid() {
 		typ = training.TypeSkillLevel
 	}
-	_, err := tx.Exec(ctx, `UPDATE classes SET occupation_id = $2, level = $3, type = $4, planned_size = $5,
+	// One round trip: the plan's row, then its parts replaced.
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE classes SET occupation_id = $2, level = $3, type = $4, planned_size = $5,
 			start_date = $6, end_date = $7, venue = $8, content = $9, theory_hours = $10, practical_hours = $11
 		WHERE id = $1`, id, occ, int16(p.Level), string(typ), p.PlannedSize, dateOrNil(p.StartDate), dateOrNil(p.EndDate),
 		p.Venue, p.Content, p.TheoryHours, p.PracticalHours)
-	if err != nil {
-		return err
-	}
 	keep, drop, err := matchSessions(ctx, tx, id, p.Sessions)
 	if err != nil {
 		return err
@@ -178,15 +180,10 @@ func writePlan(ctx context.Context, tx pgx.Tx, id int64, p training.Plan) error 
 	// A held session cannot be dropped: the foreign key from
 	// session_deliveries refuses it (第六条; the callers check first and
 	// say which session).
-	if _, err := tx.Exec(ctx, `DELETE FROM class_sessions WHERE class_id = $1 AND id = ANY($2)`, id, drop); err != nil {
-		return err
-	}
+	b.Queue(`DELETE FROM class_sessions WHERE class_id = $1 AND id = ANY($2)`, id, drop)
 	for _, q := range []string{`DELETE FROM class_teachers WHERE class_id = $1`, `DELETE FROM class_textbooks WHERE class_id = $1`} {
-		if _, err := tx.Exec(ctx, q, id); err != nil {
-			return err
-		}
+		b.Queue(q, id)
 	}
-	b := &pgx.Batch{}
 	for i, ss := range p.Sessions {
 		if keep[i] != 0 {
 			// The seq key is checked at commit, so renumbering in place is fine.
@@ -276,43 +273,54 @@ func clockOrNil(s string) *string {
 	return &s
 }
 
-// filingContext loads everything the submit check needs, in a fixed number
-// of round trips whatever the number of teachers and textbooks.
-func (s *Store) filingContext(ctx context.Context, tx pgx.Tx, institutionID int64, p training.Plan) (training.FilingContext, error) {
+// filingContext loads everything the submit check needs in one round
+// trip, whatever the number of teachers and textbooks: the institution's
+// status and scope, the occupation, the teachers with their certificates,
+// equivalences and institutions, the related occupations, the textbooks
+// with their uses. The calendar comes from the store's cache.
+func (s *Store) filingContext(ctx context.Context, q batcher, institutionID int64, p training.Plan) (training.FilingContext, error) {
 	fc := training.FilingContext{Now: s.now(), Today: s.Today()}
 	cal, err := s.Calendar(ctx)
 	if err != nil {
 		return fc, err
 	}
 	fc.Calendar = cal
-	var status string
-	if err := tx.QueryRow(ctx, `SELECT status FROM institutions WHERE id = $1`, institutionID).Scan(&status); err != nil {
-		return fc, err
-	}
-	fc.InstitutionStatus = training.InstitutionStatus(status)
-	if fc.Scope, err = s.scope(ctx, tx, institutionID); err != nil {
-		return fc, err
-	}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT status FROM institutions WHERE id = $1`, institutionID).QueryRow(func(row pgx.Row) error {
+		var status string
+		err := row.Scan(&status)
+		fc.InstitutionStatus = training.InstitutionStatus(status)
+		return err
+	})
+	queueScope(b, institutionID, &fc.Scope)
 	if p.OccupationID != 0 {
-		rows, _ := tx.Query(ctx, `SELECT id, code, name, category, levels FROM occupations WHERE id = $1`, p.OccupationID)
-		o, err := pgx.CollectExactlyOneRow(rows, scanOccupation)
-		if err == nil {
-			fc.Occupation = &o
-		} else if err != pgx.ErrNoRows {
-			return fc, err
-		}
+		b.Queue(`SELECT id, code, name, category, levels FROM occupations WHERE id = $1`, p.OccupationID).Query(func(rows pgx.Rows) error {
+			o, err := pgx.CollectExactlyOneRow(rows, scanOccupation)
+			switch {
+			case err == nil:
+				fc.Occupation = &o
+			case err != pgx.ErrNoRows:
+				return err
+			}
+			return nil
+		})
 	}
 	as := make([]TeacherAssignment, len(p.Teachers))
+	ids := make([]int64, len(p.Teachers))
 	for i, t := range p.Teachers {
 		as[i] = TeacherAssignment{TeacherID: t.TeacherID, Role: t.Role}
+		ids[i] = t.TeacherID
 	}
-	if fc.TeacherProblems, err = s.CheckAssignments(ctx, tx, institutionID, p.OccupationID, p.Level, as); err != nil {
+	teachers := map[int64]*training.Teacher{}
+	pairs := map[[2]int64]bool{}
+	queueTeachers(b, ids, false, teachers)
+	queueRelated(b, pairs)
+	books := map[int64]training.Textbook{}
+	queueTextbooksForCheck(b, p.TextbookIDs, books)
+	if err := q.SendBatch(ctx, b).Close(); err != nil {
 		return fc, err
 	}
-	books, err := s.TextbooksForCheck(ctx, tx, p.TextbookIDs)
-	if err != nil {
-		return fc, err
-	}
+	fc.TeacherProblems = checkAssignments(teachers, relatedOf(pairs), institutionID, p.OccupationID, p.Level, as)
 	for _, id := range p.TextbookIDs {
 		tb, ok := books[id]
 		if !ok {
@@ -327,21 +335,18 @@ func (s *Store) filingContext(ctx context.Context, tx pgx.Tx, institutionID int6
 // CheckClass runs the submit check on a filing's current plan without
 // changing anything, for the filing and review pages.
 func (s *Store) CheckClass(ctx context.Context, a training.Actor, id int64) (training.Check, error) {
-	var out training.Check
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		c, err := s.classForRead(ctx, tx, a, id, false)
-		if err != nil {
-			return err
-		}
-		fc, err := s.filingContext(ctx, tx, c.InstitutionID, c.Plan)
-		if err != nil {
-			return err
-		}
-		fc.ApprovedCap, fc.ExceptionAsked = c.ExceptionApproved, c.ExceptionAsked
-		out = training.CheckFiling(c.Plan, fc)
-		return nil
-	})
-	return out, translate(err, "check class %d", id)
+	// Read only, so no transaction: two round trips, the filing and the
+	// check's context.
+	c, err := s.classForRead(ctx, s.pool, a, id, false)
+	if err != nil {
+		return training.Check{}, translate(err, "check class %d", id)
+	}
+	fc, err := s.filingContext(ctx, s.pool, c.InstitutionID, c.Plan)
+	if err != nil {
+		return training.Check{}, translate(err, "check class %d", id)
+	}
+	fc.ApprovedCap, fc.ExceptionAsked = c.ExceptionApproved, c.ExceptionAsked
+	return training.CheckFiling(c.Plan, fc), nil
 }
 
 func snapshot(p training.Plan) ([]byte, error) { return json.Marshal(p) }
@@ -633,4 +638,11 @@ func (s *Store) DecideSizeException(ctx context.Context, a training.Actor, id in
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "class.exception_decide", Entity: "class", EntityID: id,
 			InstitutionID: c.InstitutionID, Before: map[string]any{"asked": c.ExceptionAsked}, After: map[string]any{"approved": approved}})
 	}), "decide size exception %d", id)
+}
+
+// queryBatcher is a pool or a transaction: queries, rows and batches.
+type queryBatcher interface {
+	querier
+	batcher
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }

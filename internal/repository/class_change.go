@@ -165,36 +165,63 @@ func (s *Store) DecideChange(ctx context.Context, a training.Actor, id int64, ve
 	}), "decide change %d", id)
 }
 
+// queueClassVisible adds to b a query that fails with pgx.ErrNoRows unless
+// the actor may see filing id, so that the queries queued after it in the
+// same batch (one round trip) never reach the caller for another
+// institution's filing.
+func queueClassVisible(b *pgx.Batch, a training.Actor, id int64) bool {
+	var w where
+	if !classScope(a, &w) {
+		return false
+	}
+	w.add("c.id = ?", id)
+	b.Queue(`SELECT c.id FROM classes c`+w.sql(), w.args...).QueryRow(func(row pgx.Row) error {
+		var x int64
+		return row.Scan(&x)
+	})
+	return true
+}
+
 // ClassVersions lists every kept version of a filing's plan, newest first.
 func (s *Store) ClassVersions(ctx context.Context, a training.Actor, id int64) ([]training.ClassVersion, error) {
-	if _, err := s.ClassByID(ctx, a, id); err != nil {
-		return nil, err
+	b := &pgx.Batch{}
+	if !queueClassVisible(b, a, id) {
+		return nil, training.ErrNotFound
 	}
-	rows, err := s.pool.Query(ctx, `SELECT no, kind, plan, note, actor_name, created_at FROM class_versions
-		WHERE class_id = $1 ORDER BY no DESC`, id)
-	if err != nil {
+	var list []training.ClassVersion
+	b.Queue(`SELECT no, kind, plan, note, actor_name, created_at FROM class_versions
+		WHERE class_id = $1 ORDER BY no DESC`, id).Query(func(rows pgx.Rows) error {
+		var err error
+		list, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.ClassVersion, error) {
+			var v training.ClassVersion
+			var plan []byte
+			if err := row.Scan(&v.No, &v.Kind, &plan, &v.Note, &v.ActorName, &v.CreatedAt); err != nil {
+				return v, err
+			}
+			return v, json.Unmarshal(plan, &v.Plan)
+		})
+		return err
+	})
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
 		return nil, translate(err, "class versions %d", id)
 	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.ClassVersion, error) {
-		var v training.ClassVersion
-		var plan []byte
-		if err := row.Scan(&v.No, &v.Kind, &plan, &v.Note, &v.ActorName, &v.CreatedAt); err != nil {
-			return v, err
-		}
-		return v, json.Unmarshal(plan, &v.Plan)
-	})
-	return list, translate(err, "class versions %d", id)
+	return list, nil
 }
 
 // ClassHistory is a filing's audit trail, newest first.
 func (s *Store) ClassHistory(ctx context.Context, a training.Actor, id int64) ([]training.AuditEntry, error) {
-	if _, err := s.ClassByID(ctx, a, id); err != nil {
-		return nil, err
+	b := &pgx.Batch{}
+	if !queueClassVisible(b, a, id) {
+		return nil, training.ErrNotFound
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE entity = 'class' AND entity_id = $1 ORDER BY id DESC`, id)
-	if err != nil {
+	var list []training.AuditEntry
+	b.Queue(`SELECT `+auditColumns+` FROM audit_log WHERE entity = 'class' AND entity_id = $1 ORDER BY id DESC`, id).Query(func(rows pgx.Rows) error {
+		var err error
+		list, err = pgx.CollectRows(rows, scanAudit)
+		return err
+	})
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
 		return nil, translate(err, "class history %d", id)
 	}
-	list, err := pgx.CollectRows(rows, scanAudit)
-	return list, translate(err, "class history %d", id)
+	return list, nil
 }

@@ -63,10 +63,31 @@ func (s *Store) Classes(ctx context.Context, a training.Actor, f ClassFilter, p 
 	if f.PendingChange {
 		w.add("EXISTS (SELECT 1 FROM class_changes ch WHERE ch.class_id = c.id AND ch.status = 'pending')")
 	}
+	// The page is picked on the narrow columns the indexes hold (however
+	// deep the page, and for the default order straight from an index);
+	// only its rows are then read in full. Without a filter, or with a
+	// stored status only, the bureau's total is kept in class_counts
+	// (migration 00009); other filters count their matches.
+	totalSQL := `count(*) OVER ()`
+	if a.IsBureau() && f.InstitutionID == 0 && f.OccupationID == 0 && f.Type == "" && !f.PendingChange &&
+		f.Status != training.ClassTraining && f.Status != training.ClassApproved {
+		totalSQL = `(SELECT coalesce(sum(n), 0) FROM class_counts)`
+		if f.Status != "" {
+			totalSQL = `(SELECT coalesce(sum(n), 0) FROM class_counts WHERE status = $1)`
+		}
+	}
+	order := orderBy(p, classSorts, "urgency")
+	from := ` FROM classes c`
+	if p.Sort == "institution" {
+		from += ` JOIN institutions i ON i.id = c.institution_id`
+	}
 	q := `SELECT ` + classColumns + `,
 			EXISTS (SELECT 1 FROM class_changes ch WHERE ch.class_id = c.id AND ch.status = 'pending'),
-			c.check_warnings, count(*) OVER ()` + classFrom + w.sql() + orderBy(p, classSorts, "urgency") +
-		` LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset())
+			c.check_warnings, pg.total
+		FROM (SELECT c.id, ` + totalSQL + ` AS total` + from + w.sql() + order +
+		` LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset()) + `) pg
+		JOIN classes c ON c.id = pg.id JOIN institutions i ON i.id = c.institution_id
+		LEFT JOIN occupations o ON o.id = c.occupation_id` + order
 	rows, err := s.pool.Query(ctx, q, w.args...)
 	if err != nil {
 		return nil, 0, translate(err, "classes")
@@ -86,7 +107,11 @@ func (s *Store) ClassCounts(ctx context.Context, a training.Actor) (map[training
 	if !classScope(a, &w) {
 		return nil, 0, training.ErrForbidden
 	}
-	rows, err := s.pool.Query(ctx, `SELECT c.status, count(*) FROM classes c`+w.sql()+` GROUP BY c.status`, w.args...)
+	q := `SELECT c.status, count(*) FROM classes c` + w.sql() + ` GROUP BY c.status`
+	if a.IsBureau() {
+		q = `SELECT status, n FROM class_counts WHERE n > 0` // migration 00009
+	}
+	rows, err := s.pool.Query(ctx, q, w.args...)
 	if err != nil {
 		return nil, 0, translate(err, "class counts")
 	}
@@ -129,6 +154,17 @@ type FilingChoices struct {
 	Textbooks []training.Textbook
 }
 
+const filingTeachersSQL = `SELECT t.id, t.name, t.status FROM teachers t
+		JOIN teacher_institutions ti ON ti.teacher_id = t.id WHERE ti.institution_id = $1 ORDER BY t.name, t.id`
+
+func scanFilingTeacher(row pgx.CollectableRow) (training.Teacher, error) {
+	var t training.Teacher
+	var st string
+	err := row.Scan(&t.ID, &t.Name, &st)
+	t.Status = training.TeacherStatus(st)
+	return t, err
+}
+
 // FilingChoices loads the form options for institutionID.
 func (s *Store) FilingChoices(ctx context.Context, a training.Actor, institutionID int64) (FilingChoices, error) {
 	var fc FilingChoices
@@ -139,18 +175,11 @@ func (s *Store) FilingChoices(ctx context.Context, a training.Actor, institution
 	if fc.Scope, err = s.scope(ctx, s.pool, institutionID); err != nil {
 		return fc, translate(err, "filing choices")
 	}
-	rows, err := s.pool.Query(ctx, `SELECT t.id, t.name, t.status FROM teachers t
-		JOIN teacher_institutions ti ON ti.teacher_id = t.id WHERE ti.institution_id = $1 ORDER BY t.name, t.id`, institutionID)
+	rows, err := s.pool.Query(ctx, filingTeachersSQL, institutionID)
 	if err != nil {
 		return fc, translate(err, "filing choices")
 	}
-	fc.Teachers, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.Teacher, error) {
-		var t training.Teacher
-		var st string
-		err := row.Scan(&t.ID, &t.Name, &st)
-		t.Status = training.TeacherStatus(st)
-		return t, err
-	})
+	fc.Teachers, err = pgx.CollectRows(rows, scanFilingTeacher)
 	if err != nil {
 		return fc, translate(err, "filing choices")
 	}
@@ -162,4 +191,38 @@ func (s *Store) FilingChoices(ctx context.Context, a training.Actor, institution
 		return fc, translate(err, "filing choices")
 	}
 	return fc, translate(s.loadUses(ctx, s.pool, fc.Textbooks), "filing choices")
+}
+
+// FilingNames loads what the filing page needs to name a plan's ids: of
+// teacherIDs, those linked to the institution, and of textbookIDs, those
+// still in the usable catalogue (FILE-4; the page marks the others), in one
+// round trip. FilingChoices would read every teacher of the institution and
+// the whole catalogue with every use.
+func (s *Store) FilingNames(ctx context.Context, a training.Actor, institutionID int64, teacherIDs, textbookIDs []int64) (FilingChoices, error) {
+	var fc FilingChoices
+	if !canSeeInstitution(a, institutionID) {
+		return fc, training.ErrNotFound
+	}
+	b := &pgx.Batch{}
+	if len(teacherIDs) > 0 {
+		b.Queue(`SELECT t.id, t.name, t.status FROM teachers t
+			JOIN teacher_institutions ti ON ti.teacher_id = t.id AND ti.institution_id = $1
+			WHERE t.id = ANY($2) ORDER BY t.name, t.id`, institutionID, teacherIDs).Query(func(rows pgx.Rows) error {
+			var err error
+			fc.Teachers, err = pgx.CollectRows(rows, scanFilingTeacher)
+			return err
+		})
+	}
+	if len(textbookIDs) > 0 {
+		b.Queue(`SELECT `+textbookColumns+textbookFrom+` WHERE b.status IN ('designated', 'approved') AND b.id = ANY($1)
+			ORDER BY b.title, b.id`, textbookIDs).Query(func(rows pgx.Rows) error {
+			var err error
+			fc.Textbooks, err = pgx.CollectRows(rows, scanTextbook)
+			return err
+		})
+	}
+	if b.Len() == 0 {
+		return fc, nil
+	}
+	return fc, translate(s.pool.SendBatch(ctx, b).Close(), "filing names")
 }

@@ -51,21 +51,34 @@ type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-func (s *Store) scope(ctx context.Context, q querier, id int64) ([]training.ScopeItem, error) {
-	rows, err := q.Query(ctx, `
+const scopeSQL = `
 		SELECT o.id, o.code, o.name, sc.max_level
 		FROM institution_scopes sc JOIN occupations o ON o.id = sc.occupation_id
-		WHERE sc.institution_id = $1 ORDER BY o.code`, id)
+		WHERE sc.institution_id = $1 ORDER BY o.code`
+
+func (s *Store) scope(ctx context.Context, q querier, id int64) ([]training.ScopeItem, error) {
+	rows, err := q.Query(ctx, scopeSQL, id)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.ScopeItem, error) {
-		var it training.ScopeItem
-		var lvl int16
-		err := row.Scan(&it.OccupationID, &it.OccupationCode, &it.OccupationName, &lvl)
-		it.MaxLevel = training.Level(lvl)
-		return it, err
+	return pgx.CollectRows(rows, scanScopeItem)
+}
+
+// queueScope adds to b the query that reads institution id's scope into out.
+func queueScope(b *pgx.Batch, id int64, out *[]training.ScopeItem) {
+	b.Queue(scopeSQL, id).Query(func(rows pgx.Rows) error {
+		var err error
+		*out, err = pgx.CollectRows(rows, scanScopeItem)
+		return err
 	})
+}
+
+func scanScopeItem(row pgx.CollectableRow) (training.ScopeItem, error) {
+	var it training.ScopeItem
+	var lvl int16
+	err := row.Scan(&it.OccupationID, &it.OccupationCode, &it.OccupationName, &lvl)
+	it.MaxLevel = training.Level(lvl)
+	return it, err
 }
 
 // InstitutionFilter narrows the bureau's institution list.

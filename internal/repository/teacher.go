@@ -52,13 +52,25 @@ func (s *Store) loadTeachers(ctx context.Context, q batcher, ids []int64, withFi
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var order []int64
 	b := &pgx.Batch{}
+	queueTeachers(b, ids, withFiles, out)
+	if err := q.SendBatch(ctx, b).Close(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// queueTeachers adds to b the queries that fill out with the given
+// teachers, their certificates, equivalences, institutions and (withFiles)
+// files, so a caller can send them with its own queries in one round trip.
+func queueTeachers(b *pgx.Batch, ids []int64, withFiles bool, out map[int64]*training.Teacher) {
+	if len(ids) == 0 {
+		return
+	}
 	b.Queue(`SELECT `+teacherColumns+` FROM teachers t WHERE t.id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
 		list, err := pgx.CollectRows(rows, scanTeacher)
 		for i := range list {
 			out[list[i].ID] = &list[i]
-			order = append(order, list[i].ID)
 		}
 		return err
 	})
@@ -129,10 +141,6 @@ func (s *Store) loadTeachers(ctx context.Context, q batcher, ids []int64, withFi
 			return err
 		})
 	}
-	if err := q.SendBatch(ctx, b).Close(); err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // TeacherFilter narrows the teacher list.

@@ -46,14 +46,20 @@ func (s *Store) CheckAssignments(ctx context.Context, q batcher, institutionID, 
 	for _, x := range as {
 		ids = append(ids, x.TeacherID)
 	}
-	teachers, err := s.teachersForCheck(ctx, q, ids)
-	if err != nil {
-		return nil, err
+	m := map[int64]*training.Teacher{}
+	pairs := map[[2]int64]bool{}
+	b := &pgx.Batch{}
+	queueTeachers(b, ids, false, m)
+	queueRelated(b, pairs)
+	if err := q.SendBatch(ctx, b).Close(); err != nil {
+		return nil, translate(err, "check assignments")
 	}
-	related, err := s.relatedFunc(ctx, q)
-	if err != nil {
-		return nil, err
-	}
+	return checkAssignments(m, relatedOf(pairs), institutionID, occupationID, level, as), nil
+}
+
+// checkAssignments is CheckAssignments on loaded teachers.
+func checkAssignments(teachers map[int64]*training.Teacher, related func(a, b int64) bool, institutionID, occupationID int64,
+	level training.Level, as []TeacherAssignment) []string {
 	var out []string
 	for _, x := range as {
 		t, ok := teachers[x.TeacherID]
@@ -61,11 +67,11 @@ func (s *Store) CheckAssignments(ctx context.Context, q batcher, institutionID, 
 			out = append(out, "第五条：所选教师不在本机构师资名单中")
 			continue
 		}
-		for _, m := range training.CheckTeacher(t, occupationID, level, x.Role, related) {
+		for _, m := range training.CheckTeacher(*t, occupationID, level, x.Role, related) {
 			out = append(out, t.Name+"（"+x.Role.Label()+"）："+m)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // OccupationRelation is a pair of occupations the bureau marked related
@@ -81,6 +87,15 @@ type OccupationRelation struct {
 func (s *Store) relatedFunc(ctx context.Context, q batcher) (func(a, b int64) bool, error) {
 	pairs := map[[2]int64]bool{}
 	b := &pgx.Batch{}
+	queueRelated(b, pairs)
+	if err := q.SendBatch(ctx, b).Close(); err != nil {
+		return nil, translate(err, "occupation relations")
+	}
+	return relatedOf(pairs), nil
+}
+
+// queueRelated adds to b the query that fills pairs with the relation table.
+func queueRelated(b *pgx.Batch, pairs map[[2]int64]bool) {
 	b.Queue(`SELECT occupation_a, occupation_b FROM occupation_relations`).Query(func(rows pgx.Rows) error {
 		var x, y int64
 		_, err := pgx.ForEachRow(rows, []any{&x, &y}, func() error {
@@ -89,15 +104,16 @@ func (s *Store) relatedFunc(ctx context.Context, q batcher) (func(a, b int64) bo
 		})
 		return err
 	})
-	if err := q.SendBatch(ctx, b).Close(); err != nil {
-		return nil, translate(err, "occupation relations")
-	}
+}
+
+// relatedOf is the symmetric predicate over the stored pairs.
+func relatedOf(pairs map[[2]int64]bool) func(a, b int64) bool {
 	return func(a, b int64) bool {
 		if a > b {
 			a, b = b, a
 		}
 		return a == b || pairs[[2]int64{a, b}]
-	}, nil
+	}
 }
 
 // Related returns the related-occupation predicate (QUAL-2).

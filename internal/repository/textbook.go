@@ -139,23 +139,49 @@ func (s *Store) TextbooksForCheck(ctx context.Context, q batcher, ids []int64) (
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var list []training.Textbook
 	b := &pgx.Batch{}
+	queueTextbooksForCheck(b, ids, out)
+	if err := q.SendBatch(ctx, b).Close(); err != nil {
+		return nil, translate(err, "textbooks for check")
+	}
+	return out, nil
+}
+
+// queueTextbooksForCheck adds to b the queries that fill out with the
+// given textbooks and their uses.
+func queueTextbooksForCheck(b *pgx.Batch, ids []int64, out map[int64]training.Textbook) {
+	if len(ids) == 0 {
+		return
+	}
+	var list []training.Textbook
 	b.Queue(`SELECT `+textbookColumns+textbookFrom+` WHERE b.id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
 		var err error
 		list, err = pgx.CollectRows(rows, scanTextbook)
 		return err
 	})
-	if err := q.SendBatch(ctx, b).Close(); err != nil {
-		return nil, translate(err, "textbooks for check")
-	}
-	if err := s.loadUses(ctx, q, list); err != nil {
-		return nil, translate(err, "textbooks for check")
-	}
-	for _, t := range list {
-		out[t.ID] = t
-	}
-	return out, nil
+	b.Queue(`
+		SELECT u.textbook_id, o.id, o.code, o.name, u.level
+		FROM textbook_uses u JOIN occupations o ON o.id = u.occupation_id
+		WHERE u.textbook_id = ANY($1) ORDER BY u.textbook_id, o.code, u.level`, ids).Query(func(rows pgx.Rows) error {
+		idx := make(map[int64]int, len(list))
+		for i, t := range list {
+			idx[t.ID] = i
+		}
+		var tid int64
+		var u training.TextbookUse
+		var lvl int16
+		_, err := pgx.ForEachRow(rows, []any{&tid, &u.OccupationID, &u.OccupationCode, &u.OccupationName, &lvl}, func() error {
+			u.Level = training.Level(lvl)
+			if i, ok := idx[tid]; ok {
+				list[i].Uses = append(list[i].Uses, u)
+			}
+			return nil
+		})
+		for _, t := range list {
+			out[t.ID] = t
+		}
+		return err
+	})
 }
 
 // UsableTextbooks lists the designated and approved textbooks that serve

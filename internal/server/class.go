@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"net/url"
 	"strconv"
 
@@ -239,15 +240,6 @@ func (s *Server) renderClassShow(w http.ResponseWriter, r *http.Request, status 
 		}
 		page.Check = &chk
 	}
-	choices, err := s.store.FilingChoices(ctx, a, c.InstitutionID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	page.Names = web.NamesOf(web.FilingChoices(choices))
-	for _, t := range c.Plan.Teachers {
-		page.Names.Teachers[t.TeacherID] = t.Name
-	}
 	if page.Delivery, err = s.deliveryView(r, c); err != nil {
 		s.fail(w, r, err)
 		return
@@ -260,7 +252,41 @@ func (s *Server) renderClassShow(w http.ResponseWriter, r *http.Request, status 
 		s.fail(w, r, err)
 		return
 	}
+	teachers, textbooks := shownIDs(c, page.Versions)
+	choices, err := s.store.FilingNames(ctx, a, c.InstitutionID, teachers, textbooks)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	page.Names = web.NamesOf(web.FilingChoices(choices))
+	for _, t := range c.Plan.Teachers {
+		page.Names.Teachers[t.TeacherID] = t.Name
+	}
 	s.render(w, r, status, web.ClassShowView(page))
+}
+
+// shownIDs is every teacher and textbook id the filing page names: the
+// plan's, the pending change's and every version's.
+func shownIDs(c training.Class, versions []training.ClassVersion) (teachers, textbooks []int64) {
+	plans := []training.Plan{c.Plan}
+	if c.PendingChange != nil {
+		plans = append(plans, c.PendingChange.Plan)
+	}
+	for _, v := range versions {
+		plans = append(plans, v.Plan)
+	}
+	for _, p := range plans {
+		for _, t := range p.Teachers {
+			teachers = append(teachers, t.TeacherID)
+		}
+		for _, ss := range p.Sessions {
+			teachers = append(teachers, ss.TeacherID)
+		}
+		textbooks = append(textbooks, p.TextbookIDs...)
+	}
+	slices.Sort(teachers)
+	slices.Sort(textbooks)
+	return slices.Compact(teachers), slices.Compact(textbooks)
 }
 
 func navClass(a training.Actor) string {

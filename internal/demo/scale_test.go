@@ -1,0 +1,107 @@
+package demo
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"tianmu/internal/dbtest"
+	"tianmu/internal/password"
+	"tianmu/internal/repository"
+	"tianmu/internal/training"
+)
+
+// TestLoadScaleClasses loads a small scale data set and checks that the
+// filings are what the bench pages need: a review queue, approved classes
+// not yet started, finished ones, their versions and history, and a class
+// number sequence that continues after the loaded ones.
+func TestLoadScaleClasses(t *testing.T) {
+	ctx := context.Background()
+	pool := dbtest.Pool(t)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, repository.Shanghai)
+	sc := Scale{Institutions: 60, Users: 400, Teachers: 400, Textbooks: 40, Classes: 3000, Now: now,
+		Hash: password.Params{Memory: 64, Time: 1, Threads: 1}}
+	start := time.Now()
+	if err := LoadScale(ctx, pool, sc, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("LoadScale took %v", time.Since(start))
+	count := func(sql string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := pool.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		return n
+	}
+	if n := count(`SELECT count(*) FROM classes`); n != sc.Classes {
+		t.Errorf("classes: %d, want %d", n, sc.Classes)
+	}
+	for _, st := range []string{"submitted", "approved", "draft", "returned", "cancelled", "finished", "archived"} {
+		if count(`SELECT count(*) FROM classes WHERE status = $1`, st) == 0 {
+			t.Errorf("no %s class", st)
+		}
+	}
+	if n := count(`SELECT count(*) FROM classes WHERE status = 'submitted' AND start_date <= $1`, now); n != 0 {
+		t.Errorf("%d submitted classes have started", n)
+	}
+	if n := count(`SELECT count(*) FROM classes c WHERE status NOT IN ('draft', 'cancelled')
+		AND NOT EXISTS (SELECT 1 FROM class_teachers ct WHERE ct.class_id = c.id)`); n != 0 {
+		t.Errorf("%d filings without teachers", n)
+	}
+	if n := count(`SELECT count(*) FROM classes c WHERE status NOT IN ('draft', 'returned', 'cancelled')
+		AND (SELECT count(*) FROM class_versions v WHERE v.class_id = c.id) = 0`); n != 0 {
+		t.Errorf("%d submitted or approved filings without versions", n)
+	}
+	if n := count(`SELECT count(*) FROM class_sessions s JOIN classes c ON c.id = s.class_id
+		WHERE s.day < c.start_date OR s.day > c.end_date`); n != 0 {
+		t.Errorf("%d sessions outside their class's dates", n)
+	}
+	if n := count(`SELECT count(*) FROM classes c WHERE theory_hours + practical_hours <>
+		(SELECT coalesce(sum(hours), 0) FROM class_sessions s WHERE s.class_id = c.id)`); n != 0 {
+		t.Errorf("%d classes whose hours do not add up", n)
+	}
+	if count(`SELECT count(*) FROM class_changes WHERE status = 'pending'`) == 0 {
+		t.Error("no pending change request")
+	}
+
+	// The loaded filings read and check like any other; a new one gets the
+	// next number.
+	s := repository.New(pool, func() time.Time { return now })
+	bureau := training.Actor{UserID: 1, Role: training.RoleBureau}
+	var id, inst int64
+	if err := pool.QueryRow(ctx, `SELECT id, institution_id FROM classes WHERE status = 'submitted' ORDER BY id LIMIT 1`).Scan(&id, &inst); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.ClassByID(ctx, bureau, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Plan.Sessions) < 4 || len(c.Plan.Teachers) < 1 || len(c.Plan.TextbookIDs) < 1 {
+		t.Errorf("submitted filing's plan: %d sessions, %d teachers, %d textbooks", len(c.Plan.Sessions), len(c.Plan.Teachers), len(c.Plan.TextbookIDs))
+	}
+	if _, err := s.CheckClass(ctx, bureau, id); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := s.ClassVersions(ctx, bureau, id)
+	if err != nil || len(vs) != 1 || len(vs[0].Plan.Sessions) != len(c.Plan.Sessions) {
+		t.Errorf("versions: %d, %v", len(vs), err)
+	}
+	if h, err := s.ClassHistory(ctx, bureau, id); err != nil || len(h) != 2 {
+		t.Errorf("history: %d entries, %v", len(h), err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE institutions SET status = 'designated' WHERE id = $1`, inst); err != nil {
+		t.Fatal(err)
+	}
+	newID, err := s.CreateClass(ctx, training.Actor{UserID: 1, Role: training.RoleInstitution, InstitutionID: inst}, training.Plan{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var no string
+	if err := pool.QueryRow(ctx, `SELECT class_no FROM classes WHERE id = $1`, newID).Scan(&no); err != nil {
+		t.Fatal(err)
+	}
+	if want := "BB2026003001"; no != want {
+		t.Errorf("new class number %s, want %s", no, want)
+	}
+}
