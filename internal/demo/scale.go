@@ -74,9 +74,9 @@ type scaleInstitution struct {
 	name    string
 	status  training.InstitutionStatus
 	created time.Time
-	decided *time.Time // decision date for every status but pending
-	changed *time.Time // suspension or revocation
-	scope   []int64    // occupation ids
+	decided *time.Time       // decision date for every status but pending
+	changed *time.Time       // suspension or revocation
+	scope   []int64          // occupation ids
 	levels  []training.Level // max level of each scope line
 	users   []int64
 	// Filled by the teacher and class loaders.

@@ -419,6 +419,9 @@ func (s *Store) CheckCandidate(ctx context.Context, a training.Actor, sessionID,
 		if _, msg := training.NextSessionStatus(x.Status, training.ActSessCheck, false); msg != "" {
 			return training.ErrConflict
 		}
+		if msg := training.ExamDayReached(x.ExamDate, s.Today()); msg != "" {
+			return training.InvalidGeneral(msg)
+		}
 		var no string
 		err = tx.QueryRow(ctx, `UPDATE exam_entries SET checked_at = $3, checked_by = $4 WHERE id = $1 AND session_id = $2 AND checked_at IS NULL
 			RETURNING candidate_no`, entryID, sessionID, s.now(), actorLabel(a)).Scan(&no)

@@ -176,6 +176,11 @@ func TestAssessmentWholeFlow(t *testing.T) {
 	if len(x.Entries) != 3 || x.Entries[0].CandidateNo != x.No+"-001" || x.Entries[2].CandidateNo != x.No+"-003" {
 		t.Fatalf("entries %+v", x.Entries)
 	}
+	// Nothing is checked or scored before the exam day (第十条).
+	if err := s.CheckCandidate(ctx, ef.centre, sessID, x.Entries[0].ID); err == nil || !strings.Contains(err.Error(), "考试当天") {
+		t.Fatalf("ID check before the exam day: %v", err)
+	}
+	ef.setNow(time.Date(2026, 4, 10, 8, 0, 0, 0, repository.Shanghai))
 	// Before publication the institution sees nothing of the session.
 	if _, err := s.SessionByID(ctx, ef.school, sessID); !errors.Is(err, training.ErrNotFound) {
 		t.Fatalf("institution sees an unpublished session: %v", err)
@@ -310,6 +315,7 @@ func TestAssessmentWholeFlow(t *testing.T) {
 	if _, err := s.AddCandidate(ctx, ef.centre, retakeID, e1.EnrolmentID); err == nil {
 		t.Fatal("a pass entered for a retake")
 	}
+	ef.setNow(time.Date(2026, 5, 15, 8, 0, 0, 0, repository.Shanghai))
 	r := ef.session(retakeID)
 	if len(r.Entries) != 1 || r.Entries[0].Attempt != 2 || !r.Entries[0].Parts.Theory || !r.Entries[0].Parts.Practical {
 		t.Fatalf("retake entries %+v", r.Entries)
@@ -484,6 +490,7 @@ func TestScoreEntryFiftyCandidatesOneTransaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ef.setNow(time.Date(2026, 4, 10, 8, 0, 0, 0, repository.Shanghai))
 	x := ef.session(sessID)
 	var rows []training.ScoreRow
 	for i, e := range x.Entries {

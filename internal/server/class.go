@@ -2,8 +2,8 @@ package server
 
 import (
 	"net/http"
-	"slices"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"tianmu/internal/repository"

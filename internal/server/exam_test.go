@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"tianmu/internal/demo"
 	"tianmu/internal/repository"
@@ -63,6 +64,12 @@ func (e *env) runSession(appID int64, date string, retake []int64, fail map[int]
 	}
 	x, err := e.store.SessionByID(ctx, centre, sid)
 	e.must(err)
+	// Exam day: checks and scores happen on or after the exam date.
+	e.mu.Lock()
+	before := e.now
+	e.now = x.ExamDate.Add(9 * time.Hour)
+	e.mu.Unlock()
+	defer func() { e.mu.Lock(); e.now = before; e.mu.Unlock() }()
 	var rows []training.ScoreRow
 	for i, en := range x.Entries {
 		e.must(e.store.CheckCandidate(ctx, centre, sid, en.ID))
@@ -168,7 +175,7 @@ func init() {
 			"missing": {see, nf, nf, nf}},
 		"GET /exam-sessions/{id}/admission":            centreSession(ok, ok, ok),
 		"GET /exam-sessions/{id}/check":                centreSession(ok, ok, ok),
-		"POST /exam-sessions/{id}/entries/{eid}/check": centreSession(see, conf, conf),
+		"POST /exam-sessions/{id}/entries/{eid}/check": centreSession(bad, conf, conf), // own: before its exam day (第十条)
 		"GET /exam-sessions/{id}/scores":               centreSession(ok, ok, ok),
 		"POST /exam-sessions/{id}/scores":              centreSession(conf, conf, conf),
 		"POST /exam-sessions/{id}/approve":             centreSession(conf, conf, conf),
@@ -265,6 +272,13 @@ func TestExamFlowThroughPages(t *testing.T) {
 		scores.Set("theory_"+itoa(id), "85")
 		scores.Set("practical_"+itoa(id), []string{"90", "58", "70"}[i])
 	}
+	// Before the exam day nothing is checked (第十条); then it is exam day.
+	if r := centre.post(sessURL+"/entries/"+itoa(entries[0])+"/check", url.Values{}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("ID check before the exam day: %d", r.status)
+	}
+	e.mu.Lock()
+	e.now = time.Date(2026, 3, 10, 8, 30, 0, 0, repository.Shanghai)
+	e.mu.Unlock()
 	// EXAM-3: unchecked candidates cannot get scores; nothing is saved.
 	r = centre.post(sessURL+"/scores", scores)
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.text("form-errors"), "第十条") {

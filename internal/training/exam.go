@@ -785,3 +785,13 @@ type PublicResult struct {
 	Outcome        Outcome
 	CertificateNo  string
 }
+
+// ExamDayReached is EXAM-3/4 in time: candidate numbers and ID cards are
+// checked, and scores entered, on or after the exam date, never before
+// (第十条). It returns the message, or "" when today is the exam day or later.
+func ExamDayReached(examDate, today time.Time) string {
+	if today.Before(examDate) {
+		return "第十条：考试日期为" + examDate.Format("2006-01-02") + "，考试当天起方可核对考号和身份证、录入成绩"
+	}
+	return ""
+}
