@@ -3,6 +3,7 @@ package training
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func score(n int) PartScore { return PartScore{Score: &n} }
@@ -268,5 +269,18 @@ func TestVerifyCode(t *testing.T) {
 	}
 	if got := CandidateNo("KS2026041001", 7); got != "KS2026041001-007" {
 		t.Errorf("candidate no %s", got)
+	}
+}
+
+func TestExamDayReached(t *testing.T) {
+	exam := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		today string
+		ok    bool
+	}{{"2026-03-09", false}, {"2026-03-10", true}, {"2026-03-11", true}} {
+		d, _ := time.Parse("2006-01-02", tc.today)
+		if msg := ExamDayReached(exam, d); (msg == "") != tc.ok || !tc.ok && !strings.HasPrefix(msg, "第十条") {
+			t.Errorf("%s: %q", tc.today, msg)
+		}
 	}
 }
