@@ -226,13 +226,6 @@ func (b *baseline) classList(queue bool) http.HandlerFunc {
 			fail(w, err)
 			return
 		}
-		var insts []training.Institution
-		if a.IsBureau() {
-			if insts, err = b.store.InstitutionChoices(ctx, a); err != nil {
-				fail(w, err)
-				return
-			}
-		}
 		cal, err := b.store.Calendar(ctx)
 		if err != nil {
 			fail(w, err)
@@ -240,7 +233,7 @@ func (b *baseline) classList(queue bool) http.HandlerFunc {
 		}
 		today := b.store.Today()
 		out := text(w)
-		fmt.Fprintln(out, "total", total, "occupations", len(occs), "institutions", len(insts))
+		fmt.Fprintln(out, "total", total, "occupations", len(occs))
 		for _, row := range rows {
 			d, _ := cal.FilingDeadline(row.Plan.StartDate)
 			fmt.Fprintln(out, row.ID, row.ClassNo, row.InstitutionName, row.OccupationName, row.Plan.Level, row.Plan.Type,

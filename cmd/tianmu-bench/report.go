@@ -173,9 +173,8 @@ func renderReport(m machine, results []pageResult, peak memPeak) string {
 	w("- `/review?status=` (every filing) took 220 ms in PostgreSQL (`count(*) OVER ()` over 50,000 joined rows, sorted by urgency), page 20 180 ms, " +
 		"one institution's 1,600 filings 40 ms (its rows found by filtering the start-date index). The class list now picks its page on the narrow columns of new indexes in the urgency order " +
 		"(`start_date, submitted_at, id`, per status and per institution; migration 00009) and takes the totals of the unfiltered and per-status lists from `class_counts`, kept by statement triggers: about 1–2 ms each.\n")
-	w("- The review queue's institution select (`InstitutionChoices`: every non-revoked institution, 1,708 rows, about 107 KB of HTML options) is read and rendered on every queue page; " +
-		"it was sorted on every call (2.6 ms in PostgreSQL) and is now read in order from a partial index (0.35 ms), but moving and rendering it is still the largest part of a queue page. " +
-		"Left as it is: a cached list or a searchable field would change what the page does.\n")
+	w("- The review queue filters institutions by a name or credit-code search field: it used to render a select of every non-revoked institution " +
+		"(1,708 options, about 107 KB of HTML) on every queue page, which was the largest part of a queue page and unusable with a keyboard.\n")
 	w("- The bureau home's count of inactive institutions (INST-4, `InactiveCount`) now probes the classes of about 1,100 designated institutions (about 8 ms in PostgreSQL at 50,000 filings); not changed here.\n")
 	w("- The submission writes the plan in one batch (was five round trips) and checks it in one: 8 round trips whatever the number of teachers and textbooks (`TestSubmitQueriesFixed`).\n")
 	if allOK {

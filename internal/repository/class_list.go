@@ -13,6 +13,7 @@ import (
 type ClassFilter struct {
 	Status        training.ClassStatus // "" = any; ClassTraining = approved and started
 	InstitutionID int64
+	Institution   string // part of an institution's name, or its credit code
 	OccupationID  int64
 	Type          training.ClassType
 	PendingChange bool // only filings with a change request waiting
@@ -54,6 +55,10 @@ func (s *Store) Classes(ctx context.Context, a training.Actor, f ClassFilter, p 
 	if f.InstitutionID != 0 {
 		w.add("c.institution_id = ?", f.InstitutionID)
 	}
+	if f.Institution != "" {
+		w.add("c.institution_id IN (SELECT id FROM institutions WHERE name LIKE ? OR credit_code = ?)",
+			"%"+likeEscape(f.Institution)+"%", training.NormalizeCreditCode(f.Institution))
+	}
 	if f.OccupationID != 0 {
 		w.add("c.occupation_id = ?", f.OccupationID)
 	}
@@ -69,7 +74,7 @@ func (s *Store) Classes(ctx context.Context, a training.Actor, f ClassFilter, p 
 	// stored status only, the bureau's total is kept in class_counts
 	// (migration 00009); other filters count their matches.
 	totalSQL := `count(*) OVER ()`
-	if a.IsBureau() && f.InstitutionID == 0 && f.OccupationID == 0 && f.Type == "" && !f.PendingChange &&
+	if a.IsBureau() && f.InstitutionID == 0 && f.Institution == "" && f.OccupationID == 0 && f.Type == "" && !f.PendingChange &&
 		f.Status != training.ClassTraining && f.Status != training.ClassApproved {
 		totalSQL = `(SELECT coalesce(sum(n), 0) FROM class_counts)`
 		if f.Status != "" {

@@ -427,6 +427,16 @@ func TestReviewQueueOrderAndFilters(t *testing.T) {
 	if rows[len(rows)-1].ID != lateID {
 		t.Fatalf("the latest start is not last")
 	}
+	// The bureau's institution search: part of the name.
+	byName, _, err := cf.s.Classes(cf.ctx, cf.bureau, repository.ClassFilter{Institution: "锦城"}, repository.Page{Size: 200})
+	if err != nil || len(byName) == 0 {
+		t.Fatalf("institution search: %d %v", len(byName), err)
+	}
+	for _, r := range byName {
+		if r.InstitutionID != cf.acad.InstitutionID {
+			t.Fatalf("search for 锦城 found class %d of institution %d", r.ID, r.InstitutionID)
+		}
+	}
 	academy, _, _ := cf.s.Classes(cf.ctx, cf.acad, repository.ClassFilter{}, repository.Page{Size: 200})
 	for _, r := range academy {
 		if r.InstitutionID != cf.acad.InstitutionID {

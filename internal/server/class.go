@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"tianmu/internal/repository"
 	"tianmu/internal/training"
@@ -40,6 +41,7 @@ func (s *Server) renderClassList(w http.ResponseWriter, r *http.Request, queue b
 	f.OccupationID, _ = strconv.ParseInt(q.Get("occupation"), 10, 64)
 	if a.IsBureau() {
 		f.InstitutionID, _ = strconv.ParseInt(q.Get("institution"), 10, 64)
+		f.Institution = strings.TrimSpace(q.Get("inst"))
 	}
 	p := listParams(r)
 	rows, total, err := s.store.Classes(r.Context(), a, f, p)
@@ -58,12 +60,6 @@ func (s *Server) renderClassList(w http.ResponseWriter, r *http.Request, queue b
 		page.Layout = s.layout(r, "备案审核", "review")
 		page.Heading = "备案审核（按开班日期排序，越靠前越紧急）"
 	}
-	if a.IsBureau() {
-		if page.Institutions, err = s.store.InstitutionChoices(r.Context(), a); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
 	filters := url.Values{}
 	if f.Status != "" || queue {
 		filters.Set("status", string(f.Status))
@@ -76,8 +72,11 @@ func (s *Server) renderClassList(w http.ResponseWriter, r *http.Request, queue b
 		filters.Set("occupation", page.Occupation)
 	}
 	if f.InstitutionID != 0 {
-		page.Institution = strconv.FormatInt(f.InstitutionID, 10)
-		filters.Set("institution", page.Institution)
+		filters.Set("institution", strconv.FormatInt(f.InstitutionID, 10))
+	}
+	if f.Institution != "" {
+		page.Institution = f.Institution
+		filters.Set("inst", f.Institution)
 	}
 	today := s.store.Today()
 	for _, row := range rows {
