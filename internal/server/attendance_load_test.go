@@ -29,7 +29,9 @@ func TestAttendancePageLoad(t *testing.T) {
 	id := e.classID(approvedDemoClass)
 	school := e.actorOf("school")
 	rows := map[int64]training.AgreementInput{}
-	for i := 0; i < 45; i++ {
+	// Fill the demo class up to 50 trainees (the demo data already has some).
+	have := int(e.queryID(`SELECT count(*) FROM enrolments WHERE class_id = $1`, id))
+	for i := 0; i < 50-have; i++ {
 		prefix := fmt.Sprintf("330112%04d%02d%02d%03d", 1980+i%20, i%12+1, i%28+1, i)
 		eid, err := e.store.AddTrainee(ctx, school, id, training.TraineeInput{IDNumber: prefix + string(training.IDCheckChar(prefix)),
 			Name: fmt.Sprintf("压测学员%02d", i), Phone: "13900002222", TargetGroup: "其他", Employment: "在职", Hukou: "本地城镇"})
