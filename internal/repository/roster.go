@@ -112,9 +112,22 @@ func (s *Store) AddTrainee(ctx context.Context, a training.Actor, classID int64,
 // Roster lists a class's enrolments with the trainees, in the order added.
 // The bureau sees every class's roster, an institution its own.
 func (s *Store) Roster(ctx context.Context, a training.Actor, classID int64) ([]training.Enrolment, error) {
-	if _, err := s.ClassByID(ctx, a, classID); err != nil {
-		return nil, err
+	_, list, err := s.ClassRoster(ctx, a, classID)
+	return list, err
+}
+
+// ClassRoster is the class and its roster, for the pages that show both:
+// one access check, not one per read.
+func (s *Store) ClassRoster(ctx context.Context, a training.Actor, classID int64) (training.Class, []training.Enrolment, error) {
+	c, err := s.ClassByID(ctx, a, classID)
+	if err != nil {
+		return c, nil, err
 	}
+	list, err := s.roster(ctx, classID)
+	return c, list, err
+}
+
+func (s *Store) roster(ctx context.Context, classID int64) ([]training.Enrolment, error) {
 	rows, err := s.pool.Query(ctx, `SELECT e.id, e.class_id, e.status, e.withdrawn_reason, e.withdrawn_at, coalesce(e.agreement_no, ''),
 			e.agreement_date, e.pays_fee, e.created_at,
 			t.id, t.id_number, t.name, t.birth_date, t.sex = 'M', t.phone, t.target_group, t.employment, t.hukou, t.employer

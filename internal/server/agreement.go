@@ -63,12 +63,7 @@ func (s *Server) renderClassAgreements(w http.ResponseWriter, r *http.Request, s
 		return
 	}
 	a := actor(r)
-	c, err := s.store.ClassByID(r.Context(), a, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	roster, err := s.store.Roster(r.Context(), a, id)
+	c, roster, err := s.store.ClassRoster(r.Context(), a, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -41,12 +41,7 @@ func (s *Server) renderRoster(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	a := actor(r)
-	c, err := s.store.ClassByID(r.Context(), a, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	list, err := s.store.Roster(r.Context(), a, id)
+	c, list, err := s.store.ClassRoster(r.Context(), a, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -140,12 +135,7 @@ func (s *Server) rosterExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := actor(r)
-	c, err := s.store.ClassByID(r.Context(), a, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	list, err := s.store.Roster(r.Context(), a, id)
+	c, list, err := s.store.ClassRoster(r.Context(), a, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
