@@ -27,6 +27,10 @@ type Scale struct {
 	Teachers     int       // teacher pool
 	Textbooks    int       // textbook catalogue
 	Classes      int       // class filings, with sessions, teachers, textbooks and versions
+	// Enrolments is about how many roster entries the classes get (at most
+	// what their caps allow), with trainees, agreements and attendance; 0
+	// means empty rosters.
+	Enrolments int
 	Seed         uint64    // the data set is the same for the same seed
 	Now          time.Time // zero means time.Now()
 	// Hash is the argon2id cost of the one password hash every account
@@ -35,7 +39,7 @@ type Scale struct {
 }
 
 // DefaultScale is the district-to-province-sized data set of `make bench`.
-var DefaultScale = Scale{Institutions: 2000, Users: 20000, Teachers: 10000, Textbooks: 300, Classes: 50000}
+var DefaultScale = Scale{Institutions: 2000, Users: 20000, Teachers: 10000, Textbooks: 300, Classes: 50000, Enrolments: 1000000}
 
 // ScalePassword is the password of every account of the scale data set.
 const ScalePassword = "tianmu-scale-2026"
@@ -67,6 +71,7 @@ type scaleRun struct {
 	teachers     []scaleTeacher
 	textbooks    []scaleTextbook
 	classes      []scaleClass
+	enrolments   []scaleEnrolment
 }
 
 type scaleInstitution struct {
@@ -103,12 +108,14 @@ var scaleLoaders = []scaleLoader{
 	{"class_parts", loadScaleClassParts},
 	{"class_versions", loadScaleClassVersions},
 	{"class_audit", loadScaleClassAudit},
+	{"trainees_enrolments", loadScaleEnrolments},
+	{"attendance", loadScaleAttendance},
 }
 
 // scaleTables are vacuumed and analysed after the load.
 var scaleTables = []string{"institutions", "institution_scopes", "users", "audit_log", "teachers", "teacher_institutions",
 	"teacher_certificates", "textbooks", "textbook_uses", "classes", "class_sessions", "class_teachers",
-	"class_textbooks", "class_versions", "class_changes"}
+	"class_textbooks", "class_versions", "class_changes", "trainees", "enrolments", "session_deliveries", "attendance"}
 
 // LoadScale loads the benchmark data set with COPY, in one transaction, into
 // a migrated database that has no institutions and no users, then vacuums
@@ -198,6 +205,17 @@ func LoadScale(ctx context.Context, pool *pgxpool.Pool, sc Scale, progress io.Wr
 func nextIDs(ctx context.Context, tx pgx.Tx, table string, n int) ([]int64, error) {
 	rows, _ := tx.Query(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// reserveIDs reserves n consecutive ids from a table's serial sequence and
+// returns the first (the load holds the tables to itself).
+func reserveIDs(ctx context.Context, tx pgx.Tx, table string, n int) (int64, error) {
+	var first int64
+	err := tx.QueryRow(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id'))`, table).Scan(&first)
+	if err == nil && n > 1 {
+		_, err = tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence($1, 'id'), $2)`, table, first+int64(n)-1)
+	}
+	return first, err
 }
 
 // between is a random time in [from, to).

@@ -40,7 +40,15 @@ type scaleClass struct {
 	submitted *time.Time
 	approved  *time.Time // approved_on (a date)
 	change    bool       // a pending change request
+	enrolled  int        // roster size (classes.enrolled)
+	bench     bool       // one of the 50-trainee bench classes
+	sessions  []int64    // class_sessions ids, in plan order
 }
+
+// ScaleBenchClasses is how many institutions (the first designated ones, in
+// id order, as tianmu-bench signs them in) get an approved, started class
+// with exactly 50 trainees, all with agreements, when Enrolments > 0.
+const ScaleBenchClasses = 256
 
 // scaleDay is t's date in Asia/Shanghai at midnight UTC, as dates are stored.
 func scaleDay(t time.Time) time.Time {
@@ -289,6 +297,14 @@ func loadScaleClasses(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, error
 	}
 	today := scaleDay(r.now)
 	venues := []string{"本机构实训中心", "本机构理论教室", "锦城街道社区学校", "青山湖科技城培训基地", "本机构二楼多媒体教室"}
+	var bench []*scaleInstitution
+	if r.sc.Enrolments > 0 {
+		for _, in := range filing {
+			if in.status == training.InstDesignated && len(bench) < ScaleBenchClasses {
+				bench = append(bench, in)
+			}
+		}
+	}
 	rows := make([][]any, 0, n)
 	r.classes = make([]scaleClass, n)
 	for i := range n {
@@ -296,17 +312,22 @@ func loadScaleClasses(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, error
 		c.id = ids[i]
 		// Designated institutions file the most; suspended and revoked ones
 		// filed before their status changed.
-		for {
+		for i >= len(bench) {
 			f := r.rng.Float64()
 			c.inst = filing[int(f*f*float64(len(filing)))]
 			if c.inst.status == training.InstDesignated || r.rng.IntN(4) == 0 {
 				break
 			}
 		}
+		if i < len(bench) {
+			c.inst, c.bench = bench[i], true
+		}
 		in := c.inst
 		active := in.status == training.InstDesignated
 		x := r.rng.IntN(10000)
 		switch {
+		case c.bench:
+			c.status = training.ClassTraining
 		case !active:
 			c.status = []training.ClassStatus{training.ClassFinished, training.ClassArchived, training.ClassCancelled}[r.rng.IntN(3)]
 		case x < 100:
@@ -358,7 +379,14 @@ func loadScaleClasses(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, error
 		}
 		p.PlannedSize = 20 + r.rng.IntN(31)
 		if p.Type == training.TypeStartup {
-			p.PlannedSize = 15 + r.rng.IntN(16)
+			if c.bench {
+				p.Type = training.TypeSpecial
+			} else {
+				p.PlannedSize = 15 + r.rng.IntN(16)
+			}
+		}
+		if c.bench {
+			p.PlannedSize = 50
 		}
 		p.Venue = r.pick(venues)
 		p.Content = o.Name + "：职业道德与安全知识、基础理论、操作技能训练、模拟考核"
@@ -489,6 +517,9 @@ func loadScaleClasses(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, error
 			approvedOn, approvedBy, planNo, version = *c.approved, r.personName(), 2, 3
 			if c.status != training.ClassApproved || !start.After(today) {
 				enrolled = p.PlannedSize - r.rng.IntN(5)
+				if c.bench {
+					enrolled = 50
+				}
 			}
 		}
 		switch c.status {
@@ -518,6 +549,23 @@ func loadScaleClasses(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, error
 		rows = append(rows, []any{c.id, classNo, in.id, occ, level, string(p.Type), size, startD, endD, p.Venue, p.Content,
 			p.TheoryHours, p.PracticalHours, string(c.status), returnReason, cancelReason, c.submitted, approvedOn, approvedBy,
 			planNo, "", enrolled, version, "机构用户", c.created, updated})
+		c.enrolled = enrolled
+	}
+	// Rosters: about sc.Enrolments entries in all (the bench classes keep 50).
+	sum := 0
+	for i := range r.classes {
+		sum += r.classes[i].enrolled
+	}
+	for i := range r.classes {
+		c := &r.classes[i]
+		switch {
+		case r.sc.Enrolments == 0:
+			c.enrolled = 0
+		case c.bench || sum <= r.sc.Enrolments:
+		default:
+			c.enrolled = int(int64(c.enrolled) * int64(r.sc.Enrolments) / int64(sum))
+		}
+		rows[i][21] = c.enrolled
 	}
 	total, err := tx.CopyFrom(ctx, pgx.Identifier{"classes"}, []string{"id", "class_no", "institution_id", "occupation_id", "level",
 		"type", "planned_size", "start_date", "end_date", "venue", "content", "theory_hours", "practical_hours", "status",
@@ -548,10 +596,20 @@ func minTime(a, b time.Time) time.Time {
 // textbooks.
 func loadScaleClassParts(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, error) {
 	var sessions, teachers, books [][]any
+	n := 0
+	for i := range r.classes {
+		n += len(r.classes[i].plan.Sessions)
+	}
+	next, err := reserveIDs(ctx, tx, "class_sessions", n)
+	if err != nil {
+		return 0, err
+	}
 	for i := range r.classes {
 		c := &r.classes[i]
 		for s, ss := range c.plan.Sessions {
-			sessions = append(sessions, []any{c.id, s + 1, ss.Date, clock(ss.Start), clock(ss.End), string(ss.Kind), ss.Hours, ss.TeacherID})
+			c.sessions = append(c.sessions, next)
+			next++
+			sessions = append(sessions, []any{c.sessions[s], c.id, s + 1, ss.Date, clock(ss.Start), clock(ss.End), string(ss.Kind), ss.Hours, ss.TeacherID})
 		}
 		for _, t := range c.plan.Teachers {
 			teachers = append(teachers, []any{c.id, t.TeacherID, string(t.Role)})
@@ -560,7 +618,7 @@ func loadScaleClassParts(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, er
 			books = append(books, []any{c.id, b})
 		}
 	}
-	total, err := tx.CopyFrom(ctx, pgx.Identifier{"class_sessions"}, []string{"class_id", "seq", "day", "start_time", "end_time",
+	total, err := tx.CopyFrom(ctx, pgx.Identifier{"class_sessions"}, []string{"id", "class_id", "seq", "day", "start_time", "end_time",
 		"kind", "hours", "teacher_id"}, pgx.CopyFromRows(sessions))
 	if err != nil {
 		return 0, err

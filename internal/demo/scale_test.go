@@ -105,3 +105,64 @@ func TestLoadScaleClasses(t *testing.T) {
 		t.Errorf("new class number %s, want %s", no, want)
 	}
 }
+
+// TestLoadScaleEnrolments checks the rosters: classes.enrolled matches the
+// roster, the bench classes have 50 trainees with agreements, nobody is on
+// two overlapping classes of the same occupation and level, people come
+// back, and finished classes have attendance.
+func TestLoadScaleEnrolments(t *testing.T) {
+	ctx := context.Background()
+	pool := dbtest.Pool(t)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, repository.Shanghai)
+	sc := Scale{Institutions: 60, Users: 400, Teachers: 400, Textbooks: 40, Classes: 1000, Enrolments: 15000, Now: now,
+		Hash: password.Params{Memory: 64, Time: 1, Threads: 1}}
+	if err := LoadScale(ctx, pool, sc, nil); err != nil {
+		t.Fatal(err)
+	}
+	count := func(sql string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := pool.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		return n
+	}
+	enrolments := count(`SELECT count(*) FROM enrolments`)
+	if enrolments < sc.Enrolments*8/10 || enrolments > sc.Enrolments*11/10 {
+		t.Errorf("enrolments: %d, want about %d", enrolments, sc.Enrolments)
+	}
+	if n := count(`SELECT count(*) FROM trainees`); n < enrolments/2 || n > enrolments*7/10 {
+		t.Errorf("trainees: %d for %d enrolments", n, enrolments)
+	}
+	if n := count(`SELECT count(*) FROM classes c WHERE enrolled <> (SELECT count(*) FROM enrolments e
+		WHERE e.class_id = c.id AND e.status = 'enrolled')`); n != 0 {
+		t.Errorf("%d classes whose enrolled is not their roster", n)
+	}
+	if n := count(`SELECT count(*) FROM classes c WHERE status = 'approved' AND start_date <= $1 AND enrolled = 50
+		AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.class_id = c.id AND e.agreement_no IS NULL)`, now); n == 0 {
+		t.Error("no started class with 50 trainees and their agreements")
+	}
+	if n := count(`SELECT count(*) FROM enrolments a JOIN enrolments b ON a.trainee_id = b.trainee_id AND a.id < b.id
+		JOIN classes ca ON ca.id = a.class_id JOIN classes cb ON cb.id = b.class_id
+		WHERE ca.occupation_id = cb.occupation_id AND ca.level = cb.level
+		AND ca.start_date <= cb.end_date AND cb.start_date <= ca.end_date`); n != 0 {
+		t.Errorf("%d pairs of overlapping enrolments of one person", n)
+	}
+	if n := count(`SELECT count(*) FROM (SELECT trainee_id FROM enrolments GROUP BY 1 HAVING count(*) > 1) x`); n == 0 {
+		t.Error("nobody has more than one enrolment")
+	}
+	if n := count(`SELECT count(*) FROM attendance`); n == 0 {
+		t.Error("no attendance")
+	}
+	if n := count(`SELECT count(*) FROM session_deliveries d JOIN class_sessions s ON s.id = d.session_id
+		WHERE s.class_id <> d.class_id`); n != 0 {
+		t.Errorf("%d deliveries on another class's session", n)
+	}
+	// New rows continue the reserved ids.
+	for _, table := range []string{"trainees", "enrolments", "class_sessions"} {
+		if n := count(`SELECT count(*) FROM `+table+` WHERE id > (SELECT last_value FROM pg_sequences
+			WHERE sequencename = $1)`, table+"_id_seq"); n != 0 {
+			t.Errorf("%s: %d ids past the sequence", table, n)
+		}
+	}
+}
