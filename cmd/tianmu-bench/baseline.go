@@ -36,6 +36,9 @@ func (b *baseline) handler() http.Handler {
 	mux.HandleFunc("GET /review", b.classList(true))
 	mux.HandleFunc("GET /classes", b.classList(false))
 	mux.HandleFunc("GET /classes/{id}", b.classShow)
+	mux.HandleFunc("GET /classes/{id}/sessions/{sid}/attendance", b.attendanceSheet)
+	mux.HandleFunc("GET /classes/{id}/roster", b.roster)
+	mux.HandleFunc("GET /classes/{id}/agreements", b.roster)
 	return mux
 }
 
@@ -317,6 +320,46 @@ func (b *baseline) classShow(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, e := range history {
 		fmt.Fprintln(out, e.ID, e.At.Format("2006-01-02 15:04"), e.ActorName, e.Action, e.After)
+	}
+	out.Flush()
+}
+
+// attendanceSheet is the attendance page's one repository call.
+func (b *baseline) attendanceSheet(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	sid, _ := strconv.ParseInt(r.PathValue("sid"), 10, 64)
+	sh, err := b.store.AttendanceSheet(r.Context(), b.actor(r), id, sid)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	out := text(w)
+	fmt.Fprintln(out, sh.Class.ID, sh.Class.ClassNo, sh.Class.InstitutionName, sh.No, sh.Session.Date.Format("2006-01-02"),
+		sh.Session.Start, sh.Session.End, sh.Delivery != nil, sh.Problems)
+	for _, row := range sh.Rows {
+		fmt.Fprintln(out, row.EnrolmentID, row.Name, training.MaskID(row.IDNumber), row.Withdrawn, row.HasAgreement, row.Mark)
+	}
+	for _, t := range sh.Teachers {
+		fmt.Fprintln(out, t.ID, t.Name, t.OnPlan)
+	}
+	out.Flush()
+}
+
+// roster is the roster and agreements pages' one repository call
+// (ClassRoster) and Today.
+func (b *baseline) roster(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	c, list, err := b.store.ClassRoster(r.Context(), b.actor(r), id)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	today := b.store.Today()
+	out := text(w)
+	fmt.Fprintln(out, c.ID, c.ClassNo, c.InstitutionName, c.Enrolled, c.Status, training.RosterOpen(c.Status, c.Plan.StartDate, today))
+	for _, e := range list {
+		fmt.Fprintln(out, e.ID, e.Status, e.Trainee.Name, training.MaskID(e.Trainee.IDNumber), e.Trainee.Phone, e.AgreementNo,
+			e.AgreementDate, e.PaysFee, e.Trainee.TargetGroup, e.Trainee.Hukou)
 	}
 	out.Flush()
 }

@@ -80,6 +80,7 @@ func run(ctx context.Context, args []string) error {
 	fs.IntVar(&o.scale.Teachers, "teachers", demo.DefaultScale.Teachers, "teachers in the data set")
 	fs.IntVar(&o.scale.Textbooks, "textbooks", demo.DefaultScale.Textbooks, "textbooks in the data set")
 	fs.IntVar(&o.scale.Classes, "classes", demo.DefaultScale.Classes, "class filings in the data set")
+	fs.IntVar(&o.scale.Enrolments, "enrolments", demo.DefaultScale.Enrolments, "roster entries over the classes (about)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -104,8 +105,8 @@ func run(ctx context.Context, args []string) error {
 	if err := repository.MigrateUp(ctx, pool); err != nil {
 		return err
 	}
-	logf("loading the scale data set (%d institutions, %d users, %d teachers, %d textbooks, %d classes)",
-		o.scale.Institutions, o.scale.Users, o.scale.Teachers, o.scale.Textbooks, o.scale.Classes)
+	logf("loading the scale data set (%d institutions, %d users, %d teachers, %d textbooks, %d classes, about %d enrolments)",
+		o.scale.Institutions, o.scale.Users, o.scale.Teachers, o.scale.Textbooks, o.scale.Classes, o.scale.Enrolments)
 	if err := demo.LoadScale(ctx, pool, o.scale, os.Stderr); err != nil {
 		return err
 	}
@@ -435,6 +436,33 @@ func classPages(ctx context.Context, pool *pgxpool.Pool) ([]page, error) {
 	}); err != nil {
 		return nil, err
 	}
+	// Each institution client's 50-trainee class (approved, started, every
+	// agreement signed) and its first session.
+	rows, _ = pool.Query(ctx, `SELECT DISTINCT ON (c.institution_id) c.institution_id, c.id, s.id
+		FROM classes c JOIN class_sessions s ON s.class_id = c.id AND s.seq = 1
+		WHERE c.status = 'approved' AND c.start_date <= current_date AND c.enrolled = 50
+		ORDER BY c.institution_id, c.id`)
+	type benchClass struct{ class, session int64 }
+	fifty := map[int64]benchClass{}
+	var bc benchClass
+	if _, err := pgx.ForEachRow(rows, []any{&i, &bc.class, &bc.session}, func() error {
+		fifty[i] = bc
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if len(fifty) == 0 {
+		return nil, errors.New("no approved, started class with 50 trainees (scale Enrolments 0?)")
+	}
+	fiftyPath := func(suffix func(benchClass) string) func(int, int, *client) string {
+		return func(_, _ int, c *client) string {
+			b, ok := fifty[c.inst]
+			if !ok {
+				return "/classes/0" // a 404, counted as an error
+			}
+			return "/classes/" + strconv.FormatInt(b.class, 10) + suffix(b)
+		}
+	}
 	walk := func(list []int64) func(int, int, *client) string {
 		return func(w, n int, _ *client) string {
 			return "/classes/" + strconv.FormatInt(list[(w*7919+n*104729)%len(list)], 10)
@@ -460,6 +488,12 @@ func classPages(ctx context.Context, pool *pgxpool.Pool) ([]page, error) {
 			}
 			return "/classes/" + strconv.FormatInt(list[(w*7919+n*104729)%len(list)], 10)
 		}},
+		{name: "GET /classes/{id}/sessions/{sid}/attendance (50 trainees)", institution: true, detail: true,
+			path: fiftyPath(func(b benchClass) string { return "/sessions/" + strconv.FormatInt(b.session, 10) + "/attendance" })},
+		{name: "GET /classes/{id}/roster (50 trainees)", institution: true, detail: true,
+			path: fiftyPath(func(benchClass) string { return "/roster" })},
+		{name: "GET /classes/{id}/agreements (50 trainees)", institution: true, detail: true,
+			path: fiftyPath(func(benchClass) string { return "/agreements" })},
 	}, nil
 }
 
