@@ -148,7 +148,9 @@ func LoadScale(ctx context.Context, pool *pgxpool.Pool, sc Scale, progress io.Wr
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		// A synchronous commit even where the server runs without: VACUUM
 		// cannot mark pages all-visible before the commit record is flushed.
-		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = on`); err != nil {
+		// No statement timeout: the big COPYs and constraint checks take
+		// longer than a request may.
+		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = on; SET LOCAL statement_timeout = 0`); err != nil {
 			return err
 		}
 		// A concurrent second load waits here and then finds the rows.
@@ -216,6 +218,37 @@ func reserveIDs(ctx context.Context, tx pgx.Tx, table string, n int) (int64, err
 		_, err = tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence($1, 'id'), $2)`, table, first+int64(n)-1)
 	}
 	return first, err
+}
+
+// withoutForeignKeys runs load with table's foreign keys dropped and adds
+// them back afterwards: one join validates them, where COPY would look up
+// every row's references one by one (a minute for the million enrolments).
+func withoutForeignKeys(ctx context.Context, tx pgx.Tx, table string, load func() (int64, error)) (int64, error) {
+	rows, _ := tx.Query(ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+		WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname`, table)
+	type fk struct{ name, def string }
+	fks, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (fk, error) {
+		var f fk
+		return f, row.Scan(&f.name, &f.def)
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, f := range fks {
+		if _, err := tx.Exec(ctx, `ALTER TABLE `+table+` DROP CONSTRAINT `+pgx.Identifier{f.name}.Sanitize()); err != nil {
+			return 0, err
+		}
+	}
+	n, err := load()
+	if err != nil {
+		return 0, err
+	}
+	for _, f := range fks {
+		if _, err := tx.Exec(ctx, `ALTER TABLE `+table+` ADD CONSTRAINT `+pgx.Identifier{f.name}.Sanitize()+` `+f.def); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
 }
 
 // between is a random time in [from, to).

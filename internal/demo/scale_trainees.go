@@ -146,9 +146,11 @@ func loadScaleEnrolments(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, er
 	if err != nil {
 		return 0, err
 	}
-	k, err := tx.CopyFrom(ctx, pgx.Identifier{"enrolments"}, []string{"id", "class_id", "trainee_id", "status",
-		"agreement_no", "agreement_date", "pays_fee", "agreement_by", "agreement_at", "created_by", "created_at"},
-		pgx.CopyFromRows(enrolRows))
+	k, err := withoutForeignKeys(ctx, tx, "enrolments", func() (int64, error) {
+		return tx.CopyFrom(ctx, pgx.Identifier{"enrolments"}, []string{"id", "class_id", "trainee_id", "status",
+			"agreement_no", "agreement_date", "pays_fee", "agreement_by", "agreement_at", "created_by", "created_at"},
+			pgx.CopyFromRows(enrolRows))
+	})
 	return n + k, err
 }
 
@@ -214,11 +216,15 @@ func loadScaleAttendance(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, er
 			}
 		}
 	}
-	n, err := tx.CopyFrom(ctx, pgx.Identifier{"session_deliveries"}, []string{"session_id", "class_id", "hours", "teacher_id",
-		"recorded_by", "recorded_at"}, pgx.CopyFromRows(deliveries))
+	n, err := withoutForeignKeys(ctx, tx, "session_deliveries", func() (int64, error) {
+		return tx.CopyFrom(ctx, pgx.Identifier{"session_deliveries"}, []string{"session_id", "class_id", "hours", "teacher_id",
+			"recorded_by", "recorded_at"}, pgx.CopyFromRows(deliveries))
+	})
 	if err != nil {
 		return 0, err
 	}
-	k, err := tx.CopyFrom(ctx, pgx.Identifier{"attendance"}, []string{"session_id", "enrolment_id", "status"}, pgx.CopyFromRows(marks))
+	k, err := withoutForeignKeys(ctx, tx, "attendance", func() (int64, error) {
+		return tx.CopyFrom(ctx, pgx.Identifier{"attendance"}, []string{"session_id", "enrolment_id", "status"}, pgx.CopyFromRows(marks))
+	})
 	return n + k, err
 }
