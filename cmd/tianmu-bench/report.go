@@ -40,15 +40,20 @@ func machineInfo(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, o o
 		return m, err
 	}
 	var inst, scopes, users, audit, sessions, teachers, textbooks, classes, submitted, classSessions, versions int
+	var trainees, enrolments, marks int
 	err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM institutions), (SELECT count(*) FROM institution_scopes),
 		(SELECT count(*) FROM users), (SELECT count(*) FROM audit_log), (SELECT count(*) FROM sessions),
 		(SELECT count(*) FROM teachers), (SELECT count(*) FROM textbooks), (SELECT count(*) FROM classes),
 		(SELECT count(*) FROM classes WHERE status = 'submitted'), (SELECT count(*) FROM class_sessions),
-		(SELECT count(*) FROM class_versions)`).
-		Scan(&inst, &scopes, &users, &audit, &sessions, &teachers, &textbooks, &classes, &submitted, &classSessions, &versions)
+		(SELECT count(*) FROM class_versions), (SELECT count(*) FROM trainees), (SELECT count(*) FROM enrolments),
+		(SELECT count(*) FROM attendance)`).
+		Scan(&inst, &scopes, &users, &audit, &sessions, &teachers, &textbooks, &classes, &submitted, &classSessions, &versions,
+			&trainees, &enrolments, &marks)
 	m.counts = fmt.Sprintf("%d institutions, %d scope lines, %d users, %d audit rows, %d sessions; %d teachers, %d textbooks, "+
-		"%d classes (%d waiting for review) with %d class sessions and %d plan versions",
-		inst, scopes, users, audit, sessions, teachers, textbooks, classes, submitted, classSessions, versions)
+		"%d classes (%d waiting for review) with %d class sessions and %d plan versions; %d trainees, %d enrolments, "+
+		"%d attendance marks",
+		inst, scopes, users, audit, sessions, teachers, textbooks, classes, submitted, classSessions, versions,
+		trainees, enrolments, marks)
 	return m, err
 }
 
