@@ -21,18 +21,18 @@ import (
 // Scale sizes the benchmark data set.
 type Scale struct {
 	Institutions int
-	Users        int       // all roles together
-	Bureau       int       // bureau accounts among Users; 0 means 50
-	Centre       int       // centre accounts among Users; 0 means 100
-	Teachers     int       // teacher pool
-	Textbooks    int       // textbook catalogue
-	Classes      int       // class filings, with sessions, teachers, textbooks and versions
+	Users        int // all roles together
+	Bureau       int // bureau accounts among Users; 0 means 50
+	Centre       int // centre accounts among Users; 0 means 100
+	Teachers     int // teacher pool
+	Textbooks    int // textbook catalogue
+	Classes      int // class filings, with sessions, teachers, textbooks and versions
 	// Enrolments is about how many roster entries the classes get (at most
 	// what their caps allow), with trainees, agreements and attendance; 0
 	// means empty rosters.
 	Enrolments int
-	Seed         uint64    // the data set is the same for the same seed
-	Now          time.Time // zero means time.Now()
+	Seed       uint64    // the data set is the same for the same seed
+	Now        time.Time // zero means time.Now()
 	// Hash is the argon2id cost of the one password hash every account
 	// shares (ScalePassword); the zero value means password.Default.
 	Hash password.Params
