@@ -47,7 +47,8 @@ type scaleClass struct {
 
 // ScaleBenchClasses is how many institutions (the first designated ones, in
 // id order, as tianmu-bench signs them in) get an approved, started class
-// with exactly 50 trainees, all with agreements, when Enrolments > 0.
+// with exactly 50 trainees, all with agreements, when Enrolments > 0 (one
+// per thousand enrolments, at least one, at most this many).
 const ScaleBenchClasses = 256
 
 // scaleDay is t's date in Asia/Shanghai at midnight UTC, as dates are stored.
@@ -300,7 +301,7 @@ func loadScaleClasses(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, error
 	var bench []*scaleInstitution
 	if r.sc.Enrolments > 0 {
 		for _, in := range filing {
-			if in.status == training.InstDesignated && len(bench) < ScaleBenchClasses {
+			if in.status == training.InstDesignated && len(bench) < min(ScaleBenchClasses, max(1, r.sc.Enrolments/1000)) {
 				bench = append(bench, in)
 			}
 		}

@@ -104,7 +104,7 @@ func TestListQueriesUseIndexes(t *testing.T) {
 	}
 	defer plain.Close()
 	sc := demo.DefaultScale
-	sc.Enrolments = 20000 // the rosters' queries are per class; keep the load short
+	sc.Enrolments = 10000 // the rosters' queries are per class; keep the load short
 	sc.Hash = password.Params{Memory: 64, Time: 1, Threads: 1}
 	if err := demo.LoadScale(ctx, plain, sc, nil); err != nil {
 		t.Fatal(err)
