@@ -226,7 +226,7 @@ func database(ctx context.Context, durable bool) (string, func(), string, error)
 		if err := createDatabase(ctx, admin, name); err != nil {
 			return "", nil, "", err
 		}
-		return withDB(admin, name), func() { dropDatabase(admin, name) }, "BENCH_DATABASE_URL (server as configured)", nil
+		return pgcluster.WithDatabase(admin, name), func() { dropDatabase(admin, name) }, "BENCH_DATABASE_URL (server as configured)", nil
 	}
 	dir, err := os.MkdirTemp("", "tianmu-bench-pg-")
 	if err != nil {
@@ -269,15 +269,6 @@ func dropDatabase(admin, name string) {
 	}
 	defer conn.Close(ctx)
 	_, _ = conn.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
-}
-
-func withDB(raw, db string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	u.Path = "/" + db
-	return u.String()
 }
 
 func randomHex(n int) string {

@@ -119,7 +119,7 @@ func ensureTemplate(ctx context.Context) (string, error) {
 	if _, err := conn.Exec(ctx, `CREATE DATABASE `+building); err != nil {
 		return "", err
 	}
-	pool, err := repository.Open(ctx, withDB(adminURL, building), 4)
+	pool, err := repository.Open(ctx, pgcluster.WithDatabase(adminURL, building), 4)
 	if err != nil {
 		return "", err
 	}
@@ -132,15 +132,6 @@ func ensureTemplate(ctx context.Context) (string, error) {
 		return "", err
 	}
 	return name, nil
-}
-
-func withDB(raw, db string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	u.Path = "/" + db
-	return u.String()
 }
 
 func redact(raw string) string {
@@ -192,7 +183,7 @@ func copyOf(t testing.TB, tmpl string) string {
 		defer c.Close(context.Background())
 		_, _ = c.Exec(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
 	})
-	return withDB(adminURL, name)
+	return pgcluster.WithDatabase(adminURL, name)
 }
 
 // derivedTemplate is a migrated database that a fixture filled once.
@@ -254,7 +245,7 @@ func buildDerived(name string, load func(context.Context, *pgxpool.Pool) error) 
 	if _, err := conn.Exec(ctx, `CREATE DATABASE `+name+` TEMPLATE `+template); err != nil {
 		return err
 	}
-	pool, err := repository.Open(ctx, withDB(adminURL, name), 4)
+	pool, err := repository.Open(ctx, pgcluster.WithDatabase(adminURL, name), 4)
 	if err != nil {
 		return err
 	}

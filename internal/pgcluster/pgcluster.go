@@ -275,3 +275,13 @@ func (c *Cluster) Stop() error {
 	c.ours = false
 	return nil
 }
+
+// WithDatabase is the connection string raw pointed at database db.
+func WithDatabase(raw, db string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	u.Path = "/" + db
+	return u.String()
+}
