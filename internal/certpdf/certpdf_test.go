@@ -121,29 +121,3 @@ func BenchmarkSession50(b *testing.B) {
 	}
 }
 
-// TestSpeedBudgets fails when rendering is far off its budget (the
-// benchmarks give the figures).
-func TestSpeedBudgets(t *testing.T) {
-	if testing.Short() {
-		t.Skip()
-	}
-	r := renderer(t)
-	var cs []training.IssuedCertificate
-	for i := 0; i < 50; i++ {
-		cs = append(cs, cert(i))
-	}
-	start := time.Now()
-	if _, err := r.Bytes(cs[:1]); err != nil {
-		t.Fatal(err)
-	}
-	one := time.Since(start)
-	start = time.Now()
-	if _, err := r.Bytes(cs); err != nil {
-		t.Fatal(err)
-	}
-	all := time.Since(start)
-	t.Logf("one certificate %v, 50 certificates %v", one, all)
-	if one > 200*time.Millisecond || all > 4*time.Second { // generous: the machine is shared
-		t.Errorf("too slow: one %v (budget 50 ms), 50 in %v (budget 2 s)", one, all)
-	}
-}
