@@ -120,4 +120,3 @@ func BenchmarkSession50(b *testing.B) {
 		}
 	}
 }
-
