@@ -275,15 +275,20 @@ func (s *Store) RecordAttendance(ctx context.Context, a training.Actor, classID,
 				"hours": rec.Hours, "planned_hours": ss.Hours, "teacher_id": rec.TeacherID, "marks": counts}}); err != nil {
 			return err
 		}
-		if c.Status != training.ClassApproved {
-			return nil
-		}
-		var open int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM class_sessions cs WHERE cs.class_id = $1
-			AND NOT EXISTS (SELECT 1 FROM session_deliveries d WHERE d.session_id = cs.id)`, classID).Scan(&open); err != nil {
+		// The delivery figures of the class and of every trainee marked in
+		// this session (a correction may change the hours of trainees
+		// withdrawn since), in the same transaction; the class row lock
+		// makes them exact.
+		var held, sessions int
+		b = &pgx.Batch{}
+		queueDeliveryRefresh(b, classID, sessionID)
+		b.Queue(`SELECT held, sessions FROM class_delivery WHERE class_id = $1`, classID).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&held, &sessions)
+		})
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
 		}
-		if open > 0 {
+		if c.Status != training.ClassApproved || held < sessions {
 			return nil
 		}
 		if err := s.setStatus(ctx, tx, c, training.ClassFinished, ``); err != nil {
@@ -295,136 +300,4 @@ func (s *Store) RecordAttendance(ctx context.Context, a training.Actor, classID,
 			After: map[string]any{"status": training.ClassFinished, "sessions": len(c.Plan.Sessions)}})
 	})
 	return finished, translate(err, "record attendance %d/%d", classID, sessionID)
-}
-
-// ClassDelivery is a class's delivered hours against the plan, the flags
-// for the bureau, and each trainee's attendance rate.
-type ClassDelivery struct {
-	Summary    training.DeliverySummary
-	Deliveries map[int64]training.Delivery // by session id
-	Trainees   []training.TraineeAttendance
-}
-
-// ClassDelivery loads the delivery of a class (bureau, or its institution).
-func (s *Store) ClassDelivery(ctx context.Context, a training.Actor, classID int64) (ClassDelivery, error) {
-	out := ClassDelivery{Deliveries: map[int64]training.Delivery{}}
-	c, err := s.classForRead(ctx, s.pool, a, classID, false)
-	if err != nil {
-		return out, translate(err, "class delivery %d", classID)
-	}
-	b := &pgx.Batch{}
-	b.Queue(`SELECT d.session_id, d.hours, d.teacher_id, t.name, d.recorded_by, d.recorded_at
-		FROM session_deliveries d JOIN teachers t ON t.id = d.teacher_id WHERE d.class_id = $1`, classID).Query(func(rows pgx.Rows) error {
-		for rows.Next() {
-			var d training.Delivery
-			if err := rows.Scan(&d.SessionID, &d.Hours, &d.TeacherID, &d.TeacherName, &d.RecordedBy, &d.RecordedAt); err != nil {
-				return err
-			}
-			out.Deliveries[d.SessionID] = d
-		}
-		return rows.Err()
-	})
-	b.Queue(ratesSQL, classID).Query(func(rows pgx.Rows) error {
-		for rows.Next() {
-			var t training.TraineeAttendance
-			if err := rows.Scan(&t.EnrolmentID, &t.Name, &t.Withdrawn, &t.Attended, &t.Recorded); err != nil {
-				return err
-			}
-			t.Rate = training.AttendanceRate(t.Attended, t.Recorded)
-			out.Trainees = append(out.Trainees, t)
-		}
-		return rows.Err()
-	})
-	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
-		return out, translate(err, "class delivery %d", classID)
-	}
-	out.Summary = training.SummarizeDelivery(c.Plan, out.Deliveries)
-	return out, nil
-}
-
-// ratesSQL is every enrolment of a class with its attended and recorded
-// sessions, in one pass over the class's attendance.
-const ratesSQL = `SELECT e.id, t.name, e.status = 'withdrawn',
-		count(at.session_id) FILTER (WHERE at.status IN ` + training.AttendedSQL + `), count(at.session_id)
-	FROM enrolments e JOIN trainees t ON t.id = e.trainee_id
-	LEFT JOIN attendance at ON at.enrolment_id = e.id
-	WHERE e.class_id = $1
-	GROUP BY e.id, t.name, e.status ORDER BY e.id`
-
-// AttendanceRates is each enrolment's attendance rate in a class
-// (enrolment id → attended sessions / recorded sessions, 0..1; 0 when no
-// session is recorded), for the assessment application. The bureau and the
-// class's institution may read it; the centre too once training is over
-// (finished and later).
-func (s *Store) AttendanceRates(ctx context.Context, a training.Actor, classID int64) (map[int64]float64, error) {
-	q := s.pool.QueryRow
-	var status string
-	var inst int64
-	if err := q(ctx, `SELECT status, institution_id FROM classes WHERE id = $1`, classID).Scan(&status, &inst); err != nil {
-		return nil, translate(err, "attendance rates %d", classID)
-	}
-	st := training.ClassStatus(status)
-	switch {
-	case a.IsBureau():
-	case a.IsInstitution() && a.InstitutionID == inst:
-	case a.IsCentre() && (st == training.ClassFinished || st == training.ClassAssessmentApplied || st == training.ClassAssessed || st == training.ClassArchived):
-	default:
-		return nil, training.ErrNotFound
-	}
-	rows, err := s.pool.Query(ctx, ratesSQL, classID)
-	if err != nil {
-		return nil, translate(err, "attendance rates %d", classID)
-	}
-	out := map[int64]float64{}
-	for rows.Next() {
-		var id int64
-		var name string
-		var withdrawn bool
-		var attended, recorded int
-		if err := rows.Scan(&id, &name, &withdrawn, &attended, &recorded); err != nil {
-			rows.Close()
-			return nil, translate(err, "attendance rates %d", classID)
-		}
-		out[id] = training.AttendanceRate(attended, recorded)
-	}
-	return out, translate(rows.Err(), "attendance rates %d", classID)
-}
-
-// DeliveryReport lists the classes with recorded sessions, flagged ones
-// first (hours short of plan, a teacher not on the filing: 第十六条), with
-// delivered against planned hours. Bureau only. One query, set-based.
-func (s *Store) DeliveryReport(ctx context.Context, a training.Actor, flaggedOnly bool, p Page) ([]training.DeliveryRow, int, error) {
-	if !a.IsBureau() {
-		return nil, 0, training.ErrForbidden
-	}
-	rows, err := s.pool.Query(ctx, `
-		WITH d AS (
-			SELECT d.class_id, count(*) AS held, sum(cs.hours) AS planned_held, sum(d.hours) AS delivered,
-				count(*) FILTER (WHERE d.hours < cs.hours) AS short,
-				count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM class_teachers ct
-					WHERE ct.class_id = d.class_id AND ct.teacher_id = d.teacher_id)) AS off_plan
-			FROM session_deliveries d JOIN class_sessions cs ON cs.id = d.session_id
-			GROUP BY d.class_id)
-		SELECT c.id, c.class_no, i.name, coalesce(o.name, ''), c.level, c.status, c.start_date, c.end_date,
-			(SELECT count(*) FROM class_sessions x WHERE x.class_id = c.id), d.held, c.theory_hours + c.practical_hours,
-			d.planned_held, d.delivered, d.short, d.off_plan, count(*) OVER ()
-		FROM d JOIN classes c ON c.id = d.class_id JOIN institutions i ON i.id = c.institution_id
-		LEFT JOIN occupations o ON o.id = c.occupation_id
-		WHERE NOT $1 OR d.short > 0 OR d.off_plan > 0
-		ORDER BY (d.short + d.off_plan > 0) DESC, c.start_date DESC, c.id DESC
-		LIMIT $2 OFFSET $3`, flaggedOnly, p.limit(), p.offset())
-	if err != nil {
-		return nil, 0, translate(err, "delivery report")
-	}
-	var total int
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.DeliveryRow, error) {
-		var r training.DeliveryRow
-		var level int16
-		var status string
-		err := row.Scan(&r.ClassID, &r.ClassNo, &r.InstitutionName, &r.OccupationName, &level, &status, &r.StartDate, &r.EndDate,
-			&r.Sessions, &r.Held, &r.PlannedHours, &r.PlannedHeld, &r.Delivered, &r.Short, &r.OffPlan, &total)
-		r.Level, r.Status = training.Level(level), training.ClassStatus(status)
-		return r, err
-	})
-	return list, total, translate(err, "delivery report")
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"tianmu/internal/training"
 )
@@ -424,14 +425,23 @@ func (s *Store) lockClass(ctx context.Context, tx pgx.Tx, a training.Actor, id i
 	return c, nil
 }
 
+// setStatus moves a filing from its loaded status to another, guarded by
+// the status, and keeps its delivery figures (class_delivery: a row from
+// approval on, none once cancelled) in the same round trip.
 func (s *Store) setStatus(ctx context.Context, tx pgx.Tx, c training.Class, to training.ClassStatus, set string, args ...any) error {
 	all := append([]any{c.ID, string(c.Status), string(to), s.now()}, args...)
-	tag, err := tx.Exec(ctx, `UPDATE classes SET status = $3, version = version + 1, updated_at = $4`+set+`
-		WHERE id = $1 AND status = $2`, all...)
-	if err != nil {
+	var n int64
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE classes SET status = $3, version = version + 1, updated_at = $4`+set+`
+		WHERE id = $1 AND status = $2`, all...).Exec(func(tag pgconn.CommandTag) error {
+		n = tag.RowsAffected()
+		return nil
+	})
+	b.Queue(refreshClassDeliverySQL, c.ID)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return err
 	}
-	if tag.RowsAffected() != 1 {
+	if n != 1 {
 		return training.ErrConflict
 	}
 	return nil

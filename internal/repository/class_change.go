@@ -138,6 +138,10 @@ func (s *Store) DecideChange(ctx context.Context, a training.Actor, id int64, ve
 			if err := writePlan(ctx, tx, id, ch.Plan); err != nil {
 				return err
 			}
+			// The plan in force changed: its sessions, hours and teachers.
+			if _, err := tx.Exec(ctx, refreshClassDeliverySQL, id); err != nil {
+				return err
+			}
 		}
 		no, err := s.addVersion(ctx, tx, a, id, kind, ch.Plan, note)
 		if err != nil {

@@ -257,8 +257,9 @@ type TraineeAttendance struct {
 	EnrolmentID int64
 	Name        string
 	Withdrawn   bool
-	Attended    int
-	Recorded    int
+	Attended    int // sessions attended (present, late, left early)
+	Recorded    int // sessions recorded
+	Hours       int // hours delivered in the sessions attended
 	Rate        float64
 }
 
@@ -279,7 +280,14 @@ type DeliveryRow struct {
 	Delivered       int
 	Short           int // sessions delivered short of their plan
 	OffPlan         int // sessions taught by a teacher not on the filing
+	// Unrecorded are the sessions of the plan whose date has passed (before
+	// today) with no attendance recorded: not held as filed, or not
+	// recorded (第八条). A class that started and recorded nothing has all
+	// its past sessions here.
+	Unrecorded int
 }
 
-// Flagged reports whether the bureau must look at the class (第十六条).
-func (r DeliveryRow) Flagged() bool { return r.Short > 0 || r.OffPlan > 0 }
+// Flagged reports whether the bureau must look at the class (第十六条):
+// hours short of the plan, a teacher not on the filing, or a session past
+// its date without attendance.
+func (r DeliveryRow) Flagged() bool { return r.Short > 0 || r.OffPlan > 0 || r.Unrecorded > 0 }
