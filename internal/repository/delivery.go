@@ -2,6 +2,7 @@ package repository
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -11,8 +12,8 @@ import (
 // The delivery figures (第八条, 第十六条, DELIV-2) are kept on write by the
 // functions of migration 00035: class_delivery per class (plan size, what
 // the recorded sessions delivered, the flags, the first session without
-// attendance) and sessions_recorded / sessions_attended / hours_attended
-// per enrolment. Every write that changes what they are computed from
+// attendance) and enrolment_attendance per enrolment (sessions recorded,
+// sessions attended, hours attended). Every write that changes what they are computed from
 // refreshes them in its own transaction, under the class row lock:
 // recording attendance (RecordAttendance), a status change (setStatus) and
 // a change of the plan in force (DecideChange). The pages read them.
@@ -75,8 +76,10 @@ func (s *Store) ClassDelivery(ctx context.Context, a training.Actor, classID int
 }
 
 // ratesSQL is every enrolment of a class with its attendance figures.
-const ratesSQL = `SELECT e.id, t.name, e.status = 'withdrawn', e.sessions_attended, e.sessions_recorded, e.hours_attended
+const ratesSQL = `SELECT e.id, t.name, e.status = 'withdrawn', coalesce(ea.sessions_attended, 0),
+		coalesce(ea.sessions_recorded, 0), coalesce(ea.hours_attended, 0)
 	FROM enrolments e JOIN trainees t ON t.id = e.trainee_id
+	LEFT JOIN enrolment_attendance ea ON ea.enrolment_id = e.id
 	WHERE e.class_id = $1 ORDER BY e.id`
 
 // AttendanceRates is each enrolment's attendance rate in a class
@@ -98,7 +101,8 @@ func (s *Store) AttendanceRates(ctx context.Context, a training.Actor, classID i
 	default:
 		return nil, training.ErrNotFound
 	}
-	rows, _ := s.pool.Query(ctx, `SELECT id, sessions_attended, sessions_recorded FROM enrolments WHERE class_id = $1`, classID)
+	rows, _ := s.pool.Query(ctx, `SELECT e.id, coalesce(ea.sessions_attended, 0), coalesce(ea.sessions_recorded, 0)
+		FROM enrolments e LEFT JOIN enrolment_attendance ea ON ea.enrolment_id = e.id WHERE e.class_id = $1`, classID)
 	out := map[int64]float64{}
 	var id int64
 	var attended, recorded int
@@ -117,47 +121,83 @@ const deliveryStartedTotal = `(SELECT coalesce(sum(n), 0) FROM class_counts
 		WHERE status IN ('finished', 'assessment_applied', 'assessed', 'archived'))
 	+ (SELECT count(*) FROM classes WHERE status = 'approved' AND start_date <= $1)`
 
-// deliveryFlagged are the started classes the bureau must look at: hours
-// short or a teacher off the filing (kept on write), or a session past its
-// date with no attendance (open_from before today). Two small index scans.
+// deliveryFlagged are the started classes the bureau must look at, newest
+// first: those flagged whatever the day (kept on write), and the running
+// ones with a session past its date and no attendance. The two parts are
+// disjoint and each is read in order from its partial index, so a page
+// reads only its rows however many are flagged.
 const deliveryFlagged = `SELECT class_id, start_date FROM class_delivery WHERE flagged AND start_date <= $1
-	UNION
-	SELECT class_id, start_date FROM class_delivery WHERE open_from < $1`
+	UNION ALL
+	SELECT class_id, start_date FROM class_delivery WHERE running AND NOT flagged AND open_from < $1`
+
+// deliveryFlaggedTop is the first $2 of deliveryFlagged in the report's
+// order: each part limited in its own index order (PostgreSQL 15 does not
+// merge the two ordered index scans of a UNION ALL by itself; it would
+// read and sort every flagged class).
+const deliveryFlaggedTop = `(SELECT class_id, start_date FROM class_delivery WHERE flagged AND start_date <= $1
+		ORDER BY start_date DESC, class_id DESC LIMIT $2)
+	UNION ALL
+	(SELECT class_id, start_date FROM class_delivery WHERE running AND NOT flagged AND open_from < $1
+		ORDER BY start_date DESC, class_id DESC LIMIT $2)`
 
 // DeliveryReport lists the classes that have started (running, finished
 // and later) with their delivered against planned hours, flagged ones
 // first (hours short of plan, a teacher not on the filing, a session past
 // its date without attendance: 第十六条), then by start date, newest
 // first. A class that recorded no attendance at all is listed too. Bureau
-// only. The figures are read from class_delivery by index: one round trip,
-// whatever the number of attendance marks.
+// only. The figures are read from class_delivery by index, in two round
+// trips (the counts, then the page), whatever the number of marks.
 func (s *Store) DeliveryReport(ctx context.Context, a training.Actor, flaggedOnly bool, p Page) ([]training.DeliveryRow, int, error) {
 	if !a.IsBureau() {
 		return nil, 0, training.ErrForbidden
 	}
 	today := s.Today()
-	var list []training.DeliveryRow
 	var flagged, total int
+	err := s.pool.QueryRow(ctx, `SELECT (`+deliveryFlaggedCount+`), CASE WHEN $2 THEN 0 ELSE `+deliveryStartedTotal+` END`,
+		today, flaggedOnly).Scan(&flagged, &total)
+	if err != nil {
+		return nil, 0, translate(err, "delivery report")
+	}
+	if flaggedOnly {
+		total = flagged
+	}
+	var list []training.DeliveryRow
 	b := &pgx.Batch{}
-	b.Queue(`SELECT (SELECT count(*) FROM (`+deliveryFlagged+`) f), CASE WHEN $2 THEN 0 ELSE `+deliveryStartedTotal+` END`,
-		today, flaggedOnly).QueryRow(func(row pgx.Row) error { return row.Scan(&flagged, &total) })
-	// The flagged part of the page, then (unless only flagged ones are
-	// asked for) the rest in the same order, each from its index.
-	b.Queue(`WITH f AS (`+deliveryFlagged+`),
-		fpage AS (SELECT class_id, start_date, 0 AS grp FROM f ORDER BY start_date DESC, class_id DESC LIMIT $3 OFFSET $4),
-		upage AS (SELECT class_id, start_date, 1 AS grp FROM class_delivery
-			WHERE NOT $2 AND start_date <= $1 AND NOT flagged AND (open_from IS NULL OR open_from >= $1)
-			ORDER BY start_date DESC, class_id DESC
-			LIMIT greatest(0, $3 - (SELECT count(*) FROM fpage)) OFFSET greatest(0, $4 - (SELECT count(*) FROM f)))
+	queueDeliveryPage(b, today, flagged, flaggedOnly, p, &list)
+	return list, total, translate(s.pool.SendBatch(ctx, b).Close(), "delivery report")
+}
+
+// deliveryFlaggedCount counts deliveryFlagged ($1 today).
+const deliveryFlaggedCount = `SELECT count(*) FROM (` + deliveryFlagged + `) f`
+
+// queueDeliveryPage queues the query of one page of the report: the
+// flagged classes of the page (flagged is how many there are), then,
+// unless flaggedOnly, the rest in the same order, each from its index.
+func queueDeliveryPage(b *pgx.Batch, today time.Time, flagged int, flaggedOnly bool, p Page, list *[]training.DeliveryRow) {
+	limit, offset := p.limit(), p.offset()
+	flagLimit, top, rest, restOffset := limit, limit+offset, 0, 0
+	if offset >= flagged {
+		flagLimit, top = 0, 0
+	}
+	if !flaggedOnly && offset+limit > flagged {
+		rest = min(limit, offset+limit-flagged)
+		restOffset = max(0, offset-flagged)
+	}
+	b.Queue(`WITH pg AS (
+			(SELECT class_id, start_date, 0 AS grp FROM (`+deliveryFlaggedTop+`) f
+				ORDER BY start_date DESC, class_id DESC LIMIT $6 OFFSET $3)
+			UNION ALL
+			(SELECT class_id, start_date, 1 FROM class_delivery
+				WHERE NOT flagged AND start_date <= $1 AND NOT (running AND open_from < $1)
+				ORDER BY start_date DESC, class_id DESC LIMIT $4 OFFSET $5))
 		SELECT c.id, c.class_no, i.name, coalesce(o.name, ''), c.level, c.status, c.start_date, c.end_date,
 			d.sessions, d.held, d.planned_hours, d.planned_held, d.delivered, d.short, d.off_plan,
 			CASE WHEN d.open_from < $1 THEN (SELECT count(*) FROM class_sessions cs WHERE cs.class_id = c.id AND cs.day < $1
 				AND NOT EXISTS (SELECT 1 FROM session_deliveries sd WHERE sd.session_id = cs.id)) ELSE 0 END
-		FROM (SELECT * FROM fpage UNION ALL SELECT * FROM upage) pg
-		JOIN class_delivery d ON d.class_id = pg.class_id
+		FROM pg JOIN class_delivery d ON d.class_id = pg.class_id
 		JOIN classes c ON c.id = pg.class_id JOIN institutions i ON i.id = c.institution_id
 		LEFT JOIN occupations o ON o.id = c.occupation_id
-		ORDER BY pg.grp, pg.start_date DESC, pg.class_id DESC`, today, flaggedOnly, p.limit(), p.offset()).Query(func(rows pgx.Rows) error {
+		ORDER BY pg.grp, pg.start_date DESC, pg.class_id DESC`, today, top, offset, rest, restOffset, flagLimit).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var r training.DeliveryRow
 			var level int16
@@ -167,15 +207,8 @@ func (s *Store) DeliveryReport(ctx context.Context, a training.Actor, flaggedOnl
 				return err
 			}
 			r.Level, r.Status = training.Level(level), training.ClassStatus(status)
-			list = append(list, r)
+			*list = append(*list, r)
 		}
 		return rows.Err()
 	})
-	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
-		return nil, 0, translate(err, "delivery report")
-	}
-	if flaggedOnly {
-		total = flagged
-	}
-	return list, total, nil
 }

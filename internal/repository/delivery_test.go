@@ -95,10 +95,12 @@ func (cf *classFixture) checkFigures(id int64) {
 	if got != want || !same {
 		cf.t.Fatalf("class %d figures: kept %+v, computed %+v (open_from equal: %v)", id, got, want, same)
 	}
-	rows, err := cf.s.Pool().Query(cf.ctx, `SELECT e.id, e.sessions_recorded, e.sessions_attended, e.hours_attended,
+	rows, err := cf.s.Pool().Query(cf.ctx, `SELECT e.id, coalesce(min(ea.sessions_recorded), 0), coalesce(min(ea.sessions_attended), 0),
+			coalesce(min(ea.hours_attended), 0),
 			count(a.session_id), count(a.session_id) FILTER (WHERE a.status IN `+training.AttendedSQL+`),
 			coalesce(sum(sd.hours) FILTER (WHERE a.status IN `+training.AttendedSQL+`), 0)
-		FROM enrolments e LEFT JOIN attendance a ON a.enrolment_id = e.id LEFT JOIN session_deliveries sd ON sd.session_id = a.session_id
+		FROM enrolments e LEFT JOIN enrolment_attendance ea ON ea.enrolment_id = e.id
+		LEFT JOIN attendance a ON a.enrolment_id = e.id LEFT JOIN session_deliveries sd ON sd.session_id = a.session_id
 		WHERE e.class_id = $1 GROUP BY e.id ORDER BY e.id`, id)
 	if err != nil {
 		cf.t.Fatal(err)
@@ -378,5 +380,97 @@ func TestDeliveryReportListsStartedClasses(t *testing.T) {
 	}
 	if _, _, err := cf.s.DeliveryReport(cf.ctx, cf.school, false, repository.Page{}); err != training.ErrForbidden {
 		t.Fatalf("institution: %v", err)
+	}
+}
+
+// TestInactiveCountFollowsApprovals: INST-4 counts the designated
+// institutions (designated over six months ago) that started no class in
+// six months, read from class_delivery; it agrees with the count over the
+// filings themselves, and follows an approval and a cancellation.
+func TestInactiveCountFollowsApprovals(t *testing.T) {
+	cf := newClassFixture(t)
+	if _, err := cf.s.Pool().Exec(cf.ctx, `UPDATE institutions SET decision_date = '2025-01-01' WHERE status = 'designated'`); err != nil {
+		t.Fatal(err)
+	}
+	oracle := func() int {
+		var n int
+		if err := cf.s.Pool().QueryRow(cf.ctx, `SELECT count(*) FROM institutions i WHERE i.status = 'designated'
+			AND i.decision_date < $1 AND NOT EXISTS (SELECT 1 FROM classes c WHERE c.institution_id = i.id AND c.start_date >= $1
+				AND c.status NOT IN ('draft', 'submitted', 'returned', 'cancelled'))`, cf.s.Today().AddDate(0, -6, 0)).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	count := func() int {
+		t.Helper()
+		n, err := cf.s.InactiveCount(cf.ctx, cf.bureau)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := oracle(); n != want {
+			t.Fatalf("InactiveCount %d, counted over the filings %d", n, want)
+		}
+		return n
+	}
+	before := count()
+	if before == 0 {
+		t.Fatal("the academy (no approved class) is not counted")
+	}
+	acad := cf.queryID(`SELECT id FROM classes WHERE institution_id = $1 AND status = 'submitted' ORDER BY id LIMIT 1`, cf.acad.InstitutionID)
+	if err := cf.s.StepClass(cf.ctx, cf.bureau, acad, repository.ClassStep{Action: training.ActClassApprove, Version: cf.class(acad).Version}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != before-1 {
+		t.Fatalf("after the academy's approval: %d, want %d", n, before-1)
+	}
+	if err := cf.s.StepClass(cf.ctx, cf.acad, acad, repository.ClassStep{Action: training.ActClassCancel, Version: cf.class(acad).Version, Reason: "招生不足"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != before {
+		t.Fatalf("after the cancellation: %d, want %d", n, before)
+	}
+	if _, err := cf.s.InactiveCount(cf.ctx, cf.school); err != training.ErrForbidden {
+		t.Fatalf("institution: %v", err)
+	}
+}
+
+// TestBureauHomeInOneRead: the home page's one read gives what the
+// separate reads give.
+func TestBureauHomeInOneRead(t *testing.T) {
+	cf := newClassFixture(t)
+	cf.setNow(time.Date(2026, 4, 1, 9, 0, 0, 0, repository.Shanghai))
+	f, err := cf.s.BureauHome(cf.ctx, cf.bureau, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byStatus, err := cf.s.InstitutionStatusCounts(cf.ctx, cf.bureau)
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, err := cf.s.UserCounts(cf.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inactive, err := cf.s.InactiveCount(cf.ctx, cf.bureau)
+	if err != nil {
+		t.Fatal(err)
+	}
+	occs, err := cf.s.Occupations(cf.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flagged, total, err := cf.s.DeliveryReport(cf.ctx, cf.bureau, true, repository.Page{Size: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(f.ByStatus) != fmt.Sprint(byStatus) || fmt.Sprint(f.Users) != fmt.Sprint(users) || f.Inactive != inactive ||
+		f.Occupations != len(occs) || fmt.Sprint(f.Flagged) != fmt.Sprint(flagged) || f.FlaggedTotal != total {
+		t.Fatalf("home %+v; separately %v %v %d %d %v %d", f, byStatus, users, inactive, len(occs), flagged, total)
+	}
+	if total == 0 || len(f.Flagged) == 0 {
+		t.Fatal("the demo's finished class without attendance is not flagged")
+	}
+	if _, err := cf.s.BureauHome(cf.ctx, cf.centre, 5); err != training.ErrForbidden {
+		t.Fatalf("centre: %v", err)
 	}
 }

@@ -458,11 +458,15 @@ func (s *Store) InactiveCount(ctx context.Context, a training.Actor) (int, error
 	}
 	var n int
 	cutoff := s.Today().AddDate(0, -6, 0)
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM institutions i WHERE i.status = 'designated' AND i.decision_date < $1
-		AND NOT EXISTS (SELECT 1 FROM classes c WHERE c.institution_id = i.id AND c.start_date >= $1
-			AND c.status NOT IN ('draft', 'submitted', 'returned', 'cancelled'))`, cutoff).Scan(&n)
+	err := s.pool.QueryRow(ctx, inactiveSQL, cutoff).Scan(&n)
 	return n, translate(err, "inactive institutions")
 }
+
+// inactiveSQL is INST-4 with $1 the day six months ago. class_delivery
+// holds exactly the classes approved and later, not cancelled: one
+// index-only probe per designated institution.
+const inactiveSQL = `SELECT count(*) FROM institutions i WHERE i.status = 'designated' AND i.decision_date < $1
+	AND NOT EXISTS (SELECT 1 FROM class_delivery d WHERE d.institution_id = i.id AND d.start_date >= $1)`
 
 // DesignatedCount is the number of designated institutions; any signed-in
 // role may see it.

@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 
-	"tianmu/internal/repository"
 	"tianmu/internal/training"
 	"tianmu/web"
 )
@@ -13,22 +12,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	switch a.Role {
 	case training.RoleBureau:
-		byStatus, err := s.store.InstitutionStatusCounts(ctx, a)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		users, err := s.store.UserCounts(ctx)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		inactive, err := s.store.InactiveCount(ctx, a)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		occs, err := s.store.Occupations(ctx)
+		f, err := s.store.BureauHome(ctx, a, 5)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -38,15 +22,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		flagged, flaggedTotal, err := s.store.DeliveryReport(ctx, a, true, repository.Page{Size: 5})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
 		thisYear := s.store.Today().Year()
 		s.render(w, r, http.StatusOK, web.BureauHomeView(web.BureauHome{Layout: s.layout(r, "工作台", "home"),
-			ByStatus: byStatus, Users: users, Inactive: inactive, Occupations: len(occs),
-			CalendarMissing: cal.MissingYears(thisYear, thisYear+1), ThisYear: thisYear, Flagged: flagged, FlaggedTotal: flaggedTotal}))
+			ByStatus: f.ByStatus, Users: f.Users, Inactive: f.Inactive, Occupations: f.Occupations,
+			CalendarMissing: cal.MissingYears(thisYear, thisYear+1), ThisYear: thisYear, Flagged: f.Flagged, FlaggedTotal: f.FlaggedTotal}))
 	case training.RoleInstitution:
 		in, err := s.store.InstitutionByID(ctx, a, a.InstitutionID)
 		if err != nil {

@@ -1,0 +1,58 @@
+package repository
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"tianmu/internal/training"
+)
+
+// BureauFigures is what the bureau's home page shows.
+type BureauFigures struct {
+	ByStatus    map[training.InstitutionStatus]int
+	Users       map[training.Role]int
+	Inactive    int // INST-4 (InactiveCount)
+	Occupations int
+	// Flagged are the first classes of the delivery report's flagged list
+	// (第十六条), FlaggedTotal how many there are.
+	Flagged      []training.DeliveryRow
+	FlaggedTotal int
+}
+
+// BureauHome reads the bureau's home page in one round trip: the
+// institution and account counters, INST-4, the size of the occupation
+// catalogue and the first flagged classes of the delivery report with
+// their number, all by index or from counters.
+func (s *Store) BureauHome(ctx context.Context, a training.Actor, flaggedShown int) (BureauFigures, error) {
+	f := BureauFigures{ByStatus: map[training.InstitutionStatus]int{}, Users: map[training.Role]int{}}
+	if !a.IsBureau() {
+		return f, training.ErrForbidden
+	}
+	today := s.Today()
+	b := &pgx.Batch{}
+	b.Queue(`SELECT status, n FROM institution_counts WHERE n > 0`).Query(func(rows pgx.Rows) error {
+		var st string
+		var n int
+		_, err := pgx.ForEachRow(rows, []any{&st, &n}, func() error {
+			f.ByStatus[training.InstitutionStatus(st)] = n
+			return nil
+		})
+		return err
+	})
+	b.Queue(`SELECT role, active FROM user_counts WHERE active > 0`).Query(func(rows pgx.Rows) error {
+		var r string
+		var n int
+		_, err := pgx.ForEachRow(rows, []any{&r, &n}, func() error {
+			f.Users[training.Role(r)] = n
+			return nil
+		})
+		return err
+	})
+	b.Queue(inactiveSQL, today.AddDate(0, -6, 0)).QueryRow(func(row pgx.Row) error { return row.Scan(&f.Inactive) })
+	b.Queue(`SELECT count(*) FROM occupations`).QueryRow(func(row pgx.Row) error { return row.Scan(&f.Occupations) })
+	b.Queue(deliveryFlaggedCount, today).QueryRow(func(row pgx.Row) error { return row.Scan(&f.FlaggedTotal) })
+	// The page does not depend on the count here (flagged only, first page).
+	queueDeliveryPage(b, today, flaggedShown, true, Page{Number: 1, Size: flaggedShown}, &f.Flagged)
+	return f, translate(s.pool.SendBatch(ctx, b).Close(), "bureau home")
+}
