@@ -43,7 +43,8 @@ CREATE INDEX class_delivery_clean_idx ON class_delivery (start_date DESC, class_
     WHERE NOT flagged;
 CREATE INDEX class_delivery_institution_idx ON class_delivery (institution_id, start_date);
 
--- Each enrolment's attendance over the recorded sessions: sessions
+-- Each enrolment's attendance over the recorded sessions (a row once it
+-- has a mark): sessions
 -- recorded, sessions attended (present, late or left early) and the hours
 -- delivered in the sessions attended (DELIV-3 needs them). A table of its
 -- own: an attendance save rewrites the figures of a whole class, and
@@ -96,6 +97,7 @@ LANGUAGE sql AS $$
     LEFT JOIN attendance a ON a.enrolment_id = e.id
     LEFT JOIN session_deliveries d ON d.session_id = a.session_id
     GROUP BY e.id
+    HAVING count(a.session_id) > 0
     ON CONFLICT (enrolment_id) DO UPDATE SET sessions_recorded = EXCLUDED.sessions_recorded,
         sessions_attended = EXCLUDED.sessions_attended, hours_attended = EXCLUDED.hours_attended
     WHERE (ea.sessions_recorded, ea.sessions_attended, ea.hours_attended)

@@ -39,7 +39,12 @@ type Scale struct {
 }
 
 // DefaultScale is the district-to-province-sized data set of `make bench`.
-var DefaultScale = Scale{Institutions: 2000, Users: 20000, Teachers: 10000, Textbooks: 300, Classes: 50000, Enrolments: 1000000}
+// Two training years of a province: 66,000 filings, about two million
+// enrolments, each with its attendance.
+var DefaultScale = Scale{Institutions: 2000, Users: 20000, Teachers: 10000, Textbooks: 300, Classes: 66000, Enrolments: 2000000}
+
+// scaleYears is how far back the filings of the scale data set go.
+const scaleYears = 2
 
 // ScalePassword is the password of every account of the scale data set.
 const ScalePassword = "tianmu-scale-2026"
@@ -72,6 +77,8 @@ type scaleRun struct {
 	textbooks    []scaleTextbook
 	classes      []scaleClass
 	enrolments   []scaleEnrolment
+
+	firstEnrolment, firstTrainee int64 // reserved ids
 }
 
 type scaleInstitution struct {
@@ -115,7 +122,8 @@ var scaleLoaders = []scaleLoader{
 // scaleTables are vacuumed and analysed after the load.
 var scaleTables = []string{"institutions", "institution_scopes", "users", "audit_log", "teachers", "teacher_institutions",
 	"teacher_certificates", "textbooks", "textbook_uses", "classes", "class_sessions", "class_teachers",
-	"class_textbooks", "class_versions", "class_changes", "trainees", "enrolments", "session_deliveries", "attendance"}
+	"class_textbooks", "class_versions", "class_changes", "trainees", "enrolments", "session_deliveries", "attendance",
+	"enrolment_attendance", "class_delivery"}
 
 // LoadScale loads the benchmark data set with COPY, in one transaction, into
 // a migrated database that has no institutions and no users, then vacuums

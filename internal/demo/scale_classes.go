@@ -43,6 +43,9 @@ type scaleClass struct {
 	enrolled  int        // roster size (classes.enrolled)
 	bench     bool       // one of the 50-trainee bench classes
 	sessions  []int64    // class_sessions ids, in plan order
+	// Filled by the roster and attendance loaders.
+	firstEnrol int       // index of its first enrolment in scaleRun.enrolments
+	delivery   scaleHeld // what it delivered
 }
 
 // ScaleBenchClasses is how many institutions (the first designated ones, in
@@ -399,12 +402,16 @@ func loadScaleClasses(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, error
 		case training.ClassApproved:
 			start = today.AddDate(0, 0, 1+r.rng.IntN(90))
 		case training.ClassTraining:
-			start = today.AddDate(0, 0, -r.rng.IntN(20))
 			c.status = training.ClassApproved
 		case training.ClassCancelled:
-			start = today.AddDate(0, 0, 60-r.rng.IntN(1500))
+			start = today.AddDate(0, 0, 60-r.rng.IntN(2*365))
 		default:
-			lo := maxTime(in.decided.AddDate(0, 0, 15), r.now.AddDate(-5, 0, 0))
+			// Two training years of history; the classes still finished
+			// or applying for assessment ended in the last four months.
+			lo := maxTime(in.decided.AddDate(0, 0, 15), r.now.AddDate(-scaleYears, 0, 0))
+			if c.status == training.ClassFinished || c.status == training.ClassAssessmentApplied {
+				lo = maxTime(lo, r.now.AddDate(0, -4, 0))
+			}
 			hi := r.now.AddDate(0, 0, -30)
 			if in.changed != nil {
 				hi = minTime(hi, *in.changed)
@@ -420,6 +427,10 @@ func loadScaleClasses(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, error
 		}
 		sessions := 4 + r.rng.IntN(9)
 		span := (sessions + 1) / 2
+		if c.status == training.ClassApproved && start.IsZero() {
+			// In training: started, its last session today or later.
+			start = today.AddDate(0, 0, -r.rng.IntN(max(1, (sessions-1)/2)))
+		}
 		p.StartDate, p.EndDate = start, start.AddDate(0, 0, span-1+r.rng.IntN(3))
 		c.created = r.between(maxTime(*in.decided, start.AddDate(0, 0, -90).Add(-time.Hour)), minTime(r.now, start.AddDate(0, 0, -10)))
 		switch c.status {

@@ -158,6 +158,32 @@ func TestLoadScaleEnrolments(t *testing.T) {
 		WHERE s.class_id <> d.class_id`); n != 0 {
 		t.Errorf("%d deliveries on another class's session", n)
 	}
+	// The delivery figures the loader wrote are what the portal's own
+	// functions (kept on write, migration 00035) compute from the records.
+	for _, q := range []string{`CREATE TEMP TABLE loaded_cd AS SELECT * FROM class_delivery`,
+		`CREATE TEMP TABLE loaded_ea AS SELECT * FROM enrolment_attendance`,
+		`SELECT refresh_class_delivery(array_agg(id)) FROM classes`,
+		`SELECT refresh_enrolment_attendance(array_agg(id)) FROM enrolments`} {
+		if _, err := pool.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if n := count(`SELECT count(*) FROM ((SELECT * FROM class_delivery EXCEPT SELECT * FROM loaded_cd)
+		UNION ALL (SELECT * FROM loaded_cd EXCEPT SELECT * FROM class_delivery)) x`); n != 0 {
+		t.Errorf("%d class_delivery rows differ from refresh_class_delivery", n)
+	}
+	if n := count(`SELECT count(*) FROM ((SELECT * FROM enrolment_attendance EXCEPT SELECT * FROM loaded_ea)
+		UNION ALL (SELECT * FROM loaded_ea EXCEPT SELECT * FROM enrolment_attendance)) x`); n != 0 {
+		t.Errorf("%d enrolment_attendance rows differ from refresh_enrolment_attendance", n)
+	}
+	// What the report must find is there: short, off the filing, finished
+	// without any attendance.
+	for what, q := range map[string]string{"short": `short > 0`, "off the filing": `off_plan > 0`,
+		"finished without attendance": `NOT running AND held = 0`} {
+		if count(`SELECT count(*) FROM class_delivery WHERE `+q) == 0 {
+			t.Errorf("no class %s", what)
+		}
+	}
 	// New rows continue the reserved ids.
 	for _, table := range []string{"trainees", "enrolments", "class_sessions"} {
 		if n := count(`SELECT count(*) FROM `+table+` WHERE id > (SELECT last_value FROM pg_sequences

@@ -11,20 +11,28 @@ import (
 	"tianmu/internal/training"
 )
 
-// The trainees, rosters, agreements and attendance of the scale data set
-// (issue 2: a million enrolments; issue 5: the attendance pages at scale).
+// The trainees and rosters of the scale data set (issue 2: a million
+// enrolments; issue 16: two training years, about two million). Rows are
+// generated while COPY sends them: the two million enrolments and their
+// attendance never sit in memory as rows.
 
-// scaleEnrolment is one roster entry, for the attendance loader.
+// scaleEnrolment is one roster entry; its id is the first reserved id plus
+// its position in r.enrolments, and a class's entries are contiguous.
 type scaleEnrolment struct {
-	id    int64
-	class int32 // index into r.classes
+	class  int32 // index into r.classes
+	person int32 // index of the trainee
+	at     int64 // enrolled at (Unix seconds)
+	signed int32 // agreement date (days since the Unix epoch)
+	fee    bool
 }
+
+func (r *scaleRun) enrolmentID(i int) int64 { return r.firstEnrolment + int64(i) }
 
 // loadScaleEnrolments fills every class's roster to classes.enrolled with
 // trainees: about six people for every ten enrolments, so many come back
-// for another class over the years, never to two classes of the same
-// occupation and level whose dates overlap. Every enrolment has its
-// training agreement (第十六条): the classes with rosters are all approved.
+// for another class, never to two classes of the same occupation and
+// level whose dates overlap. Every enrolment has its training agreement
+// (第十六条): the classes with rosters are all approved.
 func loadScaleEnrolments(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, error) {
 	total := 0
 	for i := range r.classes {
@@ -56,22 +64,21 @@ func loadScaleEnrolments(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, er
 		}
 		return false
 	}
-	firstEnrolment, err := reserveIDs(ctx, tx, "enrolments", total)
-	if err != nil {
+	var err error
+	if r.firstEnrolment, err = reserveIDs(ctx, tx, "enrolments", total); err != nil {
 		return 0, err
 	}
-	firstTrainee, err := reserveIDs(ctx, tx, "trainees", people)
-	if err != nil {
+	if r.firstTrainee, err = reserveIDs(ctx, tx, "trainees", people); err != nil {
 		return 0, err
 	}
-	created := make([]time.Time, people)
+	created := make([]int64, people)
 	r.enrolments = make([]scaleEnrolment, 0, total)
-	enrolRows := make([][]any, 0, total)
 	fresh := 0 // people 0..fresh-1 have an enrolment
 	for _, ci := range order {
 		c := &r.classes[ci]
 		from := c.approved.Add(9 * time.Hour)
 		to := maxTime(from.Add(time.Hour), c.plan.StartDate.Add(-15*time.Hour))
+		c.firstEnrol = len(r.enrolments)
 		for range c.enrolled {
 			p := -1
 			if fresh < people {
@@ -89,31 +96,23 @@ func loadScaleEnrolments(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, er
 				}
 			}
 			history[p] = append(history[p], int32(ci))
-			id := firstEnrolment + int64(len(r.enrolments))
-			r.enrolments = append(r.enrolments, scaleEnrolment{id: id, class: int32(ci)})
 			at := r.between(from, to)
-			if created[p].IsZero() {
-				created[p] = at
+			if created[p] == 0 {
+				created[p] = at.Unix()
 			}
 			signed := scaleDay(r.between(at, to))
-			enrolRows = append(enrolRows, []any{id, c.id, firstTrainee + int64(p), "enrolled",
-				fmt.Sprintf("XY%09d", len(r.enrolments)), signed, r.rng.IntN(20) == 0, "机构用户", signed.Add(10 * time.Hour),
-				"机构用户", at})
+			r.enrolments = append(r.enrolments, scaleEnrolment{class: int32(ci), person: int32(p), at: at.Unix(),
+				signed: int32(signed.Unix() / 86400), fee: r.rng.IntN(20) == 0})
 		}
-	}
-	// A class may have lost a place or two to the conflict rule.
-	got := make([]int, len(r.classes))
-	for _, e := range r.enrolments {
-		got[e.class]++
-	}
-	for ci, n := range got {
-		if c := &r.classes[ci]; n != c.enrolled {
+		// A class may have lost a place or two to the conflict rule.
+		if n := len(r.enrolments) - c.firstEnrol; n != c.enrolled {
 			c.enrolled = n
 			if _, err := tx.Exec(ctx, `UPDATE classes SET enrolled = $2 WHERE id = $1`, c.id, n); err != nil {
 				return 0, err
 			}
 		}
 	}
+	history = nil
 
 	groups := []training.TargetGroup{training.GroupEmployee, training.GroupEmployee, training.GroupRuralMigrant,
 		training.GroupUnemployed, training.GroupVeteran, training.GroupHardToEmploy, training.GroupOther}
@@ -124,107 +123,46 @@ func loadScaleEnrolments(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, er
 	employers := []string{"", "", "杭州临安某科技有限公司", "临安区某农业合作社", "某物业服务公司", "某餐饮管理有限公司"}
 	born := time.Date(1964, 1, 1, 0, 0, 0, 0, time.UTC)
 	const days = 14000 // birth dates 1964 .. 2002
-	people = fresh
-	trainees := make([][]any, people)
-	for k := range people {
+	k := 0
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{"trainees"}, []string{"id", "id_number", "name", "birth_date", "sex", "phone",
+		"target_group", "employment", "hukou", "employer", "created_at", "updated_at"}, pgx.CopyFromFunc(func() ([]any, error) {
+		if k == fresh {
+			return nil, nil
+		}
 		// (day, sequence) is unique for every k; the sequence's parity is
 		// the sex, as on a real ID card.
 		birth := born.AddDate(0, 0, k%days)
 		seq := k / days
-		idNo := idNumber(fmt.Sprintf("330185%s%03d", birth.Format("20060102"), seq))
 		sex := "F"
 		if seq%2 == 1 {
 			sex = "M"
 		}
-		trainees[k] = []any{firstTrainee + int64(k), idNo, r.personName(), birth, sex,
-			fmt.Sprintf("1%d%09d", 3+r.rng.IntN(7), r.rng.IntN(1000000000)), string(groups[r.rng.IntN(len(groups))]),
-			string(emps[r.rng.IntN(len(emps))]), string(hukous[r.rng.IntN(len(hukous))]), employers[r.rng.IntN(len(employers))],
-			created[k], created[k]}
-	}
-	n, err := tx.CopyFrom(ctx, pgx.Identifier{"trainees"}, []string{"id", "id_number", "name", "birth_date", "sex", "phone",
-		"target_group", "employment", "hukou", "employer", "created_at", "updated_at"}, pgx.CopyFromRows(trainees))
+		at := time.Unix(created[k], 0)
+		row := []any{r.firstTrainee + int64(k), idNumber(fmt.Sprintf("330185%s%03d", birth.Format("20060102"), seq)),
+			r.personName(), birth, sex, fmt.Sprintf("1%d%09d", 3+r.rng.IntN(7), r.rng.IntN(1000000000)),
+			string(groups[r.rng.IntN(len(groups))]), string(emps[r.rng.IntN(len(emps))]), string(hukous[r.rng.IntN(len(hukous))]),
+			employers[r.rng.IntN(len(employers))], at, at}
+		k++
+		return row, nil
+	}))
 	if err != nil {
 		return 0, err
 	}
-	k, err := withoutForeignKeys(ctx, tx, "enrolments", func() (int64, error) {
+	i := 0
+	m, err := withoutForeignKeys(ctx, tx, "enrolments", func() (int64, error) {
 		return tx.CopyFrom(ctx, pgx.Identifier{"enrolments"}, []string{"id", "class_id", "trainee_id", "status",
 			"agreement_no", "agreement_date", "pays_fee", "agreement_by", "agreement_at", "created_by", "created_at"},
-			pgx.CopyFromRows(enrolRows))
-	})
-	return n + k, err
-}
-
-// scaleAttendanceYears bounds the attendance history: classes that started
-// within this many years get their deliveries and marks (all finished
-// classes would be about eight million marks, a minute more of COPY).
-const scaleAttendanceYears = 1
-
-// loadScaleAttendance records the held sessions: every session of the
-// finished classes of the last scaleAttendanceYears, and the sessions
-// before today of the classes in training (never the last one, which would
-// have finished the class), with a mark for every trainee.
-func loadScaleAttendance(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, error) {
-	if len(r.enrolments) == 0 {
-		return 0, nil
-	}
-	today := scaleDay(r.now)
-	since := today.AddDate(-scaleAttendanceYears, 0, 0)
-	roster := map[int32][]int64{}
-	for _, e := range r.enrolments {
-		roster[e.class] = append(roster[e.class], e.id)
-	}
-	var deliveries, marks [][]any
-	for i := range r.classes {
-		ci := int32(i)
-		ids := roster[ci]
-		if len(ids) == 0 {
-			continue
-		}
-		c := &r.classes[ci]
-		var held int
-		switch c.status {
-		case training.ClassFinished, training.ClassAssessmentApplied, training.ClassAssessed, training.ClassArchived:
-			if c.plan.StartDate.Before(since) {
-				continue
-			}
-			held = len(c.sessions)
-		case training.ClassApproved:
-			for held < len(c.sessions)-1 && c.plan.Sessions[held].Date.Before(today) {
-				held++
-			}
-		}
-		for s := range held {
-			ss := c.plan.Sessions[s]
-			if ss.TeacherID == 0 {
-				break
-			}
-			deliveries = append(deliveries, []any{c.sessions[s], c.id, ss.Hours, ss.TeacherID, "机构用户",
-				ss.Date.Add(17 * time.Hour)})
-			for _, id := range ids {
-				st := training.AttPresent
-				switch x := r.rng.IntN(100); {
-				case x < 3:
-					st = training.AttLate
-				case x < 5:
-					st = training.AttLeftEarly
-				case x < 8:
-					st = training.AttAbsent
-				case x < 10:
-					st = training.AttLeave
+			pgx.CopyFromFunc(func() ([]any, error) {
+				if i == len(r.enrolments) {
+					return nil, nil
 				}
-				marks = append(marks, []any{c.sessions[s], id, string(st)})
-			}
-		}
-	}
-	n, err := withoutForeignKeys(ctx, tx, "session_deliveries", func() (int64, error) {
-		return tx.CopyFrom(ctx, pgx.Identifier{"session_deliveries"}, []string{"session_id", "class_id", "hours", "teacher_id",
-			"recorded_by", "recorded_at"}, pgx.CopyFromRows(deliveries))
+				e := &r.enrolments[i]
+				signed := time.Unix(int64(e.signed)*86400, 0).UTC()
+				row := []any{r.enrolmentID(i), r.classes[e.class].id, r.firstTrainee + int64(e.person), "enrolled",
+					fmt.Sprintf("XY%09d", i+1), signed, e.fee, "机构用户", signed.Add(10 * time.Hour), "机构用户", time.Unix(e.at, 0)}
+				i++
+				return row, nil
+			}))
 	})
-	if err != nil {
-		return 0, err
-	}
-	k, err := withoutForeignKeys(ctx, tx, "attendance", func() (int64, error) {
-		return tx.CopyFrom(ctx, pgx.Identifier{"attendance"}, []string{"session_id", "enrolment_id", "status"}, pgx.CopyFromRows(marks))
-	})
-	return n + k, err
+	return n + m, err
 }

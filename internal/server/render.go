@@ -18,6 +18,14 @@ import (
 // render writes component into a buffer first so that a failure while
 // rendering still produces a clean error page, then sends status and body.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	if plain(r) {
+		// The bench's baseline (baseline.go): the page's data was read;
+		// the template is what it measures without.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(http.StatusText(status) + "\n"))
+		return
+	}
 	var buf bytes.Buffer
 	if err := c.Render(r.Context(), &buf); err != nil {
 		s.fail(w, r, err)

@@ -13,31 +13,47 @@ import (
 // Handler is the whole HTTP surface of the portal: every route is here.
 // It returns the chi router so tests can walk every route.
 func (s *Server) Handler() *chi.Mux {
+	return s.routes(middlewares{
+		top: []func(http.Handler) http.Handler{withRequestID, s.logRequests, securityHeaders, s.recoverPanic},
+		// The session stack, with the request body limit of the group:
+		// forms get 1 MB; the upload routes get theirs (a bigger body is
+		// refused with 413 before the CSRF check reads it).
+		session: func(limit int64) []func(http.Handler) http.Handler {
+			return []func(http.Handler) http.Handler{s.csrf.Handler, limitBody(limit), trackSession, s.sessions.LoadAndSave, markSession, s.loadUser, s.checkCSRF}
+		},
+		requireUser: s.requireUser,
+	})
+}
+
+// middlewares are what surrounds the handlers: the portal's (Handler), or
+// the bench baseline's (BaselineHandler, baseline.go).
+type middlewares struct {
+	top         []func(http.Handler) http.Handler
+	session     func(limit int64) []func(http.Handler) http.Handler
+	requireUser func(http.Handler) http.Handler
+}
+
+func (s *Server) routes(m middlewares) *chi.Mux {
 	r := chi.NewRouter()
-	r.Use(withRequestID, s.logRequests, securityHeaders, s.recoverPanic)
+	r.Use(m.top...)
 
 	static, _ := fs.Sub(web.Static, "static")
 	r.Get("/static/*", http.StripPrefix("/static/", http.FileServerFS(static)).ServeHTTP)
 	r.Get("/healthz", s.healthz)
 
-	// The session stack, with the request body limit of the group: forms get
-	// 1 MB; the upload routes get theirs (a bigger body is refused with 413
-	// before the CSRF check reads it).
-	stack := func(limit int64) []func(http.Handler) http.Handler {
-		return []func(http.Handler) http.Handler{s.csrf.Handler, limitBody(limit), trackSession, s.sessions.LoadAndSave, markSession, s.loadUser, s.checkCSRF}
-	}
+	stack := m.session
 
 	// Uploads (institution staff).
 	r.Group(func(r chi.Router) {
 		r.Use(stack(maxUploadBody)...)
-		r.Use(s.requireUser, s.requireRole(training.RoleInstitution))
+		r.Use(m.requireUser, s.requireRole(training.RoleInstitution))
 		r.Post("/teachers/{id}/files", s.teacherFileUpload)
 	})
 
 	// Roster imports (institution staff): a file up to roster.MaxFile.
 	r.Group(func(r chi.Router) {
 		r.Use(stack(maxRosterBody)...)
-		r.Use(s.requireUser, s.requireRole(training.RoleInstitution))
+		r.Use(m.requireUser, s.requireRole(training.RoleInstitution))
 		r.Post("/classes/{id}/roster/import", s.rosterImport)
 	})
 
@@ -55,7 +71,7 @@ func (s *Server) Handler() *chi.Mux {
 
 		// Signed in, any role.
 		r.Group(func(r chi.Router) {
-			r.Use(s.requireUser)
+			r.Use(m.requireUser)
 			r.Get("/", s.home)
 			r.Post("/logout", s.logout)
 			r.Get("/password", s.passwordForm)
