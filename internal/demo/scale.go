@@ -78,7 +78,8 @@ type scaleRun struct {
 	classes      []scaleClass
 	enrolments   []scaleEnrolment
 
-	firstEnrolment, firstTrainee int64 // reserved ids
+	firstEnrolment, firstTrainee int64    // reserved ids
+	traineeNames                 []string // by trainee index, for the certificates
 }
 
 type scaleInstitution struct {
@@ -117,13 +118,16 @@ var scaleLoaders = []scaleLoader{
 	{"class_audit", loadScaleClassAudit},
 	{"trainees_enrolments", loadScaleEnrolments},
 	{"attendance", loadScaleAttendance},
+	{"assessment", loadScaleAssessment},
+	{"bench_extras", loadScaleBenchExtras},
 }
 
 // scaleTables are vacuumed and analysed after the load.
 var scaleTables = []string{"institutions", "institution_scopes", "users", "audit_log", "teachers", "teacher_institutions",
 	"teacher_certificates", "textbooks", "textbook_uses", "classes", "class_sessions", "class_teachers",
 	"class_textbooks", "class_versions", "class_changes", "trainees", "enrolments", "session_deliveries", "attendance",
-	"enrolment_attendance", "class_delivery"}
+	"enrolment_attendance", "class_delivery", "eval_orgs", "exam_applications", "exam_candidates", "exam_sessions",
+	"exam_examiners", "exam_entries", "certificates", "teacher_files", "import_jobs", "import_rows"}
 
 // LoadScale loads the benchmark data set with COPY, in one transaction, into
 // a migrated database that has no institutions and no users, then vacuums

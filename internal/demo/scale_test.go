@@ -184,6 +184,47 @@ func TestLoadScaleEnrolments(t *testing.T) {
 			t.Errorf("no class %s", what)
 		}
 	}
+	// Assessment: applications waiting and decided, published sessions,
+	// a certificate for every pass, readable through the repository.
+	for what, q := range map[string]string{
+		"application waiting": `SELECT count(*) FROM exam_applications WHERE status = 'submitted'`,
+		"session scheduled":   `SELECT count(*) FROM exam_sessions WHERE status = 'scheduled'`,
+		"session published":   `SELECT count(*) FROM exam_sessions WHERE status = 'published'`,
+		"social organisation": `SELECT count(*) FROM exam_applications ap JOIN eval_orgs o ON o.id = ap.eval_org_id WHERE o.kind = 'social'`,
+		"certificate":         `SELECT count(*) FROM certificates`,
+		"failed candidate":    `SELECT count(*) FROM exam_entries WHERE outcome = 'fail'`,
+	} {
+		if count(q) == 0 {
+			t.Errorf("no %s", what)
+		}
+	}
+	if n := count(`SELECT count(*) FROM exam_entries x LEFT JOIN certificates c ON c.entry_id = x.id
+		WHERE (x.outcome = 'pass') <> (c.id IS NOT NULL)`); n != 0 {
+		t.Errorf("%d entries whose certificate does not follow the outcome", n)
+	}
+	if n := count(`SELECT count(*) FROM classes c JOIN exam_applications ap ON ap.class_id = c.id
+		WHERE NOT (c.status = 'assessment_applied' AND ap.status IN ('submitted', 'accepted')
+			OR c.status = 'assessed' AND ap.status = 'accepted' OR c.status = 'archived' AND ap.status = 'archived')`); n != 0 {
+		t.Errorf("%d applications whose status does not fit their class", n)
+	}
+	s := repository.New(pool, func() time.Time { return now })
+	var centreID, sessionID int64
+	var code string
+	if err := pool.QueryRow(ctx, `SELECT id FROM users WHERE username = $1`, ScaleCentreUsername(0)).Scan(&centreID); err != nil {
+		t.Fatal(err)
+	}
+	centre := training.Actor{UserID: centreID, Role: training.RoleCentre}
+	if err := pool.QueryRow(ctx, `SELECT s.id, c.verify_code FROM exam_sessions s JOIN exam_applications ap ON ap.id = s.application_id
+		JOIN eval_orgs o ON o.id = ap.eval_org_id JOIN exam_entries x ON x.session_id = s.id JOIN certificates c ON c.entry_id = x.id
+		WHERE o.kind = 'centre' ORDER BY s.id LIMIT 1`).Scan(&sessionID, &code); err != nil {
+		t.Fatal(err)
+	}
+	if x, err := s.SessionByID(ctx, centre, sessionID); err != nil || len(x.Entries) == 0 {
+		t.Errorf("session %d: %v", sessionID, err)
+	}
+	if cert, err := s.CertificateByCode(ctx, code); err != nil || cert.Revoked {
+		t.Errorf("certificate %s: %+v %v", code, cert, err)
+	}
 	// New rows continue the reserved ids.
 	for _, table := range []string{"trainees", "enrolments", "class_sessions"} {
 		if n := count(`SELECT count(*) FROM `+table+` WHERE id > (SELECT last_value FROM pg_sequences

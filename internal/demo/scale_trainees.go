@@ -28,6 +28,20 @@ type scaleEnrolment struct {
 
 func (r *scaleRun) enrolmentID(i int) int64 { return r.firstEnrolment + int64(i) }
 
+// scaleTraineeID is the k-th trainee's ID number, birth date and sex:
+// (birth day, sequence) is unique for every k, and the sequence's parity
+// is the sex, as on a real ID card.
+func scaleTraineeID(k int) (string, time.Time, string) {
+	const days = 14000 // birth dates 1964 .. 2002
+	birth := time.Date(1964, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, k%days)
+	seq := k / days
+	sex := "F"
+	if seq%2 == 1 {
+		sex = "M"
+	}
+	return idNumber(fmt.Sprintf("330185%s%03d", birth.Format("20060102"), seq)), birth, sex
+}
+
 // loadScaleEnrolments fills every class's roster to classes.enrolled with
 // trainees: about six people for every ten enrolments, so many come back
 // for another class, never to two classes of the same occupation and
@@ -121,25 +135,18 @@ func loadScaleEnrolments(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, er
 	hukous := []training.Hukou{training.HukouLocalUrban, training.HukouLocalRural, training.HukouLocalRural,
 		training.HukouNonlocalUrban, training.HukouNonlocalRural}
 	employers := []string{"", "", "杭州临安某科技有限公司", "临安区某农业合作社", "某物业服务公司", "某餐饮管理有限公司"}
-	born := time.Date(1964, 1, 1, 0, 0, 0, 0, time.UTC)
-	const days = 14000 // birth dates 1964 .. 2002
+	r.traineeNames = make([]string, fresh)
 	k := 0
 	n, err := tx.CopyFrom(ctx, pgx.Identifier{"trainees"}, []string{"id", "id_number", "name", "birth_date", "sex", "phone",
 		"target_group", "employment", "hukou", "employer", "created_at", "updated_at"}, pgx.CopyFromFunc(func() ([]any, error) {
 		if k == fresh {
 			return nil, nil
 		}
-		// (day, sequence) is unique for every k; the sequence's parity is
-		// the sex, as on a real ID card.
-		birth := born.AddDate(0, 0, k%days)
-		seq := k / days
-		sex := "F"
-		if seq%2 == 1 {
-			sex = "M"
-		}
+		idNo, birth, sex := scaleTraineeID(k)
 		at := time.Unix(created[k], 0)
-		row := []any{r.firstTrainee + int64(k), idNumber(fmt.Sprintf("330185%s%03d", birth.Format("20060102"), seq)),
-			r.personName(), birth, sex, fmt.Sprintf("1%d%09d", 3+r.rng.IntN(7), r.rng.IntN(1000000000)),
+		r.traineeNames[k] = r.personName()
+		row := []any{r.firstTrainee + int64(k), idNo, r.traineeNames[k], birth, sex,
+			fmt.Sprintf("1%d%09d", 3+r.rng.IntN(7), r.rng.IntN(1000000000)),
 			string(groups[r.rng.IntN(len(groups))]), string(emps[r.rng.IntN(len(emps))]), string(hukous[r.rng.IntN(len(hukous))]),
 			employers[r.rng.IntN(len(employers))], at, at}
 		k++
