@@ -300,7 +300,7 @@ func (s *Store) FeeApplications(ctx context.Context, a training.Actor, f FeeFilt
 }
 
 // liveClaimOfEnrolmentSQL is the claim number of a live subsidy claim that
-// lists enrolment e ('' when none).
+// lists enrolment e (” when none).
 const liveClaimOfEnrolmentSQL = `''::text`
 
 // CanRecordFees answers, before an upload is read, whether the actor may
