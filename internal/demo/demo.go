@@ -29,6 +29,7 @@ var Logins = []Login{
 	{"academy", "周校长", training.RoleInstitution, "临安锦城家政服务培训中心"},
 	{"centre", "赵考务", training.RoleCentre, ""},
 	{"centre2", "孙主任", training.RoleCentre, ""},
+	{"centre3", "钱副主任", training.RoleCentre, ""},
 }
 
 type demoInstitution struct {
