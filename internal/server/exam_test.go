@@ -115,7 +115,7 @@ func (e *env) exams() examObjects {
 		c, err := e.store.ClassByID(ctx, bureau, acls)
 		e.must(err)
 		e.must(e.store.StepClass(ctx, bureau, acls, repository.ClassStep{Action: training.ActClassApprove, Version: c.Version}))
-		enr, err := e.store.AddTrainee(ctx, academy, acls, training.TraineeInput{IDNumber: fixID("33018519900505123"), Name: "林美华",
+		enr, err := e.store.AddTrainee(ctx, academy, acls, training.TraineeInput{IDNumber: fixID("33018519900505124"), Name: "林美华",
 			Phone: "13900001111", TargetGroup: "失业人员", Employment: "未就业", Hukou: "本地城镇"})
 		e.must(err)
 		e.finishClassForTest(acls)
