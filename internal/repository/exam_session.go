@@ -2,7 +2,6 @@ package repository
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -470,5 +469,3 @@ func (s *Store) CheckCandidate(ctx context.Context, a training.Actor, sessionID,
 			InstitutionID: x.InstitutionID, After: map[string]any{"candidate_no": no}})
 	}), "check entry %d", entryID)
 }
-
-func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
