@@ -173,7 +173,10 @@ func (s *Store) decideAmendment(ctx context.Context, a training.Actor, sessionID
 		to, action := training.AmendRejected, "exam.amend_reject"
 		if confirm {
 			to, action = training.AmendConfirmed, "exam.amend_confirm"
-			err = training.DecideConfirmAmendment(a, facts)
+			var refused training.Refusals
+			if refused, err = training.DecideConfirmAmendment(a, facts); err == nil {
+				err = refused.Err()
+			}
 		} else {
 			err = training.DecideRejectAmendment(a, facts)
 		}

@@ -161,8 +161,11 @@ func (s *Store) ApproveResults(ctx context.Context, a training.Actor, sessionID 
 		if err != nil {
 			return err
 		}
-		to, err := training.DecideApproveResults(a, training.ResultsFacts{Status: x.Status, Scorers: scorers})
+		to, refused, err := training.DecideApproveResults(a, training.ResultsFacts{Status: x.Status, Scorers: scorers})
 		if err != nil {
+			return err
+		}
+		if err := refused.Err(); err != nil {
 			return err
 		}
 		tag, err := tx.Exec(ctx, `UPDATE exam_sessions SET status = $2, approved_by_id = $3, approved_by = $4, approved_at = $5, version = version + 1

@@ -13,13 +13,25 @@ import (
 // itself a change of a score, so it takes effect only when a second centre
 // user confirms it.
 
-// Messages of the four-eyes rule.
-const (
-	MsgAmendProposer = "第十一条：成绩更正须由登记人以外的区职建中心人员核准，不能核准本人登记的更正"
-	MsgAmendScorer   = "第十一条：成绩更正须由未录入或修改过本场次成绩的区职建中心人员核准；录入或修改过本场次成绩的人员不能核准"
-	MsgNoScoreChange = "未修改任何成绩"
-	MsgAmendPending  = "第十一条：该考生已有一条待核准的成绩更正，请先核准或驳回"
+// The four-eyes rules (EXAM-7, 第十一条).
+var (
+	RuleFourEyes         = NewRule("EXAM-7", "第十一条", "考核成绩须由录入人以外的区职建中心人员核准；录入或修改过本场次成绩的人员不能核准")
+	RuleScoresIncomplete = NewRule("EXAM-7", "第十一条", "还有考生的成绩未录入完整，不能核准")
+	RuleAmendProposer    = NewRule("EXAM-7", "第十一条", "成绩更正须由登记人以外的区职建中心人员核准，不能核准本人登记的更正")
+	RuleAmendScorer      = NewRule("EXAM-7", "第十一条", "成绩更正须由未录入或修改过本场次成绩的区职建中心人员核准；录入或修改过本场次成绩的人员不能核准")
+	RuleAmendPending     = NewRule("EXAM-7", "第十一条", "该考生已有一条待核准的成绩更正，请先核准或驳回")
 )
+
+// Messages of the four-eyes rules, as the user reads them.
+var (
+	MsgFourEyes      = RuleFourEyes.Msg()
+	MsgAmendProposer = RuleAmendProposer.Msg()
+	MsgAmendScorer   = RuleAmendScorer.Msg()
+	MsgAmendPending  = RuleAmendPending.Msg()
+)
+
+// MsgNoScoreChange is what a save that changed nothing says.
+const MsgNoScoreChange = "未修改任何成绩"
 
 // ScoreChange is one candidate's score entered or changed by one person,
 // as recorded (exam_score_changes).
@@ -92,31 +104,33 @@ func (x ExamSession) ResultsFacts() ResultsFacts {
 }
 
 // DecideApproveResults is EXAM-7's approval of a session's results by a:
-// only centre staff; only a session whose scores are complete; and only by
-// someone who entered or changed none of its scores (第十一条). It returns
-// the status after approval, or the refusal: ErrForbidden, ErrConflict
-// (the session is no longer waiting for approval) or a validation error
-// citing the article.
-func DecideApproveResults(a Actor, f ResultsFacts) (ExamSessionStatus, error) {
-	if !a.IsCentre() {
-		return f.Status, ErrForbidden
-	}
-	to, msg := NextSessionStatus(f.Status, ActSessApprove, false)
+// only a session whose scores are complete, and only by someone who entered
+// or changed none of its scores (第十一条). It returns the status after
+// approval and the refusals of the rule book; err is outside it:
+// ErrForbidden (not centre staff) or ErrConflict (the session no longer
+// waits for approval).
+func DecideApproveResults(a Actor, f ResultsFacts) (ExamSessionStatus, Refusals, error) {
+	var rs Refusals
 	switch {
-	case msg != "" && f.Status == SessScheduled:
-		return f.Status, InvalidGeneral(msg)
-	case msg != "":
-		return f.Status, ErrConflict
-	case a.UserID == 0 || f.Scorers[a.UserID]:
-		return f.Status, InvalidGeneral(MsgFourEyes)
+	case !a.IsCentre():
+		return f.Status, nil, ErrForbidden
+	case f.Status == SessScheduled:
+		rs.General(RuleScoresIncomplete)
+		return f.Status, rs, nil
+	case f.Status != SessScored:
+		return f.Status, nil, ErrConflict
 	}
-	return to, nil
+	if a.UserID == 0 || f.Scorers[a.UserID] {
+		rs.General(RuleFourEyes)
+		return f.Status, rs, nil
+	}
+	return SessApproved, nil, nil
 }
 
 // CanApproveResults reports whether a may approve now (to show the button).
 func CanApproveResults(a Actor, f ResultsFacts) bool {
-	_, err := DecideApproveResults(a, f)
-	return err == nil
+	_, rs, err := DecideApproveResults(a, f)
+	return err == nil && rs.OK()
 }
 
 // AmendmentStatus is the state of a correction after publication.
@@ -151,29 +165,32 @@ type AmendmentFacts struct {
 
 // DecideConfirmAmendment is the second pair of eyes on a correction after
 // publication: centre staff other than the one who registered it, and who
-// entered or changed none of the session's scores (第十一条).
-func DecideConfirmAmendment(a Actor, f AmendmentFacts) error {
+// entered or changed none of the session's scores (第十一条). err is
+// ErrForbidden (not centre staff) or ErrConflict (no longer pending).
+func DecideConfirmAmendment(a Actor, f AmendmentFacts) (Refusals, error) {
+	var rs Refusals
 	switch {
 	case !a.IsCentre():
-		return ErrForbidden
+		return nil, ErrForbidden
 	case f.Status != AmendPending:
-		return ErrConflict
+		return nil, ErrConflict
 	case a.UserID == 0 || a.UserID == f.ProposedBy:
-		return InvalidGeneral(MsgAmendProposer)
+		rs.General(RuleAmendProposer)
 	case f.Scorers[a.UserID]:
-		return InvalidGeneral(MsgAmendScorer)
+		rs.General(RuleAmendScorer)
 	}
-	return nil
+	return rs, nil
 }
 
 // CanConfirmAmendment reports whether a may confirm the correction now.
 func CanConfirmAmendment(a Actor, f AmendmentFacts) bool {
-	return DecideConfirmAmendment(a, f) == nil
+	rs, err := DecideConfirmAmendment(a, f)
+	return err == nil && rs.OK()
 }
 
 // DecideRejectAmendment: any centre user may reject a pending correction
 // (its proposer withdraws it); nothing changes, so no second pair of eyes
-// is needed.
+// is needed and no rule of the book refuses it.
 func DecideRejectAmendment(a Actor, f AmendmentFacts) error {
 	switch {
 	case !a.IsCentre():

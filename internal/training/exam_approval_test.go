@@ -21,37 +21,33 @@ func TestDecideApproveResults(t *testing.T) {
 		a     Actor
 		f     ResultsFacts
 		to    ExamSessionStatus
-		err   error  // sentinel, or nil
-		msg   string // validation message prefix, or ""
+		err   error // sentinel outside the rule book, or nil
+		rule  *Rule // the refusal, or nil
 		canDo bool
 	}{
-		{"a third user approves", centre(3), ResultsFacts{SessScored, scorers(1, 2)}, SessApproved, nil, "", true},
-		{"the one who entered", centre(1), ResultsFacts{SessScored, scorers(1)}, SessScored, nil, MsgFourEyes, false},
-		{"one who changed one row after another entered", centre(2), ResultsFacts{SessScored, scorers(1, 2)}, SessScored, nil, MsgFourEyes, false},
-		{"the first enterer after another changed a row", centre(1), ResultsFacts{SessScored, scorers(1, 2)}, SessScored, nil, MsgFourEyes, false},
-		{"someone who only opened the page", centre(2), ResultsFacts{SessScored, scorers(1)}, SessApproved, nil, "", true},
-		{"a correction's proposer later", centre(4), ResultsFacts{SessScored, scorers(1, 4)}, SessScored, nil, MsgFourEyes, false},
-		{"no recorded entry at all (unknown user)", centre(0), ResultsFacts{SessScored, scorers(1)}, SessScored, nil, MsgFourEyes, false},
-		{"scores incomplete", centre(3), ResultsFacts{SessScheduled, scorers(1)}, SessScheduled, nil, "第十一条：还有考生", false},
-		{"already approved", centre(3), ResultsFacts{SessApproved, scorers(1)}, SessApproved, ErrConflict, "", false},
-		{"already published", centre(3), ResultsFacts{SessPublished, scorers(1)}, SessPublished, ErrConflict, "", false},
-		{"the bureau", Actor{UserID: 9, Role: RoleBureau}, ResultsFacts{SessScored, scorers(1)}, SessScored, ErrForbidden, "", false},
-		{"an institution", Actor{UserID: 9, Role: RoleInstitution, InstitutionID: 1}, ResultsFacts{SessScored, scorers(1)}, SessScored, ErrForbidden, "", false},
+		{"a third user approves", centre(3), ResultsFacts{SessScored, scorers(1, 2)}, SessApproved, nil, nil, true},
+		{"the one who entered", centre(1), ResultsFacts{SessScored, scorers(1)}, SessScored, nil, RuleFourEyes, false},
+		{"one who changed one row after another entered", centre(2), ResultsFacts{SessScored, scorers(1, 2)}, SessScored, nil, RuleFourEyes, false},
+		{"the first enterer after another changed a row", centre(1), ResultsFacts{SessScored, scorers(1, 2)}, SessScored, nil, RuleFourEyes, false},
+		{"someone who only opened the page", centre(2), ResultsFacts{SessScored, scorers(1)}, SessApproved, nil, nil, true},
+		{"a correction's proposer later", centre(4), ResultsFacts{SessScored, scorers(1, 4)}, SessScored, nil, RuleFourEyes, false},
+		{"an unknown user", centre(0), ResultsFacts{SessScored, scorers(1)}, SessScored, nil, RuleFourEyes, false},
+		{"scores incomplete", centre(3), ResultsFacts{SessScheduled, scorers(1)}, SessScheduled, nil, RuleScoresIncomplete, false},
+		{"already approved", centre(3), ResultsFacts{SessApproved, scorers(1)}, SessApproved, ErrConflict, nil, false},
+		{"already published", centre(3), ResultsFacts{SessPublished, scorers(1)}, SessPublished, ErrConflict, nil, false},
+		{"the bureau", Actor{UserID: 9, Role: RoleBureau}, ResultsFacts{SessScored, scorers(1)}, SessScored, ErrForbidden, nil, false},
+		{"an institution", Actor{UserID: 9, Role: RoleInstitution, InstitutionID: 1}, ResultsFacts{SessScored, scorers(1)}, SessScored, ErrForbidden, nil, false},
 	}
 	for _, c := range cases {
-		to, err := DecideApproveResults(c.a, c.f)
+		to, rs, err := DecideApproveResults(c.a, c.f)
+		if !errors.Is(err, c.err) || (c.err == nil) != (err == nil) {
+			t.Errorf("%s: error %v, want %v", c.name, err, c.err)
+		}
 		switch {
-		case c.err != nil:
-			if !errors.Is(err, c.err) {
-				t.Errorf("%s: %v, want %v", c.name, err, c.err)
-			}
-		case c.msg != "":
-			v, ok := AsValidation(err)
-			if !ok || len(v.General) != 1 || !strings.HasPrefix(v.General[0], c.msg) || !strings.HasPrefix(v.General[0], "第十一条") {
-				t.Errorf("%s: %v, want %q", c.name, err, c.msg)
-			}
-		case err != nil:
-			t.Errorf("%s: %v", c.name, err)
+		case c.rule == nil && !rs.OK():
+			t.Errorf("%s: refused %q", c.name, rs.Messages())
+		case c.rule != nil && (len(rs) != 1 || rs[0].Rule != c.rule || !strings.HasPrefix(rs[0].Message, "第十一条：")):
+			t.Errorf("%s: refusals %+v, want %q", c.name, rs, c.rule.Msg())
 		}
 		if to != c.to {
 			t.Errorf("%s: status %s, want %s", c.name, to, c.to)
@@ -66,47 +62,42 @@ func TestDecideAmendment(t *testing.T) {
 	centre := func(id int64) Actor { return Actor{UserID: id, Username: "c", Role: RoleCentre} }
 	scored := map[int64]bool{1: true} // 1 entered the scores; 2 approved them
 	cases := []struct {
-		name            string
-		a               Actor
-		f               AmendmentFacts
-		confirm, reject string // "" allowed, "conflict", "forbidden", or a message prefix
+		name    string
+		a       Actor
+		f       AmendmentFacts
+		confirm any // nil allowed, a sentinel error, or the *Rule that refuses
+		reject  error
 	}{
-		{"the approver confirms another's correction", centre(2), AmendmentFacts{AmendPending, 3, scored}, "", ""},
-		{"the proposer confirms their own", centre(3), AmendmentFacts{AmendPending, 3, scored}, MsgAmendProposer, ""},
-		{"the one who entered confirms", centre(1), AmendmentFacts{AmendPending, 3, scored}, MsgAmendScorer, ""},
-		{"the approver proposed: the enterer may not confirm", centre(1), AmendmentFacts{AmendPending, 2, scored}, MsgAmendScorer, ""},
-		{"the approver proposed: a third user confirms", centre(3), AmendmentFacts{AmendPending, 2, scored}, "", ""},
-		{"an earlier correction's proposer", centre(4), AmendmentFacts{AmendPending, 2, map[int64]bool{1: true, 4: true}}, MsgAmendScorer, ""},
-		{"already confirmed", centre(3), AmendmentFacts{AmendConfirmed, 2, scored}, "conflict", "conflict"},
-		{"already rejected", centre(3), AmendmentFacts{AmendRejected, 2, scored}, "conflict", "conflict"},
-		{"the bureau", Actor{UserID: 9, Role: RoleBureau}, AmendmentFacts{AmendPending, 2, scored}, "forbidden", "forbidden"},
-	}
-	check := func(name string, err error, want string) {
-		t.Helper()
-		switch want {
-		case "":
-			if err != nil {
-				t.Errorf("%s: %v", name, err)
-			}
-		case "conflict":
-			if !errors.Is(err, ErrConflict) {
-				t.Errorf("%s: %v, want conflict", name, err)
-			}
-		case "forbidden":
-			if !errors.Is(err, ErrForbidden) {
-				t.Errorf("%s: %v, want forbidden", name, err)
-			}
-		default:
-			v, ok := AsValidation(err)
-			if !ok || len(v.General) != 1 || v.General[0] != want || !strings.HasPrefix(want, "第十一条") {
-				t.Errorf("%s: %v, want %q", name, err, want)
-			}
-		}
+		{"the approver confirms another's correction", centre(2), AmendmentFacts{AmendPending, 3, scored}, nil, nil},
+		{"the proposer confirms their own", centre(3), AmendmentFacts{AmendPending, 3, scored}, RuleAmendProposer, nil},
+		{"the one who entered confirms", centre(1), AmendmentFacts{AmendPending, 3, scored}, RuleAmendScorer, nil},
+		{"the approver proposed: the enterer may not confirm", centre(1), AmendmentFacts{AmendPending, 2, scored}, RuleAmendScorer, nil},
+		{"the approver proposed: a third user confirms", centre(3), AmendmentFacts{AmendPending, 2, scored}, nil, nil},
+		{"an earlier correction's proposer", centre(4), AmendmentFacts{AmendPending, 2, map[int64]bool{1: true, 4: true}}, RuleAmendScorer, nil},
+		{"already confirmed", centre(3), AmendmentFacts{AmendConfirmed, 2, scored}, ErrConflict, ErrConflict},
+		{"already rejected", centre(3), AmendmentFacts{AmendRejected, 2, scored}, ErrConflict, ErrConflict},
+		{"the bureau", Actor{UserID: 9, Role: RoleBureau}, AmendmentFacts{AmendPending, 2, scored}, ErrForbidden, ErrForbidden},
 	}
 	for _, c := range cases {
-		check(c.name+" (confirm)", DecideConfirmAmendment(c.a, c.f), c.confirm)
-		check(c.name+" (reject)", DecideRejectAmendment(c.a, c.f), c.reject)
-		if CanConfirmAmendment(c.a, c.f) != (c.confirm == "") || CanRejectAmendment(c.a, c.f) != (c.reject == "") {
+		rs, err := DecideConfirmAmendment(c.a, c.f)
+		switch want := c.confirm.(type) {
+		case nil:
+			if err != nil || !rs.OK() {
+				t.Errorf("%s: confirm refused: %v %q", c.name, err, rs.Messages())
+			}
+		case error:
+			if !errors.Is(err, want) || !rs.OK() {
+				t.Errorf("%s: confirm %v %q, want %v", c.name, err, rs.Messages(), want)
+			}
+		case *Rule:
+			if err != nil || len(rs) != 1 || rs[0].Rule != want || !strings.HasPrefix(rs[0].Message, "第十一条：") {
+				t.Errorf("%s: confirm %v %+v, want %q", c.name, err, rs, want.Msg())
+			}
+		}
+		if err := DecideRejectAmendment(c.a, c.f); !errors.Is(err, c.reject) || (c.reject == nil) != (err == nil) {
+			t.Errorf("%s: reject %v, want %v", c.name, err, c.reject)
+		}
+		if CanConfirmAmendment(c.a, c.f) != (c.confirm == nil) || CanRejectAmendment(c.a, c.f) != (c.reject == nil) {
 			t.Errorf("%s: Can* disagree with Decide*", c.name)
 		}
 	}
