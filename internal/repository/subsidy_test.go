@@ -120,11 +120,14 @@ func TestInstitutionStatusLog(t *testing.T) {
 		}
 		return st
 	}
-	// Demo designation: two months before 2026-03-02.
-	if got := statusOn("2026-01-02"); got != "designated" {
+	var decided time.Time
+	if err := s.Pool().QueryRow(ctx, `SELECT decision_date FROM institutions WHERE id = $1`, inst).Scan(&decided); err != nil {
+		t.Fatal(err)
+	}
+	if got := statusOn(decided.Format("2006-01-02")); got != "designated" {
 		t.Fatalf("on the decision date: %s", got)
 	}
-	if got := statusOn("2026-01-01"); got != "none" {
+	if got := statusOn(decided.AddDate(0, 0, -1).Format("2006-01-02")); got != "none" {
 		t.Fatalf("before the decision date: %s", got)
 	}
 	cf.setNow(time.Date(2026, 3, 20, 10, 0, 0, 0, repository.Shanghai))
