@@ -90,10 +90,5 @@ func loadFinishedClass(ctx context.Context, st *story, actors map[string]trainin
 	if c.Status != training.ClassFinished {
 		return fmt.Errorf("demo: the finished class is %s after its last session", c.Status)
 	}
-	// Its delivery figures follow the moved plan: no attendance was
-	// recorded, so the delivery report lists it as finished without any.
-	if _, err := s.Pool().Exec(ctx, `SELECT refresh_class_delivery(ARRAY[$1::bigint])`, id); err != nil {
-		return fmt.Errorf("demo: finish class: %w", err)
-	}
 	return nil
 }
