@@ -34,11 +34,13 @@ CREATE TABLE class_delivery (
     flagged        boolean GENERATED ALWAYS AS (short > 0 OR off_plan > 0 OR (NOT running AND open_from IS NOT NULL)) STORED
 );
 -- The report's pages, newest first: the flagged classes, the running ones
--- not flagged (those of them with a past session unrecorded come with the
--- flagged), and the rest; INST-4 probes an institution's classes by start.
+-- (those with a past session unrecorded come with the flagged; their
+-- number is the report's total beside the finished ones, from
+-- class_counts), and the rest; INST-4 probes an institution's classes by
+-- start.
 CREATE INDEX class_delivery_flagged_idx ON class_delivery (start_date DESC, class_id DESC) WHERE flagged;
-CREATE INDEX class_delivery_running_idx ON class_delivery (start_date DESC, class_id DESC) INCLUDE (open_from)
-    WHERE running AND NOT flagged;
+CREATE INDEX class_delivery_running_idx ON class_delivery (start_date DESC, class_id DESC) INCLUDE (open_from, flagged)
+    WHERE running;
 CREATE INDEX class_delivery_clean_idx ON class_delivery (start_date DESC, class_id DESC) INCLUDE (running, open_from)
     WHERE NOT flagged;
 CREATE INDEX class_delivery_institution_idx ON class_delivery (institution_id, start_date);

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -10,31 +11,38 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"tianmu/internal/server"
+	"tianmu/internal/training"
 )
 
-// client is one signed-in browser: its own cookie jar, no redirects
-// followed (a redirect to /login counts as an error).
+// client is one browser: its own cookie jar, no redirects followed (a
+// redirect counts as an error). Signed-in clients know who they are, so
+// the baseline can be told.
 type client struct {
-	http *http.Client
-	inst int64 // the institution of an institution user
+	http     *http.Client
+	role     training.Role // "" for a visitor who is not signed in
+	userID   int64
+	username string
+	inst     int64 // the institution of an institution user
 }
 
 // transport is shared by every client: keep-alive connections to loopback.
 var transport = &http.Transport{
-	MaxIdleConns:        256,
-	MaxIdleConnsPerHost: 256,
+	MaxIdleConns:        1024,
+	MaxIdleConnsPerHost: 1024,
 	IdleConnTimeout:     90 * time.Second,
 	DisableCompression:  true,
 	DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
 }
 
-func newClient() *client {
+func newClient(role training.Role) *client {
 	jar, _ := cookiejar.New(nil)
-	return &client{http: &http.Client{Jar: jar, Timeout: 30 * time.Second, Transport: transport,
+	return &client{role: role, http: &http.Client{Jar: jar, Transport: transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -66,16 +74,59 @@ func (c *client) login(base, username, pw string) error {
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
 		return fmt.Errorf("login %s: status %d, location %q", username, res.StatusCode, res.Header.Get("Location"))
 	}
+	c.username = username
 	return nil
 }
 
+// target is a server under test: the portal, or the baseline (which is
+// told who the client is in a header instead of by a session).
+type target struct {
+	name     string
+	base     string
+	baseline bool
+}
+
+// get sends one GET and reads the whole answer. It returns the error that
+// makes the request count as failed: a transport error, a timeout, or any
+// status but 200.
+func (t target) get(ctx context.Context, c *client, path string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.base+path, nil)
+	if err != nil {
+		return err
+	}
+	hc := c.http
+	if t.baseline {
+		hc = plainClient
+		if c.userID != 0 {
+			req.Header.Set(server.BaselineUserHeader, strconv.FormatInt(c.userID, 10))
+		}
+	}
+	res, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if err != nil {
+		return err
+	}
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: status %d", path, res.StatusCode)
+	}
+	return nil
+}
+
+// plainClient sends the baseline's requests: no cookies.
+var plainClient = &http.Client{Transport: transport,
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
 // result is one page's run against one target.
 type result struct {
-	requests int
-	errors   int
+	requests int // answered 200 within the timeout
+	errors   int // any other answer, or no answer
+	timeouts int // of errors: no answer within the timeout (in flight at the end included)
 	elapsed  time.Duration
 	p50, p99 time.Duration
-	bytes    int64
 	firstErr string
 }
 
@@ -86,74 +137,55 @@ func (r result) rps() float64 {
 	return float64(r.requests) / r.elapsed.Seconds()
 }
 
-// drive runs clients concurrently (one goroutine per client) against the
-// paths pathFor gives, for at most d or maxRequests requests in all,
-// whichever comes first. Only loopback URLs are accepted.
-func drive(ctx context.Context, base string, clients []*client, pathFor func(worker, n int, c *client) string,
-	d time.Duration, maxRequests int) result {
-	if u, err := url.Parse(base); err != nil || u.Hostname() != "127.0.0.1" {
-		panic("tianmu-bench: refusing to load a non-loopback target " + base)
+// failed is why a run cannot be believed: nothing answered, or anything
+// failed.
+func (r result) failed() string {
+	switch {
+	case r.requests == 0:
+		return "no request completed " + r.firstErr
+	case r.errors > 0:
+		return fmt.Sprintf("%d errors (%d timeouts): %s", r.errors, r.timeouts, r.firstErr)
 	}
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
-	var issued atomic.Int64
-	lat := make([][]time.Duration, len(clients))
-	errs := make([]int, len(clients))
-	bytes := make([]int64, len(clients))
-	var firstErr atomic.Value
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w, c := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for n := 0; ; n++ {
-				if ctx.Err() != nil || issued.Add(1) > int64(maxRequests) {
-					return
-				}
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+pathFor(w, n, c), nil)
-				t := time.Now()
-				res, err := c.http.Do(req)
-				if err != nil {
-					if ctx.Err() != nil {
-						return // the time is up; this request does not count
-					}
-					errs[w]++
-					firstErr.CompareAndSwap(nil, err.Error())
-					continue
-				}
-				k, rerr := io.Copy(io.Discard, res.Body)
-				res.Body.Close()
-				el := time.Since(t)
-				if rerr != nil && ctx.Err() != nil {
-					return
-				}
-				bytes[w] += k
-				if res.StatusCode != http.StatusOK || rerr != nil {
-					errs[w]++
-					firstErr.CompareAndSwap(nil, fmt.Sprintf("%s: status %d", req.URL.Path, res.StatusCode))
-					continue
-				}
-				lat[w] = append(lat[w], el)
-			}
-		}()
+	return ""
+}
+
+// tally collects what the workers of a run saw.
+type tally struct {
+	mu       sync.Mutex
+	lat      []time.Duration
+	errors   int
+	timeouts int
+	firstErr string
+}
+
+func (t *tally) add(d time.Duration, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err == nil {
+		t.lat = append(t.lat, d)
+		return
 	}
-	wg.Wait()
-	r := result{elapsed: time.Since(start)}
-	var all []time.Duration
-	for w := range clients {
-		all = append(all, lat[w]...)
-		r.errors += errs[w]
-		r.bytes += bytes[w]
+	t.errors++
+	if errors.Is(err, context.DeadlineExceeded) {
+		t.timeouts++
 	}
+	if t.firstErr == "" {
+		t.firstErr = err.Error()
+	}
+}
+
+// result sorts the latencies. Failed requests count as slower than any
+// answer in the percentiles: a stall is not hidden by dropping it.
+func (t *tally) result(elapsed time.Duration) result {
+	r := result{requests: len(t.lat), errors: t.errors, timeouts: t.timeouts, elapsed: elapsed, firstErr: t.firstErr}
+	all := slices.Clone(t.lat)
 	slices.Sort(all)
-	r.requests = len(all)
+	for range t.errors {
+		all = append(all, time.Duration(1<<62))
+	}
 	if len(all) > 0 {
 		r.p50 = all[percentileIndex(len(all), 0.50)]
 		r.p99 = all[percentileIndex(len(all), 0.99)]
-	}
-	if v, ok := firstErr.Load().(string); ok {
-		r.firstErr = v
 	}
 	return r
 }
@@ -162,4 +194,85 @@ func drive(ctx context.Context, base string, clients []*client, pathFor func(wor
 func percentileIndex(n int, p float64) int {
 	i := int(float64(n)*p+0.999999) - 1
 	return max(0, min(n-1, i))
+}
+
+// closedLoop runs workers clients, each sending its next request when the
+// last one is answered, for d. Worker w is client clients[w%len]; path
+// gives its n-th URL. A request not answered within timeout counts as a
+// timeout; at the end of d no new request starts, and those in flight run
+// to their answer or their timeout and are counted either way.
+func closedLoop(ctx context.Context, t target, clients []*client, workers int, path func(c *client, w, n int) string,
+	d, timeout time.Duration) result {
+	var tl tally
+	var wg sync.WaitGroup
+	start := time.Now()
+	end := start.Add(d)
+	for w := range workers {
+		c := clients[w%len(clients)]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; time.Now().Before(end) && ctx.Err() == nil; n++ {
+				rctx, cancel := context.WithTimeout(ctx, timeout)
+				t0 := time.Now()
+				err := t.get(rctx, c, path(c, w, n))
+				cancel()
+				tl.add(time.Since(t0), err)
+			}
+		}()
+	}
+	wg.Wait()
+	return tl.result(time.Since(start))
+}
+
+// arrival is one request of the open loop: what to ask, as whom, when.
+type arrival struct {
+	page int
+	c    *client
+	path string
+	at   time.Duration // after the start
+}
+
+// openLoop sends the arrivals at their times whatever the answers (each
+// in its own goroutine), and measures each latency from the time it was
+// due, so a stalled server shows as late answers rather than as fewer
+// requests. Every arrival ends answered, failed, or timed out.
+func openLoop(ctx context.Context, t target, arrivals []arrival, pages int, timeout time.Duration) (result, []result, time.Duration) {
+	per := make([]tally, pages)
+	var all tally
+	var wg sync.WaitGroup
+	var lagMu sync.Mutex
+	var lag time.Duration // how late the generator itself sent a request
+	start := time.Now()
+	for _, a := range arrivals {
+		if d := time.Until(start.Add(a.at)); d > 0 {
+			time.Sleep(d)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			due := start.Add(a.at)
+			if l := time.Since(due); l > 0 {
+				lagMu.Lock()
+				lag = max(lag, l)
+				lagMu.Unlock()
+			}
+			rctx, cancel := context.WithDeadline(ctx, due.Add(timeout))
+			err := t.get(rctx, a.c, a.path)
+			cancel()
+			el := time.Since(due)
+			per[a.page].add(el, err)
+			all.add(el, err)
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	out := make([]result, pages)
+	for i := range per {
+		out[i] = per[i].result(elapsed)
+	}
+	return all.result(elapsed), out, lag
 }

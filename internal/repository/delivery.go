@@ -113,13 +113,13 @@ func (s *Store) AttendanceRates(ctx context.Context, a training.Actor, classID i
 	return out, translate(err, "attendance rates %d", classID)
 }
 
-// deliveryStartedTotal counts the classes the report lists: every class
-// finished or later, from the counters of 00009, and the approved ones
-// that have started (an index range). These are exactly the rows of
-// class_delivery with start_date <= today.
+// deliveryStartedTotal counts the classes the report lists (the rows of
+// class_delivery with start_date <= today): every class finished or
+// later, from the counters of 00009, and the running ones that have
+// started (a range of a small partial index).
 const deliveryStartedTotal = `(SELECT coalesce(sum(n), 0) FROM class_counts
 		WHERE status IN ('finished', 'assessment_applied', 'assessed', 'archived'))
-	+ (SELECT count(*) FROM classes WHERE status = 'approved' AND start_date <= $1)`
+	+ (SELECT count(*) FROM class_delivery WHERE running AND start_date <= $1)`
 
 // deliveryFlagged are the started classes the bureau must look at, newest
 // first: those flagged whatever the day (kept on write), and the running

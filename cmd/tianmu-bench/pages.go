@@ -1,0 +1,274 @@
+package main
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"tianmu/internal/training"
+)
+
+// page is one row of the bench: a GET route of the portal as one role
+// sees it. Adding a page to the bench is adding a row here (and, if it
+// needs an object the fixtures do not find yet, a query in fixtures.go).
+// TestEveryGetRouteIsBenched walks the router and fails for a GET route
+// with no row and no exclusion.
+type page struct {
+	route string        // the router's pattern, "GET /classes/{id}"
+	name  string        // what the report calls it, when route alone does not say
+	role  training.Role // who asks; "" for a visitor not signed in
+	kind  pageKind
+	// path is the URL of the n-th request of client c, or "" when c has
+	// nothing to ask (an institution without such an object): such
+	// clients sit the page out, and a page nobody can ask fails the run.
+	path func(f *fixtures, c *client, n int) string
+	mix  int // weight in the open loop's mixed stream (0: not in it)
+}
+
+// pageKind decides which targets apply.
+type pageKind int
+
+const (
+	kindPage     pageKind = iota // an HTML page: every target
+	kindDownload                 // a file built per request (xlsx, PDF): measured, ratio target only
+	kindStatic                   // a fixed answer (health check, stylesheet)
+)
+
+func (p page) title() string {
+	if p.name != "" {
+		return p.name
+	}
+	return p.route
+}
+
+func fixed(path string) func(*fixtures, *client, int) string {
+	return func(*fixtures, *client, int) string { return path }
+}
+
+// walk is the n-th element for client c of list: successive requests and
+// different clients ask for different objects, so no page is measured on
+// one cached row.
+func walk[T any](list []T, c *client, n int) (T, bool) {
+	var zero T
+	if len(list) == 0 {
+		return zero, false
+	}
+	return list[(n*7919+int(c.userID%104729)*31)%len(list)], true
+}
+
+// each builds a path from the n-th element of the list pick gives.
+func each[T any](pick func(f *fixtures, c *client) []T, format func(T) string) func(*fixtures, *client, int) string {
+	return func(f *fixtures, c *client, n int) string {
+		x, ok := walk(pick(f, c), c, n)
+		if !ok {
+			return ""
+		}
+		return format(x)
+	}
+}
+
+func id(prefix string, suffix ...string) func(int64) string {
+	return func(id int64) string {
+		s := prefix + strconv.FormatInt(id, 10)
+		for _, x := range suffix {
+			s += x
+		}
+		return s
+	}
+}
+
+// global picks a list of the fixtures; own an institution client's list.
+func global(l func(f *fixtures) []int64) func(*fixtures, *client) []int64 {
+	return func(f *fixtures, _ *client) []int64 { return l(f) }
+}
+
+func own(l func(o *ownFixtures) []int64) func(*fixtures, *client) []int64 {
+	return func(f *fixtures, c *client) []int64 {
+		if o := f.own[c.inst]; o != nil {
+			return l(o)
+		}
+		return nil
+	}
+}
+
+func bench(format func(b benchClass) string) func(*fixtures, *client, int) string {
+	return func(f *fixtures, c *client, _ int) string {
+		if o := f.own[c.inst]; o != nil && o.bench != nil {
+			return format(*o.bench)
+		}
+		return ""
+	}
+}
+
+const (
+	bureau = training.RoleBureau
+	inst   = training.RoleInstitution
+	centre = training.RoleCentre
+	anon   = training.Role("")
+)
+
+var pages = []page{
+	// Public.
+	{route: "GET /login", role: anon, path: fixed("/login"), mix: 1},
+	{route: "GET /results", role: anon, path: fixed("/results")},
+	{route: "GET /verify", role: anon, path: fixed("/verify")},
+	{route: "GET /verify/{code}", role: anon, mix: 1, path: func(f *fixtures, c *client, n int) string {
+		code, ok := walk(f.codes, c, n)
+		if !ok {
+			return ""
+		}
+		return "/verify/" + code
+	}},
+	{route: "GET /healthz", role: anon, kind: kindStatic, path: fixed("/healthz")},
+	{route: "GET /static/*", name: "GET /static/app.css", role: anon, kind: kindStatic, path: fixed("/static/app.css")},
+
+	// The bureau.
+	{route: "GET /", name: "GET / (bureau home)", role: bureau, path: fixed("/"), mix: 3},
+	{route: "GET /password", role: bureau, path: fixed("/password")},
+	{route: "GET /institutions", role: bureau, path: fixed("/institutions"), mix: 2},
+	{route: "GET /institutions", name: "GET /institutions?status=designated", role: bureau, path: fixed("/institutions?status=designated")},
+	{route: "GET /institutions", name: "GET /institutions?name=家政", role: bureau, path: fixed("/institutions?name=" + url.QueryEscape("家政"))},
+	{route: "GET /institutions", name: "GET /institutions?occupation=(中式烹调师)", role: bureau, path: func(f *fixtures, _ *client, _ int) string {
+		return "/institutions?occupation=" + strconv.FormatInt(f.occupation, 10)
+	}},
+	{route: "GET /institutions", name: "GET /institutions?sort=name&desc=1", role: bureau, path: fixed("/institutions?sort=name&desc=1")},
+	{route: "GET /institutions", name: "GET /institutions?page=50", role: bureau, path: fixed("/institutions?page=50")},
+	{route: "GET /institutions/new", role: bureau, path: fixed("/institutions/new")},
+	{route: "GET /institutions/{id}", role: bureau, mix: 1, path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/"))},
+	{route: "GET /institutions/{id}/edit", role: bureau, path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/edit"))},
+	{route: "GET /institutions/{id}/scope", role: bureau, path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/scope"))},
+	{route: "GET /institutions/{id}/history", role: bureau, path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/history"))},
+	{route: "GET /users", role: bureau, path: fixed("/users")},
+	{route: "GET /users", name: "GET /users?role=institution&page=100", role: bureau, path: fixed("/users?role=institution&page=100")},
+	{route: "GET /users/new", role: bureau, path: fixed("/users/new")},
+	{route: "GET /users/{id}", role: bureau, path: each(global(func(f *fixtures) []int64 { return f.users }), id("/users/"))},
+	{route: "GET /calendar", role: bureau, path: fixed("/calendar")},
+	{route: "GET /calendar/new", role: bureau, path: fixed("/calendar/new")},
+	{route: "GET /calendar/deadline", role: bureau, path: func(f *fixtures, _ *client, _ int) string { return "/calendar/deadline?start=" + f.calDate }},
+	{route: "GET /review", role: bureau, path: fixed("/review"), mix: 3},
+	{route: "GET /review", name: "GET /review?status=submitted&occupation=X", role: bureau, path: func(f *fixtures, _ *client, _ int) string {
+		return "/review?status=submitted&occupation=" + strconv.FormatInt(f.queueOcc, 10)
+	}},
+	{route: "GET /review", name: "GET /review?status=&institution=Y", role: bureau, path: func(f *fixtures, _ *client, _ int) string {
+		return "/review?status=&institution=" + strconv.FormatInt(f.busyInst, 10)
+	}},
+	{route: "GET /review", name: "GET /review?status=approved&sort=start", role: bureau, path: fixed("/review?status=approved&sort=start")},
+	{route: "GET /review", name: "GET /review?status= (every filing)", role: bureau, path: fixed("/review?status=")},
+	{route: "GET /review", name: "GET /review?status=&page=20", role: bureau, path: fixed("/review?status=&page=20")},
+	{route: "GET /delivery", role: bureau, path: fixed("/delivery"), mix: 2},
+	{route: "GET /delivery", name: "GET /delivery?flagged=1", role: bureau, path: fixed("/delivery?flagged=1")},
+	{route: "GET /delivery", name: "GET /delivery?page=100", role: bureau, path: fixed("/delivery?page=100")},
+	{route: "GET /classes", name: "GET /classes (bureau)", role: bureau, path: fixed("/classes")},
+	{route: "GET /classes/{id}", name: "GET /classes/{id} (submitted)", role: bureau, mix: 2,
+		path: each(global(func(f *fixtures) []int64 { return f.classes["submitted"] }), id("/classes/"))},
+	{route: "GET /classes/{id}", name: "GET /classes/{id} (approved)", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.classes["approved"] }), id("/classes/"))},
+	{route: "GET /classes/{id}", name: "GET /classes/{id} (in training)", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.classes["running"] }), id("/classes/"))},
+	{route: "GET /classes/{id}", name: "GET /classes/{id} (assessed)", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.classes["assessed"] }), id("/classes/"))},
+	{route: "GET /classes/{id}/roster", name: "GET /classes/{id}/roster (bureau)", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.classes["running"] }), id("/classes/", "/roster"))},
+	{route: "GET /classes/{id}/sessions/{sid}/attendance", name: "GET /classes/{id}/sessions/{sid}/attendance (bureau)", role: bureau,
+		path: each(func(f *fixtures, _ *client) []benchClass { return f.benchClasses }, func(b benchClass) string {
+			return fmt.Sprintf("/classes/%d/sessions/%d/attendance", b.class, b.session)
+		})},
+	{route: "GET /teachers", name: "GET /teachers (bureau)", role: bureau, path: fixed("/teachers")},
+	{route: "GET /teachers/{id}", name: "GET /teachers/{id} (bureau)", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.teachers }), id("/teachers/"))},
+	{route: "GET /teachers/{id}/files/{fid}", name: "GET /teachers/{id}/files/{fid} (bureau)", role: bureau, kind: kindDownload,
+		path: each(func(f *fixtures, _ *client) [][2]int64 { return f.files }, func(x [2]int64) string {
+			return fmt.Sprintf("/teachers/%d/files/%d", x[0], x[1])
+		})},
+	{route: "GET /teachers/eligible", role: bureau, path: func(f *fixtures, _ *client, _ int) string { return f.eligible }},
+	{route: "GET /textbooks", name: "GET /textbooks (bureau)", role: bureau, path: fixed("/textbooks")},
+	{route: "GET /textbooks/{id}", role: bureau, path: each(global(func(f *fixtures) []int64 { return f.textbooks }), id("/textbooks/"))},
+	{route: "GET /textbooks/new", name: "GET /textbooks/new (bureau)", role: bureau, path: fixed("/textbooks/new")},
+	{route: "GET /textbooks/{id}/edit", role: bureau, path: each(global(func(f *fixtures) []int64 { return f.textbooks }), id("/textbooks/", "/edit"))},
+	{route: "GET /occupations/related", role: bureau, path: fixed("/occupations/related")},
+	{route: "GET /eval-orgs", role: bureau, path: fixed("/eval-orgs")},
+	{route: "GET /agreement-template", role: bureau, path: fixed("/agreement-template")},
+	{route: "GET /assessments", name: "GET /assessments (bureau)", role: bureau, path: fixed("/assessments")},
+	{route: "GET /subsidy-standards", role: bureau, path: fixed("/subsidy-standards")},
+	{route: "GET /fees", name: "GET /fees (bureau)", role: bureau, path: fixed("/fees")},
+
+	// An institution, each client its own (the first designated
+	// institutions; the 50-trainee bench class is theirs).
+	{route: "GET /", name: "GET / (institution home)", role: inst, path: fixed("/"), mix: 3},
+	{route: "GET /institutions/{id}", name: "GET /institutions/{own id} (institution)", role: inst,
+		path: func(_ *fixtures, c *client, _ int) string { return "/institutions/" + strconv.FormatInt(c.inst, 10) }},
+	{route: "GET /institutions/{id}/edit", name: "GET /institutions/{own id}/edit (institution)", role: inst,
+		path: func(_ *fixtures, c *client, _ int) string { return "/institutions/" + strconv.FormatInt(c.inst, 10) + "/edit" }},
+	{route: "GET /classes", name: "GET /classes (institution)", role: inst, path: fixed("/classes"), mix: 3},
+	{route: "GET /classes/{id}", name: "GET /classes/{own id} (institution)", role: inst, mix: 1,
+		path: each(own(func(o *ownFixtures) []int64 { return o.classes }), id("/classes/"))},
+	{route: "GET /classes/new", role: inst, path: fixed("/classes/new")},
+	{route: "GET /classes/{id}/edit", role: inst, path: each(own(func(o *ownFixtures) []int64 { return o.drafts }), id("/classes/", "/edit"))},
+	{route: "GET /classes/{id}/change", role: inst, path: each(own(func(o *ownFixtures) []int64 { return o.future }), id("/classes/", "/change"))},
+	{route: "GET /classes/{id}/assessment", role: inst, path: each(own(func(o *ownFixtures) []int64 { return o.finished }), id("/classes/", "/assessment"))},
+	{route: "GET /classes/{id}/roster", name: "GET /classes/{id}/roster (50 trainees)", role: inst, mix: 2,
+		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/roster", b.class) })},
+	{route: "GET /classes/{id}/roster.xlsx", name: "GET /classes/{id}/roster.xlsx (50 trainees)", role: inst, kind: kindDownload,
+		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/roster.xlsx", b.class) })},
+	{route: "GET /roster/template.xlsx", role: inst, kind: kindDownload, path: fixed("/roster/template.xlsx")},
+	{route: "GET /classes/{id}/roster/import/{jid}", role: inst,
+		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/roster/import/%d", b.class, b.job) })},
+	{route: "GET /classes/{id}/agreements", name: "GET /classes/{id}/agreements (50 trainees)", role: inst,
+		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/agreements", b.class) })},
+	{route: "GET /classes/{id}/agreements/print", name: "GET /classes/{id}/agreements/print (50 trainees)", role: inst,
+		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/agreements/print", b.class) })},
+	{route: "GET /classes/{id}/agreements/{eid}/print", role: inst,
+		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/agreements/%d/print", b.class, b.enrolment) })},
+	{route: "GET /classes/{id}/sessions/{sid}/attendance", name: "GET /classes/{id}/sessions/{sid}/attendance (50 trainees)", role: inst, mix: 2,
+		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/sessions/%d/attendance", b.class, b.session) })},
+	{route: "GET /classes/{id}/fees", role: inst,
+		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/fees", b.class) })},
+	{route: "GET /fees", name: "GET /fees (institution)", role: inst, path: fixed("/fees")},
+	{route: "GET /fees/template.xlsx", role: inst, kind: kindDownload, path: fixed("/fees/template.xlsx")},
+	{route: "GET /teachers", name: "GET /teachers (institution)", role: inst, path: fixed("/teachers")},
+	{route: "GET /teachers/{id}", name: "GET /teachers/{own id} (institution)", role: inst,
+		path: each(own(func(o *ownFixtures) []int64 { return o.teachers }), id("/teachers/"))},
+	{route: "GET /teachers/new", role: inst, path: fixed("/teachers/new")},
+	{route: "GET /teachers/{id}/edit", role: inst, path: each(own(func(o *ownFixtures) []int64 { return o.teachers }), id("/teachers/", "/edit"))},
+	{route: "GET /teachers/{id}/files/{fid}", name: "GET /teachers/{own id}/files/{fid} (institution)", role: inst, kind: kindDownload,
+		path: each(func(f *fixtures, c *client) [][2]int64 {
+			if o := f.own[c.inst]; o != nil {
+				return o.files
+			}
+			return nil
+		}, func(x [2]int64) string { return fmt.Sprintf("/teachers/%d/files/%d", x[0], x[1]) })},
+	{route: "GET /textbooks", name: "GET /textbooks (institution)", role: inst, path: fixed("/textbooks")},
+	{route: "GET /textbooks/new", name: "GET /textbooks/new (institution)", role: inst, path: fixed("/textbooks/new")},
+	{route: "GET /assessments", name: "GET /assessments (institution)", role: inst, path: fixed("/assessments")},
+	{route: "GET /assessments/{id}", name: "GET /assessments/{own id} (institution)", role: inst,
+		path: each(own(func(o *ownFixtures) []int64 { return o.apps }), id("/assessments/"))},
+	{route: "GET /exam-sessions/{id}", name: "GET /exam-sessions/{own id} (institution, published)", role: inst,
+		path: each(own(func(o *ownFixtures) []int64 { return o.published }), id("/exam-sessions/"))},
+
+	// The assessment centre (the district centre's users).
+	{route: "GET /", name: "GET / (centre home)", role: centre, path: fixed("/"), mix: 2},
+	{route: "GET /assessments", name: "GET /assessments (centre queue)", role: centre, path: fixed("/assessments"), mix: 3},
+	{route: "GET /assessments", name: "GET /assessments?status=accepted", role: centre, path: fixed("/assessments?status=accepted")},
+	{route: "GET /assessments/{id}", name: "GET /assessments/{id} (centre)", role: centre, mix: 2,
+		path: each(global(func(f *fixtures) []int64 { return f.apps }), id("/assessments/"))},
+	{route: "GET /assessments/{id}/sessions/new", role: centre,
+		path: each(global(func(f *fixtures) []int64 { return f.accepted }), id("/assessments/", "/sessions/new"))},
+	{route: "GET /exam-sessions/{id}", name: "GET /exam-sessions/{id} (centre, published)", role: centre, mix: 2,
+		path: each(global(func(f *fixtures) []int64 { return f.published }), id("/exam-sessions/"))},
+	{route: "GET /exam-sessions/{id}/admission", role: centre,
+		path: each(global(func(f *fixtures) []int64 { return f.scheduled }), id("/exam-sessions/", "/admission"))},
+	{route: "GET /exam-sessions/{id}/check", role: centre,
+		path: each(global(func(f *fixtures) []int64 { return f.scheduled }), id("/exam-sessions/", "/check"))},
+	{route: "GET /exam-sessions/{id}/scores", role: centre,
+		path: each(global(func(f *fixtures) []int64 { return f.scheduled }), id("/exam-sessions/", "/scores"))},
+	{route: "GET /exam-sessions/{id}/entries/{eid}/amend", role: centre,
+		path: each(func(f *fixtures, _ *client) [][2]int64 { return f.entries }, func(x [2]int64) string {
+			return fmt.Sprintf("/exam-sessions/%d/entries/%d/amend", x[0], x[1])
+		})},
+	{route: "GET /exam-sessions/{id}/certificates.pdf", role: centre, kind: kindDownload,
+		path: each(global(func(f *fixtures) []int64 { return f.published }), id("/exam-sessions/", "/certificates.pdf"))},
+	{route: "GET /textbooks", name: "GET /textbooks (centre)", role: centre, path: fixed("/textbooks")},
+}
+
+// notBenched are the GET routes with no row, and why.
+var notBenched = map[string]string{}
