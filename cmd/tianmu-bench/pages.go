@@ -198,7 +198,9 @@ var pages = []page{
 	{route: "GET /institutions/{id}", name: "GET /institutions/{own id} (institution)", role: inst,
 		path: func(_ *fixtures, c *client, _ int) string { return "/institutions/" + strconv.FormatInt(c.inst, 10) }},
 	{route: "GET /institutions/{id}/edit", name: "GET /institutions/{own id}/edit (institution)", role: inst,
-		path: func(_ *fixtures, c *client, _ int) string { return "/institutions/" + strconv.FormatInt(c.inst, 10) + "/edit" }},
+		path: func(_ *fixtures, c *client, _ int) string {
+			return "/institutions/" + strconv.FormatInt(c.inst, 10) + "/edit"
+		}},
 	{route: "GET /classes", name: "GET /classes (institution)", role: inst, path: fixed("/classes"), mix: 3},
 	{route: "GET /classes/{id}", name: "GET /classes/{own id} (institution)", role: inst, mix: 1,
 		path: each(own(func(o *ownFixtures) []int64 { return o.classes }), id("/classes/"))},
@@ -220,7 +222,9 @@ var pages = []page{
 	{route: "GET /classes/{id}/agreements/{eid}/print", role: inst,
 		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/agreements/%d/print", b.class, b.enrolment) })},
 	{route: "GET /classes/{id}/sessions/{sid}/attendance", name: "GET /classes/{id}/sessions/{sid}/attendance (50 trainees)", role: inst, mix: 2,
-		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/sessions/%d/attendance", b.class, b.session) })},
+		path: bench(func(b benchClass) string {
+			return fmt.Sprintf("/classes/%d/sessions/%d/attendance", b.class, b.session)
+		})},
 	{route: "GET /classes/{id}/fees", role: inst,
 		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/fees", b.class) })},
 	{route: "GET /fees", name: "GET /fees (institution)", role: inst, path: fixed("/fees")},

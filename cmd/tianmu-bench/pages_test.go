@@ -59,7 +59,7 @@ func TestEveryGetRouteIsBenched(t *testing.T) {
 
 	// Each row's URL, for a client with every kind of object, is its route.
 	f := &fixtures{institutions: []int64{1}, users: []int64{2}, teachers: []int64{3}, textbooks: []int64{4},
-		classes: map[string][]int64{"submitted": {5}, "approved": {5}, "running": {5}, "assessed": {5}},
+		classes:      map[string][]int64{"submitted": {5}, "approved": {5}, "running": {5}, "assessed": {5}},
 		benchClasses: []benchClass{{6, 7, 8, 9}}, files: [][2]int64{{3, 10}}, eligible: "/teachers/eligible?occupation=1",
 		calDate: "2026-05-01", apps: []int64{11}, accepted: []int64{11}, scheduled: []int64{12}, published: []int64{12},
 		entries: [][2]int64{{12, 13}}, codes: []string{"ABCDEFGHIJKLMNOP"},
