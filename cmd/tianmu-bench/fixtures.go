@@ -167,8 +167,9 @@ func findFixtures(ctx context.Context, pool *pgxpool.Pool, insts []int64) (*fixt
 		{func(o *ownFixtures, l []int64) { o.classes = l }, `SELECT institution_id, id FROM classes WHERE institution_id = ANY($1) ORDER BY id`},
 		{func(o *ownFixtures, l []int64) { o.drafts = l }, `SELECT institution_id, id FROM classes WHERE institution_id = ANY($1)
 			AND status = 'draft' ORDER BY id`},
-		{func(o *ownFixtures, l []int64) { o.future = l }, `SELECT institution_id, id FROM classes WHERE institution_id = ANY($1)
-			AND status = 'approved' AND start_date > current_date ORDER BY id`},
+		{func(o *ownFixtures, l []int64) { o.future = l }, `SELECT institution_id, id FROM classes c WHERE institution_id = ANY($1)
+			AND status = 'approved' AND start_date > current_date
+			AND NOT EXISTS (SELECT 1 FROM class_changes ch WHERE ch.class_id = c.id AND ch.status = 'pending') ORDER BY id`},
 		{func(o *ownFixtures, l []int64) { o.finished = l }, `SELECT institution_id, id FROM classes c WHERE institution_id = ANY($1)
 			AND status = 'finished' AND NOT EXISTS (SELECT 1 FROM exam_applications ap WHERE ap.class_id = c.id) ORDER BY id`},
 		{func(o *ownFixtures, l []int64) { o.teachers = l }, `SELECT ti.institution_id, t.id FROM teacher_institutions ti

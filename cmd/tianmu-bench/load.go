@@ -97,7 +97,7 @@ func (t target) get(ctx context.Context, c *client, path string) error {
 	hc := c.http
 	if t.baseline {
 		hc = plainClient
-		if c.userID != 0 {
+		if c.role != "" {
 			req.Header.Set(server.BaselineUserHeader, strconv.FormatInt(c.userID, 10))
 		}
 	}

@@ -48,9 +48,12 @@ func serveChild(kind, dbURL, cpuprofile string) error {
 	log := slog.New(slog.NewTextHandler(&errorsOnly{w: os.Stderr, prefix: kind + ": "}, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	// Every client signs in from 127.0.0.1: the per-address sign-in limit
 	// (50 per 15 minutes) is lifted; the per-account one stays.
+	// The same for the public lookups (30 per address per 15 minutes).
 	limits := repository.DefaultLoginLimits
 	limits.PerAddress = 1 << 30
-	srv := server.New(store, cfg, log, server.Options{Limits: &limits, SessionCleanup: 5 * time.Minute})
+	public := repository.DefaultPublicLimits
+	public.PerAddress = 1 << 30
+	srv := server.New(store, cfg, log, server.Options{Limits: &limits, PublicLimits: &public, SessionCleanup: 5 * time.Minute})
 	defer srv.Close()
 	var h http.Handler
 	switch kind {

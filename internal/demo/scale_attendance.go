@@ -10,7 +10,7 @@ import (
 )
 
 // Attendance of the scale data set: every session held so far of every
-// class with a roster, a mark for each trainee, and the delivery figures
+// class past approval, a mark for each trainee on its roster, and the delivery figures
 // the portal keeps on write (class_delivery, enrolment_attendance),
 // computed here as the load writes the records. About sixteen million
 // marks at two million enrolments: they are generated while COPY sends
@@ -66,9 +66,6 @@ func (r *scaleRun) planHeld() {
 	for i := range r.classes {
 		c := &r.classes[i]
 		c.delivery = scaleHeld{skip: -1, short: -1, offPlan: -1}
-		if c.enrolled == 0 {
-			continue
-		}
 		h := &c.delivery
 		switch c.status {
 		case training.ClassFinished, training.ClassAssessmentApplied, training.ClassAssessed, training.ClassArchived:

@@ -563,19 +563,26 @@ func loadScaleClasses(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, error
 			planNo, "", enrolled, version, "机构用户", c.created, updated})
 		c.enrolled = enrolled
 	}
-	// Rosters: about sc.Enrolments entries in all (the bench classes keep 50).
-	sum := 0
+	// Rosters: about sc.Enrolments entries in all. With fewer than the
+	// classes hold, a sample of the classes keeps its whole roster and the
+	// others have none (the bench classes keep their 50), so a small data
+	// set still has classes of every kind with trainees.
+	sum, inBench := 0, 0
 	for i := range r.classes {
-		sum += r.classes[i].enrolled
+		if r.classes[i].bench {
+			inBench += r.classes[i].enrolled
+		} else {
+			sum += r.classes[i].enrolled
+		}
 	}
 	for i := range r.classes {
 		c := &r.classes[i]
 		switch {
 		case r.sc.Enrolments == 0:
 			c.enrolled = 0
-		case c.bench || sum <= r.sc.Enrolments:
-		default:
-			c.enrolled = int(int64(c.enrolled) * int64(r.sc.Enrolments) / int64(sum))
+		case c.bench || sum+inBench <= r.sc.Enrolments:
+		case r.rng.Int64N(int64(sum)) >= int64(max(0, r.sc.Enrolments-inBench)):
+			c.enrolled = 0
 		}
 		rows[i][21] = c.enrolled
 	}

@@ -99,33 +99,72 @@ type ApplicationFilter struct {
 }
 
 // Applications lists the applications the actor may see: the centre's
-// queue (oldest first), or an institution's own.
+// queue (waiting ones first, then the rest, each oldest first), or an
+// institution's own. The page is picked on narrow index columns in that
+// order and the totals come from exam_application_counts (an
+// institution's few are counted by index): two round trips, whatever the
+// number of applications.
 func (s *Store) Applications(ctx context.Context, a training.Actor, f ApplicationFilter, p Page) ([]training.Application, int, error) {
-	var w where
-	if !applicationScope(a, &w) {
+	var scope, counts string
+	var arg any
+	switch {
+	case a.IsBureau():
+		scope, counts = `$1::bigint IS NOT NULL`, `SELECT status, n FROM exam_application_counts WHERE $1::bigint IS NOT NULL`
+		arg = int64(0)
+	case a.IsInstitution():
+		scope, counts = `ap.institution_id = $1`, `SELECT status, count(*) FROM exam_applications WHERE institution_id = $1 GROUP BY 1`
+		arg = a.InstitutionID
+	case a.IsCentre():
+		org := strings.ReplaceAll(centreOrgSQL, "?", "$1")
+		scope, counts = `ap.eval_org_id = `+org, `SELECT status, n FROM exam_application_counts WHERE eval_org_id = `+org
+		arg = a.UserID
+	default:
 		return nil, 0, training.ErrNotFound
 	}
-	if f.Status != "" {
-		w.add("ap.status = ?", string(f.Status))
-	}
-	sql := `SELECT ` + applicationColumns + `, count(*) OVER ()` + applicationFrom + w.sql() +
-		` ORDER BY ap.status = 'submitted' DESC, ap.submitted_at, ap.id LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset())
-	rows, err := s.pool.Query(ctx, sql, w.args...)
-	if err != nil {
+	var waiting, total int
+	rows, _ := s.pool.Query(ctx, counts, arg)
+	var st string
+	var n int
+	if _, err := pgx.ForEachRow(rows, []any{&st, &n}, func() error {
+		if training.ApplicationStatus(st) == training.AppSubmitted {
+			waiting += n
+		}
+		if f.Status == "" || training.ApplicationStatus(st) == f.Status {
+			total += n
+		}
+		return nil
+	}); err != nil {
 		return nil, 0, translate(err, "applications")
 	}
-	total := 0
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.Application, error) {
-		var ap training.Application
-		var cs, ct, kind, st string
-		var level int16
-		err := row.Scan(&ap.ID, &ap.ClassID, &ap.ClassNo, &cs, &ct, &level, &ap.OccupationCode, &ap.OccupationName,
-			&ap.ClassStart, &ap.ClassEnd, &ap.InstitutionID, &ap.InstitutionName, &ap.EvalOrgID, &ap.EvalOrgName, &kind, &st,
-			&ap.ReturnReason, &ap.SubmittedBy, &ap.SubmittedAt, &ap.DecidedBy, &ap.DecidedAt, &ap.Version, &ap.CandidateCount, &total)
-		ap.ClassStatus, ap.ClassType, ap.Level = training.ClassStatus(cs), training.ClassType(ct), training.Level(level)
-		ap.CertKind, ap.Status = training.CertKind(kind), training.ApplicationStatus(st)
-		return ap, err
-	})
+	limit, offset := p.limit(), p.offset()
+	// The waiting part of the page, then the rest, as the delivery report.
+	top, first, rest, restOffset := limit+offset, limit, 0, 0
+	switch {
+	case f.Status != "" && f.Status != training.AppSubmitted:
+		top, first, rest, restOffset = 0, 0, limit, offset
+	case offset >= waiting:
+		top, first = 0, 0
+	}
+	if f.Status != training.AppSubmitted && offset+limit > waiting {
+		rest, restOffset = min(limit, offset+limit-waiting), max(0, offset-waiting)
+		if f.Status != "" {
+			rest, restOffset = limit, offset
+		}
+	}
+	q := `WITH pg AS (
+			(SELECT id, submitted_at, 0 AS grp FROM (SELECT ap.id, ap.submitted_at FROM exam_applications ap
+				WHERE ` + scope + ` AND ap.status = 'submitted' ORDER BY ap.submitted_at, ap.id LIMIT $2) w
+				ORDER BY submitted_at, id LIMIT $3 OFFSET $4)
+			UNION ALL
+			(SELECT ap.id, ap.submitted_at, 1 FROM exam_applications ap
+				WHERE ` + scope + ` AND ap.status <> 'submitted' AND ($7 = '' OR ap.status = $7)
+				ORDER BY ap.submitted_at, ap.id LIMIT $5 OFFSET $6))
+		SELECT ` + applicationColumns + ` FROM pg JOIN exam_applications ap ON ap.id = pg.id JOIN classes c ON c.id = ap.class_id
+			JOIN institutions i ON i.id = ap.institution_id JOIN eval_orgs eo ON eo.id = ap.eval_org_id
+			LEFT JOIN occupations o ON o.id = c.occupation_id
+		ORDER BY pg.grp, pg.submitted_at, pg.id`
+	rows, _ = s.pool.Query(ctx, q, arg, top, first, offset, rest, restOffset, string(f.Status))
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.Application, error) { return scanApplication(row) })
 	return list, total, translate(err, "applications")
 }
 
