@@ -17,9 +17,9 @@ import (
 // imports, assessment applications, exam sessions and certificates, fees.
 func reportCases(ctx context.Context, db *pgxpool.Pool, s *repository.Store, bureau, own training.Actor) ([]listCase, error) {
 	var f struct {
-		class, inst, session, job, centreUser                 int64
-		app, examSession, teacherOcc, approvedTeacher         int64
-		teacherLevel                                          int16
+		class, inst, session, job, centreUser                int64
+		app, examSession, teacherOcc, approvedTeacher        int64
+		teacherLevel                                         int16
 		code, certNo, certName, traineeName, traineeIDNumber string
 	}
 	for _, q := range []struct {
@@ -87,7 +87,10 @@ func reportCases(ctx context.Context, db *pgxpool.Pool, s *repository.Store, bur
 		c("class delivery", func() error { _, err := s.ClassDelivery(ctx, bureau, f.class); return err }),
 		c("attendance rates", func() error { _, err := s.AttendanceRates(ctx, school, f.class); return err }),
 		c("agreements print", func() error { _, err := s.PrintAgreements(ctx, school, f.class, 0); return err }),
-		c("applications, centre", func() error { _, _, err := s.Applications(ctx, centre, repository.ApplicationFilter{}, page(1)); return err }),
+		c("applications, centre", func() error {
+			_, _, err := s.Applications(ctx, centre, repository.ApplicationFilter{}, page(1))
+			return err
+		}),
 		c("applications waiting, centre", func() error {
 			_, _, err := s.Applications(ctx, centre, repository.ApplicationFilter{Status: training.AppSubmitted}, page(1))
 			return err
@@ -96,8 +99,14 @@ func reportCases(ctx context.Context, db *pgxpool.Pool, s *repository.Store, bur
 			_, _, err := s.Applications(ctx, centre, repository.ApplicationFilter{}, page(50))
 			return err
 		}),
-		c("applications, bureau", func() error { _, _, err := s.Applications(ctx, bureau, repository.ApplicationFilter{}, page(1)); return err }),
-		c("own applications", func() error { _, _, err := s.Applications(ctx, own, repository.ApplicationFilter{}, page(1)); return err }),
+		c("applications, bureau", func() error {
+			_, _, err := s.Applications(ctx, bureau, repository.ApplicationFilter{}, page(1))
+			return err
+		}),
+		c("own applications", func() error {
+			_, _, err := s.Applications(ctx, own, repository.ApplicationFilter{}, page(1))
+			return err
+		}),
 		c("application page", func() error {
 			if _, err := s.ApplicationByID(ctx, centre, f.app); err != nil {
 				return err

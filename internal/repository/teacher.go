@@ -192,29 +192,36 @@ func (s *Store) Teachers(ctx context.Context, a training.Actor, f TeacherFilter,
 	if f.OccupationID != 0 {
 		w.add("EXISTS (SELECT 1 FROM teacher_certificates c WHERE c.teacher_id = t.id AND c.occupation_id = ?)", f.OccupationID)
 	}
+	// The total and the page in one round trip: the page in the list's
+	// order from an index, its twenty rows read in full (count(*) OVER ()
+	// read and sorted all 10,000 teachers on every view).
+	var total int
+	var list []TeacherRow
+	b := &pgx.Batch{}
+	b.Queue(`SELECT count(*) FROM teachers t`+w.sql(), w.args...).QueryRow(func(row pgx.Row) error { return row.Scan(&total) })
 	q := `SELECT t.id, t.name, t.id_number, t.phone, t.education, t.title, t.status, to_char(t.updated_at, 'YYYY-MM-DD HH24:MI'),
 			coalesce((SELECT string_agg(o.name || ' ' || c.level, '；' ORDER BY o.code, c.level)
 				FROM teacher_certificates c JOIN occupations o ON o.id = c.occupation_id WHERE c.teacher_id = t.id), ''),
 			coalesce((SELECT string_agg(i.name, '；' ORDER BY i.name)
-				FROM teacher_institutions ti JOIN institutions i ON i.id = ti.institution_id WHERE ti.teacher_id = t.id), ''),
-			count(*) OVER ()
+				FROM teacher_institutions ti JOIN institutions i ON i.id = ti.institution_id WHERE ti.teacher_id = t.id), '')
 		FROM teachers t` + w.sql() + orderBy(p, teacherSorts, "name") +
 		` LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset())
-	rows, err := s.pool.Query(ctx, q, w.args...)
-	if err != nil {
-		return nil, 0, translate(err, "teachers")
-	}
-	var total int
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (TeacherRow, error) {
-		var r TeacherRow
-		var idn, phone, status string
-		var edu, title int16
-		err := row.Scan(&r.ID, &r.Name, &idn, &phone, &edu, &title, &status, &r.UpdatedAt, &r.Certificates, &r.Institutions, &total)
-		r.IDMasked, r.PhoneMasked = training.MaskID(idn), training.MaskPhone(phone)
-		r.Education, r.Title, r.Status = training.Education(edu), training.Title(title), training.TeacherStatus(status)
-		r.Certificates = levelDigitsToShort(r.Certificates)
-		return r, err
+	b.Queue(q, w.args...).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var r TeacherRow
+			var idn, phone, status string
+			var edu, title int16
+			if err := rows.Scan(&r.ID, &r.Name, &idn, &phone, &edu, &title, &status, &r.UpdatedAt, &r.Certificates, &r.Institutions); err != nil {
+				return err
+			}
+			r.IDMasked, r.PhoneMasked = training.MaskID(idn), training.MaskPhone(phone)
+			r.Education, r.Title, r.Status = training.Education(edu), training.Title(title), training.TeacherStatus(status)
+			r.Certificates = levelDigitsToShort(r.Certificates)
+			list = append(list, r)
+		}
+		return rows.Err()
 	})
+	err := s.pool.SendBatch(ctx, b).Close()
 	return list, total, translate(err, "teachers")
 }
 

@@ -195,15 +195,30 @@ func (s *Store) EligibleTeachers(ctx context.Context, a training.Actor, occupati
 		return nil, training.ErrForbidden
 	}
 	var ids []int64
-	q := `SELECT id FROM teachers WHERE status = 'approved'`
-	args := []any{}
-	if role == training.RolePractical {
-		// Only teachers with some certificate or a certificate
-		// equivalence can pass the practical rules.
-		q += ` AND (EXISTS (SELECT 1 FROM teacher_certificates c WHERE c.teacher_id = teachers.id)
-			OR EXISTS (SELECT 1 FROM teacher_equivalences e WHERE e.teacher_id = teachers.id AND e.requirement = 'certificate'))`
+	// The candidates, found by index: the rules (training.CheckTeacher)
+	// decide below, so this only has to leave no one out. Practical: a
+	// certificate in this occupation or a related one, or a certificate
+	// equivalence (QUAL-2, QUAL-4). Theory: the education and the title,
+	// each met or made up by an equivalence (QUAL-1, QUAL-3). At 10,000
+	// teachers, loading every one with a certificate took 450 ms.
+	q := `SELECT t.id FROM teachers t WHERE t.status = 'approved' AND t.id = ANY (ARRAY(
+			SELECT c.teacher_id FROM teacher_certificates c WHERE c.occupation_id = $1 OR c.occupation_id IN (
+				SELECT occupation_b FROM occupation_relations WHERE occupation_a = $1
+				UNION ALL SELECT occupation_a FROM occupation_relations WHERE occupation_b = $1)
+			UNION ALL
+			SELECT e.teacher_id FROM teacher_equivalences e WHERE e.requirement = 'certificate'))`
+	args := []any{occupationID}
+	if role != training.RolePractical {
+		minEdu := training.EduSecondaryVoc
+		if training.BandOf(level) == training.BandAdvanced {
+			minEdu = training.EduCollege
+		}
+		q = `SELECT t.id FROM teachers t WHERE t.status = 'approved'
+			AND (t.education >= $1 OR EXISTS (SELECT 1 FROM teacher_equivalences e WHERE e.teacher_id = t.id AND e.requirement = 'education'))
+			AND (t.title >= $2 OR EXISTS (SELECT 1 FROM teacher_equivalences e WHERE e.teacher_id = t.id AND e.requirement = 'title'))`
+		args = []any{int16(minEdu), int16(training.TitleMiddle)}
 	}
-	rows, err := s.pool.Query(ctx, q+` ORDER BY name, id`, args...)
+	rows, err := s.pool.Query(ctx, q+` ORDER BY t.name, t.id`, args...)
 	if err != nil {
 		return nil, translate(err, "eligible teachers")
 	}

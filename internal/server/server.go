@@ -84,6 +84,7 @@ func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options
 	s.stopGC = st.StopCleanup
 	sm := scs.New()
 	sm.Store = &sessionStore{PostgresStore: st, store: store, touchEvery: time.Minute}
+	sm.Codec = sessionCodec{}
 	sm.IdleTimeout = cfg.IdleTimeout
 	sm.Lifetime = cfg.SessionMax
 	sm.Cookie.Name = "tianmu_session"

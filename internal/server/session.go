@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
-	"github.com/alexedwards/scs/v2"
 
 	"tianmu/internal/repository"
 	"tianmu/internal/training"
@@ -65,7 +64,7 @@ func (st *sessionStore) CommitCtx(ctx context.Context, token string, b []byte, e
 		return nil
 	}
 	var uid int64
-	if _, values, err := (scs.GobCodec{}).Decode(b); err == nil {
+	if _, values, err := (sessionCodec{}).Decode(b); err == nil {
 		uid, _ = values["uid"].(int64)
 	}
 	return st.store.SessionCommit(ctx, token, b, expiry, uid)
@@ -88,14 +87,19 @@ func sessionUser(ctx context.Context, uid int64) (training.User, bool) {
 	return training.User{}, false
 }
 
-// sameSession compares two encoded sessions. Gob writes a map in random
-// order, so equal sessions may differ byte for byte: then decode both.
+// sameSession compares two encoded sessions. sessionCodec is
+// deterministic, so equal sessions are equal bytes; a session stored by the
+// gob codec before it is decoded and compared (gob writes a map in random
+// order).
 func sameSession(a, b []byte) bool {
 	if bytes.Equal(a, b) {
 		return true
 	}
-	da, va, err1 := (scs.GobCodec{}).Decode(a)
-	db, vb, err2 := (scs.GobCodec{}).Decode(b)
+	if len(a) > 0 && len(b) > 0 && a[0] == sessionCodecMagic && b[0] == sessionCodecMagic {
+		return false
+	}
+	da, va, err1 := (sessionCodec{}).Decode(a)
+	db, vb, err2 := (sessionCodec{}).Decode(b)
 	return err1 == nil && err2 == nil && da.Equal(db) && reflect.DeepEqual(va, vb)
 }
 
