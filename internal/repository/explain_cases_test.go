@@ -61,22 +61,34 @@ func reportCases(ctx context.Context, db *pgxpool.Pool, s *repository.Store, bur
 		// INST-4 reads every designated institution (a thousand of the
 		// 2,000): a sequential scan of institutions is the right plan.
 		{name: "bureau home", allow: "institutions", call: func() error { _, err := s.BureauHome(ctx, bureau, 5); return err }},
-		c("teachers", func() error { _, _, err := s.Teachers(ctx, bureau, repository.TeacherFilter{}, page(1)); return err }),
-		c("teachers page 100", func() error { _, _, err := s.Teachers(ctx, bureau, repository.TeacherFilter{}, page(100)); return err }),
+		// The bureau's teacher list counts the whole pool (10,000 teachers,
+		// about a millisecond): the count reads teachers whole; the page
+		// itself comes from an index.
+		{name: "teachers", allow: "teachers", call: func() error {
+			_, _, err := s.Teachers(ctx, bureau, repository.TeacherFilter{}, page(1))
+			return err
+		}},
+		{name: "teachers page 100", allow: "teachers", call: func() error {
+			_, _, err := s.Teachers(ctx, bureau, repository.TeacherFilter{}, page(100))
+			return err
+		}},
 		c("teachers submitted", func() error {
 			_, _, err := s.Teachers(ctx, bureau, repository.TeacherFilter{Status: training.TeacherSubmitted}, page(1))
 			return err
 		}),
-		c("teachers by occupation", func() error {
+		{name: "teachers by occupation", allow: "teachers", call: func() error {
 			_, _, err := s.Teachers(ctx, bureau, repository.TeacherFilter{OccupationID: f.teacherOcc}, page(1))
 			return err
-		}),
+		}},
 		c("own teachers", func() error { _, _, err := s.Teachers(ctx, own, repository.TeacherFilter{}, page(1)); return err }),
 		c("teacher page", func() error { _, err := s.TeacherDetail(ctx, bureau, f.approvedTeacher); return err }),
-		c("eligible teachers", func() error {
+		// The page lists every eligible teacher with their schools (about
+		// 300 for the commonest occupation and level): their links and the
+		// schools are rightly read by hash join, not 300 probes.
+		{name: "eligible teachers", allow: "teacher_institutions,institutions", call: func() error {
 			_, err := s.EligibleTeachers(ctx, bureau, f.teacherOcc, training.Level(f.teacherLevel), training.RolePractical)
 			return err
-		}),
+		}},
 		c("textbooks", func() error { _, _, err := s.Textbooks(ctx, bureau, repository.TextbookFilter{}, page(1)); return err }),
 		c("textbooks for an occupation", func() error {
 			_, _, err := s.Textbooks(ctx, own, repository.TextbookFilter{OccupationID: f.teacherOcc, Level: training.Level(f.teacherLevel)}, page(1))
@@ -128,7 +140,13 @@ func reportCases(ctx context.Context, db *pgxpool.Pool, s *repository.Store, bur
 		c("certificate by code", func() error { _, err := s.CertificateByCode(ctx, f.code); return err }),
 		c("certificate by number", func() error { _, err := s.CertificateByNo(ctx, f.certNo, f.certName); return err }),
 		c("public results", func() error { _, err := s.PublicResults(ctx, f.traineeName, f.traineeIDNumber); return err }),
-		c("fee applications", func() error { _, _, err := s.FeeApplications(ctx, bureau, repository.FeeFilter{}, page(1)); return err }),
+		// The scale data set has no fee applications yet (issue 11 brings
+		// them): with an empty table the planner rightly hashes the
+		// institutions. Checked again when the money data is loaded.
+		{name: "fee applications", allow: "institutions", call: func() error {
+			_, _, err := s.FeeApplications(ctx, bureau, repository.FeeFilter{}, page(1))
+			return err
+		}},
 		c("class fees", func() error { _, err := s.ClassFees(ctx, school, f.class); return err }),
 	}
 	if f.job != 0 {

@@ -202,9 +202,9 @@ func (s *Store) EligibleTeachers(ctx context.Context, a training.Actor, occupati
 	// each met or made up by an equivalence (QUAL-1, QUAL-3). At 10,000
 	// teachers, loading every one with a certificate took 450 ms.
 	q := `SELECT t.id FROM teachers t WHERE t.status = 'approved' AND t.id = ANY (ARRAY(
-			SELECT c.teacher_id FROM teacher_certificates c WHERE c.occupation_id = $1 OR c.occupation_id IN (
-				SELECT occupation_b FROM occupation_relations WHERE occupation_a = $1
-				UNION ALL SELECT occupation_a FROM occupation_relations WHERE occupation_b = $1)
+			SELECT c.teacher_id FROM teacher_certificates c WHERE c.occupation_id = ANY (ARRAY(SELECT $1::bigint
+				UNION ALL SELECT occupation_b FROM occupation_relations WHERE occupation_a = $1
+				UNION ALL SELECT occupation_a FROM occupation_relations WHERE occupation_b = $1))
 			UNION ALL
 			SELECT e.teacher_id FROM teacher_equivalences e WHERE e.requirement = 'certificate'))`
 	args := []any{occupationID}

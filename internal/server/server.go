@@ -31,7 +31,10 @@ type Server struct {
 	csrf     *http.CrossOriginProtection
 	stopGC   func()
 
-	jobs         sync.WaitGroup    // background roster validations
+	jobs         sync.WaitGroup // background roster validations
+	cache        *sessionCache  // sessions kept between requests (nil with NoSessionCache)
+	stopWatch    context.CancelFunc
+	watching     sync.WaitGroup
 	importSlots  chan struct{}     // at most cap(importSlots) roster files open at once
 	certs        *certpdf.Renderer // nil when the fonts are missing
 	publicLimits repository.PublicLimits
@@ -49,6 +52,8 @@ type Options struct {
 	PublicLimits *repository.PublicLimits
 	// CertFont and CertLatinFont override the certificate fonts.
 	CertFont, CertLatinFont string
+	// NoSessionCache reads every session from the database (session_cache.go).
+	NoSessionCache bool
 }
 
 // New builds a server. Close stops its background work.
@@ -83,7 +88,15 @@ func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options
 	st := pgxstore.NewWithCleanupInterval(store.Pool(), o.SessionCleanup)
 	s.stopGC = st.StopCleanup
 	sm := scs.New()
-	sm.Store = &sessionStore{PostgresStore: st, store: store, touchEvery: time.Minute}
+	ss := &sessionStore{PostgresStore: st, store: store, touchEvery: time.Minute}
+	if !o.NoSessionCache && store.Pool() != nil {
+		s.cache = newSessionCache()
+		ss.cache = s.cache
+		ctx, cancel := context.WithCancel(context.Background())
+		s.stopWatch = cancel
+		s.cache.watch(ctx, store, &s.watching)
+	}
+	sm.Store = ss
 	sm.Codec = sessionCodec{}
 	sm.IdleTimeout = cfg.IdleTimeout
 	sm.Lifetime = cfg.SessionMax
@@ -103,9 +116,13 @@ func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options
 }
 
 // Close waits for background roster validations and stops the session
-// cleanup goroutine.
+// cleanup and the session cache's listener.
 func (s *Server) Close() {
 	s.jobs.Wait()
+	if s.stopWatch != nil {
+		s.stopWatch()
+		s.watching.Wait()
+	}
 	if s.stopGC != nil {
 		s.stopGC()
 	}
