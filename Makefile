@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/tianmu
 PKGS    := ./...
 
-.PHONY: run build generate test test-short bench fuzz vet lint check-generated clean
+.PHONY: run build generate test test-short bench fuzz vet lint check-generated clean cluster backup
 
 run: build
 	./$(BIN) serve
@@ -22,6 +22,16 @@ test: generate
 
 test-short:
 	$(GO) run ./cmd/withpg $(GO) test -count=1 -short $(PKGS)
+
+# N portal processes behind HAProxy on one database (DATABASE_URL or the
+# private cluster): the way to run a multi-node deployment on one machine.
+N ?= 3
+cluster: build
+	$(GO) run ./cmd/tianmu-cluster -n $(N)
+
+# A logical dump (pg_dump -Fc) of the database into backups/.
+backup: build
+	./$(BIN) backup -dir backups
 
 bench: build
 	$(GO) run ./cmd/tianmu-bench -out bench/REPORT.md

@@ -22,6 +22,7 @@ import (
 
 	"tianmu/internal/config"
 	"tianmu/internal/demo"
+	"tianmu/internal/jobs"
 	"tianmu/internal/password"
 	"tianmu/internal/pgcluster"
 	"tianmu/internal/repository"
@@ -47,6 +48,8 @@ commands:
                             create an account; the password is read from stdin
   demo                      load the demo data set (if the database has no users)
   demo -scale               load the large benchmark data set (empty database)
+  backup [-dir backups]     write a logical dump (pg_dump -Fc) of the database
+  restore -file F           load a dump into a new, empty database
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
@@ -92,6 +95,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			}
 			return demo.Load(ctx, store, password.Default)
 		})
+	case "backup":
+		return backup(ctx, cfg, log, args, stdout)
+	case "restore":
+		return restore(ctx, cfg, log, args, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -229,17 +236,19 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		return err
 	}
 	store := repository.New(pool, nil)
-	loaded, err := demo.Loaded(ctx, store)
+	loaded, err := loadDemoOnce(ctx, store, log)
 	if err != nil {
 		return err
 	}
-	if !loaded {
-		log.Info("first start: loading demo data")
-		if err := demo.Load(ctx, store, password.Default); err != nil {
-			return err
-		}
+	metrics := server.NewMetrics(store)
+	ops := cfg.Ops
+	runner, err := jobs.New(store, pool, log, jobs.Config{NodeID: ops.NodeID, Workers: ops.JobWorkers, JobTimeout: ops.JobTimeout,
+		RescueAfter: ops.JobRescueAfter, Schedule: ops.JobSchedule, Observe: metrics.ObserveJob})
+	if err != nil {
+		return err
 	}
-	srv := server.New(store, cfg, log, server.Options{SessionCleanup: 5 * time.Minute})
+	// Expired sessions are deleted by a scheduled job, once for all nodes.
+	srv := server.New(store, cfg, log, server.Options{Metrics: metrics})
 	defer srv.Close()
 	httpSrv := &http.Server{
 		Addr:              cfg.Addr,
@@ -255,7 +264,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\n天目 Tianmu is running at http://%s/\n\n", ln.Addr())
+	if !ops.NoJobs {
+		if err := runner.Start(ctx); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "\n天目 Tianmu is running at http://%s/ (node %s)\n\n", ln.Addr(), ops.NodeID)
 	if !loaded || cfg.DatabaseURL == "" {
 		fmt.Fprintf(stdout, "Demo logins (password %s):\n", demo.Password)
 		for _, l := range demo.Logins {
@@ -271,11 +286,61 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	go func() { errc <- httpSrv.Serve(ln) }()
 	select {
 	case err := <-errc:
+		if !ops.NoJobs {
+			_ = runner.Stop(context.Background())
+		}
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	return shutdown(srv, httpSrv, runner, ops, log)
+}
+
+// shutdown stops a node gracefully: /readyz turns 503 so the balancer
+// stops sending requests (for DrainDelay), the listener closes and the
+// running requests finish, then the job runner stops fetching and waits
+// for its running jobs (cancelling them into the queue again if they take
+// too long); the caller then closes the pool and the cluster.
+func shutdown(srv *server.Server, httpSrv *http.Server, runner *jobs.Runner, ops config.Ops, log *slog.Logger) error {
+	log.Info("shutting down: draining", "delay", ops.DrainDelay)
+	srv.Drain()
+	time.Sleep(ops.DrainDelay)
+	hctx, cancel := context.WithTimeout(context.Background(), ops.ShutdownTimeout)
 	defer cancel()
-	return httpSrv.Shutdown(sctx)
+	err := httpSrv.Shutdown(hctx)
+	if err != nil {
+		log.Warn("requests still running at shutdown", "err", err)
+	}
+	if !ops.NoJobs {
+		jctx, cancel := context.WithTimeout(context.Background(), ops.ShutdownTimeout)
+		defer cancel()
+		if jerr := runner.Stop(jctx); jerr != nil {
+			log.Warn("job runner stop", "err", jerr)
+		}
+	}
+	log.Info("stopped")
+	return err
+}
+
+// demoLock serialises the first start of several nodes on an empty
+// database: one loads the demo data, the others wait and find it there.
+const demoLock = 7270015
+
+// loadDemoOnce loads the demo data into a database without users and
+// reports whether it was there already.
+func loadDemoOnce(ctx context.Context, store *repository.Store, log *slog.Logger) (bool, error) {
+	conn, err := store.Pool().Acquire(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, demoLock); err != nil {
+		return false, err
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, demoLock)
+	loaded, err := demo.Loaded(ctx, store)
+	if err != nil || loaded {
+		return loaded, err
+	}
+	log.Info("first start: loading demo data")
+	return false, demo.Load(ctx, store, password.Default)
 }
