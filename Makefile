@@ -3,10 +3,18 @@ GO      ?= go
 BIN     := bin/tianmu
 PKGS    := ./...
 
-.PHONY: run build generate test test-short bench fuzz vet lint check-generated clean cluster backup
+.PHONY: run build generate deps-run deps-test test test-short bench bench-signin fuzz vet lint check-generated clean cluster backup
 
-run: build
+run: deps-run build
 	./$(BIN) serve
+
+# The Debian packages each target needs: installed when run as root with
+# apt-get, otherwise the exact command to run is printed (.ci/deps).
+deps-run:
+	@bash .ci/deps run
+
+deps-test:
+	@bash .ci/deps test
 
 build: generate
 	$(GO) build -o $(BIN) ./cmd/tianmu
@@ -16,7 +24,7 @@ generate:
 
 # One private PostgreSQL cluster for the whole run (unless TEST_DATABASE_URL
 # is set); every package clones a migrated template database from it.
-test: generate
+test: deps-test generate
 	$(GO) vet $(PKGS)
 	$(GO) run ./cmd/withpg $(GO) test -count=1 -timeout 15m $(PKGS)
 
@@ -42,6 +50,13 @@ fuzz:
 
 vet:
 	$(GO) vet $(PKGS)
+
+# gofmt (fails on any unformatted file), go vet, staticcheck (a go tool,
+# pinned in go.mod).
+lint:
+	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt: these files are not formatted:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+	$(GO) tool staticcheck $(PKGS)
 
 check-generated:
 	$(GO) tool templ generate -log-level error

@@ -150,15 +150,6 @@ func (c FilingChoices) teacherOptions() []Option {
 	return opts
 }
 
-func (c FilingChoices) teacherName(id string) string {
-	for _, t := range c.Teachers {
-		if I64(t.ID) == id {
-			return t.Name
-		}
-	}
-	return ""
-}
-
 func textbookUses(t training.Textbook) string {
 	s := ""
 	for i, u := range t.Uses {

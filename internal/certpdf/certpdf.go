@@ -85,7 +85,8 @@ func (r *Renderer) Write(w io.Writer, certs []training.IssuedCertificate) error 
 	if len(certs) == 0 {
 		gp.AddPage()
 	}
-	return gp.Write(w)
+	_, err := gp.WriteTo(w)
+	return err
 }
 
 // Bytes is Write into a buffer.

@@ -46,10 +46,12 @@ func Main(m *testing.M) {
 	os.Exit(code)
 }
 
-// StartCluster starts a throw-away fast cluster in a fresh temporary
-// directory owned by the postgres user when running as root.
-func StartCluster(ctx context.Context) (*pgcluster.Cluster, error) {
-	dir, err := os.MkdirTemp("", "tianmu-pg-")
+// StartClusterIn starts a throw-away fast cluster in a fresh directory
+// under parent ("" for the system's temporary directory), owned by the
+// postgres user when running as root. The caller stops it and removes
+// its Dir; on an error the directory is already removed.
+func StartClusterIn(ctx context.Context, parent string) (*pgcluster.Cluster, error) {
+	dir, err := os.MkdirTemp(parent, "tianmu-pg-")
 	if err != nil {
 		return nil, err
 	}
@@ -60,9 +62,32 @@ func StartCluster(ctx context.Context) (*pgcluster.Cluster, error) {
 			_ = os.Chown(dir, uid, gid)
 		}
 	}
-	// A port per directory keeps parallel clusters from colliding on the
-	// socket name (each socket lives in its own directory anyway).
-	return pgcluster.Start(ctx, dir, pgcluster.Options{Fast: true, Port: 5433})
+	// Each socket lives in its own directory, so one port number serves
+	// parallel clusters.
+	c, err := pgcluster.Start(ctx, dir, pgcluster.Options{Fast: true, Port: 5433})
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	return c, nil
+}
+
+// TempCluster starts a throw-away cluster of t's own (for tests that stop
+// and restart a server); it is stopped and its directory removed when t
+// ends.
+func TempCluster(t testing.TB) *pgcluster.Cluster {
+	t.Helper()
+	c, err := StartClusterIn(context.Background(), "")
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = c.Stop()
+		if err := os.RemoveAll(c.Dir); err != nil {
+			t.Errorf("dbtest: remove %s: %v", c.Dir, err)
+		}
+	})
+	return c
 }
 
 func setup() {
@@ -70,7 +95,7 @@ func setup() {
 	defer cancel()
 	adminURL = os.Getenv("TEST_DATABASE_URL")
 	if adminURL == "" {
-		cluster, setupErr = StartCluster(ctx)
+		cluster, setupErr = StartClusterIn(ctx, "")
 		if setupErr != nil {
 			return
 		}

@@ -2,7 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -102,5 +101,5 @@ func TestRiverSchemaMatchesRivermigrate(t *testing.T) {
 		}
 		t.Fatalf("River's schema differs:\n%s", strings.Join(diff, "\n"))
 	}
-	t.Log(fmt.Sprintf("%d objects compared", len(goose)))
+	t.Logf("%d objects compared", len(goose))
 }

@@ -102,15 +102,8 @@ func (s *Store) classForRead(ctx context.Context, q batcher, a training.Actor, i
 	return c, nil
 }
 
-// loadPlanParts loads sessions, teachers and textbooks in one round trip.
-func (s *Store) loadPlanParts(ctx context.Context, q batcher, id int64, p *training.Plan) error {
-	b := &pgx.Batch{}
-	queuePlanParts(b, id, p)
-	return q.SendBatch(ctx, b).Close()
-}
-
-// queuePlanParts queues the queries of loadPlanParts on b, for callers that
-// send more in the same round trip.
+// queuePlanParts queues the queries that load a plan's sessions, teachers
+// and textbooks on b, for callers that send more in the same round trip.
 func queuePlanParts(b *pgx.Batch, id int64, p *training.Plan) {
 	p.Sessions, p.Teachers, p.TextbookIDs = nil, nil, nil
 	b.Queue(`SELECT cs.id, cs.day, coalesce(to_char(cs.start_time, 'HH24:MI'), ''), coalesce(to_char(cs.end_time, 'HH24:MI'), ''),

@@ -267,34 +267,37 @@ func TestScopeValidation(t *testing.T) {
 func TestInstitutionListFilterSortPage(t *testing.T) {
 	s := newStore(t)
 	a := designated(t, s, "乙机构", "52330185MJ8812345")
-	_, _ = s.CreateInstitution(ctx, bureau, input("甲机构", "52330185MJ8867890"))
-	_, _ = s.CreateInstitution(ctx, bureau, input("丙学校", "52330185MJ8854321"))
+	for _, in := range []training.InstitutionInput{input("甲机构", "52330185MJ8867890"), input("丙学校", "52330185MJ8854321")} {
+		if _, err := s.CreateInstitution(ctx, bureau, in); err != nil {
+			t.Fatal(err)
+		}
+	}
 	rows, total, err := s.Institutions(ctx, bureau, repository.InstitutionFilter{}, repository.Page{Sort: "name"})
 	if err != nil || total != 3 || len(rows) != 3 {
 		t.Fatalf("all: %d %d %v", total, len(rows), err)
 	}
-	rows, total, _ = s.Institutions(ctx, bureau, repository.InstitutionFilter{Status: training.InstPending}, repository.Page{})
-	if total != 2 {
-		t.Fatalf("pending: %d", total)
+	_, total, err = s.Institutions(ctx, bureau, repository.InstitutionFilter{Status: training.InstPending}, repository.Page{})
+	if err != nil || total != 2 {
+		t.Fatalf("pending: %d %v", total, err)
 	}
-	rows, total, _ = s.Institutions(ctx, bureau, repository.InstitutionFilter{Name: "机构"}, repository.Page{})
-	if total != 2 {
-		t.Fatalf("name filter: %d", total)
+	_, total, err = s.Institutions(ctx, bureau, repository.InstitutionFilter{Name: "机构"}, repository.Page{})
+	if err != nil || total != 2 {
+		t.Fatalf("name filter: %d %v", total, err)
 	}
-	rows, total, _ = s.Institutions(ctx, bureau, repository.InstitutionFilter{OccupationID: occupationID(t, s, "4-03-02-01")}, repository.Page{})
-	if total != 1 || rows[0].ID != a || rows[0].ScopeCount != 1 {
-		t.Fatalf("occupation filter: %d %+v", total, rows)
+	rows, total, err = s.Institutions(ctx, bureau, repository.InstitutionFilter{OccupationID: occupationID(t, s, "4-03-02-01")}, repository.Page{})
+	if err != nil || total != 1 || rows[0].ID != a || rows[0].ScopeCount != 1 {
+		t.Fatalf("occupation filter: %d %+v %v", total, rows, err)
 	}
-	rows, total, _ = s.Institutions(ctx, bureau, repository.InstitutionFilter{}, repository.Page{Number: 2, Size: 2, Sort: "created", Desc: true})
-	if total != 3 || len(rows) != 1 || rows[0].ID != a {
-		t.Fatalf("page 2: %d %+v", total, rows)
+	rows, total, err = s.Institutions(ctx, bureau, repository.InstitutionFilter{}, repository.Page{Number: 2, Size: 2, Sort: "created", Desc: true})
+	if err != nil || total != 3 || len(rows) != 1 || rows[0].ID != a {
+		t.Fatalf("page 2: %d %+v %v", total, rows, err)
 	}
 	// An unknown sort key falls back to the default, never into SQL.
 	if _, _, err := s.Institutions(ctx, bureau, repository.InstitutionFilter{}, repository.Page{Sort: "name; DROP TABLE users"}); err != nil {
 		t.Fatal(err)
 	}
 	// LIKE wildcards typed by the user are literal.
-	if _, total, _ := s.Institutions(ctx, bureau, repository.InstitutionFilter{Name: "%"}, repository.Page{}); total != 0 {
+	if _, total, err := s.Institutions(ctx, bureau, repository.InstitutionFilter{Name: "%"}, repository.Page{}); err != nil || total != 0 {
 		t.Fatalf("%% matched %d", total)
 	}
 }

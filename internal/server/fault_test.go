@@ -24,11 +24,7 @@ func TestDatabaseDownAndBack(t *testing.T) {
 		t.Skip("starts its own cluster")
 	}
 	bg := context.Background()
-	c, err := dbtest.StartCluster(bg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Stop() })
+	c := dbtest.TempCluster(t)
 	if err := c.CreateDatabase(bg, "tianmu"); err != nil {
 		t.Fatal(err)
 	}
