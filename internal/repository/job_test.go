@@ -149,11 +149,18 @@ func TestPurgeSessions(t *testing.T) {
 	}
 }
 
-// INST-4 with its warning, as the nightly job stores it: the academy was
-// designated on 2026-01-02 and never started a class.
+// INST-4 with its warning, as the nightly job stores it: the academy
+// never started a class, so its six months run from its designation.
 func TestRecomputeActivity(t *testing.T) {
 	cf := newClassFixture(t)
 	acad := cf.acad.InstitutionID
+	var decided time.Time
+	if err := cf.s.Pool().QueryRow(cf.ctx, `SELECT decision_date FROM institutions WHERE id = $1`, acad).Scan(&decided); err != nil {
+		t.Fatal(err)
+	}
+	at := func(d time.Time) time.Time {
+		return time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, repository.Shanghai)
+	}
 	state := func() string {
 		var s string
 		_ = cf.s.Pool().QueryRow(cf.ctx, `SELECT coalesce((SELECT state FROM institution_activity WHERE institution_id = $1), 'ok')`, acad).Scan(&s)
@@ -162,15 +169,15 @@ func TestRecomputeActivity(t *testing.T) {
 	if _, err := cf.s.RecomputeActivity(cf.ctx); err != nil || state() != "ok" {
 		t.Fatalf("in March: %s %v", state(), err)
 	}
-	cf.setNow(time.Date(2026, 6, 10, 9, 0, 0, 0, repository.Shanghai))
+	cf.setNow(at(decided.AddDate(0, 6, -10))) // flagged within a month
 	ch, err := cf.s.RecomputeActivity(cf.ctx)
 	if err != nil || state() != "warning" || len(ch.NewlyWarned) != 1 || ch.NewlyWarned[0] != acad || ch.Flagged != 0 {
-		t.Fatalf("in June: %s %+v %v", state(), ch, err)
+		t.Fatalf("a month before: %s %+v %v", state(), ch, err)
 	}
-	cf.setNow(time.Date(2026, 7, 10, 9, 0, 0, 0, repository.Shanghai))
+	cf.setNow(at(decided.AddDate(0, 6, 10))) // six months and ten days
 	ch, err = cf.s.RecomputeActivity(cf.ctx)
 	if err != nil || state() != "flagged" || len(ch.NewlyFlagged) != 1 || ch.Flagged != 1 {
-		t.Fatalf("in July: %s %+v %v", state(), ch, err)
+		t.Fatalf("after six months: %s %+v %v", state(), ch, err)
 	}
 	flagged, warned, err := cf.s.ActivityCounts(cf.ctx, cf.bureau)
 	if err != nil || flagged != 1 || warned != 0 {

@@ -112,27 +112,34 @@ func TestReadyzAndDrain(t *testing.T) {
 }
 
 // The bureau's home reads INST-4 and its warning from what the nightly
-// job stored: nothing before it runs, the academy (designated two months
-// before the demo date, no class started) warned in June and flagged in
-// July.
+// job stored: nothing before it runs; the academy (no class started)
+// warned ten days before six months from its designation, flagged ten
+// days after.
 func TestBureauHomeReadsStoredActivity(t *testing.T) {
 	e := newEnv(t)
 	bureau := e.login("bureau")
+	var decided time.Time
+	if err := e.store.Pool().QueryRow(context.Background(), `SELECT decision_date FROM institutions WHERE name = '临安锦城家政服务培训中心'`).Scan(&decided); err != nil {
+		t.Fatal(err)
+	}
+	at := func(d time.Time) time.Time {
+		return time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, repository.Shanghai)
+	}
 	if p := bureau.get("/"); p.has("inactive-flag") || p.has("inactive-soon") {
 		t.Fatal("flags before the job ran")
 	}
-	e.setNow(time.Date(2026, 6, 10, 9, 0, 0, 0, repository.Shanghai))
+	e.setNow(at(decided.AddDate(0, 6, -10)))
 	if _, err := e.store.RecomputeActivity(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if p := bureau.get("/"); p.has("inactive-flag") || !strings.Contains(p.text("inactive-soon"), "有 1 家") {
-		t.Fatalf("June: %q %q", p.text("inactive-flag"), p.text("inactive-soon"))
+		t.Fatalf("a month before: %q %q", p.text("inactive-flag"), p.text("inactive-soon"))
 	}
-	e.setNow(time.Date(2026, 7, 10, 9, 0, 0, 0, repository.Shanghai))
+	e.setNow(at(decided.AddDate(0, 6, 10)))
 	if _, err := e.store.RecomputeActivity(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if p := bureau.get("/"); !strings.Contains(p.text("inactive-flag"), "有 1 家") || p.has("inactive-soon") {
-		t.Fatalf("July: %q %q", p.text("inactive-flag"), p.text("inactive-soon"))
+		t.Fatalf("after six months: %q %q", p.text("inactive-flag"), p.text("inactive-soon"))
 	}
 }
