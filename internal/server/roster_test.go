@@ -339,8 +339,8 @@ func TestRosterImportRefusals(t *testing.T) {
 	}
 	// A body far over the limit is cut off with 413 before it is read.
 	res := school.postFile(classPath(class, "/roster/import"), nil, "big.xlsx", bytes.Repeat([]byte("PK\x03\x04"), (roster.MaxFile+1<<20)/4))
-	if res.status != http.StatusRequestEntityTooLarge {
-		t.Fatalf("huge body: %d", res.status)
+	if res.status != http.StatusRequestEntityTooLarge || !strings.Contains(res.text("error-413"), "名单文件不能超过10 MB") {
+		t.Fatalf("huge body: %d %q", res.status, res.text("error-413"))
 	}
 }
 

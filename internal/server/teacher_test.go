@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -189,6 +190,18 @@ func TestTeacherLinkExisting(t *testing.T) {
 }
 
 func TestTeacherUploads(t *testing.T) {
+	// Uploads spill to temporary files: none may stay behind.
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	t.Cleanup(func() {
+		left, err := os.ReadDir(tmp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range left {
+			t.Errorf("temporary file left behind: %s", f.Name())
+		}
+	})
 	e := newEnv(t)
 	school := e.login("school")
 	r := school.post("/teachers", url.Values{"name": {"张师傅"}, "id_number": {validID("33018519800101123")}, "phone": {"13800001111"}, "education": {"3"}, "title": {"2"}})
@@ -212,16 +225,22 @@ func TestTeacherUploads(t *testing.T) {
 	}
 	huge := append(append([]byte{}, pdfBytes...), make([]byte, 8<<20)...)
 	r = school.postFile("/teachers/"+tid+"/files", nil, "huge.pdf", huge)
-	if r.status != http.StatusRequestEntityTooLarge {
-		t.Fatalf("huge upload: %d", r.status)
+	if r.status != http.StatusRequestEntityTooLarge || !strings.Contains(r.text("error-413"), "上传的扫描件不能超过5 MB") {
+		t.Fatalf("huge upload: %d %q", r.status, r.text("error-413"))
 	}
 	// A plain form instead of multipart: asked for a file, not a 500.
 	if r := school.post("/teachers/"+tid+"/files", url.Values{}); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.text("err-file"), "请选择") {
 		t.Fatalf("urlencoded upload: %d %q", r.status, r.text("err-file"))
 	}
 	// Ordinary forms keep their 1 MB limit.
-	if r := school.post("/teachers/"+tid+"/edit", url.Values{"name": {strings.Repeat("x", 2<<20)}}); r.status != http.StatusRequestEntityTooLarge {
-		t.Fatalf("2 MB form: %d", r.status)
+	if r := school.post("/teachers/"+tid+"/edit", url.Values{"name": {strings.Repeat("x", 2<<20)}}); r.status != http.StatusRequestEntityTooLarge ||
+		!strings.Contains(r.text("error-413"), "表单内容不能超过1 MB") || strings.Contains(r.text("error-413"), "5 MB") {
+		t.Fatalf("2 MB form: %d %q", r.status, r.text("error-413"))
+	}
+	// So does the public sign-in form, for a visitor without a session.
+	if r := e.client().post("/login", url.Values{"username": {strings.Repeat("x", 2<<20)}}); r.status != http.StatusRequestEntityTooLarge ||
+		!strings.Contains(r.text("error-413"), "表单内容不能超过1 MB") {
+		t.Fatalf("2 MB sign-in form: %d %q", r.status, r.text("error-413"))
 	}
 	var fid int64
 	var n int
