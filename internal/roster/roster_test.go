@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -192,4 +194,38 @@ func FuzzOpen(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A damaged .xlsx is reported as damaged, never read as fewer rows (or
+// none): excelize reads a zip entry only up to its declared size and stops
+// at the first XML error without a word, so every entry is checked whole
+// first. The files are made by TestGenerateDamaged.
+func TestDamagedXLSX(t *testing.T) {
+	for _, name := range []string{"damaged-size.xlsx", "damaged-crc.xlsx", "damaged-xml.xlsx", "damaged-truncated.xlsx"} {
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := readAll(t, data)
+			msg, ok := AsProblem(err)
+			if !ok || !strings.HasPrefix(msg, "文件已损坏") {
+				t.Fatalf("read %d rows, error %v; want 文件已损坏…", len(rows), err)
+			}
+		})
+	}
+	// A <dimension> that understates the sheet is no damage: every row is read.
+	data, err := os.ReadFile(filepath.Join("testdata", "dimension-understated.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := readAll(t, data)
+	if err != nil || len(rows) != 5 {
+		t.Fatalf("dimension A1:A1: %d rows, %v; want 5", len(rows), err)
+	}
+	for i, r := range rows {
+		if len(r.Problems) != 0 || r.In.Name != fmt.Sprintf("学员%d", i) {
+			t.Fatalf("row %d: %+v", i, r)
+		}
+	}
 }

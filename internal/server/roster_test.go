@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -313,6 +315,9 @@ func TestRosterImportRefusals(t *testing.T) {
 		{"a zip that is not a workbook", zipOf(t, "readme.txt", 10), http.StatusUnprocessableEntity, "不是有效的.xlsx"},
 		{"wrong header", []byte("a,b,c\n1,2,3\n"), http.StatusUnprocessableEntity, "缺少列"},
 		{"zip bomb", zipBomb(t), http.StatusUnprocessableEntity, "压缩炸弹"},
+		{"zip headers understate the sheet", damagedFile(t, "damaged-size.xlsx"), http.StatusUnprocessableEntity, "文件已损坏"},
+		{"sheet cut off after two trainees", damagedFile(t, "damaged-xml.xlsx"), http.StatusUnprocessableEntity, "文件已损坏"},
+		{"file cut off", damagedFile(t, "damaged-truncated.xlsx"), http.StatusUnprocessableEntity, "文件已损坏"},
 		{"11 MB", bytes.Repeat([]byte("a"), roster.MaxFile+1), http.StatusRequestEntityTooLarge, "10MB"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -342,6 +347,16 @@ func TestRosterImportRefusals(t *testing.T) {
 	if res.status != http.StatusRequestEntityTooLarge || !strings.Contains(res.text("error-413"), "名单文件不能超过10 MB") {
 		t.Fatalf("huge body: %d %q", res.status, res.text("error-413"))
 	}
+}
+
+// damagedFile is one of the roster package's damaged spreadsheets.
+func damagedFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "roster", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func zipOf(t *testing.T, name string, size int) []byte {
