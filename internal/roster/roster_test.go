@@ -70,7 +70,8 @@ func TestReadXLSX(t *testing.T) {
 func TestReadCSVEncodings(t *testing.T) {
 	id := validID("33018519900307123")
 	text := strings.Join(header(), ",") + "\r\n" + id + ",张三,13857112345,企业职工,在职,本地农村,临安\r\n"
-	gb, _ := simplifiedchinese.GB18030.NewEncoder().String(text)
+	gb, err := simplifiedchinese.GB18030.NewEncoder().String(text)
+	must(t, err)
 	for name, data := range map[string][]byte{"utf-8": []byte(text), "bom": []byte("\xEF\xBB\xBF" + text), "gb18030": []byte(gb)} {
 		got, err := readAll(t, data)
 		if err != nil || len(got) != 1 || got[0].In.Name != "张三" || got[0].In.Employer != "临安" || len(got[0].Problems) != 0 {
@@ -118,12 +119,13 @@ func bomb(t *testing.T, size int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	w, _ := zw.Create("xl/worksheets/sheet1.xml")
+	w, err := zw.Create("xl/worksheets/sheet1.xml")
+	must(t, err)
 	chunk := bytes.Repeat([]byte("0"), 1<<20)
 	for n := 0; n < size; n += len(chunk) {
-		_, _ = w.Write(chunk)
+		must(t, errOf(w.Write(chunk)))
 	}
-	_ = zw.Close()
+	must(t, zw.Close())
 	return buf.Bytes()
 }
 
@@ -149,7 +151,8 @@ func TestExportMasksAndNeutralises(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	rows, _ := x.GetRows(SheetName)
+	rows, err := x.GetRows(SheetName)
+	must(t, err)
 	var cells []string
 	for _, r := range rows {
 		cells = append(cells, r...)
@@ -175,7 +178,7 @@ func FuzzOpen(f *testing.F) {
 	f.Add([]byte("PK\x03\x04"))
 	f.Add([]byte("\xEF\xBB\xBF身份证号码,姓名\n\"unterminated"))
 	var buf bytes.Buffer
-	_ = WriteSheet(&buf, [][]string{header(), {"1", "2"}}, false)
+	must(f, WriteSheet(&buf, [][]string{header(), {"1", "2"}}, false))
 	f.Add(buf.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		watchdog := time.AfterFunc(3*time.Second, func() { panic(fmt.Sprintf("slow input (%d bytes)", len(data))) })

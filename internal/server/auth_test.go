@@ -69,16 +69,32 @@ func TestLoginThrottledPerAccount(t *testing.T) {
 	e := newEnv(t)
 	// Ten parallel wrong guesses from different clients: at most five may be
 	// checked, and afterwards even the right password is refused.
+	// Every guess gets the one refusal; exactly five were checked (hashed),
+	// the other five refused before any hashing.
+	hashed := e.srv.HashesRun()
+	clients := make([]*client, 10)
+	for i := range clients {
+		clients[i] = e.client()
+		clients[i].fetchCSRF()
+	}
+	statuses := make([]int, len(clients))
 	var wg sync.WaitGroup
-	for i := 0; i < 10; i++ {
+	for i, c := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := e.client()
-			c.post("/login", url.Values{"username": {"school"}, "password": {"wrong-password-1"}})
+			statuses[i] = c.post("/login", url.Values{"username": {"school"}, "password": {"wrong-password-1"}}).status
 		}()
 	}
 	wg.Wait()
+	for i, st := range statuses {
+		if st != http.StatusUnprocessableEntity {
+			t.Errorf("guess %d: %d, want 422", i, st)
+		}
+	}
+	if n := e.srv.HashesRun() - hashed; n != 5 {
+		t.Fatalf("%d of 10 parallel guesses were checked, want exactly 5", n)
+	}
 	c := e.client()
 	if r := c.post("/login", url.Values{"username": {"school"}, "password": {demo.Password}}); r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("right password after 10 failures: %d, want 422", r.status)

@@ -103,7 +103,9 @@ func TestFilingFromDraftToApproval(t *testing.T) {
 	classPath := strings.TrimSuffix(edit, "/edit")
 	version := func() string {
 		var v int
-		_ = e.store.Pool().QueryRow(t.Context(), `SELECT version FROM classes WHERE id = $1`, strings.TrimPrefix(classPath, "/classes/")).Scan(&v)
+		if err := e.store.Pool().QueryRow(t.Context(), `SELECT version FROM classes WHERE id = $1`, strings.TrimPrefix(classPath, "/classes/")).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
 		return itoa(int64(v))
 	}
 	// Submitting with problems lists every failure with its article and keeps what was typed.
@@ -227,7 +229,9 @@ func TestApproveAfterStartRefusedOverHTTP(t *testing.T) {
 	e.mu.Unlock()
 	bureau := e.login("bureau")
 	var v int
-	_ = e.store.Pool().QueryRow(t.Context(), `SELECT version FROM classes WHERE id = $1`, strings.TrimPrefix(path, "/classes/")).Scan(&v)
+	if err := e.store.Pool().QueryRow(t.Context(), `SELECT version FROM classes WHERE id = $1`, strings.TrimPrefix(path, "/classes/")).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
 	r = bureau.post(path+"/approve", url.Values{"version": {itoa(int64(v))}})
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.text("form-errors"), "第六条") {
 		t.Fatalf("approve on the start date: %d %q", r.status, r.text("form-errors"))

@@ -34,7 +34,7 @@ type Server struct {
 
 	csrfKeyMu  sync.Mutex
 	csrfKeyVal []byte // the anonymous forms' signing key, read once
-	stopGC   func()
+	stopGC     func()
 
 	jobs         sync.WaitGroup    // background roster validations
 	importSlots  chan struct{}     // at most cap(importSlots) roster files open at once

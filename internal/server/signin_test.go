@@ -23,7 +23,8 @@ func newEnvWith(t *testing.T, o server.Options) *env {
 	t.Helper()
 	e := &env{t: t, now: demoStart}
 	e.store = repository.New(demoPool(t), e.clock)
-	cfg, _ := config.Load(func(string) string { return "" })
+	cfg, err := config.Load(func(string) string { return "" })
+	must(t, err)
 	o.Hash = &fastHash
 	e.srv = server.New(e.store, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), o)
 	e.ts = httptest.NewServer(e.srv.Handler())

@@ -22,16 +22,19 @@ func (c *client) postFile(path string, fields map[string]string, filename string
 	c.fetchCSRF()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	_ = mw.WriteField("csrf_token", c.csrf)
+	t := c.e.t
+	must(t, mw.WriteField("csrf_token", c.csrf))
 	for k, v := range fields {
-		_ = mw.WriteField(k, v)
+		must(t, mw.WriteField(k, v))
 	}
 	if filename != "" {
-		w, _ := mw.CreateFormFile("file", filename)
-		_, _ = w.Write(data)
+		w, err := mw.CreateFormFile("file", filename)
+		must(t, err)
+		must(t, errOf(w.Write(data)))
 	}
-	_ = mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, c.e.ts.URL+path, &body)
+	must(t, mw.Close())
+	req, err := http.NewRequest(http.MethodPost, c.e.ts.URL+path, &body)
+	must(t, err)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	return c.do(req)
@@ -156,7 +159,9 @@ func TestTeacherProposeApproveEligibility(t *testing.T) {
 	}
 	// Each detail view was audited.
 	var n int
-	_ = e.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'teacher.view_pii' AND entity_id = $1`, mustID(tid)).Scan(&n)
+	if err := e.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'teacher.view_pii' AND entity_id = $1`, mustID(tid)).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n < 3 {
 		t.Fatalf("view_pii rows %d", n)
 	}
@@ -244,7 +249,9 @@ func TestTeacherUploads(t *testing.T) {
 	}
 	var fid int64
 	var n int
-	_ = e.store.Pool().QueryRow(context.Background(), `SELECT max(id), count(*) FROM teacher_files`).Scan(&fid, &n)
+	if err := e.store.Pool().QueryRow(context.Background(), `SELECT max(id), count(*) FROM teacher_files`).Scan(&fid, &n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 {
 		t.Fatalf("files stored: %d", n)
 	}
