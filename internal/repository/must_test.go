@@ -10,6 +10,3 @@ func must(t testing.TB, err error) {
 	}
 }
 
-// errOf is the error of a call that returns a value too:
-// must(t, errOf(w.Write(b))).
-func errOf[T any](_ T, err error) error { return err }
