@@ -9,4 +9,3 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
-
