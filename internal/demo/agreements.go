@@ -16,12 +16,13 @@ var demoSigned = []struct {
 	name, birth, seq, phone string
 	group                   training.TargetGroup
 	fee                     bool
+	male                    bool // the sequence's last digit: odd for a man
 }{
-	{"叶晓峰", "19880312", "031", "13957120001", training.GroupEmployee, false},
-	{"方丽娟", "19920705", "042", "13957120002", training.GroupUnemployed, false},
-	{"俞建军", "19790121", "017", "13957120003", training.GroupRuralMigrant, false},
-	{"潘雅琴", "19950918", "064", "13957120004", training.GroupEmployee, true},
-	{"盛国平", "19830430", "055", "13957120005", training.GroupVeteran, false},
+	{"叶晓峰", "19880312", "031", "13957120001", training.GroupEmployee, false, true},
+	{"方丽娟", "19920705", "042", "13957120002", training.GroupUnemployed, false, false},
+	{"俞建军", "19790121", "017", "13957120003", training.GroupRuralMigrant, false, true},
+	{"潘雅琴", "19950918", "064", "13957120004", training.GroupEmployee, true, false},
+	{"盛国平", "19830430", "055", "13957120005", training.GroupVeteran, false, true},
 }
 
 // loadSigned enrols the demo trainees on class id and records their

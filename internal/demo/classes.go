@@ -49,27 +49,37 @@ func mondayAfter(today time.Time, weeks int) time.Time {
 	return d
 }
 
+// loadClasses files today's classes: each starts on the Monday weeks
+// ahead and runs Monday to Friday, with its sessions on the first two days.
 func loadClasses(ctx context.Context, s *repository.Store, actors map[string]training.Actor, occ map[string]int64) error {
 	for _, d := range demoClasses {
-		id, err := fileClass(ctx, s, actors, occ, d)
+		start := mondayAfter(s.Today(), d.weeks)
+		id, err := fileClass(ctx, s, actors, occ, d, start, start.AddDate(0, 0, 4), []time.Time{start, start.AddDate(0, 0, 1)})
 		if err != nil {
 			return err
 		}
-		if d.state == training.ClassApproved {
-			// The approved class gets a roster with signed agreements.
-			if err := loadTrainees(ctx, s, actors[d.login], id); err != nil {
-				return err
-			}
-			if err := loadSigned(ctx, s, actors[d.login], id); err != nil {
-				return err
-			}
+		if d.state != training.ClassApproved {
+			continue
+		}
+		if err := approveClass(ctx, s, actors, id, d); err != nil {
+			return err
+		}
+		// The approved class gets a roster with signed agreements.
+		if err := loadTrainees(ctx, s, actors[d.login], id); err != nil {
+			return err
+		}
+		if err := loadSigned(ctx, s, actors[d.login], id); err != nil {
+			return err
 		}
 	}
-	return loadFinishedClass(ctx, s, actors, occ)
+	return nil
 }
 
-// fileClass creates a demo filing and takes it to its state.
-func fileClass(ctx context.Context, s *repository.Store, actors map[string]training.Actor, occ map[string]int64, d demoClass) (int64, error) {
+// fileClass creates a demo filing from start to end with a theory and a
+// practical session on each of days, and submits it unless it stays a
+// draft. Approval is a separate step (approveClass), on its own day.
+func fileClass(ctx context.Context, s *repository.Store, actors map[string]training.Actor, occ map[string]int64, d demoClass,
+	start, end time.Time, days []time.Time) (int64, error) {
 	lookup := func(sql, name string) (int64, error) {
 		var id int64
 		err := s.Pool().QueryRow(ctx, sql, name).Scan(&id)
@@ -91,18 +101,17 @@ func fileClass(ctx context.Context, s *repository.Store, actors map[string]train
 	if err != nil {
 		return 0, err
 	}
-	start := mondayAfter(s.Today(), d.weeks)
 	p := training.Plan{OccupationID: occ[d.occupation], Level: d.level, Type: d.typ, PlannedSize: d.size,
-		StartDate: start, EndDate: start.AddDate(0, 0, 4), Venue: "本机构实训中心", Content: d.content,
-		TheoryHours: 6, PracticalHours: 8,
-		Teachers: []training.ClassTeacher{{TeacherID: theory, Role: training.RoleTheory}, {TeacherID: practical, Role: training.RolePractical}},
-		Sessions: []training.Session{
-			{Date: start, Start: "08:30", End: "11:30", Kind: training.RoleTheory, Hours: 3, TeacherID: theory},
-			{Date: start, Start: "13:30", End: "17:30", Kind: training.RolePractical, Hours: 4, TeacherID: practical},
-			{Date: start.AddDate(0, 0, 1), Start: "08:30", End: "11:30", Kind: training.RoleTheory, Hours: 3, TeacherID: theory},
-			{Date: start.AddDate(0, 0, 1), Start: "13:30", End: "17:30", Kind: training.RolePractical, Hours: 4, TeacherID: practical},
-		},
+		StartDate: start, EndDate: end, Venue: "本机构实训中心", Content: d.content,
+		Teachers:    []training.ClassTeacher{{TeacherID: theory, Role: training.RoleTheory}, {TeacherID: practical, Role: training.RolePractical}},
 		TextbookIDs: []int64{book}}
+	for _, day := range days {
+		p.Sessions = append(p.Sessions,
+			training.Session{Date: day, Start: "08:30", End: "11:30", Kind: training.RoleTheory, Hours: 3, TeacherID: theory},
+			training.Session{Date: day, Start: "13:30", End: "17:30", Kind: training.RolePractical, Hours: 4, TeacherID: practical})
+		p.TheoryHours += 3
+		p.PracticalHours += 4
+	}
 	id, err := s.CreateClass(ctx, a, p)
 	if err != nil {
 		return 0, fmt.Errorf("demo: class %s: %w", d.content, err)
@@ -113,19 +122,37 @@ func fileClass(ctx context.Context, s *repository.Store, actors map[string]train
 	if err := s.SaveClass(ctx, a, id, 1, p, true); err != nil {
 		return 0, fmt.Errorf("demo: submit class %s: %w", d.content, err)
 	}
-	if d.state == training.ClassApproved {
-		if err := s.StepClass(ctx, actors["bureau"], id, repository.ClassStep{Action: training.ActClassApprove, Version: 2}); err != nil {
-			return 0, fmt.Errorf("demo: approve class %s: %w", d.content, err)
-		}
-	}
 	return id, nil
+}
+
+// approveClass is the bureau approving a submitted demo filing.
+func approveClass(ctx context.Context, s *repository.Store, actors map[string]training.Actor, id int64, d demoClass) error {
+	if err := s.StepClass(ctx, actors["bureau"], id, repository.ClassStep{Action: training.ActClassApprove, Version: 2}); err != nil {
+		return fmt.Errorf("demo: approve class %s: %w", d.content, err)
+	}
+	return nil
 }
 
 // demoSurnames and demoGiven make the demo trainees' names.
 var (
 	demoSurnames = []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
-	demoGiven    = []string{"建国", "秀英", "志强", "丽华", "海燕", "伟", "芳", "磊", "静", "军", "敏", "洋", "艳", "杰", "娟", "涛", "明", "超", "霞", "平"}
+	demoGiven    = []struct {
+		name string
+		male bool
+	}{{"建国", true}, {"秀英", false}, {"志强", true}, {"丽华", false}, {"海燕", false}, {"伟", true}, {"芳", false}, {"磊", true},
+		{"静", false}, {"军", true}, {"敏", false}, {"洋", true}, {"艳", false}, {"杰", true}, {"娟", false}, {"涛", true},
+		{"明", true}, {"超", true}, {"霞", false}, {"平", true}}
 )
+
+// rosterPrefix is the 17-digit ID prefix of roster trainee i: born
+// 1975+i, and the sequence's last digit odd for a man, even for a woman.
+func rosterPrefix(i int) string {
+	seq := 100 + i*7
+	if (seq%2 == 1) != demoGiven[i].male {
+		seq++
+	}
+	return fmt.Sprintf("330185%04d%02d%02d%03d", 1975+i, i%12+1, i*3%28+1, seq)
+}
 
 // loadTrainees puts 20 trainees on an approved class's roster, through
 // AddTrainee like the roster page does.
@@ -134,14 +161,14 @@ func loadTrainees(ctx context.Context, s *repository.Store, a training.Actor, cl
 	emps := map[string]string{"企业职工": "在职", "农村转移就业劳动者": "灵活就业/自主创业", "失业人员": "未就业", "退役军人": "未就业", "就业困难人员": "未就业"}
 	rows := map[int64]training.AgreementInput{}
 	for i := 0; i < 20; i++ {
-		prefix := fmt.Sprintf("330185%04d%02d%02d%03d", 1975+i, i%12+1, i*3%28+1, 100+i*7)
+		prefix := rosterPrefix(i)
 		g := groups[i%len(groups)]
 		employer := ""
 		if emps[g] == "在职" {
 			employer = "临安区" + []string{"天目山宾馆", "锦城酒店", "农家乐协会", "太湖源餐饮"}[i%4]
 		}
 		in := training.TraineeInput{IDNumber: prefix + string(training.IDCheckChar(prefix)),
-			Name:  string(demoSurnames[i]) + demoGiven[i],
+			Name:  string(demoSurnames[i]) + demoGiven[i].name,
 			Phone: fmt.Sprintf("1385712%04d", 1000+i*37), TargetGroup: g, Employment: emps[g],
 			Hukou: []string{"本地农村", "本地城镇", "外地农村"}[i%3], Employer: employer}
 		eid, err := s.AddTrainee(ctx, a, classID, in)

@@ -29,6 +29,7 @@ var Logins = []Login{
 	{"academy", "周校长", training.RoleInstitution, "临安锦城家政服务培训中心"},
 	{"centre", "赵考务", training.RoleCentre, ""},
 	{"centre2", "孙主任", training.RoleCentre, ""},
+	{"centre3", "钱副主任", training.RoleCentre, ""},
 }
 
 type demoInstitution struct {
@@ -76,8 +77,10 @@ func Loaded(ctx context.Context, s *repository.Store) (bool, error) {
 	return len(counts) > 0, nil
 }
 
-// Load creates the demo institutions, scopes and accounts, then the
-// teacher pool and the textbook catalogue (teachers.go).
+// Load creates the demo data through the repository on the story's
+// timeline (story.go): the institutions, scopes and accounts, the teacher
+// pool and the textbook catalogue (teachers.go), the finished class
+// (exam.go), then today's filings (classes.go).
 func Load(ctx context.Context, s *repository.Store, hash password.Params) error {
 	occs, err := s.Occupations(ctx)
 	if err != nil {
@@ -87,10 +90,16 @@ func Load(ctx context.Context, s *repository.Store, hash password.Params) error 
 	for _, o := range occs {
 		byCode[o.Code] = o.ID
 	}
+	st, err := newStory(ctx, s)
+	if err != nil {
+		return err
+	}
+	ds := st.store
+	st.at(st.base, 9, 0)
 	a := training.System
 	ids := map[string]int64{}
 	for _, d := range institutions {
-		id, err := s.CreateInstitution(ctx, a, d.in)
+		id, err := ds.CreateInstitution(ctx, a, d.in)
 		if err != nil {
 			return fmt.Errorf("demo: institution %s: %w", d.in.Name, err)
 		}
@@ -103,17 +112,18 @@ func Load(ctx context.Context, s *repository.Store, hash password.Params) error 
 			}
 			items = append(items, repository.ScopeInput{OccupationID: oid, MaxLevel: lvl})
 		}
-		if err := s.SetScope(ctx, a, id, 1, items); err != nil {
+		if err := ds.SetScope(ctx, a, id, 1, items); err != nil {
 			return fmt.Errorf("demo: scope %s: %w", d.in.Name, err)
 		}
 		if d.status == training.InstDesignated {
-			err := s.ChangeInstitutionStatus(ctx, a, id, 2, training.StatusChangeInput{Action: training.ActDesignate,
-				DecisionNo: "临人社培〔2026〕" + fmt.Sprint(id) + "号", DecisionDate: s.Today().AddDate(0, -2, 0).Format("2006-01-02"), DecidedBy: "王科长"})
+			err := ds.ChangeInstitutionStatus(ctx, a, id, 2, training.StatusChangeInput{Action: training.ActDesignate,
+				DecisionNo: "临人社培〔" + st.base.Format("2006") + "〕" + fmt.Sprint(id) + "号", DecisionDate: st.base.Format("2006-01-02"), DecidedBy: "王科长"})
 			if err != nil {
 				return fmt.Errorf("demo: designate %s: %w", d.in.Name, err)
 			}
 		}
 	}
+	st.at(st.base, 10, 0)
 	h, err := password.Hash(Password, hash)
 	if err != nil {
 		return err
@@ -121,11 +131,18 @@ func Load(ctx context.Context, s *repository.Store, hash password.Params) error 
 	actors := map[string]training.Actor{}
 	for _, l := range Logins {
 		in := training.UserInput{Username: l.Username, Name: l.Name, Role: l.Role, InstitutionID: ids[l.Institution]}
-		uid, err := s.CreateUser(ctx, a, in, h, false)
+		uid, err := ds.CreateUser(ctx, a, in, h, false)
 		if err != nil {
 			return fmt.Errorf("demo: user %s: %w", l.Username, err)
 		}
 		actors[l.Username] = training.Actor{UserID: uid, Username: l.Username, Name: l.Name, Role: l.Role, InstitutionID: in.InstitutionID}
 	}
-	return loadPool(ctx, s, actors, byCode)
+	if err := loadPool(ctx, st, actors, byCode); err != nil {
+		return err
+	}
+	if err := loadFinishedClass(ctx, st, actors, byCode); err != nil {
+		return err
+	}
+	st.present()
+	return loadClasses(ctx, ds, actors, byCode)
 }

@@ -33,6 +33,7 @@ type demoTeacher struct {
 	certs     []demoCert
 	submitted bool // submitted for review
 	approved  bool // approved into the pool by the bureau
+	male      bool // as the name says; the ID number's 17th digit agrees (demo_test)
 }
 
 const (
@@ -47,7 +48,7 @@ var demoTeachers = []demoTeacher{
 	{
 		// 技师 中式烹调师 with 高中: may teach practical 中式烹调师 at every
 		// level (第五条), but no theory (needs 中专/大专 and a 中级 title).
-		login: "school", approved: true,
+		login: "school", approved: true, male: true,
 		in: training.TeacherInput{Name: "王建华", IDNumber: idNumber("33018519750612301"), Phone: "13906815236",
 			Education: training.EduHigh, Title: training.TitleNone},
 		certs: []demoCert{{"4-03-02-01", training.Level2, "S000033011200221000417", "2018-11-20", issuerHZ}},
@@ -62,21 +63,21 @@ var demoTeachers = []demoTeacher{
 	},
 	{
 		// 电工 三级 with 中专: practical 电工 at 初、中级 only.
-		login: "school", approved: true,
+		login: "school", approved: true, male: true,
 		in: training.TeacherInput{Name: "张国强", IDNumber: idNumber("33018519790918271"), Phone: "15858163307",
 			Education: training.EduSecondaryVoc, Title: training.TitleNone},
 		certs: []demoCert{{"6-31-01-03", training.Level3, "S000033011200231000736", "2017-09-15", issuerHZ}},
 	},
 	{
 		// 焊工 技师, 本科, 中级 title: theory and practical 焊工 at every level.
-		login: "school", approved: true,
+		login: "school", approved: true, male: true,
 		in: training.TeacherInput{Name: "刘明辉", IDNumber: idNumber("33012219810427343"), Phone: "13588420917",
 			Education: training.EduBachelor, Title: training.TitleMiddle},
 		certs: []demoCert{{"6-18-02-04", training.Level2, "S000033000000221000905", "2019-12-06", issuerZJ}},
 	},
 	{
 		// Still a draft: the school has not submitted him yet.
-		login: "school",
+		login: "school", male: true,
 		in: training.TeacherInput{Name: "陈志远", IDNumber: idNumber("33018519920115003"), Phone: "18768143295",
 			Education: training.EduHigh, Title: training.TitleNone},
 		certs: []demoCert{{"4-03-02-02", training.Level4, "S000033011200241001128", "2021-07-09", issuerLA}},
@@ -141,20 +142,22 @@ var demoTextbooks = []demoTextbook{
 }
 
 // loadPool creates the demo teachers and textbooks through the repository,
-// as the users who would enter them (the school and the academy propose,
-// the bureau approves and keeps the catalogue).
-func loadPool(ctx context.Context, s *repository.Store, actors map[string]training.Actor, occ map[string]int64) error {
-	if err := loadTeachers(ctx, s, actors, occ); err != nil {
+// as the users who would enter them: the school and the academy propose
+// their teachers on the story's base day, the bureau approves them and
+// keeps the catalogue on its pool day.
+func loadPool(ctx context.Context, st *story, actors map[string]training.Actor, occ map[string]int64) error {
+	st.at(st.base, 14, 0)
+	if err := loadTeachers(ctx, st, actors, occ); err != nil {
 		return err
 	}
-	if err := loadTextbooks(ctx, s, actors, occ); err != nil {
-		return err
-	}
-	return loadClasses(ctx, s, actors, occ)
+	st.at(st.pool, 11, 0)
+	return loadTextbooks(ctx, st.store, actors, occ)
 }
 
-func loadTeachers(ctx context.Context, s *repository.Store, actors map[string]training.Actor, occ map[string]int64) error {
+func loadTeachers(ctx context.Context, st *story, actors map[string]training.Actor, occ map[string]int64) error {
+	s := st.store
 	bureau := actors["bureau"]
+	var approve []func() error
 	for _, d := range demoTeachers {
 		a := actors[d.login]
 		id, _, err := s.CreateTeacher(ctx, a, d.in)
@@ -177,9 +180,19 @@ func loadTeachers(ctx context.Context, s *repository.Store, actors map[string]tr
 		}
 		version++
 		if d.approved {
-			if err := s.ReviewTeacher(ctx, bureau, id, version, training.ActTeacherApprove, "材料齐全，符合第五条要求"); err != nil {
-				return fmt.Errorf("demo: approve %s: %w", d.in.Name, err)
-			}
+			name, version := d.in.Name, version
+			approve = append(approve, func() error {
+				if err := s.ReviewTeacher(ctx, bureau, id, version, training.ActTeacherApprove, "材料齐全，符合第五条要求"); err != nil {
+					return fmt.Errorf("demo: approve %s: %w", name, err)
+				}
+				return nil
+			})
+		}
+	}
+	st.at(st.pool, 10, 0)
+	for _, f := range approve {
+		if err := f(); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -414,12 +414,18 @@ func (s *Store) ArchiveApplication(ctx context.Context, a training.Actor, id int
 			return training.ErrConflict
 		}
 		var open, published int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status <> 'published'), count(*) FILTER (WHERE status = 'published')
-			FROM exam_sessions WHERE application_id = $1`, id).Scan(&open, &published); err != nil {
+		var pending bool
+		if err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status <> 'published'), count(*) FILTER (WHERE status = 'published'),
+				EXISTS (SELECT 1 FROM exam_amendments am JOIN exam_entries x ON x.id = am.entry_id JOIN exam_sessions s ON s.id = x.session_id
+					WHERE s.application_id = $1 AND am.status = 'pending')
+			FROM exam_sessions WHERE application_id = $1`, id).Scan(&open, &published, &pending); err != nil {
 			return err
 		}
 		if open > 0 || published == 0 {
 			return training.InvalidGeneral("第十一条：该申报还有考试场次的成绩未公布，不能归档")
+		}
+		if pending {
+			return training.InvalidGeneral("第十一条：该申报还有待核准的成绩更正，请先核准或驳回后再归档")
 		}
 		if _, err := tx.Exec(ctx, `UPDATE exam_applications SET status = $2, version = version + 1 WHERE id = $1`, id, string(to)); err != nil {
 			return err

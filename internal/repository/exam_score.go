@@ -3,7 +3,6 @@ package repository
 import (
 	"context"
 	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -17,12 +16,17 @@ import (
 // the rows given replace those candidates' scores. A score for a candidate
 // whose ID was not checked is refused (EXAM-3); a part a retake candidate
 // already passed is not scored again (EXAM-5). When every candidate has a
-// result the session waits for approval.
-func (s *Store) EnterScores(ctx context.Context, a training.Actor, sessionID int64, version int, rows []training.ScoreRow) error {
-	if !a.IsCentre() {
-		return training.ErrForbidden
+// result the session waits for approval. Every candidate whose score
+// changed is recorded with who and when (exam_score_changes, four eyes);
+// a save that changes nothing writes nothing, not even an audit row. It
+// returns how many candidates' scores changed.
+func (s *Store) EnterScores(ctx context.Context, a training.Actor, sessionID int64, version int, rows []training.ScoreRow) (int, error) {
+	if !a.IsCentre() || a.UserID == 0 {
+		return 0, training.ErrForbidden
 	}
-	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
+	changed := 0
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		changed = 0
 		x, err := s.sessionFor(ctx, tx, a, sessionID, true)
 		if err != nil {
 			return err
@@ -45,7 +49,8 @@ func (s *Store) EnterScores(ctx context.Context, a training.Actor, sessionID int
 		}
 		var p training.Problems
 		b := &pgx.Batch{}
-		changed := 0
+		var ids []int64
+		var nos []string
 		for _, r := range rows {
 			e, ok := byID[r.EntryID]
 			if !ok {
@@ -65,17 +70,20 @@ func (s *Store) EnterScores(ctx context.Context, a training.Actor, sessionID int
 				p.Add("practical_"+key, "第十条：补考只考不合格的科目，该考生应会考试已合格")
 				continue
 			}
-			outcome := training.Result(e.Parts, r.Theory, r.Practical)
 			if samePart(e.Theory, r.Theory) && samePart(e.Practical, r.Practical) {
 				continue
 			}
+			outcome := training.Result(e.Parts, r.Theory, r.Practical)
 			e.Theory, e.Practical, e.Outcome = r.Theory, r.Practical, outcome
-			changed++
+			ids, nos = append(ids, e.ID), append(nos, e.CandidateNo)
 			b.Queue(`UPDATE exam_entries SET theory_score = $2, theory_absent = $3, practical_score = $4, practical_absent = $5, outcome = $6
 				WHERE id = $1`, e.ID, int16Ptr(r.Theory.Score), r.Theory.Absent, int16Ptr(r.Practical.Score), r.Practical.Absent, string(outcome))
 		}
 		if err := p.Err(); err != nil {
 			return err
+		}
+		if len(ids) == 0 {
+			return nil
 		}
 		complete := len(x.Entries) > 0
 		passed := 0
@@ -88,14 +96,20 @@ func (s *Store) EnterScores(ctx context.Context, a training.Actor, sessionID int
 			}
 		}
 		to, _ := training.NextSessionStatus(x.Status, training.ActSessScore, complete)
-		b.Queue(`UPDATE exam_sessions SET status = $2, entered_by_id = $3, entered_by = $4, entered_at = $5, version = version + 1 WHERE id = $1`,
-			sessionID, string(to), a.UserID, actorLabel(a), s.now())
+		now := s.now()
+		b.Queue(`INSERT INTO exam_score_changes (session_id, entry_id, user_id, changed_by, changed_at)
+			SELECT $1, id, $3, $4, $5 FROM unnest($2::bigint[]) AS id`, sessionID, ids, a.UserID, actorLabel(a), now)
+		b.Queue(`UPDATE exam_sessions SET status = $2, entered_by_id = $3, entered_by = $4, entered_at = $5, version = version + 1
+			WHERE id = $1`, sessionID, string(to), a.UserID, actorLabel(a), now)
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
 		}
+		changed = len(ids)
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "exam.scores", Entity: "exam_session", EntityID: sessionID,
-			InstitutionID: x.InstitutionID, After: map[string]any{"changed": changed, "complete": complete, "passed": passed, "status": to.Label()}})
-	}), "enter scores of session %d", sessionID)
+			InstitutionID: x.InstitutionID, After: map[string]any{"changed": changed, "candidates": nos, "complete": complete,
+				"passed": passed, "status": to.Label()}})
+	})
+	return changed, translate(err, "enter scores of session %d", sessionID)
 }
 
 func samePart(a, b training.PartScore) bool {
@@ -105,9 +119,32 @@ func samePart(a, b training.PartScore) bool {
 	return a.Score == nil || *a.Score == *b.Score
 }
 
-// ApproveResults is the centre approving a session's results. The approver
-// must not be the user who last entered them (four eyes, EXAM-7); the
-// database refuses it too.
+// sessionScorers loads everyone who entered or changed a score of the
+// session (four eyes).
+func sessionScorers(ctx context.Context, tx pgx.Tx, sessionID int64) (map[int64]bool, []string, error) {
+	rows, err := tx.Query(ctx, `SELECT user_id, min(changed_by) FROM exam_score_changes WHERE session_id = $1 GROUP BY user_id ORDER BY user_id`, sessionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	ids := map[int64]bool{}
+	var names []string
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, nil, err
+		}
+		ids[id] = true
+		names = append(names, name)
+	}
+	return ids, names, rows.Err()
+}
+
+// ApproveResults is the centre approving a session's results (EXAM-7). It
+// is refused to anyone who entered or changed any score of the session
+// (four eyes, 第十一条: training.DecideApproveResults on the recorded
+// changes); a trigger refuses it in the database too.
 func (s *Store) ApproveResults(ctx context.Context, a training.Actor, sessionID int64, version int) error {
 	if !a.IsCentre() {
 		return training.ErrForbidden
@@ -120,22 +157,28 @@ func (s *Store) ApproveResults(ctx context.Context, a training.Actor, sessionID 
 		if x.Version != version {
 			return training.ErrConflict
 		}
-		to, msg := training.NextSessionStatus(x.Status, training.ActSessApprove, false)
-		if msg != "" {
-			if x.Status == training.SessScheduled {
-				return training.InvalidGeneral(msg)
-			}
-			return training.ErrConflict
-		}
-		if msg := training.CheckFourEyes(x.EnteredByID, a.UserID); msg != "" {
-			return training.InvalidGeneral(msg)
-		}
-		if _, err := tx.Exec(ctx, `UPDATE exam_sessions SET status = $2, approved_by_id = $3, approved_by = $4, approved_at = $5, version = version + 1
-			WHERE id = $1`, sessionID, string(to), a.UserID, actorLabel(a), s.now()); err != nil {
+		scorers, names, err := sessionScorers(ctx, tx, sessionID)
+		if err != nil {
 			return err
 		}
+		to, refused, err := training.DecideApproveResults(a, training.ResultsFacts{Status: x.Status, Scorers: scorers})
+		if err != nil {
+			return err
+		}
+		if err := refused.Err(); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE exam_sessions SET status = $2, approved_by_id = $3, approved_by = $4, approved_at = $5, version = version + 1
+			WHERE id = $1 AND status = $6 AND version = $7`, sessionID, string(to), a.UserID, actorLabel(a), s.now(), string(x.Status), version)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return training.ErrConflict
+		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "exam.approve", Entity: "exam_session", EntityID: sessionID,
-			InstitutionID: x.InstitutionID, Before: map[string]any{"entered_by": x.EnteredBy}, After: map[string]any{"status": to.Label()}})
+			InstitutionID: x.InstitutionID, Before: map[string]any{"status": x.Status.Label(), "scored_by": names},
+			After: map[string]any{"status": to.Label()}})
 	}), "approve session %d", sessionID)
 }
 
@@ -183,109 +226,4 @@ func (s *Store) PublishResults(ctx context.Context, a training.Actor, sessionID 
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "exam.publish", Entity: "exam_session", EntityID: sessionID,
 			InstitutionID: x.InstitutionID, After: map[string]any{"status": to.Label(), "certificates": len(passes)}})
 	}), "publish session %d", sessionID)
-}
-
-// Amendment is one recorded correction after publication.
-type Amendment struct {
-	CandidateNo string
-	Name        string
-	Before      string
-	After       string
-	Reason      string
-	By          string
-	At          string
-}
-
-// AmendEntry corrects a published result. The correction is recorded with
-// its reason (never a silent overwrite); a pass that becomes a fail revokes
-// the certificate, a fail that becomes a pass issues one.
-func (s *Store) AmendEntry(ctx context.Context, a training.Actor, sessionID, entryID int64, theory, practical training.PartScore, reason string) error {
-	if !a.IsCentre() {
-		return training.ErrForbidden
-	}
-	reason = strings.TrimSpace(reason)
-	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
-		x, err := s.sessionFor(ctx, tx, a, sessionID, true)
-		if err != nil {
-			return err
-		}
-		if _, msg := training.NextSessionStatus(x.Status, training.ActSessAmend, false); msg != "" {
-			return training.InvalidGeneral("第十一条：成绩公布前请直接在成绩录入页修改；公布后的更正须登记原因")
-		}
-		if err := s.loadSessionParts(ctx, tx, &x); err != nil {
-			return err
-		}
-		var e *training.ExamEntry
-		for i := range x.Entries {
-			if x.Entries[i].ID == entryID {
-				e = &x.Entries[i]
-			}
-		}
-		if e == nil {
-			return training.ErrNotFound
-		}
-		var p training.Problems
-		if reason == "" {
-			p.Add("reason", "第十一条：更正已公布的成绩须填写原因")
-		}
-		if !e.Checked() && (theory.Score != nil || practical.Score != nil) {
-			p.Add("theory", training.MsgIDNotChecked)
-		}
-		if !e.Parts.Theory && theory.Entered() || !e.Parts.Practical && practical.Entered() {
-			p.Add("theory", "第十条：补考只考不合格的科目")
-		}
-		outcome := training.Result(e.Parts, theory, practical)
-		if outcome == training.OutcomePending {
-			p.Add("theory", "请填写完整的成绩（或标记缺考）")
-		}
-		if samePart(e.Theory, theory) && samePart(e.Practical, practical) {
-			p.Add("theory", "成绩没有变化")
-		}
-		if err := p.Err(); err != nil {
-			return err
-		}
-		before := map[string]any{"theory": e.Theory.Text(), "practical": e.Practical.Text(), "outcome": e.Outcome.Label()}
-		after := map[string]any{"theory": theory.Text(), "practical": practical.Text(), "outcome": outcome.Label()}
-		if _, err := tx.Exec(ctx, `INSERT INTO exam_amendments (entry_id, before, after, reason, amended_by, amended_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			entryID, before, after, reason, actorLabel(a), s.now()); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE exam_entries SET theory_score = $2, theory_absent = $3, practical_score = $4, practical_absent = $5, outcome = $6
-			WHERE id = $1`, entryID, int16Ptr(theory.Score), theory.Absent, int16Ptr(practical.Score), practical.Absent, string(outcome)); err != nil {
-			return err
-		}
-		switch {
-		case outcome == training.OutcomePass && e.Outcome != training.OutcomePass:
-			if err := s.issueCertificate(ctx, tx, entryID); err != nil {
-				return err
-			}
-		case outcome != training.OutcomePass && e.Outcome == training.OutcomePass:
-			if _, err := tx.Exec(ctx, `UPDATE certificates SET revoked_at = $2, revoked_reason = $3 WHERE entry_id = $1 AND revoked_at IS NULL`,
-				entryID, s.now(), "成绩更正："+reason); err != nil {
-				return err
-			}
-		}
-		before["candidate_no"] = e.CandidateNo
-		after["reason"] = reason
-		return s.appendAudit(ctx, tx, a, auditRecord{Action: "exam.amend", Entity: "exam_session", EntityID: sessionID,
-			InstitutionID: x.InstitutionID, Before: before, After: after})
-	}), "amend entry %d", entryID)
-}
-
-// Amendments lists a session's recorded corrections.
-func (s *Store) Amendments(ctx context.Context, a training.Actor, sessionID int64) ([]Amendment, error) {
-	if _, err := s.sessionFor(ctx, s.pool, a, sessionID, false); err != nil {
-		return nil, translate(err, "session %d", sessionID)
-	}
-	rows, err := s.pool.Query(ctx, `SELECT x.candidate_no, t.name,
-			concat_ws(' / ', am.before->>'theory', am.before->>'practical', am.before->>'outcome'),
-			concat_ws(' / ', am.after->>'theory', am.after->>'practical', am.after->>'outcome'),
-			am.reason, am.amended_by, to_char(am.amended_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')
-		FROM exam_amendments am JOIN exam_entries x ON x.id = am.entry_id JOIN enrolments e ON e.id = x.enrolment_id
-		JOIN trainees t ON t.id = e.trainee_id WHERE x.session_id = $1 ORDER BY am.id`, sessionID)
-	if err != nil {
-		return nil, translate(err, "amendments %d", sessionID)
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Amendment])
-	return list, translate(err, "amendments %d", sessionID)
 }

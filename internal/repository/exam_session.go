@@ -316,7 +316,8 @@ func (s *Store) loadSessionParts(ctx context.Context, q batcher, x *training.Exa
 	})
 	b.Queue(`SELECT x.id, x.session_id, x.enrolment_id, x.attempt, x.seq, x.candidate_no, t.name, t.id_number, x.theory_required, x.practical_required,
 			x.checked_at, x.checked_by, x.theory_score, x.theory_absent, x.practical_score, x.practical_absent, x.outcome,
-			coalesce(ce.cert_no, ''), (SELECT count(*) FROM exam_amendments am WHERE am.entry_id = x.id)
+			coalesce(ce.cert_no, ''), (SELECT count(*) FROM exam_amendments am WHERE am.entry_id = x.id AND am.status = 'confirmed'),
+			EXISTS (SELECT 1 FROM exam_amendments am WHERE am.entry_id = x.id AND am.status = 'pending')
 		FROM exam_entries x JOIN enrolments e ON e.id = x.enrolment_id JOIN trainees t ON t.id = e.trainee_id
 		LEFT JOIN certificates ce ON ce.entry_id = x.id AND ce.revoked_at IS NULL
 		WHERE x.session_id = $1 ORDER BY x.seq`, x.ID).Query(func(rows pgx.Rows) error {
@@ -326,7 +327,7 @@ func (s *Store) loadSessionParts(ctx context.Context, q batcher, x *training.Exa
 			var outcome string
 			if err := rows.Scan(&e.ID, &e.SessionID, &e.EnrolmentID, &e.Attempt, &e.Seq, &e.CandidateNo, &e.Name, &e.IDNumber,
 				&e.Parts.Theory, &e.Parts.Practical, &e.CheckedAt, &e.CheckedBy, &ts, &e.Theory.Absent, &ps, &e.Practical.Absent,
-				&outcome, &e.CertificateNo, &e.Amendments); err != nil {
+				&outcome, &e.CertificateNo, &e.Amendments, &e.Pending); err != nil {
 				return err
 			}
 			e.Theory.Score, e.Practical.Score, e.Outcome = intPtr(ts), intPtr(ps), training.Outcome(outcome)
@@ -334,7 +335,34 @@ func (s *Store) loadSessionParts(ctx context.Context, q batcher, x *training.Exa
 		}
 		return rows.Err()
 	})
+	x.ScoreChanges = nil
+	queueScoreChanges(b, x.ID, &x.ScoreChanges)
 	return q.SendBatch(ctx, b).Close()
+}
+
+// queueScoreChanges queues the query of who entered or changed which
+// candidate's score of a session, in order (four eyes).
+func queueScoreChanges(b *pgx.Batch, sessionID int64, out *[]training.ScoreChange) {
+	b.Queue(`SELECT c.user_id, c.changed_by, c.changed_at, c.entry_id, x.candidate_no, t.name, c.amendment_id IS NOT NULL
+		FROM exam_score_changes c JOIN exam_entries x ON x.id = c.entry_id JOIN enrolments e ON e.id = x.enrolment_id
+		JOIN trainees t ON t.id = e.trainee_id WHERE c.session_id = $1 ORDER BY c.id`, sessionID).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var c training.ScoreChange
+			if err := rows.Scan(&c.UserID, &c.By, &c.At, &c.EntryID, &c.CandidateNo, &c.Name, &c.Amendment); err != nil {
+				return err
+			}
+			*out = append(*out, c)
+		}
+		return rows.Err()
+	})
+}
+
+// scoreChanges lists a session's recorded score changes.
+func scoreChanges(ctx context.Context, q batcher, sessionID int64) ([]training.ScoreChange, error) {
+	var out []training.ScoreChange
+	b := &pgx.Batch{}
+	queueScoreChanges(b, sessionID, &out)
+	return out, q.SendBatch(ctx, b).Close()
 }
 
 // SessionSummary is a session in an application's list.

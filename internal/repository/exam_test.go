@@ -188,7 +188,7 @@ func TestAssessmentWholeFlow(t *testing.T) {
 
 	// EXAM-3: no score before the ID check.
 	e1, e2, e3 := x.Entries[0], x.Entries[1], x.Entries[2]
-	err = s.EnterScores(ctx, ef.centre, sessID, x.Version, []training.ScoreRow{{EntryID: e1.ID, Theory: sc(80), Practical: sc(85)}})
+	_, err = s.EnterScores(ctx, ef.centre, sessID, x.Version, []training.ScoreRow{{EntryID: e1.ID, Theory: sc(80), Practical: sc(85)}})
 	wantRule(t, err, training.MsgIDNotChecked)
 	for _, e := range []training.ExamEntry{e1, e2} {
 		if err := s.CheckCandidate(ctx, ef.centre, sessID, e.ID); err != nil {
@@ -206,7 +206,7 @@ func TestAssessmentWholeFlow(t *testing.T) {
 		{EntryID: e2.ID, Theory: sc(72), Practical: sc(59)},
 		{EntryID: e3.ID, Theory: training.PartScore{Absent: true}, Practical: training.PartScore{Absent: true}},
 	}
-	if err := s.EnterScores(ctx, ef.centre, sessID, x.Version, rows); err != nil {
+	if _, err := s.EnterScores(ctx, ef.centre, sessID, x.Version, rows); err != nil {
 		t.Fatal(err)
 	}
 	x = ef.session(sessID)
@@ -215,7 +215,7 @@ func TestAssessmentWholeFlow(t *testing.T) {
 		t.Fatalf("after scores: %s %+v", x.Status, x.Entries)
 	}
 	// Stale version: 409.
-	if err := s.EnterScores(ctx, ef.centre, sessID, x.Version-1, rows); !errors.Is(err, training.ErrConflict) {
+	if _, err := s.EnterScores(ctx, ef.centre, sessID, x.Version-1, rows); !errors.Is(err, training.ErrConflict) {
 		t.Fatalf("stale version: %v", err)
 	}
 
@@ -230,7 +230,7 @@ func TestAssessmentWholeFlow(t *testing.T) {
 	}
 	x = ef.session(sessID)
 	// No score changes after approval.
-	if err := s.EnterScores(ctx, ef.centre, sessID, x.Version, rows); !errors.Is(err, training.ErrConflict) {
+	if _, err := s.EnterScores(ctx, ef.centre, sessID, x.Version, rows); !errors.Is(err, training.ErrConflict) {
 		t.Fatalf("scores changed after approval: %v", err)
 	}
 	// Still nothing for the institution or the public.
@@ -289,12 +289,31 @@ func TestAssessmentWholeFlow(t *testing.T) {
 	if err := s.AmendEntry(ctx, ef.centre, sessID, e2.ID, sc(72), sc(61), "复核发现应会评分表合计错误"); err != nil {
 		t.Fatal(err)
 	}
-	ams, err := s.Amendments(ctx, ef.school, sessID)
-	if err != nil || len(ams) != 1 || !strings.Contains(ams[0].Before, "59") || !strings.Contains(ams[0].After, "61") {
+	// It waits for a second pair of eyes (第十一条): the institution sees
+	// nothing of it yet, and the result and certificates stand.
+	if ams, err := s.Amendments(ctx, ef.school, sessID); err != nil || len(ams) != 0 {
+		t.Fatalf("institution sees a pending amendment: %v %+v", err, ams)
+	}
+	ams, err := s.Amendments(ctx, ef.centre, sessID)
+	if err != nil || len(ams) != 1 || ams[0].Status != training.AmendPending {
+		t.Fatalf("pending amendments %v %+v", err, ams)
+	}
+	if certs, err := s.SessionCertificates(ctx, ef.centre, sessID); err != nil || len(certs) != 1 {
+		t.Fatalf("%d certificates before the amendment is confirmed (%v)", len(certs), err)
+	}
+	x = ef.session(sessID)
+	// The one who registered it (who also entered the scores) cannot confirm it.
+	wantRule(t, s.ConfirmAmendment(ctx, ef.centre, sessID, ams[0].ID, x.Version), training.MsgAmendProposer)
+	if err := s.ConfirmAmendment(ctx, ef.centre2, sessID, ams[0].ID, x.Version); err != nil {
+		t.Fatal(err)
+	}
+	ams, err = s.Amendments(ctx, ef.school, sessID)
+	if err != nil || len(ams) != 1 || !strings.Contains(ams[0].Before, "59") || !strings.Contains(ams[0].After, "61") ||
+		ams[0].Status != training.AmendConfirmed {
 		t.Fatalf("amendments %v %+v", err, ams)
 	}
 	if certs, err := s.SessionCertificates(ctx, ef.centre, sessID); err != nil || len(certs) != 2 {
-		t.Fatalf("%d certificates after the amendment to a pass", len(certs))
+		t.Fatalf("%d certificates after the amendment to a pass (%v)", len(certs), err)
 	}
 
 	// EXAM-5: the absent candidate retakes both parts within 2026.
@@ -323,7 +342,7 @@ func TestAssessmentWholeFlow(t *testing.T) {
 	if err := s.CheckCandidate(ctx, ef.centre, retakeID, r.Entries[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.EnterScores(ctx, ef.centre2, retakeID, r.Version, []training.ScoreRow{{EntryID: r.Entries[0].ID, Theory: sc(50), Practical: sc(70)}}); err != nil {
+	if _, err := s.EnterScores(ctx, ef.centre2, retakeID, r.Version, []training.ScoreRow{{EntryID: r.Entries[0].ID, Theory: sc(50), Practical: sc(70)}}); err != nil {
 		t.Fatal(err)
 	}
 	r = ef.session(retakeID)
@@ -503,7 +522,7 @@ func TestScoreEntryFiftyCandidatesOneTransaction(t *testing.T) {
 	}
 	x = ef.session(sessID)
 	// The 50th was not checked: the whole request is refused.
-	err = s.EnterScores(ctx, ef.centre, sessID, x.Version, rows)
+	_, err = s.EnterScores(ctx, ef.centre, sessID, x.Version, rows)
 	wantRule(t, err, training.MsgIDNotChecked)
 	var scored int
 	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM exam_entries WHERE session_id = $1 AND theory_score IS NOT NULL`, sessID).Scan(&scored); err != nil || scored != 0 {
@@ -511,7 +530,7 @@ func TestScoreEntryFiftyCandidatesOneTransaction(t *testing.T) {
 	}
 	rows[49] = training.ScoreRow{EntryID: rows[49].EntryID, Theory: training.PartScore{Absent: true}, Practical: training.PartScore{Absent: true}}
 	start := time.Now()
-	if err := s.EnterScores(ctx, ef.centre, sessID, x.Version, rows); err != nil {
+	if _, err := s.EnterScores(ctx, ef.centre, sessID, x.Version, rows); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("50 candidates' scores in one transaction: %v", time.Since(start))

@@ -93,6 +93,12 @@ var constraintErrors = map[string][2]string{
 	"textbook_uses_occupation_id_fkey":        {"uses", "工种不存在"},
 	"enrolments_agreement_no_key":             {"agreement_no", "协议编号已被使用，不能重复"},
 	"session_deliveries_session_fkey":         {"sessions", "第六条：已上课的课程不能变更"},
+	// Four eyes on results (第十一条); the triggers name their constraint.
+	"exam_sessions_four_eyes_check":          {"approve", training.MsgFourEyes},
+	"exam_sessions_approver_scored_check":    {"approve", training.MsgFourEyes},
+	"exam_amendments_confirmer_check":        {"confirm", training.MsgAmendProposer},
+	"exam_amendments_confirmer_scored_check": {"confirm", training.MsgAmendScorer},
+	"exam_amendments_pending_key":            {"theory", training.MsgAmendPending},
 }
 
 // translate maps database errors to domain errors. It is the only place that

@@ -294,7 +294,7 @@ func (e *env) pathFor(route, variant string) string {
 	}
 	const missing = 999999
 	var id int64 = missing
-	sub := map[string]int64{"{cid}": missing, "{eid}": missing, "{fid}": missing, "{jid}": missing, "{sid}": missing}
+	sub := map[string]int64{"{cid}": missing, "{eid}": missing, "{fid}": missing, "{jid}": missing, "{sid}": missing, "{aid}": missing}
 	users := strings.HasPrefix(route, "/users/")
 	switch {
 	case variant == "missing":

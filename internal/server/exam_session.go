@@ -104,8 +104,9 @@ func (s *Server) sessionShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, am := range ams {
-		p.Amendments = append(p.Amendments, web.AmendmentView{CandidateNo: am.CandidateNo, Name: am.Name, Before: am.Before, After: am.After,
-			Reason: am.Reason, By: am.By, At: am.At})
+		p.Amendments = append(p.Amendments, web.AmendmentView{ID: am.ID, CandidateNo: am.CandidateNo, Name: am.Name, Before: am.Before,
+			After: am.After, Reason: am.Reason, By: am.By, At: am.At, Status: am.Status, DecidedBy: am.DecidedBy, DecidedAt: am.DecidedAt,
+			Facts: am.Facts})
 	}
 	p.Layout = s.layout(r, "考试场次 "+p.S.No, "assessments")
 	s.render(w, r, http.StatusOK, web.SessionShowView(p))
@@ -196,9 +197,13 @@ func (s *Server) scoresSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, _ := strconv.Atoi(form.Version)
-	err := s.store.EnterScores(r.Context(), actor(r), p.S.ID, v, rows)
+	n, err := s.store.EnterScores(r.Context(), actor(r), p.S.ID, v, rows)
 	if err == nil {
-		s.flash(r, "成绩已保存。")
+		if n == 0 {
+			s.flash(r, training.MsgNoScoreChange+"，没有保存。")
+		} else {
+			s.flash(r, "成绩已保存（"+strconv.Itoa(n)+"名考生的成绩有变化）。")
+		}
 		redirect(w, r, sessionURL(p.S.ID))
 		return
 	}
@@ -309,7 +314,7 @@ func (s *Server) amendSave(w http.ResponseWriter, r *http.Request) {
 		err = s.store.AmendEntry(r.Context(), actor(r), p.S.ID, e.ID, th, pr, f.Reason)
 	}
 	if err == nil {
-		s.flash(r, "成绩更正已登记。")
+		s.flash(r, "成绩更正已登记，须由另一名未录入或修改过本场次成绩的中心人员核准后生效。")
 		redirect(w, r, sessionURL(p.S.ID))
 		return
 	}
@@ -318,4 +323,31 @@ func (s *Server) amendSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusUnprocessableEntity, web.AmendView(web.AmendPage{Layout: s.layout(r, "更正成绩", "assessments"), S: p.S, Entry: e, Form: f}))
+}
+
+// amendmentStep confirms (the second pair of eyes, 第十一条) or rejects a
+// registered correction.
+func (s *Server) amendmentStep(confirm bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok1 := idParam(r, "id")
+		aid, ok2 := idParam(r, "aid")
+		if !ok1 || !ok2 {
+			s.fail(w, r, training.ErrNotFound)
+			return
+		}
+		var err error
+		msg := "成绩更正已核准，考生的成绩和证书已按更正后的结果更新。"
+		if confirm {
+			err = s.store.ConfirmAmendment(r.Context(), actor(r), id, aid, formVersion(r))
+		} else {
+			err = s.store.RejectAmendment(r.Context(), actor(r), id, aid, formVersion(r))
+			msg = "成绩更正已驳回，成绩不变。"
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.flash(r, msg)
+		redirect(w, r, sessionURL(id))
+	}
 }

@@ -79,7 +79,9 @@ func (e *env) runSession(appID int64, date string, retake []int64, fail map[int]
 		}
 		rows = append(rows, training.ScoreRow{EntryID: en.ID, Theory: training.PartScore{Score: &th}, Practical: training.PartScore{Score: &pr}})
 	}
-	e.must(e.store.EnterScores(ctx, centre, sid, x.Version, rows))
+	if _, err := e.store.EnterScores(ctx, centre, sid, x.Version, rows); err != nil {
+		e.t.Fatal(err)
+	}
 	e.must(e.store.ApproveResults(ctx, centre2, sid, x.Version+1))
 	e.must(e.store.PublishResults(ctx, centre, sid, x.Version+2))
 	return sid
@@ -113,7 +115,7 @@ func (e *env) exams() examObjects {
 		c, err := e.store.ClassByID(ctx, bureau, acls)
 		e.must(err)
 		e.must(e.store.StepClass(ctx, bureau, acls, repository.ClassStep{Action: training.ActClassApprove, Version: c.Version}))
-		enr, err := e.store.AddTrainee(ctx, academy, acls, training.TraineeInput{IDNumber: fixID("33018519900505123"), Name: "林美华",
+		enr, err := e.store.AddTrainee(ctx, academy, acls, training.TraineeInput{IDNumber: fixID("33018519900505124"), Name: "林美华",
 			Phone: "13900001111", TargetGroup: "失业人员", Employment: "未就业", Hukou: "本地城镇"})
 		e.must(err)
 		e.finishClassForTest(acls)
@@ -183,8 +185,11 @@ func init() {
 		"GET /exam-sessions/{id}/certificates.pdf":     centreSession(bad, ok, ok),
 		"GET /exam-sessions/{id}/entries/{eid}/amend":  centreSession(ok, ok, ok),
 		"POST /exam-sessions/{id}/entries/{eid}/amend": centreSession(bad, bad, bad),
-		"GET /eval-orgs":                               {"-": bureauOnly(ok)},
-		"POST /eval-orgs":                              {"-": bureauOnly(bad)},
+		// A correction registered on each published session (own: none; the stale version answers first).
+		"POST /exam-sessions/{id}/amendments/{aid}/confirm": centreSession(conf, conf, conf),
+		"POST /exam-sessions/{id}/amendments/{aid}/reject":  centreSession(conf, conf, conf),
+		"GET /eval-orgs":  {"-": bureauOnly(ok)},
+		"POST /eval-orgs": {"-": bureauOnly(bad)},
 		// Public: no sign-in, for everyone.
 		"GET /results":       {"-": same(ok, ok)},
 		"POST /results":      {"-": same(bad, bad)},
@@ -207,9 +212,22 @@ func (e *env) examPath(route, variant string) (int64, map[string]int64, bool) {
 		if strings.Contains(route, "{eid}") {
 			sub["{eid}"] = e.firstEntry(id)
 		}
+		if strings.Contains(route, "{aid}") && variant != "own" {
+			sub["{aid}"] = e.fixture("amendment "+variant, func() int64 { return e.registerAmendment(id) })
+		}
 		return id, sub, true
 	}
 	return 0, nil, false
+}
+
+// registerAmendment registers a correction of a published session's first
+// candidate (as centre2, who approved it) and returns its id.
+func (e *env) registerAmendment(session int64) int64 {
+	e.t.Helper()
+	th, pr := 81, 76
+	e.must(e.store.AmendEntry(context.Background(), e.actorOf("centre2"), session, e.firstEntry(session),
+		training.PartScore{Score: &th}, training.PartScore{Score: &pr}, "复核"))
+	return e.queryID(`SELECT max(am.id) FROM exam_amendments am JOIN exam_entries x ON x.id = am.entry_id WHERE x.session_id = $1`, session)
 }
 
 // TestExamFlowThroughPages: the institution applies, the centre accepts,

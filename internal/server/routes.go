@@ -154,6 +154,8 @@ func (s *Server) Handler() *chi.Mux {
 				r.Get("/exam-sessions/{id}/certificates.pdf", s.sessionCertificates)
 				r.Get("/exam-sessions/{id}/entries/{eid}/amend", s.amendForm)
 				r.Post("/exam-sessions/{id}/entries/{eid}/amend", s.amendSave)
+				r.Post("/exam-sessions/{id}/amendments/{aid}/confirm", s.amendmentStep(true))
+				r.Post("/exam-sessions/{id}/amendments/{aid}/reject", s.amendmentStep(false))
 			})
 
 			// Bureau only.

@@ -79,5 +79,7 @@ var auditLabels = map[string]string{
 	"exam.scores":                "录入成绩",
 	"exam.approve":               "核准成绩",
 	"exam.publish":               "公布成绩",
-	"exam.amend":                 "更正成绩",
+	"exam.amend":                 "登记成绩更正",
+	"exam.amend_confirm":         "核准成绩更正",
+	"exam.amend_reject":          "驳回成绩更正",
 }

@@ -21,7 +21,6 @@ const (
 	MsgExaminerStaff    = "第九条：实行考培分离，考评人员不得为该培训机构的工作人员"
 	MsgIDNotChecked     = "第十条：该考生尚未核对考号和身份证，不能录入成绩"
 	MsgRetakeOnce       = "第十条：考核不合格的学员同一培训年度内只能补考一次，不能第三次参加考核"
-	MsgFourEyes         = "第十一条：考核成绩须由录入人以外的区职建中心人员核准，不能核准本人录入的成绩"
 	MsgCompletionOrg    = "第十条：结业证书考核由区职建中心命题、组织考核和阅卷"
 	MsgQualificationOrg = "第十条：职业资格证书（技能等级证书）考核由区职建中心或经核准的社会培训评价机构组织实施"
 )
@@ -296,15 +295,6 @@ func NextSessionStatus(from ExamSessionStatus, action SessionAction, complete bo
 		return SessPublished, ""
 	}
 	return from, "第十一条：该场次当前状态为「" + from.Label() + "」，不能" + action.Label()
-}
-
-// CheckFourEyes is EXAM-7's four-eyes rule: whoever approves results did
-// not enter them.
-func CheckFourEyes(enteredBy, approver int64) string {
-	if enteredBy == 0 || enteredBy == approver {
-		return MsgFourEyes
-	}
-	return ""
 }
 
 // ResultsVisible is EXAM-7: the centre sees results as they are entered;
@@ -731,6 +721,9 @@ type ExamSession struct {
 	Version       int
 	Examiners     []Examiner
 	Entries       []ExamEntry
+	// Everyone who entered or changed a score, one row per candidate per
+	// save, in order (four eyes, see exam_approval.go).
+	ScoreChanges []ScoreChange
 	// The application's facts.
 	ClassID         int64
 	ClassNo         string
@@ -759,7 +752,8 @@ type ExamEntry struct {
 	Practical     PartScore
 	Outcome       Outcome
 	CertificateNo string
-	Amendments    int
+	Amendments    int  // confirmed corrections after publication
+	Pending       bool // a correction waits for a second centre user
 }
 
 // Checked reports EXAM-3.

@@ -114,18 +114,6 @@ func TestExaminerConflict(t *testing.T) {
 	}
 }
 
-func TestFourEyes(t *testing.T) {
-	cases := []struct {
-		entered, approver int64
-		ok                bool
-	}{{1, 2, true}, {1, 1, false}, {0, 2, false}, {7, 3, true}}
-	for _, c := range cases {
-		if msg := CheckFourEyes(c.entered, c.approver); (msg == "") != c.ok || !c.ok && !strings.HasPrefix(msg, "第十一条") {
-			t.Errorf("entered %d approver %d: %q", c.entered, c.approver, msg)
-		}
-	}
-}
-
 func TestCheckIssuer(t *testing.T) {
 	centre := EvalOrg{Kind: OrgCentre}
 	social := EvalOrg{Kind: OrgSocial, Approved: true}
