@@ -99,6 +99,16 @@ var constraintErrors = map[string][2]string{
 	"exam_amendments_confirmer_check":        {"confirm", training.MsgAmendProposer},
 	"exam_amendments_confirmer_scored_check": {"confirm", training.MsgAmendScorer},
 	"exam_amendments_pending_key":            {"theory", training.MsgAmendPending},
+	"exam_amendments_status_check":           {"confirm", "成绩更正的状态无效"},
+	"exam_amendments_decided_check":          {"confirm", "第十一条：核准或驳回成绩更正须记录核准人和时间"},
+	"exam_amendments_scores_check":           {"theory", "第十条：成绩为0至100的整数"},
+	"exam_amendments_proposed_by_fkey":       {"confirm", "登记更正的账号不存在"},
+	"exam_amendments_decided_by_fkey":        {"confirm", "核准更正的账号不存在"},
+	"exam_score_changes_entry_fkey":          {"scores", "考生不属于本考试场次"},
+	"exam_score_changes_user_fkey":           {"scores", "录入成绩的账号不存在"},
+	"exam_score_changes_amendment_fkey":      {"scores", "成绩更正不存在"},
+	"exam_score_changes_by_check":            {"scores", "须记录录入成绩的人员"},
+	"exam_entries_id_session_key":            {"scores", "考生不属于本考试场次"},
 }
 
 // translate maps database errors to domain errors. It is the only place that
@@ -123,6 +133,9 @@ func translate(err error, format string, args ...any) error {
 		switch pe.Code {
 		case "23505", "23503", "23514", "23P01": // unique, foreign key, check, exclusion
 			if fe, ok := constraintErrors[pe.ConstraintName]; ok {
+				if fe[0] == "" {
+					return training.InvalidGeneral(fe[1])
+				}
 				return training.Invalid(fe[0], fe[1])
 			}
 			if pe.Code == "23505" || pe.Code == "23P01" {

@@ -48,6 +48,7 @@ func (s *Server) Handler() *chi.Mux {
 		r.Use(stack(maxRosterBody, "名单文件不能超过"+mb(roster.MaxFile))...)
 		r.Use(s.requireUser, s.requireRole(training.RoleInstitution))
 		r.Post("/classes/{id}/roster/import", s.rosterImport)
+		r.Post("/classes/{id}/fees/import", s.feeImport)
 	})
 
 	r.Group(func(r chi.Router) {
@@ -103,6 +104,11 @@ func (s *Server) Handler() *chi.Mux {
 				r.Get("/classes/{id}/sessions/{sid}/attendance", s.attendanceForm)
 				r.Get("/textbooks/new", s.textbookNew)
 				r.Post("/textbooks", s.textbookCreate)
+
+				// Fees (第十二条): the class's fee page and the applications.
+				r.Get("/fees", s.feeList)
+				r.Get("/fees/template.xlsx", s.feeTemplate)
+				r.Get("/classes/{id}/fees", s.feeShow)
 			})
 
 			// Institution only.
@@ -134,6 +140,9 @@ func (s *Server) Handler() *chi.Mux {
 				r.Post("/teachers/{id}/certificates", s.certificateAdd)
 				r.Post("/teachers/{id}/certificates/{cid}/delete", s.certificateRemove)
 				r.Post("/teachers/{id}/files/{fid}/delete", s.teacherFileRemove)
+				r.Post("/classes/{id}/fees", s.feeApply)
+				r.Post("/classes/{id}/fees/payments", s.feePay)
+				r.Post("/fees/{id}/withdraw", s.feeStep(training.ActFeeWithdraw))
 			})
 
 			// Assessment centre only.
@@ -209,6 +218,13 @@ func (s *Server) Handler() *chi.Mux {
 				for _, act := range training.TextbookActions {
 					r.Post("/textbooks/{id}/"+string(act), s.textbookStatus(act))
 				}
+
+				// Subsidy standards and fee decisions (第十二条).
+				r.Get("/subsidy-standards", s.subsidyStandards)
+				r.Post("/subsidy-standards", s.subsidyFigureAdd)
+				r.Post("/subsidy-standards/{kind}/{id}/end", s.subsidyFigureEnd)
+				r.Post("/fees/{id}/approve", s.feeStep(training.ActFeeApprove))
+				r.Post("/fees/{id}/return", s.feeStep(training.ActFeeReturn))
 			})
 		})
 
