@@ -284,7 +284,8 @@ func TestAttendanceRulesChangesAndFinishing(t *testing.T) {
 	if _, err := rec(now[1], "4", wang, all); err != nil {
 		t.Fatal(err)
 	}
-	rows, _, _ = cf.s.DeliveryReport(cf.ctx, cf.bureau, true, repository.Page{})
+	rows, _, err = cf.s.DeliveryReport(cf.ctx, cf.bureau, true, repository.Page{})
+	must(t, err)
 	if len(rows) != 1 || rows[0].Short != 0 || rows[0].OffPlan != 1 {
 		t.Fatalf("report after the correction %+v", rows)
 	}

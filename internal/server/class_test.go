@@ -32,7 +32,7 @@ func (e *env) classKit() classKit {
 	}
 	school, bureau := actorOf("school"), actorOf("bureau")
 	var k classKit
-	_ = s.Pool().QueryRow(ctx, `SELECT id FROM occupations WHERE code = '4-03-02-01'`).Scan(&k.cook)
+	must(e.t, s.Pool().QueryRow(ctx, `SELECT id FROM occupations WHERE code = '4-03-02-01'`).Scan(&k.cook))
 	mk := func(name, id string, edu training.Education, title training.Title) int64 {
 		tid, _, err := s.CreateTeacher(ctx, school, training.TeacherInput{Name: name, IDNumber: idNo(id), Phone: "13800001111", Education: edu, Title: title})
 		if err != nil {
@@ -42,7 +42,7 @@ func (e *env) classKit() classKit {
 	}
 	version := func(id int64) int {
 		var v int
-		_ = s.Pool().QueryRow(ctx, `SELECT version FROM teachers WHERE id = $1`, id).Scan(&v)
+		must(e.t, s.Pool().QueryRow(ctx, `SELECT version FROM teachers WHERE id = $1`, id).Scan(&v))
 		return v
 	}
 	k.theory = mk("测理论", "33018519800101777", training.EduCollege, training.TitleMiddle)
