@@ -33,6 +33,7 @@ func run() error {
 	bin := flag.String("bin", "bin/tianmu", "the portal binary")
 	basePort := flag.Int("node-port", 8081, "port of the first node (the others follow)")
 	haproxyCfg := flag.String("config", "deploy/haproxy.cfg", "HAProxy configuration template")
+	withDemo := flag.Bool("demo", false, "load the demo data set into an empty DATABASE_URL database (always on the private cluster)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -41,6 +42,10 @@ func run() error {
 		return err
 	}
 	url := cfg.DatabaseURL
+	var serveArgs []string
+	if *withDemo || url == "" {
+		serveArgs = []string{"-demo"}
+	}
 	if url == "" {
 		c, err := pgcluster.Start(ctx, filepath.Join(cfg.DataDir, "postgres"), pgcluster.Options{Port: cfg.PGPort})
 		if err != nil {
@@ -58,7 +63,7 @@ func run() error {
 	}
 	fmt.Printf("starting %d nodes on 127.0.0.1:%d-%d behind HAProxy on %s …\n", *n, ports[0], ports[len(ports)-1], cfg.Addr)
 	cl, err := multinode.Start(ctx, multinode.Options{Nodes: *n, Binary: *bin, DatabaseURL: url, Addr: cfg.Addr, NodePorts: ports,
-		Config: *haproxyCfg, Dir: filepath.Join(cfg.DataDir, "cluster"), Env: []string{"TIANMU_DRAIN_DELAY=" + drainDelay()}})
+		Config: *haproxyCfg, Dir: filepath.Join(cfg.DataDir, "cluster"), Env: []string{"TIANMU_DRAIN_DELAY=" + drainDelay()}, ServeArgs: serveArgs})
 	if err != nil {
 		return err
 	}

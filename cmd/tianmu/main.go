@@ -42,7 +42,11 @@ func main() {
 const usage = `usage: tianmu [command]
 
 commands:
-  serve                     run the portal (default)
+  serve [-demo]             run the portal (default); the demo data set (accounts
+                            with a published password) is loaded into an empty
+                            database only for the private cluster (DATABASE_URL
+                            unset) or with -demo
+
   migrate up|down|status    apply, roll back one, or list migrations
   user add -username U -name N -role bureau|institution|centre [-institution ID]
                             create an account; the password is read from stdin
@@ -64,7 +68,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, log, stdout)
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		withDemo := fs.Bool("demo", false, "load the demo data set into an empty DATABASE_URL database")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		return serve(ctx, cfg, log, stdout, *withDemo)
 	case "migrate":
 		return withDB(ctx, cfg, log, func(pool *pgxpool.Pool) error { return migrate(ctx, pool, args, stdout) })
 	case "user":
@@ -221,7 +230,11 @@ func userAdd(ctx context.Context, pool *pgxpool.Pool, args []string, stdin io.Re
 	return nil
 }
 
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+// serve migrates and runs the portal. The demo data set holds accounts
+// whose password is published: it goes into an empty database only when
+// that is the private cluster of `make run` (DATABASE_URL unset) or when
+// asked with -demo, never by default into a database someone configured.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer, withDemo bool) error {
 	url, stopDB, err := database(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -236,8 +249,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		return err
 	}
 	store := repository.New(pool, nil)
-	loaded, err := loadDemoOnce(ctx, store, log)
-	if err != nil {
+	wantDemo := withDemo || cfg.DatabaseURL == ""
+	if err := loadDemoOnce(ctx, store, log, wantDemo); err != nil {
 		return err
 	}
 	metrics := server.NewMetrics(store)
@@ -271,7 +284,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		}
 	}
 	fmt.Fprintf(stdout, "\n天目 Tianmu is running at http://%s/ (node %s)\n\n", ln.Addr(), ops.NodeID)
-	if !loaded || cfg.DatabaseURL == "" {
+	if wantDemo {
 		fmt.Fprintf(stdout, "Demo logins (password %s):\n", demo.Password)
 		for _, l := range demo.Logins {
 			extra := ""
@@ -325,22 +338,29 @@ func shutdown(srv *server.Server, httpSrv *http.Server, runner *jobs.Runner, ops
 // database: one loads the demo data, the others wait and find it there.
 const demoLock = 7270015
 
-// loadDemoOnce loads the demo data into a database without users and
-// reports whether it was there already.
-func loadDemoOnce(ctx context.Context, store *repository.Store, log *slog.Logger) (bool, error) {
+// loadDemoOnce loads the demo data into a database without users when
+// wanted (serve -demo, or the private cluster), under a lock, so that
+// several nodes starting at once on an empty database load it once.
+func loadDemoOnce(ctx context.Context, store *repository.Store, log *slog.Logger, wantDemo bool) error {
 	conn, err := store.Pool().Acquire(ctx)
 	if err != nil {
-		return false, err
+		return err
 	}
 	defer conn.Release()
 	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, demoLock); err != nil {
-		return false, err
+		return err
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, demoLock)
-	loaded, err := demo.Loaded(ctx, store)
-	if err != nil || loaded {
-		return loaded, err
+	hasUsers, err := demo.Loaded(ctx, store)
+	if err != nil {
+		return err
 	}
-	log.Info("first start: loading demo data")
-	return false, demo.Load(ctx, store, password.Default)
+	switch {
+	case !hasUsers && wantDemo:
+		log.Info("first start: loading demo data")
+		return demo.Load(ctx, store, password.Default)
+	case !hasUsers:
+		log.Warn("the database has no accounts: create the first with `tianmu user add`, or load the demo data with `tianmu demo` (or `serve -demo`)")
+	}
+	return nil
 }

@@ -30,6 +30,7 @@ type Options struct {
 	Config      string   // the HAProxy configuration template (deploy/haproxy.cfg)
 	Dir         string   // where the generated configuration and the logs go
 	Env         []string // extra environment of every node (KEY=value)
+	ServeArgs   []string // after `tianmu serve`, e.g. -demo
 	Out         io.Writer
 }
 
@@ -40,6 +41,7 @@ type Node struct {
 	Log  string // its stdout and stderr
 	env  []string
 	bin  string
+	args []string
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -116,7 +118,8 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 			return nil, err
 		}
 		id := "node" + strconv.Itoa(i+1)
-		n := &Node{ID: id, Addr: "127.0.0.1:" + strconv.Itoa(port), Log: filepath.Join(o.Dir, id+".log"), bin: o.Binary}
+		n := &Node{ID: id, Addr: "127.0.0.1:" + strconv.Itoa(port), Log: filepath.Join(o.Dir, id+".log"), bin: o.Binary,
+			args: append([]string{"serve"}, o.ServeArgs...)}
 		n.env = append(os.Environ(), "DATABASE_URL="+o.DatabaseURL, "TIANMU_ADDR="+n.Addr, "TIANMU_NODE_ID="+id,
 			"TIANMU_BASE_URL=http://"+c.Addr, "TIANMU_TRUSTED_PROXIES=127.0.0.1/32,::1/128")
 		n.env = append(n.env, o.Env...)
@@ -195,7 +198,7 @@ func (n *Node) Start() error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(n.bin, "serve")
+	cmd := exec.Command(n.bin, n.args...)
 	cmd.Env = n.env
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

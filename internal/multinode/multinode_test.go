@@ -55,7 +55,7 @@ func TestSeveralNodes(t *testing.T) {
 		dir = d // keep the node logs
 	}
 	cl, err := multinode.Start(ctx, multinode.Options{Nodes: 3, Binary: bin, DatabaseURL: dbURL,
-		Config: filepath.Join(root, "deploy", "haproxy.cfg"), Dir: dir, Env: nodeEnv})
+		Config: filepath.Join(root, "deploy", "haproxy.cfg"), Dir: dir, Env: nodeEnv, ServeArgs: []string{"-demo"}})
 	if err != nil {
 		t.Fatal(err)
 	}
