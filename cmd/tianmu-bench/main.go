@@ -65,6 +65,9 @@ type options struct {
 }
 
 func run(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "signin" {
+		return runSignin(ctx, args[1:]) // the sign-in load test (signin.go)
+	}
 	var o options
 	var only, serve string
 	fs := flag.NewFlagSet("tianmu-bench", flag.ContinueOnError)
@@ -78,7 +81,7 @@ func run(ctx context.Context, args []string) error {
 	fs.DurationVar(&o.open, "open", time.Minute, "duration of the open loop")
 	fs.BoolVar(&o.durable, "durable", true, "private cluster with fsync and synchronous_commit on, as in production")
 	fs.StringVar(&only, "only", "", "run only the pages whose name matches this regular expression")
-	fs.StringVar(&o.shapes, "shapes", "single,closed,open", "load shapes to run")
+	fs.StringVar(&o.shapes, "shapes", "single,closed,open,signin", "load shapes to run (signin: bursts of sign-in attempts, for memory)")
 	fs.StringVar(&o.db, "db", "", "use this database, already migrated and loaded with the scale data set (default: a new one)")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the portal process to this file")
 	fs.StringVar(&serve, "serve", "", "internal: serve the portal or the baseline (a child process)")
@@ -239,6 +242,12 @@ func run(ctx context.Context, args []string) error {
 			rep.openMixed, rep.openSent = mixed, len(arrivals)
 			logf("open loop    %d requests at %d/s: p50 %s p99 %s, %d errors (%d timeouts), generator lag up to %s",
 				len(arrivals), o.rate, ms(rep.openAll.p50), ms(rep.openAll.p99), rep.openAll.errors, rep.openAll.timeouts, ms(rep.openLag))
+		}
+	}
+	if has("signin") {
+		info.loads = append(info.loads, "before the sign-in bursts: "+loadAvg())
+		if rep.signin, err = signinBursts(ctx, dbURL, portal, 200); err != nil {
+			return err
 		}
 	}
 	info.loads = append(info.loads, "at the end: "+loadAvg())
@@ -459,7 +468,7 @@ func watchMemory(pid int) *memWatch {
 				return
 			case <-t.C:
 			}
-			v := procStatus(pid, "VmRSS")["VmRSS"]
+			v, _ := procStatus(pid, "VmRSS")
 			m.mu.Lock()
 			m.peak.rss = max(m.peak.rss, v)
 			m.peak.samples++
@@ -472,6 +481,6 @@ func watchMemory(pid int) *memWatch {
 func (m *memWatch) stop() memPeak {
 	close(m.done)
 	m.wg.Wait()
-	m.peak.hwm = procStatus(m.pid, "VmHWM")["VmHWM"]
+	m.peak.hwm, _ = procStatus(m.pid, "VmHWM")
 	return m.peak
 }

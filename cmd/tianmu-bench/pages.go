@@ -121,6 +121,8 @@ var pages = []page{
 	}},
 	{route: "GET /healthz", role: anon, kind: kindStatic, path: fixed("/healthz")},
 	{route: "GET /static/*", name: "GET /static/app.css", role: anon, kind: kindStatic, path: fixed("/static/app.css")},
+	{route: "GET /readyz", role: anon, kind: kindStatic, path: fixed("/readyz")},
+	{route: "GET /metrics", role: anon, kind: kindStatic, path: fixed("/metrics")},
 
 	// The bureau.
 	{route: "GET /", name: "GET / (bureau home)", role: bureau, path: fixed("/"), mix: 3},
@@ -191,6 +193,7 @@ var pages = []page{
 	{route: "GET /assessments", name: "GET /assessments (bureau)", role: bureau, path: fixed("/assessments")},
 	{route: "GET /subsidy-standards", role: bureau, path: fixed("/subsidy-standards")},
 	{route: "GET /fees", name: "GET /fees (bureau)", role: bureau, path: fixed("/fees")},
+	{route: "GET /jobs", role: bureau, path: fixed("/jobs")},
 
 	// An institution, each client its own (the first designated
 	// institutions; the 50-trainee bench class is theirs).

@@ -50,6 +50,7 @@ type report struct {
 	openPages      []result
 	openSent       int
 	openLag        time.Duration
+	signin         []burstResult
 	mem            memPeak
 }
 
@@ -241,6 +242,22 @@ func (rep report) render(m machine) (string, []string) {
 				ms(r.p50), ms(r.p99))
 			if f := r.failed(); f != "" {
 				fail("open loop", p, f)
+			}
+		}
+		w("\n")
+	}
+	if len(rep.signin) > 0 {
+		w("## Sign-in bursts\n\n")
+		w("After the pages, the bursts of `tianmu-bench signin` (signin.go) at the same portal process: %d sign-in attempts at once "+
+			"(right, wrong and locked passwords, unknown and disabled users), each from its own loopback address, then all from one "+
+			"(the portal under test lifts the per-address limit, so both hash as many passwords as arrive). `make bench` also runs "+
+			"`tianmu-bench signin` on its own against `tianmu serve` with the production limits (bench/SIGNIN.md).\n\n", rep.signin[0].n)
+		w("| burst | attempts | time | p50 | max | transport errors | RSS before | RSS peak |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+		for _, r := range rep.signin {
+			w("| %s | %d | %v | %v | %v | %d | %s | %s |\n", r.name, r.n, r.elapsed.Round(time.Millisecond), r.p50.Round(time.Millisecond),
+				r.pMax.Round(time.Millisecond), r.errs, mib(r.before), mib(r.peak))
+			if r.errs > 0 {
+				failures = append(failures, "sign-in burst "+r.name+": "+r.firstErr)
 			}
 		}
 		w("\n")

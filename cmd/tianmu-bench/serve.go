@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"runtime/pprof"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -177,26 +176,6 @@ func (c *child) terminate() error {
 		_ = c.cmd.Process.Kill()
 		return errors.New("server did not stop within 10 s")
 	}
-}
-
-// procStatus reads fields (kB) of /proc/PID/status, in bytes.
-func procStatus(pid int, fields ...string) map[string]uint64 {
-	out := map[string]uint64{}
-	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		return out
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		for _, k := range fields {
-			if v, ok := strings.CutPrefix(sc.Text(), k+":"); ok {
-				kb, _ := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-				out[k] = kb << 10
-			}
-		}
-	}
-	return out
 }
 
 // errorsOnly passes log lines at WARN and ERROR through to w and drops the

@@ -12,7 +12,9 @@ import (
 type BureauFigures struct {
 	ByStatus    map[training.InstitutionStatus]int
 	Users       map[training.Role]int
-	Inactive    int // INST-4 (InactiveCount)
+	// INST-4 as of the last nightly run (ActivityCounts): flagged, and
+	// warned a month ahead.
+	Inactive, InactiveSoon int
 	Occupations int
 	// Flagged are the first classes of the delivery report's flagged list
 	// (第十六条), FlaggedTotal how many there are.
@@ -21,7 +23,7 @@ type BureauFigures struct {
 }
 
 // BureauHome reads the bureau's home page in one round trip: the
-// institution and account counters, INST-4, the size of the occupation
+// institution and account counters, INST-4 (institution_activity), the size of the occupation
 // catalogue and the first flagged classes of the delivery report with
 // their number, all by index or from counters.
 func (s *Store) BureauHome(ctx context.Context, a training.Actor, flaggedShown int) (BureauFigures, error) {
@@ -49,7 +51,8 @@ func (s *Store) BureauHome(ctx context.Context, a training.Actor, flaggedShown i
 		})
 		return err
 	})
-	b.Queue(inactiveSQL, today.AddDate(0, -6, 0)).QueryRow(func(row pgx.Row) error { return row.Scan(&f.Inactive) })
+	b.Queue(`SELECT count(*) FILTER (WHERE state = 'flagged'), count(*) FILTER (WHERE state = 'warning')
+		FROM institution_activity`).QueryRow(func(row pgx.Row) error { return row.Scan(&f.Inactive, &f.InactiveSoon) })
 	b.Queue(`SELECT count(*) FROM occupations`).QueryRow(func(row pgx.Row) error { return row.Scan(&f.Occupations) })
 	b.Queue(deliveryFlaggedCount, today).QueryRow(func(row pgx.Row) error { return row.Scan(&f.FlaggedTotal) })
 	// The page does not depend on the count here (flagged only, first page).

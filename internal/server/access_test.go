@@ -37,7 +37,8 @@ import (
 // without changing anything, and a missing object answers 404. The few
 // steps without a version (user disable and password reset, adding or
 // removing an equivalence, removing a scan) do change the object when
-// permitted, and answer 303. The upload is sent as multipart without a
+// permitted, and answer 303 (a reset answers 200: the page that shows the
+// one-time password). The upload is sent as multipart without a
 // file: permitted, it answers 422 (请选择要上传的文件).
 
 type roleStatus struct{ anon, bureau, inst, centre int }
@@ -136,6 +137,8 @@ var accessTable = map[string]access{
 	"POST /agreement-template": {"-": bureauOnly(bad)}, // the walk sends no text
 
 	"GET /healthz":   {"-": same(ok, ok)},
+	"GET /readyz":    {"-": same(ok, ok)},
+	"GET /metrics":   {"-": same(ok, ok)}, // the walk comes from loopback; metrics_test.go checks the address rule
 	"GET /static/*":  {"-": same(ok, ok)},
 	"GET /login":     {"-": roleStatus{ok, see, see, see}},
 	"POST /login":    {"-": same(bad, bad)},
@@ -164,6 +167,9 @@ var accessTable = map[string]access{
 
 	"GET /users": {"-": bureauOnly(ok)},
 
+	"GET /jobs":             {"-": bureauOnly(ok)},
+	"POST /jobs/{id}/retry": bureauStep(see, "own"), // "own": a failed job (pathFor)
+
 	"GET /calendar":                   {"-": bureauOnly(ok)},
 	"GET /calendar/new":               {"-": bureauOnly(ok)},
 	"POST /calendar":                  {"-": bureauOnly(bad)},
@@ -173,7 +179,7 @@ var accessTable = map[string]access{
 	"GET /users/{id}":                 {"own": bureauOnly(ok), "other": bureauOnly(ok), "missing": bureauOnly(nf)},
 	"POST /users/{id}/disable":        {"own": bureauOnly(see), "other": bureauOnly(see), "missing": bureauOnly(nf)},
 	"POST /users/{id}/enable":         {"own": bureauOnly(conf), "other": bureauOnly(conf), "missing": bureauOnly(nf)},
-	"POST /users/{id}/reset-password": {"own": bureauOnly(see), "other": bureauOnly(see), "missing": bureauOnly(nf)},
+	"POST /users/{id}/reset-password": {"own": bureauOnly(ok), "other": bureauOnly(ok), "missing": bureauOnly(nf)},
 
 	// Teacher pool: the bureau sees every teacher, an institution its
 	// linked ones (another institution's teacher is 404), the centre none.
@@ -338,6 +344,8 @@ func (e *env) pathFor(route, variant string) string {
 				sub["{jid}"] = e.fixture("import job", func() int64 { return e.stageImport(id, [][]string{traineeRow(901)}) })
 			}
 		}
+	case strings.HasPrefix(route, "/jobs/"):
+		id = e.fixture("failed job", e.failedJob)
 	case strings.HasPrefix(route, "/textbooks/"):
 		switch variant {
 		case "own":

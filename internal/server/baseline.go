@@ -30,7 +30,7 @@ func (s *Server) BaselineHandler(user func(ctx context.Context, id int64) (train
 		// A session is still there for the few handlers that read one
 		// (nothing loaded: no cookie, so no store access, and nothing
 		// written unless a handler writes).
-		session: func(int64) []func(http.Handler) http.Handler {
+		session: func(int64, string) []func(http.Handler) http.Handler {
 			return []func(http.Handler) http.Handler{s.sessions.LoadAndSave, baselineUser(user)}
 		},
 		requireUser: s.requireUser,

@@ -40,7 +40,8 @@ func TestDatabaseDownAndBack(t *testing.T) {
 	if err := demo.Load(bg, store, fastHash); err != nil {
 		t.Fatal(err)
 	}
-	cfg, _ := config.Load(func(string) string { return "" })
+	cfg, err := config.Load(func(string) string { return "" })
+	must(t, err)
 	srv := server.New(store, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{Hash: &fastHash})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
@@ -61,8 +62,11 @@ func TestDatabaseDownAndBack(t *testing.T) {
 	if d := time.Since(start); d > 10*time.Second {
 		t.Fatalf("503 took %v", d)
 	}
-	if h := cl.get("/healthz"); h.status != http.StatusServiceUnavailable {
-		t.Fatalf("healthz while down: %d", h.status)
+	if h := cl.get("/readyz"); h.status != http.StatusServiceUnavailable {
+		t.Fatalf("readyz while down: %d", h.status)
+	}
+	if h := cl.get("/healthz"); h.status != http.StatusOK {
+		t.Fatalf("healthz (the process is up) while the database is down: %d", h.status)
 	}
 
 	c2, err := pgcluster.Start(bg, c.Dir, pgcluster.Options{Fast: true, Port: c.Port})

@@ -20,6 +20,7 @@ import (
 	"tianmu/internal/config"
 	"tianmu/internal/dbtest"
 	"tianmu/internal/demo"
+	"tianmu/internal/jobs"
 	"tianmu/internal/password"
 	"tianmu/internal/repository"
 	"tianmu/internal/server"
@@ -50,17 +51,42 @@ type env struct {
 	now   time.Time
 
 	fixtures map[string]int64 // objects the access walk adds (access_test.go)
+	jobsOnce sync.Once
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{t: t, now: demoStart}
 	e.store = repository.New(demoPool(t), e.clock)
-	cfg, _ := config.Load(func(string) string { return "" })
+	if _, err := jobs.NewInserter(e.store); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(func(string) string { return "" })
+	must(t, err)
 	e.srv = server.New(e.store, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{Hash: &fastHash})
 	e.ts = httptest.NewServer(e.srv.Handler())
 	t.Cleanup(func() { e.ts.Close(); e.srv.Close() })
 	return e
+}
+
+// runJobs starts a job runner on the env's database (once): uploads are
+// validated by it, as on a node. Scheduled jobs do not run.
+func (e *env) runJobs() {
+	e.jobsOnce.Do(func() {
+		r, err := jobs.New(e.store, e.store.Pool(), slog.New(slog.NewTextHandler(io.Discard, nil)),
+			jobs.Config{NodeID: "test", RescueAfter: 2 * time.Minute, NoPeriodic: true})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if err := r.Start(context.Background()); err != nil {
+			e.t.Fatal(err)
+		}
+		e.t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = r.Stop(ctx)
+		})
+	})
 }
 
 func (e *env) clock() time.Time {
@@ -112,7 +138,10 @@ func (c *client) do(req *http.Request) response {
 		c.e.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.e.t.Fatalf("%s %s: read the body: %v", req.Method, req.URL, err)
+	}
 	body := string(b)
 	if m := csrfRe.FindStringSubmatch(body); m != nil {
 		c.csrf = m[1]
@@ -122,7 +151,8 @@ func (c *client) do(req *http.Request) response {
 
 func (c *client) get(path string) response {
 	c.e.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, c.e.ts.URL+path, nil)
+	req, err := http.NewRequest(http.MethodGet, c.e.ts.URL+path, nil)
+	must(c.e.t, err)
 	return c.do(req)
 }
 
@@ -160,7 +190,8 @@ func (c *client) fetchCSRF() {
 
 func (c *client) postRaw(path string, form url.Values, headers map[string]string) response {
 	c.e.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, c.e.ts.URL+path, strings.NewReader(form.Encode()))
+	req, err := http.NewRequest(http.MethodPost, c.e.ts.URL+path, strings.NewReader(form.Encode()))
+	must(c.e.t, err)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	for k, v := range headers {
 		req.Header.Set(k, v)

@@ -24,7 +24,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		thisYear := s.store.Today().Year()
 		s.render(w, r, http.StatusOK, web.BureauHomeView(web.BureauHome{Layout: s.layout(r, "工作台", "home"),
-			ByStatus: f.ByStatus, Users: f.Users, Inactive: f.Inactive, Occupations: f.Occupations,
+			ByStatus: f.ByStatus, Users: f.Users, Inactive: f.Inactive, InactiveSoon: f.InactiveSoon, Occupations: f.Occupations,
 			CalendarMissing: cal.MissingYears(thisYear, thisYear+1), ThisYear: thisYear, Flagged: f.Flagged, FlaggedTotal: f.FlaggedTotal}))
 	case training.RoleInstitution:
 		in, err := s.store.InstitutionByID(ctx, a, a.InstitutionID)
@@ -46,14 +46,4 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		s.render(w, r, http.StatusOK, web.CentreHomeView(web.CentreHome{Layout: s.layout(r, "工作台", "home"), Designated: n, Occupations: len(occs)}))
 	}
-}
-
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if err := s.ping(r.Context()); err != nil {
-		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = w.Write([]byte("database unavailable\n"))
-		return
-	}
-	_, _ = w.Write([]byte("ok\n"))
 }

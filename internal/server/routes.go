@@ -3,23 +3,33 @@ package server
 import (
 	"io/fs"
 	"net/http"
+	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
+	"tianmu/internal/repository"
+	"tianmu/internal/roster"
 	"tianmu/internal/training"
 	"tianmu/web"
 )
+
+// maxFormBody caps the body of every form without a file.
+const maxFormBody = 1 << 20
+
+// mb says a byte count in whole megabytes ("5 MB").
+func mb(n int64) string { return strconv.FormatInt(n>>20, 10) + " MB" }
 
 // Handler is the whole HTTP surface of the portal: every route is here.
 // It returns the chi router so tests can walk every route.
 func (s *Server) Handler() *chi.Mux {
 	return s.routes(middlewares{
-		top: []func(http.Handler) http.Handler{withRequestID, s.logRequests, securityHeaders, s.recoverPanic, s.cache.forgetAfterWrites},
+		top: []func(http.Handler) http.Handler{withRequestID, s.metrics.instrument, s.logRequests, securityHeaders, s.recoverPanic,
+			s.cache.forgetAfterWrites},
 		// The session stack, with the request body limit of the group:
 		// forms get 1 MB; the upload routes get theirs (a bigger body is
 		// refused with 413 before the CSRF check reads it).
-		session: func(limit int64) []func(http.Handler) http.Handler {
-			return []func(http.Handler) http.Handler{s.csrf.Handler, limitBody(limit), trackSession, s.sessions.LoadAndSave, markSession, s.loadUser, s.checkCSRF}
+		session: func(limit int64, what string) []func(http.Handler) http.Handler {
+			return []func(http.Handler) http.Handler{s.csrf.Handler, limitBody(limit, what), trackSession, s.sessions.LoadAndSave, markSession, s.loadUser, s.checkCSRF}
 		},
 		requireUser: s.requireUser,
 	})
@@ -29,7 +39,7 @@ func (s *Server) Handler() *chi.Mux {
 // the bench baseline's (BaselineHandler, baseline.go).
 type middlewares struct {
 	top         []func(http.Handler) http.Handler
-	session     func(limit int64) []func(http.Handler) http.Handler
+	session     func(limit int64, what string) []func(http.Handler) http.Handler
 	requireUser func(http.Handler) http.Handler
 }
 
@@ -40,26 +50,28 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 	static, _ := fs.Sub(web.Static, "static")
 	r.Get("/static/*", http.StripPrefix("/static/", http.FileServerFS(static)).ServeHTTP)
 	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	r.Method(http.MethodGet, "/metrics", s.metricsHandler())
 
 	stack := m.session
 
 	// Uploads (institution staff).
 	r.Group(func(r chi.Router) {
-		r.Use(stack(maxUploadBody)...)
+		r.Use(stack(maxUploadBody, "上传的扫描件不能超过"+mb(repository.MaxUpload))...)
 		r.Use(m.requireUser, s.requireRole(training.RoleInstitution))
 		r.Post("/teachers/{id}/files", s.teacherFileUpload)
 	})
 
 	// Roster imports (institution staff): a file up to roster.MaxFile.
 	r.Group(func(r chi.Router) {
-		r.Use(stack(maxRosterBody)...)
+		r.Use(stack(maxRosterBody, "名单文件不能超过"+mb(roster.MaxFile))...)
 		r.Use(m.requireUser, s.requireRole(training.RoleInstitution))
 		r.Post("/classes/{id}/roster/import", s.rosterImport)
 		r.Post("/classes/{id}/fees/import", s.feeImport)
 	})
 
 	r.Group(func(r chi.Router) {
-		r.Use(stack(1 << 20)...)
+		r.Use(stack(maxFormBody, "表单内容不能超过"+mb(maxFormBody))...)
 
 		// Public.
 		r.Get("/login", s.loginForm)
@@ -198,6 +210,8 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/users/{id}/enable", s.userEnable)
 				r.Post("/users/{id}/reset-password", s.userResetPassword)
 
+				r.Get("/jobs", s.jobList)
+				r.Post("/jobs/{id}/retry", s.jobRetry)
 				r.Get("/calendar", s.calendarList)
 				r.Get("/calendar/new", s.calendarNew)
 				r.Post("/calendar", s.calendarCreate)

@@ -7,7 +7,9 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
@@ -26,16 +28,21 @@ type Server struct {
 	log      *slog.Logger
 	cfg      config.Config
 	hash     password.Params
+	hashes   *password.Slots // bounds the argon2id hashes running at once
 	limits   repository.LoginLimits
 	dummy    string // a hash to verify against for unknown users
 	csrf     *http.CrossOriginProtection
-	stopGC   func()
 
-	jobs         sync.WaitGroup // background roster validations
-	cache        *sessionCache  // sessions kept between requests (nil with NoSessionCache)
+	csrfKeyMu  sync.Mutex
+	csrfKeyVal []byte // the anonymous forms' signing key, read once
+	stopGC     func()
+
+	importSlots  chan struct{} // at most cap(importSlots) roster files open at once
+	metrics      *Metrics
+	draining     atomic.Bool       // /readyz answers 503: the node is shutting down
+	cache        *sessionCache     // sessions kept between requests (nil with NoSessionCache)
 	stopWatch    context.CancelFunc
 	watching     sync.WaitGroup
-	importSlots  chan struct{}     // at most cap(importSlots) roster files open at once
 	certs        *certpdf.Renderer // nil when the fonts are missing
 	publicLimits repository.PublicLimits
 }
@@ -50,8 +57,15 @@ type Options struct {
 	SessionCleanup time.Duration
 	// PublicLimits overrides the public lookup limit.
 	PublicLimits *repository.PublicLimits
+	// HashSlots is how many password hashes may run at once (default: the
+	// number of CPUs); HashWait how long a request waits for a slot before
+	// it is answered 503 (default 5 s).
+	HashSlots int
+	HashWait  time.Duration
 	// CertFont and CertLatinFont override the certificate fonts.
 	CertFont, CertLatinFont string
+	// Metrics are shared with the job runner; nil makes the server its own.
+	Metrics *Metrics
 	// NoSessionCache reads every session from the database (session_cache.go).
 	NoSessionCache bool
 }
@@ -66,7 +80,19 @@ func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options
 	if o.Limits != nil {
 		s.limits = *o.Limits
 	}
+	slots, wait := runtime.GOMAXPROCS(0), 5*time.Second
+	if o.HashSlots > 0 {
+		slots = o.HashSlots
+	}
+	if o.HashWait > 0 {
+		wait = o.HashWait
+	}
+	s.hashes = password.NewSlots(slots, wait)
 	s.dummy, _ = password.Hash("tianmu-dummy-password", s.hash)
+	s.metrics = o.Metrics
+	if s.metrics == nil {
+		s.metrics = NewMetrics(store)
+	}
 	s.publicLimits = repository.DefaultPublicLimits
 	if o.PublicLimits != nil {
 		s.publicLimits = *o.PublicLimits
@@ -115,10 +141,9 @@ func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options
 	return s
 }
 
-// Close waits for background roster validations and stops the session
-// cleanup and the session cache's listener.
+// Close stops the session cleanup goroutine, if any, and the session
+// cache's listener.
 func (s *Server) Close() {
-	s.jobs.Wait()
 	if s.stopWatch != nil {
 		s.stopWatch()
 		s.watching.Wait()
@@ -131,7 +156,11 @@ func (s *Server) Close() {
 // Sessions exposes the session manager (tests read session state).
 func (s *Server) Sessions() *scs.SessionManager { return s.sessions }
 
-// ping reports whether the database answers, for /healthz.
+// Drain makes /readyz answer 503, so the balancer stops sending requests
+// here before the listener closes (graceful shutdown).
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// ping reports whether the database answers, for /readyz.
 func (s *Server) ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
