@@ -10,12 +10,12 @@ import (
 
 // BureauFigures is what the bureau's home page shows.
 type BureauFigures struct {
-	ByStatus    map[training.InstitutionStatus]int
-	Users       map[training.Role]int
+	ByStatus map[training.InstitutionStatus]int
+	Users    map[training.Role]int
 	// INST-4 as of the last nightly run (ActivityCounts): flagged, and
 	// warned a month ahead.
 	Inactive, InactiveSoon int
-	Occupations int
+	Occupations            int
 	// Flagged are the first classes of the delivery report's flagged list
 	// (第十六条), FlaggedTotal how many there are.
 	Flagged      []training.DeliveryRow

@@ -23,8 +23,7 @@ func mb(n int64) string { return strconv.FormatInt(n>>20, 10) + " MB" }
 // It returns the chi router so tests can walk every route.
 func (s *Server) Handler() *chi.Mux {
 	return s.routes(middlewares{
-		top: []func(http.Handler) http.Handler{withRequestID, s.metrics.instrument, s.logRequests, securityHeaders, s.recoverPanic,
-			s.cache.forgetAfterWrites},
+		top: []func(http.Handler) http.Handler{withRequestID, s.metrics.instrument, s.logRequests, securityHeaders, s.recoverPanic},
 		// The session stack, with the request body limit of the group:
 		// forms get 1 MB; the upload routes get theirs (a bigger body is
 		// refused with 413 before the CSRF check reads it).

@@ -40,9 +40,6 @@ type Server struct {
 	importSlots  chan struct{} // at most cap(importSlots) roster files open at once
 	metrics      *Metrics
 	draining     atomic.Bool       // /readyz answers 503: the node is shutting down
-	cache        *sessionCache     // sessions kept between requests (nil with NoSessionCache)
-	stopWatch    context.CancelFunc
-	watching     sync.WaitGroup
 	certs        *certpdf.Renderer // nil when the fonts are missing
 	publicLimits repository.PublicLimits
 }
@@ -66,8 +63,6 @@ type Options struct {
 	CertFont, CertLatinFont string
 	// Metrics are shared with the job runner; nil makes the server its own.
 	Metrics *Metrics
-	// NoSessionCache reads every session from the database (session_cache.go).
-	NoSessionCache bool
 }
 
 // New builds a server. Close stops its background work.
@@ -114,15 +109,7 @@ func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options
 	st := pgxstore.NewWithCleanupInterval(store.Pool(), o.SessionCleanup)
 	s.stopGC = st.StopCleanup
 	sm := scs.New()
-	ss := &sessionStore{PostgresStore: st, store: store, touchEvery: time.Minute}
-	if !o.NoSessionCache && store.Pool() != nil {
-		s.cache = newSessionCache()
-		ss.cache = s.cache
-		ctx, cancel := context.WithCancel(context.Background())
-		s.stopWatch = cancel
-		s.cache.watch(ctx, store, &s.watching)
-	}
-	sm.Store = ss
+	sm.Store = &sessionStore{PostgresStore: st, store: store, touchEvery: time.Minute}
 	sm.Codec = sessionCodec{}
 	sm.IdleTimeout = cfg.IdleTimeout
 	sm.Lifetime = cfg.SessionMax
@@ -141,13 +128,8 @@ func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options
 	return s
 }
 
-// Close stops the session cleanup goroutine, if any, and the session
-// cache's listener.
+// Close stops the session cleanup goroutine, if any.
 func (s *Server) Close() {
-	if s.stopWatch != nil {
-		s.stopWatch()
-		s.watching.Wait()
-	}
 	if s.stopGC != nil {
 		s.stopGC()
 	}

@@ -26,7 +26,6 @@ type sessionStore struct {
 	*pgxstore.PostgresStore
 	store      *repository.Store
 	touchEvery time.Duration
-	cache      *sessionCache // nil: read every session from the database
 }
 
 type sessionSeenKey struct{}
@@ -49,13 +48,6 @@ func trackSession(next http.Handler) http.Handler {
 }
 
 func (st *sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	if e, ok := st.cache.get(token); ok {
-		if seen, ok := ctx.Value(sessionSeenKey{}).(*sessionSeen); ok {
-			*seen = sessionSeen{token: token, data: e.data, expiry: e.expiry, user: e.user}
-		}
-		return e.data, true, nil
-	}
-	gen := st.cache.generation()
 	ses, found, err := st.store.SessionFind(ctx, token)
 	if err != nil || !found {
 		return nil, false, err
@@ -63,7 +55,6 @@ func (st *sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 	if seen, ok := ctx.Value(sessionSeenKey{}).(*sessionSeen); ok {
 		*seen = sessionSeen{token: token, data: ses.Data, expiry: ses.Expiry, user: ses.User}
 	}
-	st.cache.put(token, &cachedSession{data: ses.Data, expiry: ses.Expiry, user: ses.User, at: time.Now()}, gen)
 	return ses.Data, true, nil
 }
 
@@ -76,9 +67,7 @@ func (st *sessionStore) CommitCtx(ctx context.Context, token string, b []byte, e
 	if _, values, err := (sessionCodec{}).Decode(b); err == nil {
 		uid, _ = values["uid"].(int64)
 	}
-	err := st.store.SessionCommit(ctx, token, b, expiry, uid)
-	st.cache.forgetToken(token)
-	return err
+	return st.store.SessionCommit(ctx, token, b, expiry, uid)
 }
 
 func (st *sessionStore) Commit(token string, b []byte, expiry time.Time) error {
@@ -115,7 +104,5 @@ func sameSession(a, b []byte) bool {
 }
 
 func (st *sessionStore) DeleteCtx(_ context.Context, token string) error {
-	err := st.PostgresStore.Delete(token)
-	st.cache.forgetToken(token)
-	return err
+	return st.PostgresStore.Delete(token)
 }
