@@ -15,7 +15,8 @@ import (
 
 // EvalOrgs lists the evaluation organisations, the district centre first.
 func (s *Store) EvalOrgs(ctx context.Context) ([]training.EvalOrg, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, name, kind, approved, approval_no FROM eval_orgs ORDER BY kind = 'social', name, id`)
+	rows, err := s.pool.Query(ctx, `SELECT id, name, kind, approved, approval_no, withdrawn_reason, withdrawn_by, withdrawn_at, version
+		FROM eval_orgs ORDER BY kind = 'social', name, id`)
 	if err != nil {
 		return nil, translate(err, "eval orgs")
 	}
@@ -26,7 +27,7 @@ func (s *Store) EvalOrgs(ctx context.Context) ([]training.EvalOrg, error) {
 func scanEvalOrg(row pgx.CollectableRow) (training.EvalOrg, error) {
 	var o training.EvalOrg
 	var kind string
-	err := row.Scan(&o.ID, &o.Name, &kind, &o.Approved, &o.ApprovalNo)
+	err := row.Scan(&o.ID, &o.Name, &kind, &o.Approved, &o.ApprovalNo, &o.WithdrawnReason, &o.WithdrawnBy, &o.WithdrawnAt, &o.Version)
 	o.Kind = training.EvalOrgKind(kind)
 	return o, err
 }
@@ -227,7 +228,12 @@ func (s *Store) ApplicationDraftFor(ctx context.Context, a training.Actor, class
 		}
 		d.Candidates = append(d.Candidates, c)
 	}
-	d.Orgs, err = s.EvalOrgs(ctx)
+	orgs, err := s.EvalOrgs(ctx)
+	for _, o := range orgs {
+		if training.OrgOpen(o) { // a withdrawn organisation is not offered
+			d.Orgs = append(d.Orgs, o)
+		}
+	}
 	return d, err
 }
 

@@ -318,7 +318,7 @@ func TestAssessmentWholeFlow(t *testing.T) {
 
 	// EXAM-5: the absent candidate retakes both parts within 2026.
 	choices, err := s.RetakeChoices(ctx, ef.centre, appID)
-	if err != nil || len(choices) != 1 || choices[0].EnrolmentID != e3.EnrolmentID {
+	if err != nil || len(choices) != 1 || choices[0].Entry.EnrolmentID != e3.EnrolmentID || choices[0].Refusal != "" {
 		t.Fatalf("retake choices %v %+v", err, choices)
 	}
 	next := sessionIn("2027-01-15")

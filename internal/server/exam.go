@@ -189,12 +189,7 @@ func (s *Server) applicationArchive(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) evalOrgPage(w http.ResponseWriter, r *http.Request, status int, form web.EvalOrgForm) {
-	orgs, err := s.store.EvalOrgs(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, status, web.EvalOrgView(web.EvalOrgPage{Layout: s.layout(r, "考核评价机构", "eval-orgs"), Orgs: orgs, Form: form}))
+	s.evalOrgAdmin(w, r, status, web.EvalOrgAdminPage{Form: form})
 }
 
 func (s *Server) evalOrgList(w http.ResponseWriter, r *http.Request) {
