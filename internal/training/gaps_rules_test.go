@@ -283,7 +283,7 @@ func TestCheckScoreFile(t *testing.T) {
 	entries := []ExamEntry{
 		{ID: 1, CandidateNo: "KS-001", Name: "张三", Parts: BothParts, CheckedAt: &now},
 		{ID: 2, CandidateNo: "KS-002", Name: "李四", Parts: BothParts, CheckedAt: &now, Theory: score(55)},
-		{ID: 3, CandidateNo: "KS-003", Name: "王五", Parts: BothParts},                                       // not checked
+		{ID: 3, CandidateNo: "KS-003", Name: "王五", Parts: BothParts},                                           // not checked
 		{ID: 4, CandidateNo: "KS-004", Name: "赵六", Parts: Parts{Practical: true}, CheckedAt: &now, Attempt: 2}, // a retake
 	}
 	h, msg := ParseScoreHeader([]string{"\uFEFF考号", "姓名", "应知成绩", "应会成绩", "备注"})
