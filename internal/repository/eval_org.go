@@ -43,7 +43,7 @@ func (s *Store) EvalOrgAdmin(ctx context.Context, a training.Actor) (EvalOrgPage
 		p.Orgs, err = pgx.CollectRows(rows, scanEvalOrg)
 		return err
 	})
-	b.Queue(`SELECT u.id, u.username, u.name, u.disabled, o.id, o.name FROM users u
+	b.Queue(`SELECT u.id, u.username, u.name, u.disabled_at IS NOT NULL, o.id, o.name FROM users u
 		JOIN eval_orgs o ON o.id = coalesce(u.eval_org_id, (SELECT id FROM eval_orgs WHERE kind = 'centre'))
 		WHERE u.role = 'centre' ORDER BY u.username`).Query(func(rows pgx.Rows) error {
 		var err error
