@@ -51,3 +51,19 @@ func ExamAffairsTable(ap training.Application, list []training.ExamAffairsCandid
 		Width: []float64{6, 10, 12, 22, 6, 12, 8, 10, 14, 14, 14, 14, 16, 40, 30, 24, 20, 10, 16, 12, 12, 28, 24, 8, 12},
 		Notes: training.ExamAffairsNotes(ap, at)}
 }
+
+// ScheduleTemplate is the class schedule spreadsheet to fill in, with two
+// example rows.
+func ScheduleTemplate() Table {
+	return Table{Sheet: "课程安排", Header: training.ScheduleColumns, Width: []float64{14, 12, 12, 14, 8, 14},
+		Rows: [][]string{{"2026-03-16", "08:30", "11:30", "理论课", "3", "（教师姓名）"}, {"2026-03-17", "13:30", "17:30", "操作技能课", "4", "（教师姓名）"}},
+		Notes: [][2]string{
+			{"课程表导入说明", "在“课程安排”工作表第2行起每行填写一次课，第1行表头请勿修改；示例行请改写或删除。也可另存为CSV（UTF-8或GB18030编码）上传。"},
+			{"日期", "例如 2026-03-16，须在开班日期与结业日期之间"},
+			{"开始、结束时间", "例如 08:30、11:30"},
+			{"类型", "理论课 或 操作技能课"},
+			{"学时", "正整数，每学时不少于40分钟"},
+			{"授课教师", "本机构师资名单中的教师姓名（第五条：须已审核入库）；该教师会按课程类型加入本班上课师资"},
+			{"检查", "整个文件先全部检查，逐行列出问题；有任何问题则不导入。导入后保存为草稿，提交时再做全部检查。"},
+		}}
+}

@@ -39,6 +39,7 @@ func (s *Server) Handler() *chi.Mux {
 		r.Use(stack(maxRosterBody)...)
 		r.Use(s.requireUser, s.requireRole(training.RoleInstitution))
 		r.Post("/classes/{id}/roster/import", s.rosterImport)
+		r.Post("/classes/{id}/schedule/import", s.scheduleImport)
 	})
 
 	// Score sheets (centre staff): a file up to roster.MaxFile.
@@ -107,6 +108,7 @@ func (s *Server) Handler() *chi.Mux {
 			r.Group(func(r chi.Router) {
 				r.Use(s.requireRole(training.RoleInstitution))
 				r.Get("/classes/new", s.classNew)
+				r.Get("/schedule/template.xlsx", s.scheduleTemplate)
 				r.Post("/classes", s.classCreate)
 				r.Get("/classes/{id}/edit", s.classEdit)
 				r.Post("/classes/{id}/edit", s.classUpdate)
