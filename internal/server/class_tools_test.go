@@ -75,7 +75,9 @@ func TestScheduleImport(t *testing.T) {
 	}
 	edit := r.location
 	cls := strings.TrimSuffix(strings.TrimPrefix(edit, "/classes/"), "/edit")
-	version := func() string { return itoa(e.queryID(`SELECT version::bigint FROM classes WHERE id = $1::bigint`, cls)) }
+	version := func() string {
+		return itoa(e.queryID(`SELECT version::bigint FROM classes WHERE id = $1::bigint`, cls))
+	}
 	if r := school.get("/schedule/template.xlsx"); r.status != http.StatusOK {
 		t.Fatalf("template: %d", r.status)
 	}
