@@ -33,6 +33,12 @@ test-short:
 
 bench: build
 	$(GO) run ./cmd/tianmu-bench -out bench/REPORT.md
+	$(GO) run ./cmd/tianmu-bench signin -bin $(BIN) -out bench/SIGNIN.md
+
+# The sign-in load test alone: 200 parallel attempts at a real server
+# process, whose peak resident memory must stay under 200 MiB.
+bench-signin: build
+	$(GO) run ./cmd/tianmu-bench signin -bin $(BIN) -out bench/SIGNIN.md
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseResidentID -fuzztime 30s ./internal/training

@@ -131,9 +131,6 @@ func textbookUsesAttr(tb training.Textbook) string {
 	return strings.Join(parts, " ")
 }
 
-// ClassRef is an earlier class of the institution, for "copy its plan".
-type ClassRef = training.ClassRef
-
 func (c FilingChoices) copyOptions() []Option {
 	opts := []Option{{"", "选择本机构以往的培训班"}}
 	for _, x := range c.Earlier {

@@ -8,7 +8,13 @@ import (
 )
 
 func TestPlanDiffPairsChangedLines(t *testing.T) {
-	d := func(s string) time.Time { t, _ := time.Parse("2006-01-02", s); return t }
+	d := func(s string) time.Time {
+		d, err := time.Parse("2006-01-02", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
 	before := training.Plan{StartDate: d("2026-03-16"), EndDate: d("2026-03-20"), Venue: "二楼", PlannedSize: 40}
 	after := before
 	after.Venue = "三楼"

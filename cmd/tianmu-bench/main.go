@@ -66,6 +66,9 @@ type options struct {
 }
 
 func run(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "signin" {
+		return runSignin(ctx, args[1:]) // the sign-in load test (signin.go)
+	}
 	var o options
 	fs := flag.NewFlagSet("tianmu-bench", flag.ContinueOnError)
 	fs.StringVar(&o.out, "out", "", "write the markdown report to this file (default: stdout only)")

@@ -41,7 +41,11 @@ func main() {
 const usage = `usage: tianmu [command]
 
 commands:
-  serve                     run the portal (default)
+  serve [-demo]             run the portal (default); the demo data set (accounts
+                            with a published password) is loaded into an empty
+                            database only for the private cluster (DATABASE_URL
+                            unset) or with -demo
+
   migrate up|down|status    apply, roll back one, or list migrations
   user add -username U -name N -role bureau|institution|centre [-institution ID]
                             create an account; the password is read from stdin
@@ -61,7 +65,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, log, stdout)
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		withDemo := fs.Bool("demo", false, "load the demo data set into an empty DATABASE_URL database")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		return serve(ctx, cfg, log, stdout, *withDemo)
 	case "migrate":
 		return withDB(ctx, cfg, log, func(pool *pgxpool.Pool) error { return migrate(ctx, pool, args, stdout) })
 	case "user":
@@ -214,7 +223,11 @@ func userAdd(ctx context.Context, pool *pgxpool.Pool, args []string, stdin io.Re
 	return nil
 }
 
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+// serve migrates and runs the portal. The demo data set holds accounts
+// whose password is published: it goes into an empty database only when
+// that is the private cluster of `make run` (DATABASE_URL unset) or when
+// asked with -demo, never by default into a database someone configured.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer, withDemo bool) error {
 	url, stopDB, err := database(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -229,15 +242,19 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		return err
 	}
 	store := repository.New(pool, nil)
-	loaded, err := demo.Loaded(ctx, store)
+	hasUsers, err := demo.Loaded(ctx, store)
 	if err != nil {
 		return err
 	}
-	if !loaded {
+	wantDemo := withDemo || cfg.DatabaseURL == ""
+	switch {
+	case !hasUsers && wantDemo:
 		log.Info("first start: loading demo data")
 		if err := demo.Load(ctx, store, password.Default); err != nil {
 			return err
 		}
+	case !hasUsers:
+		log.Warn("the database has no accounts: create the first with `tianmu user add`, or load the demo data with `tianmu demo` (or `serve -demo`)")
 	}
 	srv := server.New(store, cfg, log, server.Options{SessionCleanup: 5 * time.Minute})
 	defer srv.Close()
@@ -256,7 +273,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		return err
 	}
 	fmt.Fprintf(stdout, "\n天目 Tianmu is running at http://%s/\n\n", ln.Addr())
-	if !loaded || cfg.DatabaseURL == "" {
+	if wantDemo {
 		fmt.Fprintf(stdout, "Demo logins (password %s):\n", demo.Password)
 		for _, l := range demo.Logins {
 			extra := ""

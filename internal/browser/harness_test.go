@@ -193,7 +193,10 @@ func run[T any](e *env, what string, a chromedp.Action[T]) T {
 func (e *env) location() string {
 	ctx, cancel := context.WithTimeout(e.ctx, 2*time.Second)
 	defer cancel()
-	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		e.t.Fatalf("read the location: %v", err)
+	}
 	return strings.TrimPrefix(loc, e.ts.URL)
 }
 

@@ -35,7 +35,9 @@ func rosterFile(t *testing.T, name string, from, to int, extra ...[]string) stri
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	_ = os.Chmod(dir, 0o755)
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Join(dir, name)
 	f, err := os.Create(path)
 	if err != nil {

@@ -24,7 +24,10 @@ func TestHashVerify(t *testing.T) {
 			t.Errorf("Verify(%q) = %v, %v; want %v", tc.pw, ok, err, tc.want)
 		}
 	}
-	h2, _ := Hash("correct horse 1", fast)
+	h2, err := Hash("correct horse 1", fast)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if h == h2 {
 		t.Error("two hashes of one password are equal: salt not random")
 	}

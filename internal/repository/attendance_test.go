@@ -81,7 +81,9 @@ func TestAgreementsWholeOrNothing(t *testing.T) {
 		t.Fatalf("duplicate number / date after the start: %v", err)
 	}
 	var n int
-	_ = cf.s.Pool().QueryRow(cf.ctx, `SELECT count(*) FROM enrolments WHERE class_id = $1 AND agreement_no IS NOT NULL`, id).Scan(&n)
+	if err := cf.s.Pool().QueryRow(cf.ctx, `SELECT count(*) FROM enrolments WHERE class_id = $1 AND agreement_no IS NOT NULL`, id).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Fatalf("%d agreements saved from a page with errors", n)
 	}
@@ -120,7 +122,9 @@ func TestAgreementsWholeOrNothing(t *testing.T) {
 	if _, err := cf.s.PrintAgreements(cf.ctx, cf.school, id, oe[0]); err != training.ErrNotFound {
 		t.Fatalf("enrolment of another class: %v", err)
 	}
-	_ = cf.s.Pool().QueryRow(cf.ctx, `SELECT count(*) FROM audit_log WHERE action = 'agreement.print' AND entity_id = $1`, id).Scan(&n)
+	if err := cf.s.Pool().QueryRow(cf.ctx, `SELECT count(*) FROM audit_log WHERE action = 'agreement.print' AND entity_id = $1`, id).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 {
 		t.Fatalf("%d print audits", n)
 	}
@@ -148,7 +152,10 @@ func TestAgreementTemplateVersions(t *testing.T) {
 	if _, err := cf.s.SaveAgreementTemplate(cf.ctx, cf.school, 2, body, ""); err != training.ErrForbidden {
 		t.Fatalf("institution: %v", err)
 	}
-	list, _ := cf.s.AgreementTemplates(cf.ctx, cf.bureau)
+	list, err := cf.s.AgreementTemplates(cf.ctx, cf.bureau)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(list) != 2 || list[0].Body != body {
 		t.Fatalf("versions: %+v", list)
 	}
@@ -247,7 +254,9 @@ func TestAttendanceRulesChangesAndFinishing(t *testing.T) {
 		t.Fatalf("after the last session: %s", c.Status)
 	}
 	var n int
-	_ = cf.s.Pool().QueryRow(cf.ctx, `SELECT count(*) FROM audit_log WHERE action = 'class.finish' AND entity_id = $1`, id).Scan(&n)
+	if err := cf.s.Pool().QueryRow(cf.ctx, `SELECT count(*) FROM audit_log WHERE action = 'class.finish' AND entity_id = $1`, id).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 {
 		t.Fatalf("%d finish audits", n)
 	}
@@ -275,7 +284,8 @@ func TestAttendanceRulesChangesAndFinishing(t *testing.T) {
 	if _, err := rec(now[1], "4", wang, all); err != nil {
 		t.Fatal(err)
 	}
-	rows, _, _ = cf.s.DeliveryReport(cf.ctx, cf.bureau, true, repository.Page{})
+	rows, _, err = cf.s.DeliveryReport(cf.ctx, cf.bureau, true, repository.Page{})
+	must(t, err)
 	if len(rows) != 1 || rows[0].Short != 0 || rows[0].OffPlan != 1 {
 		t.Fatalf("report after the correction %+v", rows)
 	}

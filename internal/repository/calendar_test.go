@@ -170,7 +170,10 @@ func TestAddCalendarYear(t *testing.T) {
 	if err != nil || len(days) != 3 || days[1].Kind != training.DayWork {
 		t.Fatalf("days %+v %v", days, err)
 	}
-	years, _ := s.CalendarYears(ctx)
+	years, err := s.CalendarYears(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if years[0].Year != 2027 || years[0].Notice != notice || years[0].EnteredBy != "王科长（bureau）" || years[0].Days != 3 {
 		t.Errorf("year row %+v", years[0])
 	}
@@ -186,7 +189,9 @@ func TestAddCalendarYear(t *testing.T) {
 		t.Errorf("audit %s %s %d %s", action, entity, entityID, after)
 	}
 	var audits int
-	_ = s.Pool().QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'calendar.year'`).Scan(&audits)
+	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'calendar.year'`).Scan(&audits); err != nil {
+		t.Fatal(err)
+	}
 	if audits != 1 {
 		t.Errorf("%d audit rows, want 1 (refused attempts write none)", audits)
 	}
@@ -225,7 +230,9 @@ func TestAddCalendarYearConcurrent(t *testing.T) {
 		t.Errorf("%d succeeded, want 1", ok)
 	}
 	var n int
-	_ = s.Pool().QueryRow(ctx, `SELECT count(*) FROM calendar_days WHERE notice_year = 2027`).Scan(&n)
+	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM calendar_days WHERE notice_year = 2027`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 3 {
 		t.Errorf("%d rows for 2027", n)
 	}

@@ -157,7 +157,7 @@ type FilingChoices struct {
 	Scope     []training.ScopeItem
 	Teachers  []training.Teacher
 	Textbooks []training.Textbook
-	Earlier   []training.ClassRef // the institution's classes, to copy a plan from
+	Earlier   []training.EarlierClass // the institution's classes, to copy a plan from
 }
 
 const filingTeachersSQL = `SELECT t.id, t.name, t.status FROM teachers t

@@ -174,10 +174,13 @@ func TestSubmitListsEveryFailureAndChangesNothing(t *testing.T) {
 
 func TestSubmitDeadlineOnWorkingDays(t *testing.T) {
 	cf := newClassFixture(t)
-	id, _ := cf.s.CreateClass(cf.ctx, cf.school, cf.plan())
+	id, err := cf.s.CreateClass(cf.ctx, cf.school, cf.plan())
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Thursday 2026-03-12 is past Wednesday's deadline for a Monday start.
 	cf.setNow(time.Date(2026, 3, 12, 8, 0, 0, 0, repository.Shanghai))
-	err := cf.s.SaveClass(cf.ctx, cf.school, id, cf.class(id).Version, cf.plan(), true)
+	err = cf.s.SaveClass(cf.ctx, cf.school, id, cf.class(id).Version, cf.plan(), true)
 	if v, ok := training.AsValidation(err); !ok || !strings.Contains(strings.Join(v.General, ""), "2026-03-11") {
 		t.Fatalf("late submission: %v", err)
 	}
@@ -313,7 +316,10 @@ func TestSizeException(t *testing.T) {
 	cf := newClassFixture(t)
 	p := cf.plan()
 	p.PlannedSize = 60
-	id, _ := cf.s.CreateClass(cf.ctx, cf.school, p)
+	id, err := cf.s.CreateClass(cf.ctx, cf.school, p)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cf.s.RequestSizeException(cf.ctx, cf.school, id, cf.class(id).Version, 40, "x"); err == nil {
 		t.Fatal("exception for a size under the cap")
 	}
@@ -383,7 +389,10 @@ func TestChangeRequest(t *testing.T) {
 	if c.PendingChange != nil || len(c.Plan.Sessions) != 3 || c.Plan.PracticalHours != 7 {
 		t.Fatalf("after approval: %+v", c.Plan)
 	}
-	vs, _ := cf.s.ClassVersions(cf.ctx, cf.school, id)
+	vs, err := cf.s.ClassVersions(cf.ctx, cf.school, id)
+	if err != nil {
+		t.Fatal(err)
+	}
 	kinds := []string{}
 	for _, v := range vs {
 		kinds = append(kinds, v.Kind)
@@ -394,7 +403,10 @@ func TestChangeRequest(t *testing.T) {
 	if len(vs[3].Plan.Sessions) != 2 {
 		t.Fatal("the first version was not kept whole")
 	}
-	h, _ := cf.s.ClassHistory(cf.ctx, cf.bureau, id)
+	h, err := cf.s.ClassHistory(cf.ctx, cf.bureau, id)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(h) < 5 {
 		t.Fatalf("history has %d rows", len(h))
 	}
@@ -407,7 +419,10 @@ func TestReviewQueueOrderAndFilters(t *testing.T) {
 	for i := range late.Sessions {
 		late.Sessions[i].Date = d("2026-04-13")
 	}
-	lateID, _ := cf.s.CreateClass(cf.ctx, cf.school, late)
+	lateID, err := cf.s.CreateClass(cf.ctx, cf.school, late)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cf.s.SaveClass(cf.ctx, cf.school, lateID, cf.class(lateID).Version, late, true); err != nil {
 		t.Fatal(err)
 	}
@@ -437,7 +452,10 @@ func TestReviewQueueOrderAndFilters(t *testing.T) {
 			t.Fatalf("search for 锦城 found class %d of institution %d", r.ID, r.InstitutionID)
 		}
 	}
-	academy, _, _ := cf.s.Classes(cf.ctx, cf.acad, repository.ClassFilter{}, repository.Page{Size: 200})
+	academy, _, err := cf.s.Classes(cf.ctx, cf.acad, repository.ClassFilter{}, repository.Page{Size: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, r := range academy {
 		if r.InstitutionID != cf.acad.InstitutionID {
 			t.Fatalf("academy sees class %d of institution %d", r.ID, r.InstitutionID)
@@ -459,7 +477,10 @@ func TestClassEveryStateAndAction(t *testing.T) {
 	}
 	reach := map[training.ClassStatus]func() int64{
 		training.ClassDraft: func() int64 {
-			id, _ := cf.s.CreateClass(cf.ctx, cf.school, cf.plan())
+			id, err := cf.s.CreateClass(cf.ctx, cf.school, cf.plan())
+			if err != nil {
+				t.Fatal(err)
+			}
 			return id
 		},
 		training.ClassSubmitted: cf.submitted,

@@ -234,7 +234,7 @@ func TestAssessmentWholeFlow(t *testing.T) {
 		t.Fatalf("scores changed after approval: %v", err)
 	}
 	// Still nothing for the institution or the public.
-	if res, _ := s.PublicResults(ctx, "学员0", traineeIn(0).IDNumber); len(res) != 0 {
+	if res, err := s.PublicResults(ctx, "学员0", traineeIn(0).IDNumber); err != nil || len(res) != 0 {
 		t.Fatalf("public sees unpublished results: %+v", res)
 	}
 	if err := s.PublishResults(ctx, ef.centre, sessID, x.Version); err != nil {
@@ -278,7 +278,7 @@ func TestAssessmentWholeFlow(t *testing.T) {
 	if err != nil || len(res) != 1 || res[0].Outcome != training.OutcomePass || res[0].CertificateNo != c.No {
 		t.Fatalf("public results %v %+v", err, res)
 	}
-	if res, _ := s.PublicResults(ctx, "学员1", traineeIn(0).IDNumber); len(res) != 0 {
+	if res, err := s.PublicResults(ctx, "学员1", traineeIn(0).IDNumber); err != nil || len(res) != 0 {
 		t.Fatalf("wrong name finds results: %+v", res)
 	}
 

@@ -129,13 +129,19 @@ func TestInstitutionUserChangesOnlyContact(t *testing.T) {
 	s := newStore(t)
 	id := designated(t, s, "甲", "52330185MJ8812345")
 	inst := training.Actor{UserID: 99, Role: training.RoleInstitution, InstitutionID: id}
-	before, _ := s.InstitutionByID(ctx, bureau, id)
+	before, err := s.InstitutionByID(ctx, bureau, id)
+	if err != nil {
+		t.Fatal(err)
+	}
 	forged := input("改名了", "52330185MJ8867890")
 	forged.ContactName, forged.ContactPhone = "新联系人", "0571-63700000"
 	if err := s.UpdateInstitution(ctx, inst, id, before.Version, forged); err != nil {
 		t.Fatal(err)
 	}
-	after, _ := s.InstitutionByID(ctx, bureau, id)
+	after, err := s.InstitutionByID(ctx, bureau, id)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if after.Name != before.Name || after.CreditCode != before.CreditCode || after.Venue != before.Venue {
 		t.Fatalf("institution user changed bureau-only fields: %+v", after)
 	}
@@ -174,12 +180,18 @@ func TestInstitutionStateMachine(t *testing.T) {
 		{designate, training.InstRevoked, false},
 	}
 	for i, st := range steps {
-		cur, _ := s.InstitutionByID(ctx, bureau, id)
+		cur, err := s.InstitutionByID(ctx, bureau, id)
+		if err != nil {
+			t.Fatal(err)
+		}
 		auditBefore := auditCount(t, s)
-		err := s.ChangeInstitutionStatus(ctx, bureau, id, cur.Version, st.in)
-		after, _ := s.InstitutionByID(ctx, bureau, id)
-		if (err == nil) != st.ok || after.Status != st.want {
-			t.Fatalf("step %d %s: err=%v status=%s, want ok=%v status=%s", i, st.in.Action, err, after.Status, st.ok, st.want)
+		stepErr := s.ChangeInstitutionStatus(ctx, bureau, id, cur.Version, st.in)
+		after, err := s.InstitutionByID(ctx, bureau, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (stepErr == nil) != st.ok || after.Status != st.want {
+			t.Fatalf("step %d %s: err=%v status=%s, want ok=%v status=%s", i, st.in.Action, stepErr, after.Status, st.ok, st.want)
 		}
 		wantAudit := auditBefore
 		if st.ok {
@@ -190,7 +202,10 @@ func TestInstitutionStateMachine(t *testing.T) {
 		}
 	}
 	// Revoked is final for edits too.
-	cur, _ := s.InstitutionByID(ctx, bureau, id)
+	cur, err := s.InstitutionByID(ctx, bureau, id)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.UpdateInstitution(ctx, bureau, id, cur.Version, input("新名", "52330185MJ8812345")); err == nil {
 		t.Fatal("revoked institution edited")
 	}
@@ -202,7 +217,10 @@ func TestInstitutionStateMachine(t *testing.T) {
 func TestConcurrentStatusChangeOneWins(t *testing.T) {
 	s := newStore(t)
 	id := designated(t, s, "甲", "52330185MJ8812345")
-	cur, _ := s.InstitutionByID(ctx, bureau, id)
+	cur, err := s.InstitutionByID(ctx, bureau, id)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var wg sync.WaitGroup
 	errs := make([]error, 8)
 	for i := range errs {
@@ -233,7 +251,10 @@ func TestConcurrentStatusChangeOneWins(t *testing.T) {
 
 func TestScopeValidation(t *testing.T) {
 	s := newStore(t)
-	id, _ := s.CreateInstitution(ctx, bureau, input("甲", "52330185MJ8812345"))
+	id, err := s.CreateInstitution(ctx, bureau, input("甲", "52330185MJ8812345"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	nutrition := occupationID(t, s, "4-03-02-06") // 营养配餐员 has no 五级
 	guide := occupationID(t, s, "4-07-04-01")     // 导游 has no levels
 	for _, tc := range []struct {
@@ -254,7 +275,10 @@ func TestScopeValidation(t *testing.T) {
 	if err := s.SetScope(ctx, bureau, id, 1, ok); err != nil {
 		t.Fatal(err)
 	}
-	in, _ := s.InstitutionByID(ctx, bureau, id)
+	in, err := s.InstitutionByID(ctx, bureau, id)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(in.Scope) != 2 || !training.InScope(in.Scope, nutrition, training.Level4) || training.InScope(in.Scope, nutrition, training.Level1) {
 		t.Fatalf("scope %+v", in.Scope)
 	}

@@ -133,6 +133,9 @@ func translate(err error, format string, args ...any) error {
 		switch pe.Code {
 		case "23505", "23503", "23514", "23P01": // unique, foreign key, check, exclusion
 			if fe, ok := constraintErrors[pe.ConstraintName]; ok {
+				if fe[0] == "" {
+					return training.InvalidGeneral(fe[1])
+				}
 				return training.Invalid(fe[0], fe[1])
 			}
 			if pe.Code == "23505" || pe.Code == "23P01" {

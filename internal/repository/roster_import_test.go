@@ -129,19 +129,27 @@ func TestRosterImportReportAndImport(t *testing.T) {
 		t.Fatal("academy imported")
 	}
 	var audits0 int
-	_ = cf.s.Pool().QueryRow(cf.ctx, `SELECT count(*) FROM audit_log`).Scan(&audits0)
+	if err := cf.s.Pool().QueryRow(cf.ctx, `SELECT count(*) FROM audit_log`).Scan(&audits0); err != nil {
+		t.Fatal(err)
+	}
 	n, err := cf.s.ImportRoster(cf.ctx, cf.school, id, job)
 	if err != nil || n != 2 {
 		t.Fatalf("import: %d %v", n, err)
 	}
 	var audits, enrolled int
-	_ = cf.s.Pool().QueryRow(cf.ctx, `SELECT count(*) FROM audit_log`).Scan(&audits)
-	_ = cf.s.Pool().QueryRow(cf.ctx, `SELECT enrolled FROM classes WHERE id = $1`, id).Scan(&enrolled)
+	if err := cf.s.Pool().QueryRow(cf.ctx, `SELECT count(*) FROM audit_log`).Scan(&audits); err != nil {
+		t.Fatal(err)
+	}
+	if err := cf.s.Pool().QueryRow(cf.ctx, `SELECT enrolled FROM classes WHERE id = $1`, id).Scan(&enrolled); err != nil {
+		t.Fatal(err)
+	}
 	if audits != audits0+1 || enrolled != 3 {
 		t.Fatalf("audit rows +%d, enrolled %d", audits-audits0, enrolled)
 	}
 	var after string
-	_ = cf.s.Pool().QueryRow(cf.ctx, `SELECT after::text FROM audit_log WHERE action = 'roster.import'`).Scan(&after)
+	if err := cf.s.Pool().QueryRow(cf.ctx, `SELECT after::text FROM audit_log WHERE action = 'roster.import'`).Scan(&after); err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(after, `"imported": 2`) || !strings.Contains(after, `"skipped": 8`) {
 		t.Errorf("audit: %s", after)
 	}
@@ -149,7 +157,10 @@ func TestRosterImportReportAndImport(t *testing.T) {
 	if _, err := cf.s.ImportRoster(cf.ctx, cf.school, id, job); err != training.ErrConflict {
 		t.Fatalf("second import: %v", err)
 	}
-	list, _ := cf.s.Roster(cf.ctx, cf.school, id)
+	list, err := cf.s.Roster(cf.ctx, cf.school, id)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(list) != 3 || list[1].Trainee.IDNumber != good.IDNumber || list[1].Trainee.BirthDate.IsZero() ||
 		list[1].Trainee.TargetGroup != training.GroupEmployee {
 		t.Fatalf("roster %+v", list)
@@ -182,7 +193,9 @@ func TestRosterImportCap(t *testing.T) {
 		t.Fatalf("over the cap: %v", err)
 	}
 	var enrolled int
-	_ = cf.s.Pool().QueryRow(cf.ctx, `SELECT enrolled FROM classes WHERE id = $1`, id).Scan(&enrolled)
+	if err := cf.s.Pool().QueryRow(cf.ctx, `SELECT enrolled FROM classes WHERE id = $1`, id).Scan(&enrolled); err != nil {
+		t.Fatal(err)
+	}
 	if enrolled != 5 {
 		t.Fatalf("enrolled %d after a refused import", enrolled)
 	}
@@ -200,27 +213,70 @@ func TestRosterImportCapUnderConcurrency(t *testing.T) {
 		}
 		jobs = append(jobs, stage(t, cf.ctx, cf.s, cf.school, id, xlsxOf(t, rows)))
 	}
-	var wg sync.WaitGroup
-	for _, job := range jobs {
-		wg.Add(1)
-		go func(job int64) {
-			defer wg.Done()
-			_, _ = cf.s.ImportRoster(cf.ctx, cf.school, id, job)
-		}(job)
+	// Each call's outcome is kept: every one either succeeds or is refused
+	// for the cap (第七条), never anything else.
+	type outcome struct {
+		n   int
+		err error
 	}
-	for i := 0; i < 40; i++ {
+	imports := make([]outcome, len(jobs))
+	adds := make([]error, 40)
+	var wg sync.WaitGroup
+	for i, job := range jobs {
 		wg.Add(1)
-		go func(i int) {
+		go func() {
 			defer wg.Done()
-			_, _ = cf.s.AddTrainee(cf.ctx, cf.school, id, traineeIn(2000+i))
-		}(i)
+			n, err := cf.s.ImportRoster(cf.ctx, cf.school, id, job)
+			imports[i] = outcome{n, err}
+		}()
+	}
+	for i := range adds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, adds[i] = cf.s.AddTrainee(cf.ctx, cf.school, id, traineeIn(2000+i))
+		}()
 	}
 	wg.Wait()
+	capRefusal := func(err error) bool {
+		v, ok := training.AsValidation(err)
+		return ok && strings.Contains(strings.Join(v.General, ""), "第七条")
+	}
+	imported, added := 0, 0
+	for i, o := range imports {
+		switch {
+		case o.err == nil && o.n == 20:
+			imported += o.n
+		case o.err == nil:
+			t.Errorf("import %d took %d rows of 20: an import is whole or nothing", i, o.n)
+		case !capRefusal(o.err):
+			t.Errorf("import %d failed other than for the cap: %v", i, o.err)
+		}
+	}
+	for i, err := range adds {
+		switch {
+		case err == nil:
+			added++
+		case !capRefusal(err):
+			t.Errorf("addition %d failed other than for the cap: %v", i, err)
+		}
+	}
 	var rows, enrolled int
-	_ = cf.s.Pool().QueryRow(cf.ctx, `SELECT count(*) FROM enrolments WHERE class_id = $1`, id).Scan(&rows)
-	_ = cf.s.Pool().QueryRow(cf.ctx, `SELECT enrolled FROM classes WHERE id = $1`, id).Scan(&enrolled)
-	if rows != enrolled || rows > 50 {
-		t.Fatalf("rows %d, counter %d (cap 50)", rows, enrolled)
+	if err := cf.s.Pool().QueryRow(cf.ctx, `SELECT count(*) FROM enrolments WHERE class_id = $1`, id).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := cf.s.Pool().QueryRow(cf.ctx, `SELECT enrolled FROM classes WHERE id = $1`, id).Scan(&enrolled); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d imports of 20 and %d of 40 single additions succeeded", imported/20, added)
+	// The invariant: what succeeded is what is there, within the cap.
+	if rows != enrolled || rows != imported+added || rows > 50 {
+		t.Fatalf("rows %d, counter %d, succeeded %d imported + %d added (cap 50)", rows, enrolled, imported, added)
+	}
+	// A refusal means the class was too full at that moment: a refused
+	// addition means it was full (50); with none refused all 40 got in.
+	if added < 40 && rows != 50 || rows < 40 {
+		t.Fatalf("%d enrolled with %d of 40 additions in: a call was refused with room left", rows, added)
 	}
 }
 

@@ -58,8 +58,12 @@ func TestRosterCapHoldsUnderConcurrency(t *testing.T) {
 		}
 	}
 	var rows, enrolled int
-	_ = cf.s.Pool().QueryRow(cf.ctx, `SELECT count(*) FROM enrolments WHERE class_id = $1`, id).Scan(&rows)
-	_ = cf.s.Pool().QueryRow(cf.ctx, `SELECT enrolled FROM classes WHERE id = $1`, id).Scan(&enrolled)
+	if err := cf.s.Pool().QueryRow(cf.ctx, `SELECT count(*) FROM enrolments WHERE class_id = $1`, id).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := cf.s.Pool().QueryRow(cf.ctx, `SELECT enrolled FROM classes WHERE id = $1`, id).Scan(&enrolled); err != nil {
+		t.Fatal(err)
+	}
 	if rows != 50 || enrolled != 50 {
 		t.Fatalf("rows %d, counter %d", rows, enrolled)
 	}
@@ -95,7 +99,10 @@ func TestRosterRules(t *testing.T) {
 		t.Fatal("another institution added to the roster")
 	}
 	// Before the start, removal deletes the enrolment.
-	e2, _ := cf.s.AddTrainee(cf.ctx, cf.school, id, traineeIn(3))
+	e2, err := cf.s.AddTrainee(cf.ctx, cf.school, id, traineeIn(3))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cf.s.RemoveTrainee(cf.ctx, cf.school, id, e2, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +122,9 @@ func TestRosterRules(t *testing.T) {
 		t.Fatalf("roster: %+v %v", roster, err)
 	}
 	var enrolled int
-	_ = cf.s.Pool().QueryRow(cf.ctx, `SELECT enrolled FROM classes WHERE id = $1`, id).Scan(&enrolled)
+	if err := cf.s.Pool().QueryRow(cf.ctx, `SELECT enrolled FROM classes WHERE id = $1`, id).Scan(&enrolled); err != nil {
+		t.Fatal(err)
+	}
 	if enrolled != 0 {
 		t.Fatalf("counter %d after withdrawal", enrolled)
 	}

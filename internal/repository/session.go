@@ -71,3 +71,11 @@ func (s *Store) SessionCommit(ctx context.Context, token string, data []byte, ex
 		token, data, expiry, uid)
 	return translate(err, "commit session")
 }
+
+// Secret returns the named server secret (made by migration 00016; read
+// only, so a request that needs one writes nothing).
+func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
+	var b []byte
+	err := s.pool.QueryRow(ctx, `SELECT secret FROM server_secrets WHERE name = $1`, name).Scan(&b)
+	return b, translate(err, "server secret %s", name)
+}

@@ -252,7 +252,9 @@ func TestTeacherReviewTransitions(t *testing.T) {
 	}
 	// Every step is in the audit log.
 	var n int
-	_ = f.s.Pool().QueryRow(f.ctx, `SELECT count(*) FROM audit_log WHERE entity = 'teacher' AND entity_id = $1 AND action IN ('teacher.submit','teacher.approve','teacher.return')`, id).Scan(&n)
+	if err := f.s.Pool().QueryRow(f.ctx, `SELECT count(*) FROM audit_log WHERE entity = 'teacher' AND entity_id = $1 AND action IN ('teacher.submit','teacher.approve','teacher.return')`, id).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 5 {
 		t.Fatalf("review audit rows = %d, want 5", n)
 	}
@@ -289,7 +291,9 @@ func TestTeacherScopeAndPIIAudit(t *testing.T) {
 	}
 	var n int
 	var after string
-	_ = f.s.Pool().QueryRow(f.ctx, `SELECT count(*), max(after::text) FROM audit_log WHERE action = 'teacher.view_pii' AND entity_id = $1`, id).Scan(&n, &after)
+	if err := f.s.Pool().QueryRow(f.ctx, `SELECT count(*), max(after::text) FROM audit_log WHERE action = 'teacher.view_pii' AND entity_id = $1`, id).Scan(&n, &after); err != nil {
+		t.Fatal(err)
+	}
 	if n != 2 || strings.Contains(after, "33018519800101123") {
 		t.Fatalf("view_pii rows %d, after %s (must be masked)", n, after)
 	}
@@ -384,7 +388,8 @@ func TestTeachersForCheckAndEligible(t *testing.T) {
 		t.Fatalf("三级 practical: %v %v", ids(rows), err)
 	}
 	// 四级 practical: 高级工 in 中式面点师 only once the bureau marks it related.
-	rows, _ = f.s.EligibleTeachers(f.ctx, f.bureau, cook, training.Level4, training.RolePractical)
+	rows, err = f.s.EligibleTeachers(f.ctx, f.bureau, cook, training.Level4, training.RolePractical)
+	must(t, err)
 	if !is(rows, master) {
 		t.Fatalf("四级 before relation: %v", ids(rows))
 	}
@@ -394,7 +399,8 @@ func TestTeachersForCheckAndEligible(t *testing.T) {
 	if err := f.s.SetOccupationsRelated(f.ctx, f.bureau, cook, pastry, true); fieldErr(err, "other_id") == "" {
 		t.Fatalf("duplicate relation: %v", err)
 	}
-	rows, _ = f.s.EligibleTeachers(f.ctx, f.bureau, cook, training.Level4, training.RolePractical)
+	rows, err = f.s.EligibleTeachers(f.ctx, f.bureau, cook, training.Level4, training.RolePractical)
+	must(t, err)
 	if !is(rows, master, senior) {
 		t.Fatalf("四级 after relation: %v", ids(rows))
 	}
@@ -408,7 +414,8 @@ func TestTeachersForCheckAndEligible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, _ = f.s.EligibleTeachers(f.ctx, f.bureau, cook, training.Level3, training.RolePractical)
+	rows, err = f.s.EligibleTeachers(f.ctx, f.bureau, cook, training.Level3, training.RolePractical)
+	must(t, err)
 	if !is(rows, master, senior) {
 		t.Fatalf("三级 after equivalence: %v", ids(rows))
 	}
@@ -429,7 +436,8 @@ func TestTeachersForCheckAndEligible(t *testing.T) {
 	if err != nil || len(msgs) != 2 || !strings.Contains(msgs[0], "焊工丙") || !strings.Contains(msgs[1], "审核入库") {
 		t.Fatalf("CheckAssignments: %q %v", msgs, err)
 	}
-	msgs, _ = f.s.CheckAssignments(f.ctx, f.s.Pool(), f.acad.InstitutionID, cook, training.Level3, []repository.TeacherAssignment{{TeacherID: master, Role: training.RolePractical}})
+	msgs, err = f.s.CheckAssignments(f.ctx, f.s.Pool(), f.acad.InstitutionID, cook, training.Level3, []repository.TeacherAssignment{{TeacherID: master, Role: training.RolePractical}})
+	must(t, err)
 	if len(msgs) != 1 || !strings.Contains(msgs[0], "不在本机构") {
 		t.Fatalf("other institution's teacher: %q", msgs)
 	}

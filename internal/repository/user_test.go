@@ -32,12 +32,21 @@ func TestCreateUserRules(t *testing.T) {
 
 func TestDisableBumpsSessionVersion(t *testing.T) {
 	s := newStore(t)
-	id, _ := s.CreateUser(ctx, bureau, training.UserInput{Username: "zhao", Name: "赵", Role: training.RoleCentre}, "h", false)
-	u, _ := s.UserByID(ctx, id)
+	id, err := s.CreateUser(ctx, bureau, training.UserInput{Username: "zhao", Name: "赵", Role: training.RoleCentre}, "h", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.UserByID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.SetUserDisabled(ctx, bureau, id, true); err != nil {
 		t.Fatal(err)
 	}
-	u2, _ := s.UserByID(ctx, id)
+	u2, err := s.UserByID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !u2.Disabled || u2.SessionVersion == u.SessionVersion {
 		t.Fatalf("disable: %+v", u2)
 	}

@@ -8,6 +8,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -136,7 +137,8 @@ func Open(data []byte) (*Reader, error) {
 func (r *Reader) openXLSX(data []byte) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return problem("文件不是有效的.xlsx文件（无法解压）")
+		// No readable zip directory: cut off, or never an .xlsx.
+		return problem("文件已损坏或不是有效的.xlsx文件（无法解压）。请用Excel打开并另存为.xlsx后重新上传")
 	}
 	var total uint64
 	for _, f := range zr.File {
@@ -147,6 +149,9 @@ func (r *Reader) openXLSX(data []byte) error {
 		if f.CompressedSize64 > 0 && f.UncompressedSize64/f.CompressedSize64 > MaxRatio && f.UncompressedSize64 > 1<<20 {
 			return problem("文件压缩比异常（疑似压缩炸弹），已拒绝")
 		}
+	}
+	if err := checkWhole(zr); err != nil {
+		return err
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnzip, UnzipXMLSizeLimit: MaxUnzipXML})
 	if err != nil {
@@ -189,6 +194,61 @@ func (r *Reader) openXLSX(data []byte) error {
 		return cells, nil
 	}
 	return nil
+}
+
+// damaged is the message for a file that cannot be read whole.
+const damaged = "文件已损坏，无法完整读取（可能下载或复制不完整）。请用Excel打开并另存为.xlsx后重新上传"
+
+// checkWhole reads every entry of the zip to its end, as a stream: each
+// must unzip without error to exactly its declared size with the right
+// checksum (archive/zip checks both), and each XML part must be
+// well-formed to its last tag. excelize does neither: it reads an entry
+// only up to its declared size and ignores the error, and its row iterator
+// ends quietly at the first XML error, so a damaged file would read as
+// fewer rows, or none. The declared sizes were bounded before this runs.
+func checkWhole(zr *zip.Reader) error {
+	for _, f := range zr.File {
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return problem("%s", damaged)
+		}
+		name := strings.ToLower(f.Name)
+		if strings.HasSuffix(name, ".xml") || strings.HasSuffix(name, ".rels") {
+			err = wellFormed(rc)
+		} else {
+			_, err = io.Copy(io.Discard, rc)
+		}
+		if cerr := rc.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return problem("%s", damaged)
+		}
+	}
+	return nil
+}
+
+// wellFormed reads an XML document to its end; a syntax error, a missing
+// end tag or a read error (a damaged zip entry) is an error.
+func wellFormed(r io.Reader) error {
+	d := xml.NewDecoder(r)
+	seen := false
+	for {
+		_, err := d.Token()
+		if err == io.EOF {
+			if !seen {
+				return errors.New("empty XML part")
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		seen = true
+	}
 }
 
 // openCSV reads UTF-8 (with or without a BOM) or GB18030 text: a file that

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -68,7 +70,8 @@ func TestReadXLSX(t *testing.T) {
 func TestReadCSVEncodings(t *testing.T) {
 	id := validID("33018519900307123")
 	text := strings.Join(header(), ",") + "\r\n" + id + ",张三,13857112345,企业职工,在职,本地农村,临安\r\n"
-	gb, _ := simplifiedchinese.GB18030.NewEncoder().String(text)
+	gb, err := simplifiedchinese.GB18030.NewEncoder().String(text)
+	must(t, err)
 	for name, data := range map[string][]byte{"utf-8": []byte(text), "bom": []byte("\xEF\xBB\xBF" + text), "gb18030": []byte(gb)} {
 		got, err := readAll(t, data)
 		if err != nil || len(got) != 1 || got[0].In.Name != "张三" || got[0].In.Employer != "临安" || len(got[0].Problems) != 0 {
@@ -116,12 +119,13 @@ func bomb(t *testing.T, size int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	w, _ := zw.Create("xl/worksheets/sheet1.xml")
+	w, err := zw.Create("xl/worksheets/sheet1.xml")
+	must(t, err)
 	chunk := bytes.Repeat([]byte("0"), 1<<20)
 	for n := 0; n < size; n += len(chunk) {
-		_, _ = w.Write(chunk)
+		must(t, errOf(w.Write(chunk)))
 	}
-	_ = zw.Close()
+	must(t, zw.Close())
 	return buf.Bytes()
 }
 
@@ -147,7 +151,8 @@ func TestExportMasksAndNeutralises(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	rows, _ := x.GetRows(SheetName)
+	rows, err := x.GetRows(SheetName)
+	must(t, err)
 	var cells []string
 	for _, r := range rows {
 		cells = append(cells, r...)
@@ -173,7 +178,7 @@ func FuzzOpen(f *testing.F) {
 	f.Add([]byte("PK\x03\x04"))
 	f.Add([]byte("\xEF\xBB\xBF身份证号码,姓名\n\"unterminated"))
 	var buf bytes.Buffer
-	_ = WriteSheet(&buf, [][]string{header(), {"1", "2"}}, false)
+	must(f, WriteSheet(&buf, [][]string{header(), {"1", "2"}}, false))
 	f.Add(buf.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		watchdog := time.AfterFunc(3*time.Second, func() { panic(fmt.Sprintf("slow input (%d bytes)", len(data))) })
@@ -192,4 +197,38 @@ func FuzzOpen(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A damaged .xlsx is reported as damaged, never read as fewer rows (or
+// none): excelize reads a zip entry only up to its declared size and stops
+// at the first XML error without a word, so every entry is checked whole
+// first. The files are made by TestGenerateDamaged.
+func TestDamagedXLSX(t *testing.T) {
+	for _, name := range []string{"damaged-size.xlsx", "damaged-crc.xlsx", "damaged-xml.xlsx", "damaged-truncated.xlsx"} {
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := readAll(t, data)
+			msg, ok := AsProblem(err)
+			if !ok || !strings.HasPrefix(msg, "文件已损坏") {
+				t.Fatalf("read %d rows, error %v; want 文件已损坏…", len(rows), err)
+			}
+		})
+	}
+	// A <dimension> that understates the sheet is no damage: every row is read.
+	data, err := os.ReadFile(filepath.Join("testdata", "dimension-understated.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := readAll(t, data)
+	if err != nil || len(rows) != 5 {
+		t.Fatalf("dimension A1:A1: %d rows, %v; want 5", len(rows), err)
+	}
+	for i, r := range rows {
+		if len(r.Problems) != 0 || r.In.Name != fmt.Sprintf("学员%d", i) {
+			t.Fatalf("row %d: %+v", i, r)
+		}
+	}
 }

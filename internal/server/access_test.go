@@ -37,7 +37,8 @@ import (
 // without changing anything, and a missing object answers 404. The few
 // steps without a version (user disable and password reset, adding or
 // removing an equivalence, removing a scan) do change the object when
-// permitted, and answer 303. The upload is sent as multipart without a
+// permitted, and answer 303 (a reset answers 200: the page that shows the
+// one-time password). The upload is sent as multipart without a
 // file: permitted, it answers 422 (请选择要上传的文件).
 
 type roleStatus struct{ anon, bureau, inst, centre int }
@@ -173,7 +174,7 @@ var accessTable = map[string]access{
 	"GET /users/{id}":                 {"own": bureauOnly(ok), "other": bureauOnly(ok), "missing": bureauOnly(nf)},
 	"POST /users/{id}/disable":        {"own": bureauOnly(see), "other": bureauOnly(see), "missing": bureauOnly(nf)},
 	"POST /users/{id}/enable":         {"own": bureauOnly(conf), "other": bureauOnly(conf), "missing": bureauOnly(nf)},
-	"POST /users/{id}/reset-password": {"own": bureauOnly(see), "other": bureauOnly(see), "missing": bureauOnly(nf)},
+	"POST /users/{id}/reset-password": {"own": bureauOnly(ok), "other": bureauOnly(ok), "missing": bureauOnly(nf)},
 
 	// Teacher pool: the bureau sees every teacher, an institution its
 	// linked ones (another institution's teacher is 404), the centre none.
@@ -288,6 +289,9 @@ func TestAccessTable(t *testing.T) {
 // pathFor fills {id} (and a second id such as {cid}) for the object variant.
 func (e *env) pathFor(route, variant string) string {
 	route = strings.Replace(route, "/*", "/app.css", 1)
+	if p, ok := e.moneyPath(route, variant); ok { // money_access_test.go
+		return p
+	}
 	if !strings.Contains(route, "{id}") {
 		return route
 	}

@@ -66,13 +66,16 @@ func TestAttendancePageLoad(t *testing.T) {
 					var mine []time.Duration
 					for time.Now().Before(stop) {
 						start := time.Now()
-						req, _ := http.NewRequest(http.MethodGet, e.ts.URL+path, nil)
-						res, err := c.http.Do(req)
-						if err != nil || res.StatusCode != http.StatusOK {
+						res, err := c.http.Get(e.ts.URL + path)
+						if err != nil {
 							t.Errorf("GET %s: %v", path, err)
 							return
 						}
-						_, _ = drain(res)
+						_, err = drain(res)
+						if err != nil || res.StatusCode != http.StatusOK {
+							t.Errorf("GET %s: %d %v", path, res.StatusCode, err)
+							return
+						}
 						mine = append(mine, time.Since(start))
 					}
 					mu.Lock()

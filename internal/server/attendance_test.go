@@ -25,9 +25,10 @@ func (e *env) idsOf(q string, arg int64) []int64 {
 	var out []int64
 	for rows.Next() {
 		var id int64
-		_ = rows.Scan(&id)
+		must(e.t, rows.Scan(&id))
 		out = append(out, id)
 	}
+	must(e.t, rows.Err())
 	return out
 }
 
@@ -65,7 +66,9 @@ func TestAgreementHandlers(t *testing.T) {
 		t.Fatalf("print: %d %d", r.status, len(r.texts("agreement")))
 	}
 	var idn string
-	_ = e.store.Pool().QueryRow(context.Background(), `SELECT t.id_number FROM enrolments en JOIN trainees t ON t.id = en.trainee_id WHERE en.id = $1`, enr[0]).Scan(&idn)
+	if err := e.store.Pool().QueryRow(context.Background(), `SELECT t.id_number FROM enrolments en JOIN trainees t ON t.id = en.trainee_id WHERE en.id = $1`, enr[0]).Scan(&idn); err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(r.body, idn) {
 		t.Fatal("the full ID number is not on the printed agreement")
 	}
@@ -73,7 +76,9 @@ func TestAgreementHandlers(t *testing.T) {
 		t.Fatalf("bureau print one: %d", r.status)
 	}
 	var n int
-	_ = e.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'agreement.print' AND entity_id = $1`, id).Scan(&n)
+	if err := e.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'agreement.print' AND entity_id = $1`, id).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 2 {
 		t.Fatalf("%d print audits, want 2", n)
 	}
@@ -109,9 +114,9 @@ func TestAttendanceHandlers(t *testing.T) {
 	enr := e.idsOf(`SELECT id FROM enrolments WHERE class_id = $1 ORDER BY id`, id)
 	ses := e.idsOf(`SELECT id FROM class_sessions WHERE class_id = $1 ORDER BY seq`, id)
 	var theory, practical, day1 string
-	_ = e.store.Pool().QueryRow(context.Background(), `SELECT
+	must(t, e.store.Pool().QueryRow(context.Background(), `SELECT
 		(SELECT teacher_id::text FROM class_sessions WHERE id = $1), (SELECT teacher_id::text FROM class_sessions WHERE id = $2),
-		(SELECT day::text FROM class_sessions WHERE id = $1)`, ses[0], ses[1]).Scan(&theory, &practical, &day1)
+		(SELECT day::text FROM class_sessions WHERE id = $1)`, ses[0], ses[1]).Scan(&theory, &practical, &day1))
 	school := e.login("school")
 	page := func(sid int64) string { return fmt.Sprintf("/classes/%d/sessions/%d/attendance", id, sid) }
 	sheet := func(hours, teacher string, skip int64) url.Values {
@@ -130,7 +135,8 @@ func TestAttendanceHandlers(t *testing.T) {
 	if r = school.post(page(ses[0]), sheet("3", theory, 0)); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.text("form-errors"), "第八条") {
 		t.Fatalf("record before the date: %d %q", r.status, r.text("form-errors"))
 	}
-	d, _ := time.Parse("2006-01-02", day1)
+	d, err := time.Parse("2006-01-02", day1)
+	must(t, err)
 	e.setNow(time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, repository.Shanghai))
 	// A missing mark: 422 with the typed hours and the row's message.
 	r = school.post(page(ses[0]), sheet("2", theory, enr[1]))

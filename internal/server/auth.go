@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -71,22 +72,32 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 var errBadLogin = errors.New("bad login")
 
 // authenticate counts the attempt first (atomically, per account and per
-// address), then verifies; an unknown user is verified against a dummy
-// hash so the answer takes as long as for a wrong password.
+// address) and refuses one over a limit before any hashing: a flood of
+// attempts costs one upsert each, not 19 MiB of argon2 memory. An allowed
+// attempt is verified in one of the bounded hashing slots; an unknown user
+// is verified against a dummy hash so the answer takes as long as for a
+// wrong password.
 func (s *Server) authenticate(r *http.Request, username, pw string) (training.User, error) {
 	ctx := r.Context()
 	allowed, err := s.store.ReserveLoginAttempt(ctx, username, s.clientAddr(r), s.limits)
 	if err != nil {
 		return training.User{}, err
 	}
+	if !allowed {
+		return training.User{}, errBadLogin
+	}
 	u, hash, err := s.store.UserForLogin(ctx, username)
+	known := err == nil
 	if errors.Is(err, training.ErrNotFound) {
 		hash = s.dummy
 	} else if err != nil {
 		return training.User{}, err
 	}
-	ok, verr := password.Verify(pw, hash)
-	if !allowed || verr != nil || !ok || err != nil || u.Disabled {
+	ok, verr := s.hashes.Verify(ctx, pw, hash)
+	if errors.Is(verr, password.ErrBusy) || errors.Is(verr, context.Canceled) || errors.Is(verr, context.DeadlineExceeded) {
+		return training.User{}, verr
+	}
+	if verr != nil || !ok || !known || u.Disabled {
 		return training.User{}, errBadLogin
 	}
 	if err := s.store.ClearLoginFailures(ctx, username); err != nil {
@@ -128,7 +139,12 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if ok, _ := password.Verify(cur, hash); !ok {
+	ok, err := s.hashes.Verify(r.Context(), cur, hash)
+	if errors.Is(err, password.ErrBusy) {
+		s.fail(w, r, err)
+		return
+	}
+	if !ok {
 		form.Set("current", "当前密码不正确")
 	}
 	if msg := training.CheckPassword(next, u.Username); msg != "" {
@@ -144,7 +160,7 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) {
 			Layout: s.layout(r, "修改密码", ""), Forced: u.MustChangePassword, Form: form}))
 		return
 	}
-	newHash, err := password.Hash(next, s.hash)
+	newHash, err := s.hashes.Hash(r.Context(), next, s.hash)
 	if err != nil {
 		s.fail(w, r, err)
 		return

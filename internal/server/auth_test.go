@@ -34,8 +34,9 @@ func TestLoginSameAnswerAndRenewal(t *testing.T) {
 	e := newEnv(t)
 	c := e.client()
 	c.get("/login")
-	u, _ := url.Parse(e.ts.URL)
-	before := c.http.Jar.Cookies(u)
+	if v := cookieValue(c, "tianmu_session"); v != "" {
+		t.Fatalf("an anonymous visitor got a session cookie %q", v)
+	}
 	unknown := c.post("/login", url.Values{"username": {"nobody"}, "password": {"whatever-123"}})
 	wrong := c.post("/login", url.Values{"username": {"bureau"}, "password": {"whatever-123"}})
 	if unknown.status != http.StatusUnprocessableEntity || wrong.status != http.StatusUnprocessableEntity {
@@ -48,11 +49,18 @@ func TestLoginSameAnswerAndRenewal(t *testing.T) {
 		t.Error("typed username not kept")
 	}
 	ok := c.post("/login", url.Values{"username": {"bureau"}, "password": {demo.Password}})
-	if ok.status != http.StatusSeeOther {
+	if ok.status != http.StatusSeeOther || cookieValue(c, "tianmu_session") == "" {
 		t.Fatalf("login: %d", ok.status)
 	}
-	after := c.http.Jar.Cookies(u)
-	if len(before) == 0 || len(after) == 0 || before[0].Value == after[0].Value {
+	// Signing in on a browser that holds a session (a planted or an older
+	// one) gives a new token: session fixation is defeated.
+	before := cookieValue(c, "tianmu_session")
+	c.csrf = ""
+	again := c.post("/login", url.Values{"username": {"academy"}, "password": {demo.Password}})
+	if again.status != http.StatusSeeOther {
+		t.Fatalf("second sign-in: %d", again.status)
+	}
+	if after := cookieValue(c, "tianmu_session"); after == "" || after == before {
 		t.Fatal("session token not renewed at login")
 	}
 }
@@ -61,16 +69,32 @@ func TestLoginThrottledPerAccount(t *testing.T) {
 	e := newEnv(t)
 	// Ten parallel wrong guesses from different clients: at most five may be
 	// checked, and afterwards even the right password is refused.
+	// Every guess gets the one refusal; exactly five were checked (hashed),
+	// the other five refused before any hashing.
+	hashed := e.srv.HashesRun()
+	clients := make([]*client, 10)
+	for i := range clients {
+		clients[i] = e.client()
+		clients[i].fetchCSRF()
+	}
+	statuses := make([]int, len(clients))
 	var wg sync.WaitGroup
-	for i := 0; i < 10; i++ {
+	for i, c := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := e.client()
-			c.post("/login", url.Values{"username": {"school"}, "password": {"wrong-password-1"}})
+			statuses[i] = c.post("/login", url.Values{"username": {"school"}, "password": {"wrong-password-1"}}).status
 		}()
 	}
 	wg.Wait()
+	for i, st := range statuses {
+		if st != http.StatusUnprocessableEntity {
+			t.Errorf("guess %d: %d, want 422", i, st)
+		}
+	}
+	if n := e.srv.HashesRun() - hashed; n != 5 {
+		t.Fatalf("%d of 10 parallel guesses were checked, want exactly 5", n)
+	}
 	c := e.client()
 	if r := c.post("/login", url.Values{"username": {"school"}, "password": {demo.Password}}); r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("right password after 10 failures: %d, want 422", r.status)
@@ -134,16 +158,16 @@ func TestResetPasswordForcesChange(t *testing.T) {
 	bureau := e.login("bureau")
 	id := e.userID("academy")
 	r := bureau.post("/users/"+itoa(id)+"/reset-password", nil)
-	if r.status != http.StatusSeeOther {
+	if r.status != http.StatusOK {
 		t.Fatalf("reset: %d", r.status)
 	}
-	page := bureau.get(r.location)
-	otp := page.text("otp")
-	if len(otp) != 12 {
-		t.Fatalf("one-time password not shown: %q", otp)
+	otp := r.text("otp")
+	if len(otp) != 12 || r.header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("one-time password not shown: %q (Cache-Control %q)", otp, r.header.Get("Cache-Control"))
 	}
-	if again := bureau.get(r.location); again.has("otp") {
-		t.Fatal("one-time password shown twice")
+	noSessionHolds(t, e, otp)
+	if again := bureau.get("/users/" + itoa(id)); again.status != http.StatusOK || again.has("otp") {
+		t.Fatalf("one-time password shown twice: %d", again.status)
 	}
 	c := e.client()
 	if r := c.post("/login", url.Values{"username": {"academy"}, "password": {otp}}); r.status != http.StatusSeeOther || r.location != "/password" {

@@ -32,7 +32,7 @@ func (e *env) classKit() classKit {
 	}
 	school, bureau := actorOf("school"), actorOf("bureau")
 	var k classKit
-	_ = s.Pool().QueryRow(ctx, `SELECT id FROM occupations WHERE code = '4-03-02-01'`).Scan(&k.cook)
+	must(e.t, s.Pool().QueryRow(ctx, `SELECT id FROM occupations WHERE code = '4-03-02-01'`).Scan(&k.cook))
 	mk := func(name, id string, edu training.Education, title training.Title) int64 {
 		tid, _, err := s.CreateTeacher(ctx, school, training.TeacherInput{Name: name, IDNumber: idNo(id), Phone: "13800001111", Education: edu, Title: title})
 		if err != nil {
@@ -42,7 +42,7 @@ func (e *env) classKit() classKit {
 	}
 	version := func(id int64) int {
 		var v int
-		_ = s.Pool().QueryRow(ctx, `SELECT version FROM teachers WHERE id = $1`, id).Scan(&v)
+		must(e.t, s.Pool().QueryRow(ctx, `SELECT version FROM teachers WHERE id = $1`, id).Scan(&v))
 		return v
 	}
 	k.theory = mk("测理论", "33018519800101777", training.EduCollege, training.TitleMiddle)
@@ -103,7 +103,9 @@ func TestFilingFromDraftToApproval(t *testing.T) {
 	classPath := strings.TrimSuffix(edit, "/edit")
 	version := func() string {
 		var v int
-		_ = e.store.Pool().QueryRow(t.Context(), `SELECT version FROM classes WHERE id = $1`, strings.TrimPrefix(classPath, "/classes/")).Scan(&v)
+		if err := e.store.Pool().QueryRow(t.Context(), `SELECT version FROM classes WHERE id = $1`, strings.TrimPrefix(classPath, "/classes/")).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
 		return itoa(int64(v))
 	}
 	// Submitting with problems lists every failure with its article and keeps what was typed.
@@ -227,7 +229,9 @@ func TestApproveAfterStartRefusedOverHTTP(t *testing.T) {
 	e.mu.Unlock()
 	bureau := e.login("bureau")
 	var v int
-	_ = e.store.Pool().QueryRow(t.Context(), `SELECT version FROM classes WHERE id = $1`, strings.TrimPrefix(path, "/classes/")).Scan(&v)
+	if err := e.store.Pool().QueryRow(t.Context(), `SELECT version FROM classes WHERE id = $1`, strings.TrimPrefix(path, "/classes/")).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
 	r = bureau.post(path+"/approve", url.Values{"version": {itoa(int64(v))}})
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.text("form-errors"), "第六条") {
 		t.Fatalf("approve on the start date: %d %q", r.status, r.text("form-errors"))

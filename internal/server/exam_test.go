@@ -283,7 +283,8 @@ func TestExamFlowThroughPages(t *testing.T) {
 	if r := school.get(sessURL); r.status != http.StatusNotFound {
 		t.Fatalf("institution sees the unpublished session: %d", r.status)
 	}
-	sid, _ := strconv.ParseInt(strings.TrimPrefix(sessURL, "/exam-sessions/"), 10, 64)
+	sid, err := strconv.ParseInt(idFromLocation(t, sessURL, "/exam-sessions/"), 10, 64)
+	must(t, err)
 	entries := e.queryIDs(`SELECT id FROM exam_entries WHERE session_id = $1 ORDER BY seq`, sid)
 	scores := url.Values{"version": {"1"}}
 	for i, id := range entries {

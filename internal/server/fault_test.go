@@ -40,7 +40,8 @@ func TestDatabaseDownAndBack(t *testing.T) {
 	if err := demo.Load(bg, store, fastHash); err != nil {
 		t.Fatal(err)
 	}
-	cfg, _ := config.Load(func(string) string { return "" })
+	cfg, err := config.Load(func(string) string { return "" })
+	must(t, err)
 	srv := server.New(store, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{Hash: &fastHash})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)

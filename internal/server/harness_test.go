@@ -56,7 +56,8 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{t: t, now: demoStart}
 	e.store = repository.New(demoPool(t), e.clock)
-	cfg, _ := config.Load(func(string) string { return "" })
+	cfg, err := config.Load(func(string) string { return "" })
+	must(t, err)
 	e.srv = server.New(e.store, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{Hash: &fastHash})
 	e.ts = httptest.NewServer(e.srv.Handler())
 	t.Cleanup(func() { e.ts.Close(); e.srv.Close() })
@@ -112,7 +113,10 @@ func (c *client) do(req *http.Request) response {
 		c.e.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.e.t.Fatalf("%s %s: read the body: %v", req.Method, req.URL, err)
+	}
 	body := string(b)
 	if m := csrfRe.FindStringSubmatch(body); m != nil {
 		c.csrf = m[1]
@@ -122,7 +126,8 @@ func (c *client) do(req *http.Request) response {
 
 func (c *client) get(path string) response {
 	c.e.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, c.e.ts.URL+path, nil)
+	req, err := http.NewRequest(http.MethodGet, c.e.ts.URL+path, nil)
+	must(c.e.t, err)
 	return c.do(req)
 }
 
@@ -160,7 +165,8 @@ func (c *client) fetchCSRF() {
 
 func (c *client) postRaw(path string, form url.Values, headers map[string]string) response {
 	c.e.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, c.e.ts.URL+path, strings.NewReader(form.Encode()))
+	req, err := http.NewRequest(http.MethodPost, c.e.ts.URL+path, strings.NewReader(form.Encode()))
+	must(c.e.t, err)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	for k, v := range headers {
 		req.Header.Set(k, v)

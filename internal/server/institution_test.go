@@ -42,7 +42,9 @@ func TestRegisterInstitutionKeepsInputOnError(t *testing.T) {
 	}
 	// A duplicate of a demo institution's code: a field message, not a 500.
 	var demoCode string
-	_ = e.store.Pool().QueryRow(t.Context(), `SELECT credit_code FROM institutions LIMIT 1`).Scan(&demoCode)
+	if err := e.store.Pool().QueryRow(t.Context(), `SELECT credit_code FROM institutions LIMIT 1`).Scan(&demoCode); err != nil {
+		t.Fatal(err)
+	}
 	form = validInstitution()
 	form.Set("credit_code", strings.ToLower(demoCode))
 	r = c.post("/institutions", form)
@@ -64,7 +66,8 @@ func TestDesignateThroughTheForms(t *testing.T) {
 	c := e.login("bureau")
 	r := c.post("/institutions", validInstitution())
 	path := r.location
-	id, _ := strconv.ParseInt(strings.TrimPrefix(path, "/institutions/"), 10, 64)
+	id, err := strconv.ParseInt(idFromLocation(t, path, "/institutions/"), 10, 64)
+	must(t, err)
 	// Designating before any scope is refused with the article.
 	r = c.post(path+"/designate", url.Values{"version": {"1"}, "decision_no": {"临人社〔2026〕9号"}, "decision_date": {"2026-03-01"}, "decided_by": {"王科长"}})
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.text("form-errors"), "第六条") {
@@ -74,11 +77,17 @@ func TestDesignateThroughTheForms(t *testing.T) {
 		t.Error("typed decision number not kept")
 	}
 	var cook, elec int64
-	_ = e.store.Pool().QueryRow(t.Context(), `SELECT id FROM occupations WHERE code = '4-03-02-01'`).Scan(&cook)
-	_ = e.store.Pool().QueryRow(t.Context(), `SELECT id FROM occupations WHERE code = '6-31-01-03'`).Scan(&elec)
+	if err := e.store.Pool().QueryRow(t.Context(), `SELECT id FROM occupations WHERE code = '4-03-02-01'`).Scan(&cook); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.Pool().QueryRow(t.Context(), `SELECT id FROM occupations WHERE code = '6-31-01-03'`).Scan(&elec); err != nil {
+		t.Fatal(err)
+	}
 	// A level the occupation does not have is a message beside its select.
 	var nutrition int64
-	_ = e.store.Pool().QueryRow(t.Context(), `SELECT id FROM occupations WHERE code = '4-03-02-06'`).Scan(&nutrition)
+	if err := e.store.Pool().QueryRow(t.Context(), `SELECT id FROM occupations WHERE code = '4-03-02-06'`).Scan(&nutrition); err != nil {
+		t.Fatal(err)
+	}
 	r = c.post(path+"/scope", url.Values{"version": {"1"}, "level_" + itoa(nutrition): {"5"}, "level_" + itoa(cook): {"3"}})
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "没有五级") {
 		t.Fatalf("bad scope: %d", r.status)
@@ -122,9 +131,13 @@ func TestInstitutionUserCannotChangeBureauFields(t *testing.T) {
 	}
 	var before, after string
 	q := `SELECT name || credit_code || venue || status || decision_no FROM institutions WHERE id = $1`
-	_ = e.store.Pool().QueryRow(t.Context(), q, id).Scan(&before)
+	if err := e.store.Pool().QueryRow(t.Context(), q, id).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
 	var version int
-	_ = e.store.Pool().QueryRow(t.Context(), `SELECT version FROM institutions WHERE id = $1`, id).Scan(&version)
+	if err := e.store.Pool().QueryRow(t.Context(), `SELECT version FROM institutions WHERE id = $1`, id).Scan(&version); err != nil {
+		t.Fatal(err)
+	}
 	form := validInstitution()
 	form.Set("version", strconv.Itoa(version))
 	form.Set("status", "designated")
@@ -134,7 +147,9 @@ func TestInstitutionUserCannotChangeBureauFields(t *testing.T) {
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("edit: %d %s", r.status, r.text("form-errors"))
 	}
-	_ = e.store.Pool().QueryRow(t.Context(), q, id).Scan(&after)
+	if err := e.store.Pool().QueryRow(t.Context(), q, id).Scan(&after); err != nil {
+		t.Fatal(err)
+	}
 	if before != after {
 		t.Fatalf("bureau-only fields changed:\n%s\n%s", before, after)
 	}

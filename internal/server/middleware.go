@@ -3,8 +3,6 @@ package server
 import (
 	"context"
 	"crypto/rand"
-	"crypto/subtle"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"net"
@@ -12,7 +10,6 @@ import (
 	"net/netip"
 	"net/url"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"time"
 
@@ -131,16 +128,28 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
+type bodyLimitKey struct{}
+
 // limitBody caps request bodies (forms are small; uploads have their own).
-func limitBody(n int64) func(http.Handler) http.Handler {
+// what says the limit to the user on the 413 page ("表单内容不能超过1 MB").
+func limitBody(n int64, what string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Body != nil {
 				r.Body = http.MaxBytesReader(w, r.Body, n)
 			}
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), bodyLimitKey{}, what)))
 		})
 	}
+}
+
+// tooLarge is the 413 page, stating the limit of the route that refused.
+func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
+	what, _ := r.Context().Value(bodyLimitKey{}).(string)
+	if what != "" {
+		what = "（" + what + "）"
+	}
+	s.errorPage(w, r, http.StatusRequestEntityTooLarge, "提交的内容过大", "提交的内容超过了允许的大小"+what+"，操作未保存。")
 }
 
 // markSession notes that the session is loaded, so the layout may use it.
@@ -216,63 +225,6 @@ func (s *Server) requireRole(roles ...training.Role) func(http.Handler) http.Han
 			s.fail(w, r, training.ErrForbidden)
 		})
 	}
-}
-
-// csrfToken returns the session's CSRF token, creating it on first use.
-func (s *Server) csrfToken(r *http.Request) string {
-	t := s.sessions.GetString(r.Context(), "csrf")
-	if t == "" {
-		b := make([]byte, 32)
-		_, _ = rand.Read(b)
-		t = base64.RawURLEncoding.EncodeToString(b)
-		s.sessions.Put(r.Context(), "csrf", t)
-	}
-	return t
-}
-
-// checkCSRF refuses an unsafe request whose csrf_token field does not match
-// the session's token. It backs up http.CrossOriginProtection for browsers
-// that send neither Origin nor Sec-Fetch-Site.
-func (s *Server) checkCSRF(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.Method {
-		case http.MethodGet, http.MethodHead, http.MethodOptions:
-			next.ServeHTTP(w, r)
-			return
-		}
-		want := s.sessions.GetString(r.Context(), "csrf")
-		got := r.Header.Get("X-CSRF-Token")
-		if got == "" {
-			var err error
-			got, err = formValueNoFiles(r, "csrf_token")
-			if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
-				s.errorPage(w, r, http.StatusRequestEntityTooLarge, "提交的内容过大",
-					"提交的内容超过了允许的大小（上传的扫描件不能超过"+strconv.FormatInt(repository.MaxUpload>>20, 10)+" MB），操作未保存。")
-				return
-			}
-		}
-		if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
-			s.errorPage(w, r, http.StatusForbidden, "页面已过期", "表单已过期或来源无法验证，操作未保存。请返回，刷新页面后重新提交。")
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// formValueNoFiles reads one field; multipart bodies are parsed with a
-// small memory limit (files spill to disk, and handlers apply their own
-// size limits before this runs).
-func formValueNoFiles(r *http.Request, key string) (string, error) {
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		if err := r.ParseMultipartForm(1 << 20); err != nil {
-			return "", err
-		}
-		return r.FormValue(key), nil
-	}
-	if err := r.ParseForm(); err != nil {
-		return "", err
-	}
-	return r.PostForm.Get(key), nil
 }
 
 // maxUploadBody caps an upload request: the largest file plus room for the

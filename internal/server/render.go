@@ -10,6 +10,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"tianmu/internal/password"
 	"tianmu/internal/repository"
 	"tianmu/internal/training"
 	"tianmu/web"
@@ -38,6 +39,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.errorPage(w, r, http.StatusForbidden, "无权操作", "您的账号没有进行此操作的权限。")
 	case errors.Is(err, training.ErrConflict):
 		s.errorPage(w, r, http.StatusConflict, "操作冲突", "该记录已被他人修改或状态已变化，您的操作未保存。请返回刷新后重试。")
+	case errors.Is(err, password.ErrBusy):
+		// Every password-hashing slot stayed taken (a burst of sign-ins):
+		// a polite answer now rather than a queue without end.
+		w.Header().Set("Retry-After", "5")
+		s.errorPage(w, r, http.StatusServiceUnavailable, "系统繁忙", "系统繁忙，请稍后再试。")
 	case repository.Unavailable(err), errors.Is(err, context.DeadlineExceeded):
 		s.log.Error("unavailable", "request_id", requestID(r), "err", err)
 		s.errorPage(w, r, http.StatusServiceUnavailable, "系统暂时不可用", "数据库暂时无法访问，请稍后重试。您的操作未保存。")

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -73,7 +75,7 @@ func (e *env) stageImport(class int64, rows [][]string) int64 {
 		e.t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	_ = roster.WriteSheet(&buf, append([][]string{rosterHeader()}, rows...), false)
+	must(e.t, roster.WriteSheet(&buf, append([][]string{rosterHeader()}, rows...), false))
 	rd, err := roster.Open(buf.Bytes())
 	if err != nil {
 		e.t.Fatal(err)
@@ -164,7 +166,9 @@ func TestRosterPageAddRemove(t *testing.T) {
 
 	// From the start date: no additions, withdrawal needs a reason.
 	var start time.Time
-	_ = e.store.Pool().QueryRow(context.Background(), `SELECT start_date FROM classes WHERE id = $1`, class).Scan(&start)
+	if err := e.store.Pool().QueryRow(context.Background(), `SELECT start_date FROM classes WHERE id = $1`, class).Scan(&start); err != nil {
+		t.Fatal(err)
+	}
 	e.mu.Lock()
 	e.now = time.Date(start.Year(), start.Month(), start.Day(), 9, 0, 0, 0, repository.Shanghai)
 	e.mu.Unlock()
@@ -195,7 +199,9 @@ func TestRosterRemoveBeforeStart(t *testing.T) {
 		t.Fatalf("remove: %d", res.status)
 	}
 	var n int
-	_ = e.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM enrolments WHERE id = $1`, eid).Scan(&n)
+	if err := e.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM enrolments WHERE id = $1`, eid).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Fatal("removed before the start but still listed")
 	}
@@ -214,7 +220,9 @@ func TestRosterImportFlow(t *testing.T) {
 	noName.Name = ""
 	existing := e.queryID(`SELECT t.id FROM trainees t JOIN enrolments e ON e.trainee_id = t.id WHERE e.class_id = $1 ORDER BY e.id LIMIT 1`, class)
 	var exID, exName string
-	_ = e.store.Pool().QueryRow(context.Background(), `SELECT id_number, name FROM trainees WHERE id = $1`, existing).Scan(&exID, &exName)
+	if err := e.store.Pool().QueryRow(context.Background(), `SELECT id_number, name FROM trainees WHERE id = $1`, existing).Scan(&exID, &exName); err != nil {
+		t.Fatal(err)
+	}
 	rows := [][]string{traineeRow(1), traineeRow(2), rowOf(bad), {"3.30185E+17", "科学计数", "13900000001", "企业职工", "在职", "本地城镇", ""},
 		rowOf(noName), traineeRow(1), {exID, exName, "13900000002", "企业职工", "在职", "本地城镇", ""}}
 	page := school.upload(class, "名单.xlsx", xlsxFile(t, rows, false))
@@ -313,6 +321,9 @@ func TestRosterImportRefusals(t *testing.T) {
 		{"a zip that is not a workbook", zipOf(t, "readme.txt", 10), http.StatusUnprocessableEntity, "不是有效的.xlsx"},
 		{"wrong header", []byte("a,b,c\n1,2,3\n"), http.StatusUnprocessableEntity, "缺少列"},
 		{"zip bomb", zipBomb(t), http.StatusUnprocessableEntity, "压缩炸弹"},
+		{"zip headers understate the sheet", damagedFile(t, "damaged-size.xlsx"), http.StatusUnprocessableEntity, "文件已损坏"},
+		{"sheet cut off after two trainees", damagedFile(t, "damaged-xml.xlsx"), http.StatusUnprocessableEntity, "文件已损坏"},
+		{"file cut off", damagedFile(t, "damaged-truncated.xlsx"), http.StatusUnprocessableEntity, "文件已损坏"},
 		{"11 MB", bytes.Repeat([]byte("a"), roster.MaxFile+1), http.StatusRequestEntityTooLarge, "10MB"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -339,18 +350,29 @@ func TestRosterImportRefusals(t *testing.T) {
 	}
 	// A body far over the limit is cut off with 413 before it is read.
 	res := school.postFile(classPath(class, "/roster/import"), nil, "big.xlsx", bytes.Repeat([]byte("PK\x03\x04"), (roster.MaxFile+1<<20)/4))
-	if res.status != http.StatusRequestEntityTooLarge {
-		t.Fatalf("huge body: %d", res.status)
+	if res.status != http.StatusRequestEntityTooLarge || !strings.Contains(res.text("error-413"), "名单文件不能超过10 MB") {
+		t.Fatalf("huge body: %d %q", res.status, res.text("error-413"))
 	}
+}
+
+// damagedFile is one of the roster package's damaged spreadsheets.
+func damagedFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "roster", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func zipOf(t *testing.T, name string, size int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	w, _ := zw.Create(name)
-	_, _ = w.Write(bytes.Repeat([]byte("x"), size))
-	_ = zw.Close()
+	w, err := zw.Create(name)
+	must(t, err)
+	must(t, errOf(w.Write(bytes.Repeat([]byte("x"), size))))
+	must(t, zw.Close())
 	return buf.Bytes()
 }
 
@@ -359,7 +381,7 @@ func zipOf(t *testing.T, name string, size int) []byte {
 func zipBomb(t *testing.T) []byte {
 	t.Helper()
 	var good bytes.Buffer
-	_ = roster.WriteSheet(&good, [][]string{rosterHeader()}, false)
+	must(t, roster.WriteSheet(&good, [][]string{rosterHeader()}, false))
 	zr, err := zip.NewReader(bytes.NewReader(good.Bytes()), int64(good.Len()))
 	if err != nil {
 		t.Fatal(err)
@@ -367,21 +389,25 @@ func zipBomb(t *testing.T) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, f := range zr.File {
-		w, _ := zw.Create(f.Name)
+		w, err := zw.Create(f.Name)
+		must(t, err)
 		if strings.HasPrefix(f.Name, "xl/worksheets/sheet") {
-			_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+			must(t, errOf(io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)))
 			row := []byte(`<row><c t="inlineStr"><is><t>330185199003071234</t></is></c></row>`)
 			for n := 0; n < 200<<20; n += len(row) {
-				_, _ = w.Write(row)
+				must(t, errOf(w.Write(row)))
 			}
-			_, _ = io.WriteString(w, `</sheetData></worksheet>`)
+			must(t, errOf(io.WriteString(w, `</sheetData></worksheet>`)))
 			continue
 		}
-		rc, _ := f.Open()
-		_, _ = io.Copy(w, rc)
-		rc.Close()
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		must(t, errOf(io.Copy(w, rc)))
+		must(t, rc.Close())
 	}
-	_ = zw.Close()
+	must(t, zw.Close())
 	return buf.Bytes()
 }
 
@@ -427,7 +453,9 @@ func TestRosterExport(t *testing.T) {
 		t.Fatalf("full export: %d", r.status)
 	}
 	var after string
-	_ = e.store.Pool().QueryRow(context.Background(), `SELECT after::text FROM audit_log WHERE action = 'roster.export_pii' AND entity_id = $1`, class).Scan(&after)
+	if err := e.store.Pool().QueryRow(context.Background(), `SELECT after::text FROM audit_log WHERE action = 'roster.export_pii' AND entity_id = $1`, class).Scan(&after); err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(after, "稽核补贴申领") {
 		t.Fatalf("audit: %q", after)
 	}
@@ -468,12 +496,21 @@ func TestRosterTemplate(t *testing.T) {
 	if sheets := f.GetSheetList(); len(sheets) != 2 || sheets[0] != roster.SheetName || sheets[1] != "说明" {
 		t.Fatalf("sheets %v", sheets)
 	}
-	rows, _ := f.GetRows(roster.SheetName)
+	rows, err := f.GetRows(roster.SheetName)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(rows) != 1 || strings.Join(rows[0], ",") != strings.Join(rosterHeader(), ",") {
 		t.Fatalf("header %v", rows)
 	}
-	style, _ := f.GetCellStyle(roster.SheetName, "A2")
-	st, _ := f.GetStyle(style)
+	style, err := f.GetCellStyle(roster.SheetName, "A2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.GetStyle(style)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if st == nil || st.NumFmt != 49 {
 		t.Fatalf("ID column not text: %+v", st)
 	}

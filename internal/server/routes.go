@@ -3,12 +3,21 @@ package server
 import (
 	"io/fs"
 	"net/http"
+	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
+	"tianmu/internal/repository"
+	"tianmu/internal/roster"
 	"tianmu/internal/training"
 	"tianmu/web"
 )
+
+// maxFormBody caps the body of every form without a file.
+const maxFormBody = 1 << 20
+
+// mb says a byte count in whole megabytes ("5 MB").
+func mb(n int64) string { return strconv.FormatInt(n>>20, 10) + " MB" }
 
 // Handler is the whole HTTP surface of the portal: every route is here.
 // It returns the chi router so tests can walk every route.
@@ -23,34 +32,35 @@ func (s *Server) Handler() *chi.Mux {
 	// The session stack, with the request body limit of the group: forms get
 	// 1 MB; the upload routes get theirs (a bigger body is refused with 413
 	// before the CSRF check reads it).
-	stack := func(limit int64) []func(http.Handler) http.Handler {
-		return []func(http.Handler) http.Handler{s.csrf.Handler, limitBody(limit), trackSession, s.sessions.LoadAndSave, markSession, s.loadUser, s.checkCSRF}
+	stack := func(limit int64, what string) []func(http.Handler) http.Handler {
+		return []func(http.Handler) http.Handler{s.csrf.Handler, limitBody(limit, what), trackSession, s.sessions.LoadAndSave, markSession, s.loadUser, s.checkCSRF}
 	}
 
 	// Uploads (institution staff).
 	r.Group(func(r chi.Router) {
-		r.Use(stack(maxUploadBody)...)
+		r.Use(stack(maxUploadBody, "上传的扫描件不能超过"+mb(repository.MaxUpload))...)
 		r.Use(s.requireUser, s.requireRole(training.RoleInstitution))
 		r.Post("/teachers/{id}/files", s.teacherFileUpload)
 	})
 
 	// Roster imports (institution staff): a file up to roster.MaxFile.
 	r.Group(func(r chi.Router) {
-		r.Use(stack(maxRosterBody)...)
+		r.Use(stack(maxRosterBody, "名单文件不能超过"+mb(roster.MaxFile))...)
 		r.Use(s.requireUser, s.requireRole(training.RoleInstitution))
 		r.Post("/classes/{id}/roster/import", s.rosterImport)
 		r.Post("/classes/{id}/schedule/import", s.scheduleImport)
+		r.Post("/classes/{id}/fees/import", s.feeImport)
 	})
 
 	// Score sheets (centre staff): a file up to roster.MaxFile.
 	r.Group(func(r chi.Router) {
-		r.Use(stack(maxRosterBody)...)
+		r.Use(stack(maxRosterBody, "成绩表文件不能超过"+mb(roster.MaxFile))...)
 		r.Use(s.requireUser, s.requireRole(training.RoleCentre))
 		r.Post("/exam-sessions/{id}/scores/import", s.scoresImport)
 	})
 
 	r.Group(func(r chi.Router) {
-		r.Use(stack(1 << 20)...)
+		r.Use(stack(maxFormBody, "表单内容不能超过"+mb(maxFormBody))...)
 
 		// Public.
 		r.Get("/login", s.loginForm)
@@ -102,6 +112,11 @@ func (s *Server) Handler() *chi.Mux {
 				r.Get("/classes/{id}/sessions/{sid}/attendance", s.attendanceForm)
 				r.Get("/textbooks/new", s.textbookNew)
 				r.Post("/textbooks", s.textbookCreate)
+
+				// Fees (第十二条): the class's fee page and the applications.
+				r.Get("/fees", s.feeList)
+				r.Get("/fees/template.xlsx", s.feeTemplate)
+				r.Get("/classes/{id}/fees", s.feeShow)
 			})
 
 			// Institution only.
@@ -134,6 +149,9 @@ func (s *Server) Handler() *chi.Mux {
 				r.Post("/teachers/{id}/certificates", s.certificateAdd)
 				r.Post("/teachers/{id}/certificates/{cid}/delete", s.certificateRemove)
 				r.Post("/teachers/{id}/files/{fid}/delete", s.teacherFileRemove)
+				r.Post("/classes/{id}/fees", s.feeApply)
+				r.Post("/classes/{id}/fees/payments", s.feePay)
+				r.Post("/fees/{id}/withdraw", s.feeStep(training.ActFeeWithdraw))
 			})
 
 			// Assessment centre only.
@@ -223,6 +241,13 @@ func (s *Server) Handler() *chi.Mux {
 				for _, act := range training.TextbookActions {
 					r.Post("/textbooks/{id}/"+string(act), s.textbookStatus(act))
 				}
+
+				// Subsidy standards and fee decisions (第十二条).
+				r.Get("/subsidy-standards", s.subsidyStandards)
+				r.Post("/subsidy-standards", s.subsidyFigureAdd)
+				r.Post("/subsidy-standards/{kind}/{id}/end", s.subsidyFigureEnd)
+				r.Post("/fees/{id}/approve", s.feeStep(training.ActFeeApprove))
+				r.Post("/fees/{id}/return", s.feeStep(training.ActFeeReturn))
 			})
 		})
 

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
 
@@ -26,10 +27,14 @@ type Server struct {
 	log      *slog.Logger
 	cfg      config.Config
 	hash     password.Params
+	hashes   *password.Slots // bounds the argon2id hashes running at once
 	limits   repository.LoginLimits
 	dummy    string // a hash to verify against for unknown users
 	csrf     *http.CrossOriginProtection
-	stopGC   func()
+
+	csrfKeyMu  sync.Mutex
+	csrfKeyVal []byte // the anonymous forms' signing key, read once
+	stopGC     func()
 
 	jobs         sync.WaitGroup    // background roster validations
 	importSlots  chan struct{}     // at most cap(importSlots) roster files open at once
@@ -47,6 +52,11 @@ type Options struct {
 	SessionCleanup time.Duration
 	// PublicLimits overrides the public lookup limit.
 	PublicLimits *repository.PublicLimits
+	// HashSlots is how many password hashes may run at once (default: the
+	// number of CPUs); HashWait how long a request waits for a slot before
+	// it is answered 503 (default 5 s).
+	HashSlots int
+	HashWait  time.Duration
 	// CertFont and CertLatinFont override the certificate fonts.
 	CertFont, CertLatinFont string
 }
@@ -61,6 +71,14 @@ func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options
 	if o.Limits != nil {
 		s.limits = *o.Limits
 	}
+	slots, wait := runtime.GOMAXPROCS(0), 5*time.Second
+	if o.HashSlots > 0 {
+		slots = o.HashSlots
+	}
+	if o.HashWait > 0 {
+		wait = o.HashWait
+	}
+	s.hashes = password.NewSlots(slots, wait)
 	s.dummy, _ = password.Hash("tianmu-dummy-password", s.hash)
 	s.publicLimits = repository.DefaultPublicLimits
 	if o.PublicLimits != nil {

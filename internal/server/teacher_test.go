@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -21,16 +22,19 @@ func (c *client) postFile(path string, fields map[string]string, filename string
 	c.fetchCSRF()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	_ = mw.WriteField("csrf_token", c.csrf)
+	t := c.e.t
+	must(t, mw.WriteField("csrf_token", c.csrf))
 	for k, v := range fields {
-		_ = mw.WriteField(k, v)
+		must(t, mw.WriteField(k, v))
 	}
 	if filename != "" {
-		w, _ := mw.CreateFormFile("file", filename)
-		_, _ = w.Write(data)
+		w, err := mw.CreateFormFile("file", filename)
+		must(t, err)
+		must(t, errOf(w.Write(data)))
 	}
-	_ = mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, c.e.ts.URL+path, &body)
+	must(t, mw.Close())
+	req, err := http.NewRequest(http.MethodPost, c.e.ts.URL+path, &body)
+	must(t, err)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	return c.do(req)
@@ -155,7 +159,9 @@ func TestTeacherProposeApproveEligibility(t *testing.T) {
 	}
 	// Each detail view was audited.
 	var n int
-	_ = e.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'teacher.view_pii' AND entity_id = $1`, mustID(tid)).Scan(&n)
+	if err := e.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'teacher.view_pii' AND entity_id = $1`, mustID(tid)).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n < 3 {
 		t.Fatalf("view_pii rows %d", n)
 	}
@@ -189,6 +195,18 @@ func TestTeacherLinkExisting(t *testing.T) {
 }
 
 func TestTeacherUploads(t *testing.T) {
+	// Uploads spill to temporary files: none may stay behind.
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	t.Cleanup(func() {
+		left, err := os.ReadDir(tmp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range left {
+			t.Errorf("temporary file left behind: %s", f.Name())
+		}
+	})
 	e := newEnv(t)
 	school := e.login("school")
 	r := school.post("/teachers", url.Values{"name": {"张师傅"}, "id_number": {validID("33018519800101123")}, "phone": {"13800001111"}, "education": {"3"}, "title": {"2"}})
@@ -212,20 +230,28 @@ func TestTeacherUploads(t *testing.T) {
 	}
 	huge := append(append([]byte{}, pdfBytes...), make([]byte, 8<<20)...)
 	r = school.postFile("/teachers/"+tid+"/files", nil, "huge.pdf", huge)
-	if r.status != http.StatusRequestEntityTooLarge {
-		t.Fatalf("huge upload: %d", r.status)
+	if r.status != http.StatusRequestEntityTooLarge || !strings.Contains(r.text("error-413"), "上传的扫描件不能超过5 MB") {
+		t.Fatalf("huge upload: %d %q", r.status, r.text("error-413"))
 	}
 	// A plain form instead of multipart: asked for a file, not a 500.
 	if r := school.post("/teachers/"+tid+"/files", url.Values{}); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.text("err-file"), "请选择") {
 		t.Fatalf("urlencoded upload: %d %q", r.status, r.text("err-file"))
 	}
 	// Ordinary forms keep their 1 MB limit.
-	if r := school.post("/teachers/"+tid+"/edit", url.Values{"name": {strings.Repeat("x", 2<<20)}}); r.status != http.StatusRequestEntityTooLarge {
-		t.Fatalf("2 MB form: %d", r.status)
+	if r := school.post("/teachers/"+tid+"/edit", url.Values{"name": {strings.Repeat("x", 2<<20)}}); r.status != http.StatusRequestEntityTooLarge ||
+		!strings.Contains(r.text("error-413"), "表单内容不能超过1 MB") || strings.Contains(r.text("error-413"), "5 MB") {
+		t.Fatalf("2 MB form: %d %q", r.status, r.text("error-413"))
+	}
+	// So does the public sign-in form, for a visitor without a session.
+	if r := e.client().post("/login", url.Values{"username": {strings.Repeat("x", 2<<20)}}); r.status != http.StatusRequestEntityTooLarge ||
+		!strings.Contains(r.text("error-413"), "表单内容不能超过1 MB") {
+		t.Fatalf("2 MB sign-in form: %d %q", r.status, r.text("error-413"))
 	}
 	var fid int64
 	var n int
-	_ = e.store.Pool().QueryRow(context.Background(), `SELECT max(id), count(*) FROM teacher_files`).Scan(&fid, &n)
+	if err := e.store.Pool().QueryRow(context.Background(), `SELECT max(id), count(*) FROM teacher_files`).Scan(&fid, &n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 {
 		t.Fatalf("files stored: %d", n)
 	}

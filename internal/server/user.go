@@ -68,17 +68,14 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if !form.Any() {
 		otp := password.Random(12)
-		hash, err := password.Hash(otp, s.hash)
+		hash, err := s.hashes.Hash(r.Context(), otp, s.hash)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		id, err := s.store.CreateUser(r.Context(), actor(r), in, hash, true)
 		if err == nil {
-			s.sessions.Put(r.Context(), "otp", otp)
-			s.sessions.Put(r.Context(), "otp_user", id)
-			s.flash(r, "账号已创建。")
-			redirect(w, r, "/users/"+strconv.FormatInt(id, 10))
+			s.showOneTimePassword(w, r, id, otp, "账号已创建。")
 			return
 		}
 		if !mergeErrors(err, &form.Errors) {
@@ -100,12 +97,22 @@ func (s *Server) userShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	page := web.UserShowPage{Layout: s.layout(r, "账号 "+u.Username, "users"), User: u}
-	if s.sessions.GetInt64(r.Context(), "otp_user") == id {
-		page.OneTimePass = s.sessions.PopString(r.Context(), "otp")
-		s.sessions.Remove(r.Context(), "otp_user")
+	s.render(w, r, http.StatusOK, web.UserShowView(web.UserShowPage{Layout: s.layout(r, "账号 "+u.Username, "users"), User: u}))
+}
+
+// showOneTimePassword answers the POST that made a one-time password with
+// the account page showing it (200, never cached: securityHeaders sends
+// no-store). It is shown once and stored nowhere, not even for a moment in
+// the session as a flash would be; only its hash is kept.
+func (s *Server) showOneTimePassword(w http.ResponseWriter, r *http.Request, id int64, otp, msg string) {
+	u, err := s.store.UserForBureau(r.Context(), actor(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	s.render(w, r, http.StatusOK, web.UserShowView(page))
+	l := s.layout(r, "账号 "+u.Username, "users")
+	l.Flash, l.FlashKind = msg, "ok"
+	s.render(w, r, http.StatusOK, web.UserShowView(web.UserShowPage{Layout: l, User: u, OneTimePass: otp}))
 }
 
 func (s *Server) userDisable(w http.ResponseWriter, r *http.Request) { s.setDisabled(w, r, true) }
@@ -136,7 +143,7 @@ func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	otp := password.Random(12)
-	hash, err := password.Hash(otp, s.hash)
+	hash, err := s.hashes.Hash(r.Context(), otp, s.hash)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -145,8 +152,5 @@ func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.sessions.Put(r.Context(), "otp", otp)
-	s.sessions.Put(r.Context(), "otp_user", id)
-	s.flash(r, "密码已重置，用户须在下次登录时修改密码。")
-	redirect(w, r, "/users/"+strconv.FormatInt(id, 10))
+	s.showOneTimePassword(w, r, id, otp, "密码已重置，用户须在下次登录时修改密码。")
 }

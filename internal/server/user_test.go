@@ -24,13 +24,14 @@ func TestCreateUserFlow(t *testing.T) {
 		t.Fatalf("duplicate username: %d %q", r.status, r.text("err-username"))
 	}
 	r = c.post("/users", url.Values{"username": {"jc.wang"}, "name": {"王新"}, "role": {"institution"}, "institution_id": {itoa(inst)}})
-	if r.status != http.StatusSeeOther {
+	if r.status != http.StatusOK || r.text("flash") == "" {
 		t.Fatalf("create: %d %s", r.status, r.text("form-errors"))
 	}
-	otp := c.get(r.location).text("otp")
-	if len(otp) != 12 {
-		t.Fatalf("otp %q", otp)
+	otp := r.text("otp")
+	if len(otp) != 12 || r.header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("otp %q, Cache-Control %q", otp, r.header.Get("Cache-Control"))
 	}
+	noSessionHolds(t, e, otp)
 	// The new user signs in with it, must change it, then sees only their institution.
 	n := e.client()
 	if r := n.post("/login", url.Values{"username": {"jc.wang"}, "password": {otp}}); r.location != "/password" {

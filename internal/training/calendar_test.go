@@ -40,7 +40,10 @@ func readHolidayCSV(t *testing.T) ([]training.CalendarDay, []int) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ny, _ := strconv.Atoi(rec[3])
+		ny, err := strconv.Atoi(rec[3])
+		if err != nil {
+			t.Fatal(err)
+		}
 		days = append(days, training.CalendarDay{Date: d, Name: rec[1], Kind: training.DayKind(rec[2]), NoticeYear: ny})
 		if !seen[ny] {
 			seen[ny] = true
@@ -142,7 +145,13 @@ func TestFilingDeadline(t *testing.T) {
 	}
 }
 
-var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+var shanghai = func() *time.Location {
+	l, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		panic(err)
+	}
+	return l
+}()
 
 func TestDeadlinePassed(t *testing.T) {
 	c := publishedCalendar(t)

@@ -7,7 +7,10 @@ import (
 )
 
 func day(s string) time.Time {
-	t, _ := time.Parse("2006-01-02", s)
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
 	return t
 }
 

@@ -266,7 +266,10 @@ func TestExamDayReached(t *testing.T) {
 		today string
 		ok    bool
 	}{{"2026-03-09", false}, {"2026-03-10", true}, {"2026-03-11", true}} {
-		d, _ := time.Parse("2006-01-02", tc.today)
+		d, err := time.Parse("2006-01-02", tc.today)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if msg := ExamDayReached(exam, d); (msg == "") != tc.ok || !tc.ok && !strings.HasPrefix(msg, "第十条") {
 			t.Errorf("%s: %q", tc.today, msg)
 		}

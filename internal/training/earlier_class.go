@@ -2,9 +2,9 @@ package training
 
 import "time"
 
-// ClassRef is a class named in a list: the filing form offers the
+// EarlierClass is a class named in a list: the filing form offers the
 // institution's earlier classes to copy a plan from.
-type ClassRef struct {
+type EarlierClass struct {
 	ID             int64
 	ClassNo        string
 	OccupationName string
@@ -14,7 +14,7 @@ type ClassRef struct {
 }
 
 // Label is the class as the list shows it.
-func (c ClassRef) Label() string {
+func (c EarlierClass) Label() string {
 	s := c.ClassNo + " " + c.OccupationName
 	if c.Level.Valid() {
 		s += " " + c.Level.Short()

@@ -1,0 +1,57 @@
+package server
+
+import (
+	"net/http"
+
+	"tianmu/internal/training"
+	"tianmu/web"
+)
+
+// Subsidy standards (SUB-1): the bureau's page of dated figures.
+
+func (s *Server) subsidyStandards(w http.ResponseWriter, r *http.Request) {
+	s.subsidyPage(w, r, http.StatusOK, web.FigureForm{})
+}
+
+func (s *Server) subsidyPage(w http.ResponseWriter, r *http.Request, status int, form web.FigureForm) {
+	p, err := s.store.SubsidyPage(r.Context(), actor(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, status, web.SubsidyStandardsView(web.SubsidyStandardsPage{Layout: s.layout(r, "补贴标准", "claims"),
+		Tables: p.Tables, Occupations: p.Occupations, Today: s.store.Today(), Form: form}))
+}
+
+func (s *Server) subsidyFigureAdd(w http.ResponseWriter, r *http.Request) {
+	in := training.FigureInput{Kind: r.PostFormValue("kind"), Type: r.PostFormValue("type"), Level: r.PostFormValue("level"),
+		OccupationID: r.PostFormValue("occupation_id"), Group: r.PostFormValue("group"), MinLevel: r.PostFormValue("min_level"),
+		Shortage: r.PostFormValue("shortage") == "1", Amount: r.PostFormValue("amount"), Percent: r.PostFormValue("percent"),
+		From: r.PostFormValue("from"), SourceDoc: r.PostFormValue("source_doc"), Note: r.PostFormValue("note")}
+	form := web.FigureForm{Input: in}
+	_, err := s.store.AddFigure(r.Context(), actor(r), in)
+	if err == nil {
+		s.flash(r, "已保存，自生效日期起适用。")
+		redirect(w, r, "/subsidy-standards")
+		return
+	}
+	if !mergeErrors(err, &form.Errors) {
+		s.fail(w, r, err)
+		return
+	}
+	s.subsidyPage(w, r, http.StatusUnprocessableEntity, form)
+}
+
+func (s *Server) subsidyFigureEnd(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(r, "id")
+	if !ok {
+		s.fail(w, r, training.ErrNotFound)
+		return
+	}
+	if err := s.store.EndFigure(r.Context(), actor(r), r.PathValue("kind"), id, r.PostFormValue("to")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(r, "已设截止日期。")
+	redirect(w, r, "/subsidy-standards")
+}
