@@ -2,11 +2,13 @@ package repository_test
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"tianmu/internal/repository"
@@ -344,7 +346,7 @@ func TestWithdrawnOrganisation(t *testing.T) {
 	if err := s.AssignCentreUser(ctx, ef.bureau, ef.centre2.UserID, org); err != nil {
 		t.Fatal(err)
 	}
-	appID, err := s.Apply(ctx, ef.school, ef.classID, training.ApplicationInput{CertKind: training.CertSkillLevel, EvalOrgID: org, EnrolmentIDs: ef.enrolments})
+	appID, err := s.Apply(ctx, ef.school, ef.classID, training.ApplicationInput{CertKind: training.CertSkillLevel, EvalOrgID: org, EnrolmentIDs: ef.enrolments, Reasons: anyReason(ef.enrolments)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -419,4 +421,104 @@ func TestEquivalenceBesideTheCheck(t *testing.T) {
 	if txt := chk.Equivalences[0].Text(); !strings.Contains(txt, "理论甲（理论课）依据等同资质合格") || !strings.Contains(txt, "王科长于2026-03-01认定") {
 		t.Fatalf("note %q", txt)
 	}
+}
+
+// TestApplicationFlagsCandidates: a candidate without an agreement or below
+// the bureau's attendance threshold (DELIV-1, DELIV-3) is flagged, not
+// pre-selected, and chosen only with a reason the centre reads.
+func TestApplicationFlagsCandidates(t *testing.T) {
+	ef := newExamFixture(t, 3)
+	s, ctx := ef.s, ef.ctx
+	// Trainee 0: agreement, every session; trainee 1: agreement, the
+	// 4-hour session only (4/7 = 57 %); trainee 2: no agreement, nothing.
+	sessions := ef.queryIDs(`SELECT id FROM class_sessions WHERE class_id = $1 ORDER BY seq`, ef.classID)
+	teacher := ef.queryIDs(`SELECT teacher_id FROM class_sessions WHERE class_id = $1 ORDER BY seq`, ef.classID)
+	for i, sid := range sessions {
+		if _, err := s.Pool().Exec(ctx, `INSERT INTO session_deliveries (session_id, class_id, hours, teacher_id, recorded_by, recorded_at)
+			SELECT id, class_id, hours, $2, 'test', now() FROM class_sessions WHERE id = $1`, sid, teacher[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, eid := range ef.enrolments[:2] {
+		if _, err := s.Pool().Exec(ctx, `UPDATE enrolments SET agreement_no = $2, agreement_date = DATE '2026-03-10', pays_fee = false WHERE id = $1`,
+			eid, "XY-"+string(rune('A'+i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mark := func(eid, sid int64) {
+		if _, err := s.Pool().Exec(ctx, `INSERT INTO attendance (session_id, enrolment_id, status) VALUES ($1, $2, 'present')`, sid, eid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mark(ef.enrolments[0], sessions[0])
+	mark(ef.enrolments[0], sessions[1])
+	mark(ef.enrolments[1], sessions[1])
+
+	d, err := s.ApplicationDraftFor(ctx, ef.school, ef.classID)
+	if err != nil || len(d.Candidates) != 3 {
+		t.Fatalf("draft %v %+v", err, d.Candidates)
+	}
+	c0, c1, c2 := d.Candidates[0], d.Candidates[1], d.Candidates[2]
+	if !c0.Chosen || len(c0.Flags) != 0 || c0.RateText() != "100.0%" {
+		t.Fatalf("full attendance: %+v", c0)
+	}
+	if c1.Chosen || len(c1.Flags) != 1 || !strings.Contains(c1.Flags[0], "出勤率57.1%，低于区人力社保局规定的80%") {
+		t.Fatalf("below the threshold: %+v", c1)
+	}
+	if c2.Chosen || len(c2.Flags) != 2 || !strings.Contains(c2.Flags[0], "第十六条：未签订职业培训协议书") {
+		t.Fatalf("no agreement, no attendance: %+v", c2)
+	}
+
+	in := training.ApplicationInput{CertKind: training.CertSkillLevel, EvalOrgID: ef.centreOrg(), EnrolmentIDs: ef.enrolments}
+	_, err = s.Apply(ctx, ef.school, ef.classID, in)
+	v, ok := training.AsValidation(err)
+	if !ok || v.Fields["reason_"+itoa64(ef.enrolments[1])] == "" || v.Fields["reason_"+itoa64(ef.enrolments[2])] == "" || v.Fields["reason_"+itoa64(ef.enrolments[0])] != "" {
+		t.Fatalf("flagged candidates without a reason: %v", err)
+	}
+	if n := ef.count(`SELECT count(*) FROM exam_applications`); n != 0 {
+		t.Fatal("an application was saved")
+	}
+	in.Reasons = map[int64]string{ef.enrolments[1]: "病假已补课，有证明", ef.enrolments[2]: "协议原件在档案室，补录中"}
+	appID, err := s.Apply(ctx, ef.school, ef.classID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ap, err := s.ApplicationByID(ctx, ef.centre, appID)
+	if err != nil || len(ap.Candidates) != 3 {
+		t.Fatalf("application %v %+v", err, ap.Candidates)
+	}
+	if got := ap.Candidates[1]; len(got.Flags) != 1 || got.Reason != "病假已补课，有证明" || ap.Candidates[0].Reason != "" || len(ap.Candidates[2].Flags) != 2 {
+		t.Fatalf("the centre reads %+v", ap.Candidates)
+	}
+	// The constraint backs the rule.
+	_, err = s.Pool().Exec(ctx, `UPDATE exam_candidates SET override_reason = '' WHERE application_id = $1 AND flags <> ''`, appID)
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.ConstraintName != "exam_candidates_override_check" {
+		t.Fatalf("constraint: %v", err)
+	}
+}
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+func (ef *examFixture) queryIDs(query string, args ...any) []int64 {
+	ef.t.Helper()
+	rows, err := ef.s.Pool().Query(ef.ctx, query, args...)
+	if err != nil {
+		ef.t.Fatal(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		ef.t.Fatal(err)
+	}
+	return ids
+}
+
+// anyReason gives every candidate a reason, so a flagged one (no agreement,
+// low attendance: DELIV-1, DELIV-3) may be chosen in tests about later steps.
+func anyReason(ids []int64) map[int64]string {
+	m := make(map[int64]string, len(ids))
+	for _, id := range ids {
+		m[id] = "测试：仍申报"
+	}
+	return m
 }

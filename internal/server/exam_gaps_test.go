@@ -76,7 +76,7 @@ func (e *env) acceptedDemoApp() (int64, []int64) {
 	ctx := context.Background()
 	cls := e.classID(demo.FinishedClassContent)
 	ids := e.queryIDs(`SELECT id FROM enrolments WHERE class_id = $1 ORDER BY id`, cls)
-	app, err := e.store.Apply(ctx, e.actorOf("school"), cls, training.ApplicationInput{CertKind: training.CertSkillLevel, EvalOrgID: e.centreOrg(), EnrolmentIDs: ids})
+	app, err := e.store.Apply(ctx, e.actorOf("school"), cls, training.ApplicationInput{CertKind: training.CertSkillLevel, EvalOrgID: e.centreOrg(), EnrolmentIDs: ids, Reasons: anyReason(ids)})
 	e.must(err)
 	e.must(e.store.DecideApplication(ctx, e.actorOf("centre"), app, 1, true, ""))
 	return app, ids
@@ -309,4 +309,14 @@ func TestFilingCheckShowsEquivalence(t *testing.T) {
 	if got := page.text("check-equivalence"); !strings.Contains(got, "依据等同资质合格") || !strings.Contains(got, "王科长于2026-02-27认定") {
 		t.Fatalf("equivalence beside the check: %q", got)
 	}
+}
+
+// anyReason gives every candidate a reason, so a flagged one (no agreement,
+// low attendance: DELIV-1, DELIV-3) may be chosen in tests about later steps.
+func anyReason(ids []int64) map[int64]string {
+	m := make(map[int64]string, len(ids))
+	for _, id := range ids {
+		m[id] = "测试：仍申报"
+	}
+	return m
 }

@@ -690,6 +690,10 @@ type Candidate struct {
 	IDNumber       string
 	AttendanceRate *float64 // 0..1; nil when attendance is not recorded
 	Chosen         bool
+	// What the bureau would not pay for (candidate_check.go), and the
+	// institution's reason for choosing the candidate anyway.
+	Flags  []string
+	Reason string
 }
 
 // RateText is the attendance rate as shown (92.5%).
@@ -705,6 +709,7 @@ type ApplicationInput struct {
 	CertKind     CertKind
 	EvalOrgID    int64
 	EnrolmentIDs []int64
+	Reasons      map[int64]string // why a flagged candidate is chosen anyway
 }
 
 // ExamSession is a session with its examiners and candidates.
