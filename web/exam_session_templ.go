@@ -473,7 +473,7 @@ func cancelForm(p SessionFormPage) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = TextArea("取消原因", "change_reason", p.Cancel.Reason, p.Cancel.Err("change_reason"), true).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = TextArea("取消原因", "cancel_reason", p.Cancel.Reason, p.Cancel.Err("change_reason"), true).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -105,7 +105,7 @@ func (s *Server) sessionCancel(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	step := web.StepForm{Action: "cancel", Reason: r.PostFormValue("change_reason")}
+	step := web.StepForm{Action: "cancel", Reason: r.PostFormValue("cancel_reason")}
 	err := s.store.CancelSession(r.Context(), actor(r), p.S.ID, formVersion(r), step.Reason)
 	if err == nil {
 		s.flash(r, "考试已取消，本场次考生可另行安排考试。")
