@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/tianmu
 PKGS    := ./...
 
-.PHONY: run build generate deps-run deps-test test test-short bench bench-signin fuzz vet lint check-generated clean
+.PHONY: run build generate deps-run deps-test test test-short bench bench-signin fuzz vet lint check-generated clean cluster backup
 
 run: deps-run build
 	./$(BIN) serve
@@ -30,6 +30,16 @@ test: deps-test generate
 
 test-short:
 	$(GO) run ./cmd/withpg $(GO) test -count=1 -short $(PKGS)
+
+# N portal processes behind HAProxy on one database (DATABASE_URL or the
+# private cluster): the way to run a multi-node deployment on one machine.
+N ?= 3
+cluster: build
+	$(GO) run ./cmd/tianmu-cluster -n $(N)
+
+# A logical dump (pg_dump -Fc) of the database into backups/.
+backup: build
+	./$(BIN) backup -dir backups
 
 bench: build
 	$(GO) run ./cmd/tianmu-bench -out bench/REPORT.md

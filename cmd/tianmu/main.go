@@ -22,6 +22,7 @@ import (
 
 	"tianmu/internal/config"
 	"tianmu/internal/demo"
+	"tianmu/internal/jobs"
 	"tianmu/internal/password"
 	"tianmu/internal/pgcluster"
 	"tianmu/internal/repository"
@@ -51,6 +52,8 @@ commands:
                             create an account; the password is read from stdin
   demo                      load the demo data set (if the database has no users)
   demo -scale               load the large benchmark data set (empty database)
+  backup [-dir backups]     write a logical dump (pg_dump -Fc) of the database
+  restore -file F           load a dump into a new, empty database
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
@@ -101,6 +104,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			}
 			return demo.Load(ctx, store, password.Default)
 		})
+	case "backup":
+		return backup(ctx, cfg, log, args, stdout)
+	case "restore":
+		return restore(ctx, cfg, log, args, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -242,21 +249,19 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		return err
 	}
 	store := repository.New(pool, nil)
-	hasUsers, err := demo.Loaded(ctx, store)
+	wantDemo := withDemo || cfg.DatabaseURL == ""
+	if err := loadDemoOnce(ctx, store, log, wantDemo); err != nil {
+		return err
+	}
+	metrics := server.NewMetrics(store)
+	ops := cfg.Ops
+	runner, err := jobs.New(store, pool, log, jobs.Config{NodeID: ops.NodeID, Workers: ops.JobWorkers, JobTimeout: ops.JobTimeout,
+		RescueAfter: ops.JobRescueAfter, Schedule: ops.JobSchedule, Observe: metrics.ObserveJob})
 	if err != nil {
 		return err
 	}
-	wantDemo := withDemo || cfg.DatabaseURL == ""
-	switch {
-	case !hasUsers && wantDemo:
-		log.Info("first start: loading demo data")
-		if err := demo.Load(ctx, store, password.Default); err != nil {
-			return err
-		}
-	case !hasUsers:
-		log.Warn("the database has no accounts: create the first with `tianmu user add`, or load the demo data with `tianmu demo` (or `serve -demo`)")
-	}
-	srv := server.New(store, cfg, log, server.Options{SessionCleanup: 5 * time.Minute})
+	// Expired sessions are deleted by a scheduled job, once for all nodes.
+	srv := server.New(store, cfg, log, server.Options{Metrics: metrics})
 	defer srv.Close()
 	httpSrv := &http.Server{
 		Addr:              cfg.Addr,
@@ -272,7 +277,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\n天目 Tianmu is running at http://%s/\n\n", ln.Addr())
+	if !ops.NoJobs {
+		if err := runner.Start(ctx); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "\n天目 Tianmu is running at http://%s/ (node %s)\n\n", ln.Addr(), ops.NodeID)
 	if wantDemo {
 		fmt.Fprintf(stdout, "Demo logins (password %s):\n", demo.Password)
 		for _, l := range demo.Logins {
@@ -288,11 +299,68 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	go func() { errc <- httpSrv.Serve(ln) }()
 	select {
 	case err := <-errc:
+		if !ops.NoJobs {
+			_ = runner.Stop(context.Background())
+		}
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	return shutdown(srv, httpSrv, runner, ops, log)
+}
+
+// shutdown stops a node gracefully: /readyz turns 503 so the balancer
+// stops sending requests (for DrainDelay), the listener closes and the
+// running requests finish, then the job runner stops fetching and waits
+// for its running jobs (cancelling them into the queue again if they take
+// too long); the caller then closes the pool and the cluster.
+func shutdown(srv *server.Server, httpSrv *http.Server, runner *jobs.Runner, ops config.Ops, log *slog.Logger) error {
+	log.Info("shutting down: draining", "delay", ops.DrainDelay)
+	srv.Drain()
+	time.Sleep(ops.DrainDelay)
+	hctx, cancel := context.WithTimeout(context.Background(), ops.ShutdownTimeout)
 	defer cancel()
-	return httpSrv.Shutdown(sctx)
+	err := httpSrv.Shutdown(hctx)
+	if err != nil {
+		log.Warn("requests still running at shutdown", "err", err)
+	}
+	if !ops.NoJobs {
+		jctx, cancel := context.WithTimeout(context.Background(), ops.ShutdownTimeout)
+		defer cancel()
+		if jerr := runner.Stop(jctx); jerr != nil {
+			log.Warn("job runner stop", "err", jerr)
+		}
+	}
+	log.Info("stopped")
+	return err
+}
+
+// demoLock serialises the first start of several nodes on an empty
+// database: one loads the demo data, the others wait and find it there.
+const demoLock = 7270015
+
+// loadDemoOnce loads the demo data into a database without users when
+// wanted (serve -demo, or the private cluster), under a lock, so that
+// several nodes starting at once on an empty database load it once.
+func loadDemoOnce(ctx context.Context, store *repository.Store, log *slog.Logger, wantDemo bool) error {
+	conn, err := store.Pool().Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, demoLock); err != nil {
+		return err
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, demoLock)
+	hasUsers, err := demo.Loaded(ctx, store)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !hasUsers && wantDemo:
+		log.Info("first start: loading demo data")
+		return demo.Load(ctx, store, password.Default)
+	case !hasUsers:
+		log.Warn("the database has no accounts: create the first with `tianmu user add`, or load the demo data with `tianmu demo` (or `serve -demo`)")
+	}
+	return nil
 }

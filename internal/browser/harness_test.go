@@ -24,6 +24,7 @@ import (
 	"tianmu/internal/config"
 	"tianmu/internal/dbtest"
 	"tianmu/internal/demo"
+	"tianmu/internal/jobs"
 	"tianmu/internal/password"
 	"tianmu/internal/repository"
 	"tianmu/internal/server"
@@ -83,6 +84,20 @@ func newEnv(t *testing.T) *env {
 	srv := server.New(e.store, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{Hash: &fastHash})
 	e.ts = httptest.NewServer(srv.Handler())
 	t.Cleanup(func() { e.ts.Close(); srv.Close() })
+	// The job runner validates uploaded rosters, as on a node.
+	runner, err := jobs.New(e.store, e.store.Pool(), slog.New(slog.NewTextHandler(io.Discard, nil)),
+		jobs.Config{NodeID: "browser-test", RescueAfter: 2 * time.Minute, NoPeriodic: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := runner.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = runner.Stop(ctx)
+	})
 
 	// Cleanups run last-in first-out: the browser stops before its profile
 	// directory is removed.

@@ -22,6 +22,7 @@ type Config struct {
 	MaxDBConns     int32          // TIANMU_DB_MAX_CONNS, default 16
 	LogLevel       string         // TIANMU_LOG_LEVEL: debug, info (default), warn, error
 	PGPort         int            // TIANMU_PG_PORT: port of the private cluster's socket, default 5433
+	Ops            Ops            // jobs, shutdown, monitoring (jobs.go)
 }
 
 // Load parses the environment through getenv.
@@ -69,7 +70,7 @@ func Load(getenv func(string) string) (Config, error) {
 		c.BaseURL = "http://" + c.Addr
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
-	return c, nil
+	return c, loadOps(getenv, &c)
 }
 
 func or(s, def string) string {

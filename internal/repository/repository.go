@@ -18,9 +18,10 @@ import (
 
 // Store is the repository. It is safe for concurrent use.
 type Store struct {
-	pool *pgxpool.Pool
-	now  func() time.Time
-	cal  calendarCache // see calendar.go
+	pool  *pgxpool.Pool
+	now   func() time.Time
+	cal   calendarCache // see calendar.go
+	queue Queue         // see queue.go
 }
 
 // New returns a store on pool. now is the clock for business dates

@@ -13,6 +13,7 @@ import (
 
 	"tianmu/internal/dbtest"
 	"tianmu/internal/demo"
+	"tianmu/internal/jobs"
 	"tianmu/internal/password"
 	"tianmu/internal/repository"
 	"tianmu/internal/roster"
@@ -42,14 +43,22 @@ func xlsxOf(t testing.TB, rows [][]string) []byte {
 	return buf.Bytes()
 }
 
-// stage creates a job for the file and validates it, as the server does.
+// stage creates a job for the file and validates it, as the server and
+// the job's worker (internal/jobs) do.
 func stage(t testing.TB, ctx context.Context, s *repository.Store, a training.Actor, classID int64, data []byte) int64 {
 	t.Helper()
-	job, err := s.CreateImportJob(ctx, a, classID, "名单.xlsx")
+	if _, err := jobs.NewInserter(s); err != nil {
+		t.Fatal(err)
+	}
+	job, err := s.CreateImportJob(ctx, a, classID, "名单.xlsx", data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := roster.Open(data)
+	stored, err := s.ImportFile(ctx, job)
+	if err != nil || !bytes.Equal(stored, data) {
+		t.Fatalf("stored file: %d bytes, %v", len(stored), err)
+	}
+	r, err := roster.Open(stored)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -137,6 +137,8 @@ var accessTable = map[string]access{
 	"POST /agreement-template": {"-": bureauOnly(bad)}, // the walk sends no text
 
 	"GET /healthz":   {"-": same(ok, ok)},
+	"GET /readyz":    {"-": same(ok, ok)},
+	"GET /metrics":   {"-": same(ok, ok)}, // the walk comes from loopback; metrics_test.go checks the address rule
 	"GET /static/*":  {"-": same(ok, ok)},
 	"GET /login":     {"-": roleStatus{ok, see, see, see}},
 	"POST /login":    {"-": same(bad, bad)},
@@ -164,6 +166,9 @@ var accessTable = map[string]access{
 	"GET /institutions/{id}/history":    {"own": bureauOnly(ok), "other": bureauOnly(ok), "missing": bureauOnly(nf)},
 
 	"GET /users": {"-": bureauOnly(ok)},
+
+	"GET /jobs":             {"-": bureauOnly(ok)},
+	"POST /jobs/{id}/retry": bureauStep(see, "own"), // "own": a failed job (pathFor)
 
 	"GET /calendar":                   {"-": bureauOnly(ok)},
 	"GET /calendar/new":               {"-": bureauOnly(ok)},
@@ -341,6 +346,8 @@ func (e *env) pathFor(route, variant string) string {
 				sub["{jid}"] = e.fixture("import job", func() int64 { return e.stageImport(id, [][]string{traineeRow(901)}) })
 			}
 		}
+	case strings.HasPrefix(route, "/jobs/"):
+		id = e.fixture("failed job", e.failedJob)
 	case strings.HasPrefix(route, "/textbooks/"):
 		switch variant {
 		case "own":

@@ -62,8 +62,11 @@ func TestDatabaseDownAndBack(t *testing.T) {
 	if d := time.Since(start); d > 10*time.Second {
 		t.Fatalf("503 took %v", d)
 	}
-	if h := cl.get("/healthz"); h.status != http.StatusServiceUnavailable {
-		t.Fatalf("healthz while down: %d", h.status)
+	if h := cl.get("/readyz"); h.status != http.StatusServiceUnavailable {
+		t.Fatalf("readyz while down: %d", h.status)
+	}
+	if h := cl.get("/healthz"); h.status != http.StatusOK {
+		t.Fatalf("healthz (the process is up) while the database is down: %d", h.status)
 	}
 
 	c2, err := pgcluster.Start(bg, c.Dir, pgcluster.Options{Fast: true, Port: c.Port})

@@ -20,6 +20,7 @@ import (
 	"tianmu/internal/config"
 	"tianmu/internal/dbtest"
 	"tianmu/internal/demo"
+	"tianmu/internal/jobs"
 	"tianmu/internal/password"
 	"tianmu/internal/repository"
 	"tianmu/internal/server"
@@ -50,18 +51,42 @@ type env struct {
 	now   time.Time
 
 	fixtures map[string]int64 // objects the access walk adds (access_test.go)
+	jobsOnce sync.Once
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{t: t, now: demoStart}
 	e.store = repository.New(demoPool(t), e.clock)
+	if _, err := jobs.NewInserter(e.store); err != nil {
+		t.Fatal(err)
+	}
 	cfg, err := config.Load(func(string) string { return "" })
 	must(t, err)
 	e.srv = server.New(e.store, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{Hash: &fastHash})
 	e.ts = httptest.NewServer(e.srv.Handler())
 	t.Cleanup(func() { e.ts.Close(); e.srv.Close() })
 	return e
+}
+
+// runJobs starts a job runner on the env's database (once): uploads are
+// validated by it, as on a node. Scheduled jobs do not run.
+func (e *env) runJobs() {
+	e.jobsOnce.Do(func() {
+		r, err := jobs.New(e.store, e.store.Pool(), slog.New(slog.NewTextHandler(io.Discard, nil)),
+			jobs.Config{NodeID: "test", RescueAfter: 2 * time.Minute, NoPeriodic: true})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if err := r.Start(context.Background()); err != nil {
+			e.t.Fatal(err)
+		}
+		e.t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = r.Stop(ctx)
+		})
+	})
 }
 
 func (e *env) clock() time.Time {

@@ -23,7 +23,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		inactive, err := s.store.InactiveCount(ctx, a)
+		inactive, warned, err := s.store.ActivityCounts(ctx, a)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -45,7 +45,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		thisYear := s.store.Today().Year()
 		s.render(w, r, http.StatusOK, web.BureauHomeView(web.BureauHome{Layout: s.layout(r, "工作台", "home"),
-			ByStatus: byStatus, Users: users, Inactive: inactive, Occupations: len(occs),
+			ByStatus: byStatus, Users: users, Inactive: inactive, InactiveSoon: warned, Occupations: len(occs),
 			CalendarMissing: cal.MissingYears(thisYear, thisYear+1), ThisYear: thisYear, Flagged: flagged, FlaggedTotal: flaggedTotal}))
 	case training.RoleInstitution:
 		in, err := s.store.InstitutionByID(ctx, a, a.InstitutionID)
@@ -67,14 +67,4 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		s.render(w, r, http.StatusOK, web.CentreHomeView(web.CentreHome{Layout: s.layout(r, "工作台", "home"), Designated: n, Occupations: len(occs)}))
 	}
-}
-
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if err := s.ping(r.Context()); err != nil {
-		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = w.Write([]byte("database unavailable\n"))
-		return
-	}
-	_, _ = w.Write([]byte("ok\n"))
 }

@@ -84,8 +84,13 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		if strings.HasPrefix(r.URL.Path, "/static/") {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/static/"):
 			return
+		case r.URL.Path == "/readyz" || r.URL.Path == "/healthz" || r.URL.Path == "/metrics":
+			if sw.status < 400 {
+				return // the balancer asks every second
+			}
 		}
 		s.log.Info("request", "request_id", requestID(r), "method", r.Method, "path", r.URL.Path,
 			"status", sw.status, "bytes", sw.bytes, "ms", time.Since(start).Milliseconds())

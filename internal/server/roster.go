@@ -2,13 +2,11 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
 	"strconv"
-	"time"
 
 	"tianmu/internal/roster"
 	"tianmu/internal/training"
@@ -22,9 +20,6 @@ const maxRosterBody = roster.MaxFile + 256<<10
 
 // reportLimit is how many problem rows the import report shows.
 const reportLimit = 500
-
-// importTimeout bounds a background validation.
-const importTimeout = 2 * time.Minute
 
 func rosterURL(id int64) string { return classURL(id) + "/roster" }
 
@@ -180,8 +175,9 @@ func (s *Server) rosterExportFull(w http.ResponseWriter, r *http.Request) {
 
 // rosterImport receives a roster file: it is read (bounded), sniffed and
 // opened here, so a file that is not a spreadsheet, a zip bomb or a wrong
-// header gets its message at once; the rows are then validated by a
-// background job whose page refreshes itself.
+// header gets its message at once. The file is then stored and its
+// validation enqueued in one transaction (internal/jobs runs it, on
+// whichever node takes it); the job's page refreshes itself.
 func (s *Server) rosterImport(w http.ResponseWriter, r *http.Request) {
 	id, ok := idParam(r, "id")
 	if !ok {
@@ -220,8 +216,11 @@ func (s *Server) rosterImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rd, err := roster.Open(data)
+	if err == nil {
+		rd.Close() // the header is right; a job reads the rows, on any node
+	}
+	<-s.importSlots
 	if err != nil {
-		<-s.importSlots
 		if msg, ok := roster.AsProblem(err); ok {
 			s.importFailed(w, r, http.StatusUnprocessableEntity, training.Invalid("file", msg))
 			return
@@ -229,38 +228,12 @@ func (s *Server) rosterImport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	job, err := s.store.CreateImportJob(r.Context(), a, id, hdr.Filename)
+	job, err := s.store.CreateImportJob(r.Context(), a, id, hdr.Filename, data)
 	if err != nil {
-		rd.Close()
-		<-s.importSlots
 		s.importFailed(w, r, http.StatusUnprocessableEntity, err)
 		return
 	}
-	s.jobs.Add(1)
-	go s.validateImport(job, rd)
 	redirect(w, r, rosterURL(id)+"/import/"+strconv.FormatInt(job, 10))
-}
-
-// validateImport runs in the background: it owns rd and an import slot.
-func (s *Server) validateImport(job int64, rd *roster.Reader) {
-	defer s.jobs.Done()
-	defer func() { <-s.importSlots }()
-	defer rd.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), importTimeout)
-	defer cancel()
-	today := s.store.Today()
-	err := s.store.StageImport(ctx, job, func() (training.RosterRow, error) { return rd.Next(today) })
-	if err == nil {
-		return
-	}
-	msg, ok := roster.AsProblem(err)
-	if !ok {
-		s.log.Error("roster import", "job", job, "err", err)
-		msg = "处理文件时出错，请重新上传"
-	}
-	if err := s.store.FailImportJob(ctx, job, msg); err != nil {
-		s.log.Error("roster import: record failure", "job", job, "err", err)
-	}
 }
 
 // importFailed shows the roster page with the upload's message, or the

@@ -70,12 +70,12 @@ func (e *env) addTrainee(class int64, n int) int64 {
 func (e *env) stageImport(class int64, rows [][]string) int64 {
 	e.t.Helper()
 	ctx := context.Background()
-	job, err := e.store.CreateImportJob(ctx, e.actorOf("school"), class, "名单.xlsx")
+	var buf bytes.Buffer
+	must(e.t, roster.WriteSheet(&buf, append([][]string{rosterHeader()}, rows...), false))
+	job, err := e.store.CreateImportJob(ctx, e.actorOf("school"), class, "名单.xlsx", buf.Bytes())
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	must(e.t, roster.WriteSheet(&buf, append([][]string{rosterHeader()}, rows...), false))
 	rd, err := roster.Open(buf.Bytes())
 	if err != nil {
 		e.t.Fatal(err)
@@ -88,9 +88,10 @@ func (e *env) stageImport(class int64, rows [][]string) int64 {
 }
 
 // upload posts a roster file and follows the job page until the
-// validation is done.
+// validation is done (by the job runner, as on a node).
 func (c *client) upload(class int64, name string, data []byte) response {
 	c.e.t.Helper()
+	c.e.runJobs()
 	res := c.postFile(classPath(class, "/roster/import"), nil, name, data)
 	if res.status != http.StatusSeeOther {
 		return res

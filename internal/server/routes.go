@@ -23,11 +23,13 @@ func mb(n int64) string { return strconv.FormatInt(n>>20, 10) + " MB" }
 // It returns the chi router so tests can walk every route.
 func (s *Server) Handler() *chi.Mux {
 	r := chi.NewRouter()
-	r.Use(withRequestID, s.logRequests, securityHeaders, s.recoverPanic)
+	r.Use(withRequestID, s.metrics.instrument, s.logRequests, securityHeaders, s.recoverPanic)
 
 	static, _ := fs.Sub(web.Static, "static")
 	r.Get("/static/*", http.StripPrefix("/static/", http.FileServerFS(static)).ServeHTTP)
 	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	r.Method(http.MethodGet, "/metrics", s.metricsHandler())
 
 	// The session stack, with the request body limit of the group: forms get
 	// 1 MB; the upload routes get theirs (a bigger body is refused with 413
@@ -214,6 +216,8 @@ func (s *Server) Handler() *chi.Mux {
 				r.Post("/users/{id}/enable", s.userEnable)
 				r.Post("/users/{id}/reset-password", s.userResetPassword)
 
+				r.Get("/jobs", s.jobList)
+				r.Post("/jobs/{id}/retry", s.jobRetry)
 				r.Get("/calendar", s.calendarList)
 				r.Get("/calendar/new", s.calendarNew)
 				r.Post("/calendar", s.calendarCreate)

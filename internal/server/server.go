@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
@@ -36,8 +37,9 @@ type Server struct {
 	csrfKeyVal []byte // the anonymous forms' signing key, read once
 	stopGC     func()
 
-	jobs         sync.WaitGroup    // background roster validations
-	importSlots  chan struct{}     // at most cap(importSlots) roster files open at once
+	importSlots  chan struct{} // at most cap(importSlots) roster files open at once
+	metrics      *Metrics
+	draining     atomic.Bool       // /readyz answers 503: the node is shutting down
 	certs        *certpdf.Renderer // nil when the fonts are missing
 	publicLimits repository.PublicLimits
 }
@@ -59,6 +61,8 @@ type Options struct {
 	HashWait  time.Duration
 	// CertFont and CertLatinFont override the certificate fonts.
 	CertFont, CertLatinFont string
+	// Metrics are shared with the job runner; nil makes the server its own.
+	Metrics *Metrics
 }
 
 // New builds a server. Close stops its background work.
@@ -80,6 +84,10 @@ func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options
 	}
 	s.hashes = password.NewSlots(slots, wait)
 	s.dummy, _ = password.Hash("tianmu-dummy-password", s.hash)
+	s.metrics = o.Metrics
+	if s.metrics == nil {
+		s.metrics = NewMetrics(store)
+	}
 	s.publicLimits = repository.DefaultPublicLimits
 	if o.PublicLimits != nil {
 		s.publicLimits = *o.PublicLimits
@@ -119,10 +127,8 @@ func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options
 	return s
 }
 
-// Close waits for background roster validations and stops the session
-// cleanup goroutine.
+// Close stops the session cleanup goroutine, if any.
 func (s *Server) Close() {
-	s.jobs.Wait()
 	if s.stopGC != nil {
 		s.stopGC()
 	}
@@ -131,7 +137,11 @@ func (s *Server) Close() {
 // Sessions exposes the session manager (tests read session state).
 func (s *Server) Sessions() *scs.SessionManager { return s.sessions }
 
-// ping reports whether the database answers, for /healthz.
+// Drain makes /readyz answer 503, so the balancer stops sending requests
+// here before the listener closes (graceful shutdown).
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// ping reports whether the database answers, for /readyz.
 func (s *Server) ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()

@@ -82,4 +82,7 @@ var auditLabels = map[string]string{
 	"exam.amend":                 "登记成绩更正",
 	"exam.amend_confirm":         "核准成绩更正",
 	"exam.amend_reject":          "驳回成绩更正",
+	"job.retry":                  "重试后台任务",
+	"roster.import_purge":        "删除30天前的名单导入明细",
+	"institution.activity":       "第十六条活跃情况变化（六个月未开班标记、预警）",
 }

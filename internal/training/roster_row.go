@@ -185,6 +185,7 @@ type ImportJob struct {
 	Message       string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	Purged        bool // the staged rows were deleted 30 days after the upload
 }
 
 // Running reports whether the validation is still under way.

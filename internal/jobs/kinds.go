@@ -1,0 +1,95 @@
+package jobs
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"tianmu/internal/repository"
+)
+
+// Kind is one kind of background job: its name in the queue, what the
+// bureau's queue page calls it, and for a periodic job when it runs.
+type Kind struct {
+	Name     string
+	Label    string
+	Schedule Schedule // nil: enqueued by a state change (InsertTx)
+	args     func(slot time.Time) river.JobArgs
+}
+
+// Kinds is the registry: every kind of job the portal runs. A kind is
+// added here and its worker in register (see doc.go).
+var Kinds = []Kind{
+	{Name: repository.RosterValidateArgs{}.Kind(), Label: "学员名单文件校验"},
+	{Name: ActivityArgs{}.Kind(), Label: "第十六条：六个月未开班机构标记及提前一个月预警", Schedule: DailyAt(1, 30),
+		args: func(s time.Time) river.JobArgs { return ActivityArgs{Slot: s} }},
+	{Name: ImportPurgeArgs{}.Kind(), Label: "删除30天前的名单导入明细（个人信息）", Schedule: DailyAt(2, 0),
+		args: func(s time.Time) river.JobArgs { return ImportPurgeArgs{Slot: s} }},
+	{Name: SessionPurgeArgs{}.Kind(), Label: "清理过期会话", Schedule: Every(time.Hour),
+		args: func(s time.Time) river.JobArgs { return SessionPurgeArgs{Slot: s} }},
+}
+
+// KindLabel is the Chinese name of a kind, or the kind itself.
+func KindLabel(kind string) string {
+	for _, k := range Kinds {
+		if k.Name == kind {
+			return k.Label
+		}
+	}
+	return kind
+}
+
+// ActivityArgs recomputes INST-4 and its warning (第十六条) for the day.
+type ActivityArgs struct {
+	Slot time.Time `json:"slot"`
+}
+
+// Kind is the job's name in the queue.
+func (ActivityArgs) Kind() string { return "institution_activity" }
+
+// ImportPurgeArgs deletes roster-import staging rows older than 30 days.
+type ImportPurgeArgs struct {
+	Slot time.Time `json:"slot"`
+}
+
+// Kind is the job's name in the queue.
+func (ImportPurgeArgs) Kind() string { return "import_purge" }
+
+// SessionPurgeArgs deletes expired sessions.
+type SessionPurgeArgs struct {
+	Slot time.Time `json:"slot"`
+}
+
+// Kind is the job's name in the queue.
+func (SessionPurgeArgs) Kind() string { return "session_purge" }
+
+// register adds every kind's worker.
+func (r *Runner) register(w *river.Workers) {
+	river.AddWorker(w, &rosterWorker{store: r.store, log: r.log, timeout: r.cfg.JobTimeout})
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[ActivityArgs]) error {
+		ch, err := r.store.RecomputeActivity(ctx)
+		if err != nil {
+			return r.failure(job.JobRow, "第十六条机构活跃情况计算出错，将自动重试", err)
+		}
+		r.log.Info("institution activity", "flagged", ch.Flagged, "warned", ch.Warned, "newly_flagged", len(ch.NewlyFlagged),
+			"newly_warned", len(ch.NewlyWarned), "cleared", len(ch.Cleared))
+		return nil
+	}))
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[ImportPurgeArgs]) error {
+		n, rows, err := r.store.PurgeImports(ctx)
+		if err != nil {
+			return r.failure(job.JobRow, "删除过期名单导入明细出错，将自动重试", err)
+		}
+		r.log.Info("import purge", "jobs", n, "rows", rows)
+		return nil
+	}))
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[SessionPurgeArgs]) error {
+		n, err := r.store.PurgeSessions(ctx)
+		if err != nil {
+			return r.failure(job.JobRow, "清理过期会话出错，将自动重试", err)
+		}
+		r.log.Debug("session purge", "deleted", n)
+		return nil
+	}))
+}
