@@ -454,7 +454,7 @@ func (s *Store) ArchiveApplication(ctx context.Context, a training.Actor, id int
 		}
 		var open, published int
 		var pending bool
-		if err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status <> 'published'), count(*) FILTER (WHERE status = 'published'),
+		if err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status NOT IN ('published', 'cancelled')), count(*) FILTER (WHERE status = 'published'),
 				EXISTS (SELECT 1 FROM exam_amendments am JOIN exam_entries x ON x.id = am.entry_id JOIN exam_sessions s ON s.id = x.session_id
 					WHERE s.application_id = $1 AND am.status = 'pending')
 			FROM exam_sessions WHERE application_id = $1`, id).Scan(&open, &published, &pending); err != nil {

@@ -106,7 +106,8 @@ func TestExaminerPoolAndSessions(t *testing.T) {
 	if err := s.SetExaminerActive(ctx, ef.centre, free, pe.Version, false); err != nil {
 		t.Fatal(err)
 	}
-	if n := ef.count(`SELECT count(*) FROM audit_log WHERE action IN ('examiner.create', 'examiner.deactivate')`); n != 4 {
+	if n := ef.count(`SELECT count(*) FROM audit_log WHERE action IN ('examiner.create', 'examiner.deactivate') AND entity_id = ANY($1)`,
+		[]int64{free, staff, narrow}); n != 4 {
 		t.Fatalf("%d examiner audit rows", n)
 	}
 	// Another organisation's user does not see this pool.
@@ -207,6 +208,11 @@ func TestRescheduleAndCancel(t *testing.T) {
 	}
 	if err := s.RescheduleSession(ctx, ef.centre, sid, z.Version, in, "x"); err == nil {
 		t.Fatal("rescheduled a cancelled session")
+	}
+	// The cancelled session does not keep the application from its archive.
+	ef.runSession(again, nil)
+	if err := s.ArchiveApplication(ctx, ef.centre, appID, ef.app(appID).Version); err != nil {
+		t.Fatalf("archive with a cancelled session: %v", err)
 	}
 }
 
