@@ -1,6 +1,7 @@
 package repository_test
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"testing"
@@ -246,5 +247,60 @@ func TestRetryJob(t *testing.T) {
 	list, err := cf.s.QueueJobs(cf.ctx, cf.bureau, []string{"available"}, 10)
 	if err != nil || len(list) != 1 || list[0].ID != jid {
 		t.Fatalf("list %+v %v", list, err)
+	}
+}
+
+// The check for duplicates inside a file runs its window once per file,
+// also when ANALYZE has seen many staged rows of earlier imports (the
+// planner then expects a new job to have a row or two; the window used to
+// run again for every row: seconds for 1,000 rows).
+func TestDuplicateCheckRunsOnce(t *testing.T) {
+	cf := newClassFixture(t)
+	id := cf.approvedClass()
+	var rows [][]string
+	for i := 0; i < 3000; i++ {
+		rows = append(rows, rowOf(traineeIn(10000+i)))
+	}
+	stage(t, cf.ctx, cf.s, cf.school, id, xlsxOf(t, rows))
+	if _, err := cf.s.Pool().Exec(cf.ctx, `ANALYZE import_rows`); err != nil {
+		t.Fatal(err)
+	}
+	job := stage(t, cf.ctx, cf.s, cf.school, id, xlsxOf(t, rows[:500]))
+	tx, err := cf.s.Pool().Begin(cf.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(cf.ctx) }()
+	// A generic plan, as after five executions of the prepared statement.
+	if _, err := tx.Exec(cf.ctx, `SET LOCAL plan_cache_mode = force_generic_plan`); err != nil {
+		t.Fatal(err)
+	}
+	var out []byte
+	if err := tx.QueryRow(cf.ctx, `EXPLAIN (ANALYZE, FORMAT JSON) `+repository.DupCheckSQL, job).Scan(&out); err != nil {
+		t.Fatal(err)
+	}
+	var plan []struct{ Plan map[string]any }
+	if err := json.Unmarshal(out, &plan); err != nil || len(plan) != 1 {
+		t.Fatalf("plan: %v %s", err, out)
+	}
+	windows := 0
+	var walk func(n map[string]any)
+	walk = func(n map[string]any) {
+		if n["Node Type"] == "WindowAgg" {
+			windows++
+			if loops, _ := n["Actual Loops"].(float64); loops != 1 {
+				t.Errorf("the window ran %v times", loops)
+			}
+		}
+		kids, _ := n["Plans"].([]any)
+		for _, k := range kids {
+			if m, ok := k.(map[string]any); ok {
+				walk(m)
+			}
+		}
+	}
+	walk(plan[0].Plan)
+	if windows != 1 {
+		t.Fatalf("%d window nodes in %s", windows, out)
 	}
 }
