@@ -104,6 +104,7 @@ type FilingChoices struct {
 	Scope     []training.ScopeItem
 	Teachers  []training.Teacher
 	Textbooks []training.Textbook
+	Earlier   []training.EarlierClass
 }
 
 func (c FilingChoices) occupationOptions() []Option {

@@ -55,7 +55,7 @@ func navFor(u *training.User) []navItem {
 			navItem{"teachers", "/teachers", "师资库"},
 			navItem{"textbooks", "/textbooks", "教材目录"})
 	case training.RoleCentre:
-		items = append(items, navItem{"assessments", "/assessments", "鉴定申报受理"}, navItem{"textbooks", "/textbooks", "教材目录"})
+		items = append(items, navItem{"assessments", "/assessments", "鉴定申报受理"}, navItem{"examiners", "/examiners", "考评员库"}, navItem{"textbooks", "/textbooks", "教材目录"})
 	}
 	return items
 }

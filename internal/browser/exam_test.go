@@ -61,6 +61,10 @@ func TestAssessmentApplyScoreApprovePublishVerify(t *testing.T) {
 	if n := e.count(`[data-testid="candidate-row"]`); n != 5 {
 		t.Fatalf("candidates offered: %d, want 5", n)
 	}
+	// The demo trainee below the threshold is flagged and not pre-selected.
+	if flagged, ticked := e.count(`[data-testid="candidate-flag"]`), e.count(`[data-testid="candidate-row"] input[name="candidate"]:checked`); flagged != 1 || ticked != 4 {
+		t.Fatalf("flagged %d, pre-selected %d; want 1 and 4", flagged, ticked)
+	}
 	e.choose(field("cert_kind"), "职业技能等级证书")
 	e.choose(field("eval_org_id"), "临安区职建中心（区职建中心）")
 	boxes := `[data-testid="candidate-row"] input[name="candidate"]`
@@ -70,6 +74,12 @@ func TestAssessmentApplyScoreApprovePublishVerify(t *testing.T) {
 	if n := e.count(chromedp.CSS(boxes + `:checked`)); n != 3 {
 		t.Fatalf("ticked %d candidates, want 3", n)
 	}
+	// A flagged candidate (below the attendance threshold, DELIV-3) chosen
+	// anyway needs a reason.
+	run(e, "give reasons", chromedp.Evaluate[bool](`(() => {
+		document.querySelectorAll('[data-testid="candidate-row"] input[name^="reason_"]').forEach(i => { i.value = "病假已补课"; });
+		return true;
+	})()`))
 	e.click(tid("application-submit"))
 	if got := e.text(tid("application-status")); got != "待受理" {
 		t.Fatalf("after applying: %q (%s)", got, e.location())

@@ -143,6 +143,9 @@ func Load(ctx context.Context, s *repository.Store, hash password.Params) error 
 	if err := loadFinishedClass(ctx, st, actors, byCode); err != nil {
 		return err
 	}
+	if err := loadExaminers(ctx, st, actors, byCode); err != nil {
+		return err
+	}
 	st.present()
 	return loadClasses(ctx, ds, actors, byCode)
 }

@@ -119,8 +119,9 @@ func (s *Store) PublicResults(ctx context.Context, name, idNumber string) ([]tra
 	}
 	rows, err := s.pool.Query(ctx, `SELECT coalesce(o.name, ''), c.level, ap.cert_kind, s.exam_date, x.attempt,
 			x.theory_required, x.theory_score, x.theory_absent, x.practical_required, x.practical_score, x.practical_absent, x.outcome,
-			coalesce(ce.cert_no, '')
+			coalesce(ce.cert_no, ''), f.theory_score, coalesce(f.theory_absent, false), f.practical_score, coalesce(f.practical_absent, false)
 		FROM trainees t JOIN enrolments e ON e.trainee_id = t.id JOIN exam_entries x ON x.enrolment_id = e.id
+		LEFT JOIN exam_entries f ON x.attempt = 2 AND f.enrolment_id = x.enrolment_id AND f.attempt = 1
 		JOIN exam_sessions s ON s.id = x.session_id AND s.status = 'published' JOIN exam_applications ap ON ap.id = s.application_id
 		JOIN classes c ON c.id = ap.class_id LEFT JOIN occupations o ON o.id = c.occupation_id
 		LEFT JOIN certificates ce ON ce.entry_id = x.id AND ce.revoked_at IS NULL
@@ -133,11 +134,14 @@ func (s *Store) PublicResults(ctx context.Context, name, idNumber string) ([]tra
 		var level int16
 		var kind, outcome string
 		var thReq, prReq bool
-		var ts, ps *int16
+		var ts, ps, fts, fps *int16
+		var fta, fpa bool
 		err := row.Scan(&r.OccupationName, &level, &kind, &r.ExamDate, &r.Attempt, &thReq, &ts, &r.Theory.Absent,
-			&prReq, &ps, &r.Practical.Absent, &outcome, &r.CertificateNo)
+			&prReq, &ps, &r.Practical.Absent, &outcome, &r.CertificateNo, &fts, &fta, &fps, &fpa)
 		r.Level, r.CertKind, r.Outcome = training.Level(level), training.CertKind(kind), training.Outcome(outcome)
 		r.Theory.Score, r.Practical.Score = intPtr(ts), intPtr(ps)
+		r.TheoryRequired, r.PracticalRequired = thReq, prReq
+		r.CarriedTheory, r.CarriedPractical = carried(r.Attempt, thReq, fts, fta), carried(r.Attempt, prReq, fps, fpa)
 		return r, err
 	})
 	return list, translate(err, "public results")

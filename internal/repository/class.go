@@ -315,6 +315,7 @@ func (s *Store) filingContext(ctx context.Context, q batcher, institutionID int6
 		return fc, err
 	}
 	fc.TeacherProblems = checkAssignments(teachers, relatedOf(pairs), institutionID, p.OccupationID, p.Level, as)
+	fc.Equivalences = equivalenceUses(teachers, relatedOf(pairs), p.OccupationID, p.Level, as)
 	for _, id := range p.TextbookIDs {
 		tb, ok := books[id]
 		if !ok {

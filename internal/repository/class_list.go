@@ -157,6 +157,7 @@ type FilingChoices struct {
 	Scope     []training.ScopeItem
 	Teachers  []training.Teacher
 	Textbooks []training.Textbook
+	Earlier   []training.EarlierClass // the institution's classes, to copy a plan from
 }
 
 const filingTeachersSQL = `SELECT t.id, t.name, t.status FROM teachers t
@@ -195,7 +196,11 @@ func (s *Store) FilingChoices(ctx context.Context, a training.Actor, institution
 	if fc.Textbooks, err = pgx.CollectRows(rows, scanTextbook); err != nil {
 		return fc, translate(err, "filing choices")
 	}
-	return fc, translate(s.loadUses(ctx, s.pool, fc.Textbooks), "filing choices")
+	if err := s.loadUses(ctx, s.pool, fc.Textbooks); err != nil {
+		return fc, translate(err, "filing choices")
+	}
+	fc.Earlier, err = s.earlierClasses(ctx, institutionID)
+	return fc, translate(err, "filing choices")
 }
 
 // FilingNames loads what the filing page needs to name a plan's ids: of

@@ -15,7 +15,8 @@ import (
 
 // EvalOrgs lists the evaluation organisations, the district centre first.
 func (s *Store) EvalOrgs(ctx context.Context) ([]training.EvalOrg, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, name, kind, approved, approval_no FROM eval_orgs ORDER BY kind = 'social', name, id`)
+	rows, err := s.pool.Query(ctx, `SELECT id, name, kind, approved, approval_no, withdrawn_reason, withdrawn_by, withdrawn_at, version
+		FROM eval_orgs ORDER BY kind = 'social', name, id`)
 	if err != nil {
 		return nil, translate(err, "eval orgs")
 	}
@@ -26,7 +27,7 @@ func (s *Store) EvalOrgs(ctx context.Context) ([]training.EvalOrg, error) {
 func scanEvalOrg(row pgx.CollectableRow) (training.EvalOrg, error) {
 	var o training.EvalOrg
 	var kind string
-	err := row.Scan(&o.ID, &o.Name, &kind, &o.Approved, &o.ApprovalNo)
+	err := row.Scan(&o.ID, &o.Name, &kind, &o.Approved, &o.ApprovalNo, &o.WithdrawnReason, &o.WithdrawnBy, &o.WithdrawnAt, &o.Version)
 	o.Kind = training.EvalOrgKind(kind)
 	return o, err
 }
@@ -193,7 +194,7 @@ func (s *Store) applicationFor(ctx context.Context, q queryBatcher, a training.A
 }
 
 func (s *Store) applicationCandidates(ctx context.Context, q querier, id int64) ([]training.Candidate, error) {
-	rows, err := q.Query(ctx, `SELECT e.id, t.name, t.id_number, ec.attendance_rate::float8
+	rows, err := q.Query(ctx, `SELECT e.id, t.name, t.id_number, ec.attendance_rate::float8, ec.flags, ec.override_reason
 		FROM exam_candidates ec JOIN enrolments e ON e.id = ec.enrolment_id JOIN trainees t ON t.id = e.trainee_id
 		WHERE ec.application_id = $1 ORDER BY e.id`, id)
 	if err != nil {
@@ -201,7 +202,11 @@ func (s *Store) applicationCandidates(ctx context.Context, q querier, id int64) 
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.Candidate, error) {
 		c := training.Candidate{Chosen: true}
-		err := row.Scan(&c.EnrolmentID, &c.Name, &c.IDNumber, &c.AttendanceRate)
+		var flags string
+		err := row.Scan(&c.EnrolmentID, &c.Name, &c.IDNumber, &c.AttendanceRate, &flags, &c.Reason)
+		if flags != "" {
+			c.Flags = strings.Split(flags, "\n")
+		}
 		return c, err
 	})
 }
@@ -241,32 +246,48 @@ func (s *Store) ApplicationDraftFor(ctx context.Context, a training.Actor, class
 		}
 		d.Application = &ap
 	}
-	rates, err := s.AttendanceRates(ctx, a, classID)
+	facts, err := candidateFacts(ctx, s.pool, classID)
 	if err != nil {
-		return d, err
+		return d, translate(err, "candidates of class %d", classID)
 	}
-	roster, err := s.Roster(ctx, a, classID)
+	ids := make([]int64, len(facts))
+	for i, f := range facts {
+		ids[i] = f.EnrolmentID
+	}
+	idNumbers := map[int64]string{}
+	rows, err := s.pool.Query(ctx, `SELECT e.id, t.id_number FROM enrolments e JOIN trainees t ON t.id = e.trainee_id WHERE e.id = ANY($1)`, ids)
 	if err != nil {
-		return d, err
+		return d, translate(err, "candidates of class %d", classID)
 	}
-	chosen := map[int64]bool{}
+	var eid int64
+	var idn string
+	if _, err := pgx.ForEachRow(rows, []any{&eid, &idn}, func() error { idNumbers[eid] = idn; return nil }); err != nil {
+		return d, translate(err, "candidates of class %d", classID)
+	}
+	prev := map[int64]training.Candidate{}
 	if d.Application != nil {
 		for _, c := range d.Application.Candidates {
-			chosen[c.EnrolmentID] = true
+			prev[c.EnrolmentID] = c
 		}
 	}
-	for _, e := range roster {
-		if e.Status != "enrolled" {
-			continue
-		}
-		c := training.Candidate{EnrolmentID: e.ID, Name: e.Trainee.Name, IDNumber: e.Trainee.IDNumber,
-			Chosen: d.Application == nil || chosen[e.ID]}
-		if r, ok := rates[e.ID]; ok {
-			c.AttendanceRate = &r
+	for _, f := range facts {
+		c := training.Candidate{EnrolmentID: f.EnrolmentID, Name: f.Name, IDNumber: idNumbers[f.EnrolmentID], AttendanceRate: f.Rate(),
+			Flags: training.CandidateFlags(f)}
+		// A flagged candidate is not pre-selected (DELIV-1, DELIV-3);
+		// after a return, the earlier choice and reason stand.
+		if p, ok := prev[f.EnrolmentID]; ok {
+			c.Chosen, c.Reason = true, p.Reason
+		} else {
+			c.Chosen = d.Application == nil && len(c.Flags) == 0
 		}
 		d.Candidates = append(d.Candidates, c)
 	}
-	d.Orgs, err = s.EvalOrgs(ctx)
+	orgs, err := s.EvalOrgs(ctx)
+	for _, o := range orgs {
+		if training.OrgOpen(o) { // a withdrawn organisation is not offered
+			d.Orgs = append(d.Orgs, o)
+		}
+	}
 	return d, err
 }
 
@@ -323,12 +344,25 @@ func (s *Store) Apply(ctx context.Context, a training.Actor, classID int64, in t
 		if n != len(ids) {
 			p.Add("candidates", "所选学员不在本班名册中或已退学")
 		}
+		facts, err := candidateFacts(ctx, tx, classID)
+		if err != nil {
+			return err
+		}
+		chosen := make(map[int64]bool, len(ids))
+		for _, id := range ids {
+			chosen[id] = true
+		}
+		rs := training.DecideCandidates(chosen, in.Reasons, facts)
+		for _, r := range rs {
+			p.Add(r.Field, r.Message)
+			p.Add("candidates", r.Message)
+		}
 		if err := p.Err(); err != nil {
 			return err
 		}
-		rates, err := s.AttendanceRates(ctx, a, classID)
-		if err != nil {
-			return err
+		byID := make(map[int64]training.CandidateFacts, len(facts))
+		for _, f := range facts {
+			byID[f.EnrolmentID] = f
 		}
 		now := s.now()
 		if prev == "" {
@@ -347,12 +381,17 @@ func (s *Store) Apply(ctx context.Context, a training.Actor, classID int64, in t
 			return err
 		}
 		b := &pgx.Batch{}
+		flagged := 0
 		for _, eid := range ids {
-			var rate *float64
-			if r, ok := rates[eid]; ok {
-				rate = &r
+			f := byID[eid]
+			flags := training.CandidateFlags(f)
+			reason := ""
+			if len(flags) > 0 {
+				flagged++
+				reason = strings.TrimSpace(in.Reasons[eid])
 			}
-			b.Queue(`INSERT INTO exam_candidates (application_id, enrolment_id, attendance_rate) VALUES ($1, $2, $3)`, id, eid, rate)
+			b.Queue(`INSERT INTO exam_candidates (application_id, enrolment_id, attendance_rate, flags, override_reason) VALUES ($1, $2, $3, $4, $5)`,
+				id, eid, f.Rate(), strings.Join(flags, "\n"), reason)
 		}
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
@@ -361,7 +400,7 @@ func (s *Store) Apply(ctx context.Context, a training.Actor, classID int64, in t
 			return err
 		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "exam.apply", Entity: "class", EntityID: classID, InstitutionID: c.InstitutionID,
-			After: map[string]any{"application": id, "cert_kind": in.CertKind.Label(), "eval_org": org.Name, "candidates": len(ids)}})
+			After: map[string]any{"application": id, "cert_kind": in.CertKind.Label(), "eval_org": org.Name, "candidates": len(ids), "flagged": flagged}})
 	})
 	return id, translate(err, "apply for assessment of class %d", classID)
 }
@@ -454,7 +493,7 @@ func (s *Store) ArchiveApplication(ctx context.Context, a training.Actor, id int
 		}
 		var open, published int
 		var pending bool
-		if err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status <> 'published'), count(*) FILTER (WHERE status = 'published'),
+		if err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status NOT IN ('published', 'cancelled')), count(*) FILTER (WHERE status = 'published'),
 				EXISTS (SELECT 1 FROM exam_amendments am JOIN exam_entries x ON x.id = am.entry_id JOIN exam_sessions s ON s.id = x.session_id
 					WHERE s.application_id = $1 AND am.status = 'pending')
 			FROM exam_sessions WHERE application_id = $1`, id).Scan(&open, &published, &pending); err != nil {

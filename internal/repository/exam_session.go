@@ -57,11 +57,7 @@ func (s *Store) ScheduleSession(ctx context.Context, a training.Actor, appID int
 		if ap.Status != training.AppAccepted {
 			return training.InvalidGeneral("第九条：鉴定申报受理后方可安排考试（当前状态：" + ap.Status.Label() + "）")
 		}
-		f, err := conflictFacts(ctx, tx, ap.ClassID, ap.InstitutionID, ap.InstitutionName)
-		if err != nil {
-			return err
-		}
-		plan, err := in.Validate(s.Today(), ap.ClassEnd, f)
+		plan, picks, err := s.checkSessionPlan(ctx, tx, a, ap, in)
 		if err != nil {
 			return err
 		}
@@ -102,14 +98,8 @@ func (s *Store) ScheduleSession(ctx context.Context, a training.Actor, appID int
 		if err != nil {
 			return err
 		}
-		b := &pgx.Batch{}
-		names := make([]string, 0, len(plan.Examiners))
-		for i, e := range plan.Examiners {
-			b.Queue(`INSERT INTO exam_examiners (session_id, seq, name, id_number, organisation) VALUES ($1, $2, $3, $4, $5)`,
-				id, i+1, e.Name, e.IDNumber, e.Organisation)
-			names = append(names, e.Name+"（"+e.Organisation+"）")
-		}
-		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		names, err := insertExaminers(ctx, tx, id, plan.Examiners, picks)
+		if err != nil {
 			return err
 		}
 		var p training.Problems
@@ -254,7 +244,8 @@ func int16Ptr(p *int) *int16 {
 
 const sessionColumns = `s.id, s.session_no, s.application_id, s.retake, s.exam_date, s.venue, s.theory_time, s.practical_time, s.status,
 	coalesce(s.entered_by_id, 0), s.entered_by, s.entered_at, s.approved_by, s.approved_at, s.published_by, s.published_at, s.version,
-	ap.class_id, c.class_no, ap.institution_id, i.name, coalesce(o.name, ''), c.level, ap.cert_kind, eo.name`
+	ap.class_id, c.class_no, ap.institution_id, i.name, coalesce(o.name, ''), c.level, ap.cert_kind, eo.name,
+	s.cancel_reason, s.cancelled_by, s.cancelled_at`
 
 const sessionFrom = ` FROM exam_sessions s JOIN exam_applications ap ON ap.id = s.application_id JOIN classes c ON c.id = ap.class_id
 	JOIN institutions i ON i.id = ap.institution_id JOIN eval_orgs eo ON eo.id = ap.eval_org_id LEFT JOIN occupations o ON o.id = c.occupation_id`
@@ -264,7 +255,8 @@ func scanSession(row pgx.Row, x *training.ExamSession) error {
 	var level int16
 	err := row.Scan(&x.ID, &x.No, &x.ApplicationID, &x.Retake, &x.ExamDate, &x.Venue, &x.TheoryTime, &x.PracticalTime, &st,
 		&x.EnteredByID, &x.EnteredBy, &x.EnteredAt, &x.ApprovedBy, &x.ApprovedAt, &x.PublishedBy, &x.PublishedAt, &x.Version,
-		&x.ClassID, &x.ClassNo, &x.InstitutionID, &x.InstitutionName, &x.OccupationName, &level, &kind, &x.EvalOrgName)
+		&x.ClassID, &x.ClassNo, &x.InstitutionID, &x.InstitutionName, &x.OccupationName, &level, &kind, &x.EvalOrgName,
+		&x.CancelReason, &x.CancelledBy, &x.CancelledAt)
 	x.Status, x.Level, x.CertKind = training.ExamSessionStatus(st), training.Level(level), training.CertKind(kind)
 	return err
 }
@@ -304,39 +296,47 @@ func (s *Store) SessionByID(ctx context.Context, a training.Actor, id int64) (tr
 func (s *Store) loadSessionParts(ctx context.Context, q batcher, x *training.ExamSession) error {
 	b := &pgx.Batch{}
 	x.Examiners, x.Entries = nil, nil
-	b.Queue(`SELECT name, id_number, organisation FROM exam_examiners WHERE session_id = $1 ORDER BY seq`, x.ID).Query(func(rows pgx.Rows) error {
+	x.ExaminerPool = nil
+	b.Queue(`SELECT name, id_number, organisation, coalesce(examiner_id, 0) FROM exam_examiners WHERE session_id = $1 ORDER BY seq`, x.ID).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var e training.Examiner
-			if err := rows.Scan(&e.Name, &e.IDNumber, &e.Organisation); err != nil {
+			var pool int64
+			if err := rows.Scan(&e.Name, &e.IDNumber, &e.Organisation, &pool); err != nil {
 				return err
 			}
 			x.Examiners = append(x.Examiners, e)
+			x.ExaminerPool = append(x.ExaminerPool, pool)
 		}
 		return rows.Err()
 	})
 	b.Queue(`SELECT x.id, x.session_id, x.enrolment_id, x.attempt, x.seq, x.candidate_no, t.name, t.id_number, x.theory_required, x.practical_required,
 			x.checked_at, x.checked_by, x.theory_score, x.theory_absent, x.practical_score, x.practical_absent, x.outcome,
 			coalesce(ce.cert_no, ''), (SELECT count(*) FROM exam_amendments am WHERE am.entry_id = x.id AND am.status = 'confirmed'),
-			EXISTS (SELECT 1 FROM exam_amendments am WHERE am.entry_id = x.id AND am.status = 'pending')
+			EXISTS (SELECT 1 FROM exam_amendments am WHERE am.entry_id = x.id AND am.status = 'pending'),
+			f.theory_score, coalesce(f.theory_absent, false), f.practical_score, coalesce(f.practical_absent, false)
 		FROM exam_entries x JOIN enrolments e ON e.id = x.enrolment_id JOIN trainees t ON t.id = e.trainee_id
 		LEFT JOIN certificates ce ON ce.entry_id = x.id AND ce.revoked_at IS NULL
+		LEFT JOIN exam_entries f ON x.attempt = 2 AND f.enrolment_id = x.enrolment_id AND f.attempt = 1
 		WHERE x.session_id = $1 ORDER BY x.seq`, x.ID).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var e training.ExamEntry
-			var ts, ps *int16
+			var ts, ps, fts, fps *int16
+			var fta, fpa bool
 			var outcome string
 			if err := rows.Scan(&e.ID, &e.SessionID, &e.EnrolmentID, &e.Attempt, &e.Seq, &e.CandidateNo, &e.Name, &e.IDNumber,
 				&e.Parts.Theory, &e.Parts.Practical, &e.CheckedAt, &e.CheckedBy, &ts, &e.Theory.Absent, &ps, &e.Practical.Absent,
-				&outcome, &e.CertificateNo, &e.Amendments, &e.Pending); err != nil {
+				&outcome, &e.CertificateNo, &e.Amendments, &e.Pending, &fts, &fta, &fps, &fpa); err != nil {
 				return err
 			}
 			e.Theory.Score, e.Practical.Score, e.Outcome = intPtr(ts), intPtr(ps), training.Outcome(outcome)
+			e.CarriedTheory, e.CarriedPractical = carried(e.Attempt, e.Parts.Theory, fts, fta), carried(e.Attempt, e.Parts.Practical, fps, fpa)
 			x.Entries = append(x.Entries, e)
 		}
 		return rows.Err()
 	})
 	x.ScoreChanges = nil
 	queueScoreChanges(b, x.ID, &x.ScoreChanges)
+	queueSessionChanges(b, x.ID, &x.Changes)
 	return q.SendBatch(ctx, b).Close()
 }
 
@@ -403,33 +403,6 @@ func (s *Store) ApplicationSessions(ctx context.Context, a training.Actor, appID
 		return x, err
 	})
 	return list, translate(err, "application %d sessions", appID)
-}
-
-// RetakeChoices lists an application's candidates who failed a published
-// first attempt and have no retake yet, for the retake session form.
-func (s *Store) RetakeChoices(ctx context.Context, a training.Actor, appID int64) ([]training.ExamEntry, error) {
-	if !a.IsCentre() {
-		return nil, training.ErrForbidden
-	}
-	if _, err := s.applicationFor(ctx, s.pool, a, appID, false); err != nil {
-		return nil, translate(err, "application %d", appID)
-	}
-	rows, err := s.pool.Query(ctx, `SELECT x.enrolment_id, x.candidate_no, t.name, x.theory_score, x.theory_absent, x.practical_score, x.practical_absent
-		FROM exam_entries x JOIN exam_sessions s ON s.id = x.session_id JOIN enrolments e ON e.id = x.enrolment_id JOIN trainees t ON t.id = e.trainee_id
-		WHERE s.application_id = $1 AND s.status = 'published' AND x.attempt = 1 AND x.outcome = 'fail'
-		  AND NOT EXISTS (SELECT 1 FROM exam_entries r WHERE r.enrolment_id = x.enrolment_id AND r.attempt = 2)
-		ORDER BY x.candidate_no`, appID)
-	if err != nil {
-		return nil, translate(err, "retake choices %d", appID)
-	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.ExamEntry, error) {
-		var e training.ExamEntry
-		var ts, ps *int16
-		err := row.Scan(&e.EnrolmentID, &e.CandidateNo, &e.Name, &ts, &e.Theory.Absent, &ps, &e.Practical.Absent)
-		e.Theory.Score, e.Practical.Score = intPtr(ts), intPtr(ps)
-		return e, err
-	})
-	return list, translate(err, "retake choices %d", appID)
 }
 
 // CheckCandidate records EXAM-3 for one candidate: the candidate number

@@ -59,7 +59,7 @@ func (ef *examFixture) centreOrg() int64 {
 
 func (ef *examFixture) apply(kind training.CertKind) int64 {
 	ef.t.Helper()
-	id, err := ef.s.Apply(ef.ctx, ef.school, ef.classID, training.ApplicationInput{CertKind: kind, EvalOrgID: ef.centreOrg(), EnrolmentIDs: ef.enrolments})
+	id, err := ef.s.Apply(ef.ctx, ef.school, ef.classID, training.ApplicationInput{CertKind: kind, EvalOrgID: ef.centreOrg(), EnrolmentIDs: ef.enrolments, Reasons: anyReason(ef.enrolments)})
 	if err != nil {
 		ef.t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestAssessmentWholeFlow(t *testing.T) {
 	if st := ef.class(ef.classID).Status; st != training.ClassAssessmentApplied {
 		t.Fatalf("class %s after applying", st)
 	}
-	if _, err := s.Apply(ctx, ef.school, ef.classID, training.ApplicationInput{CertKind: training.CertSkillLevel, EvalOrgID: ef.centreOrg(), EnrolmentIDs: ef.enrolments}); err == nil {
+	if _, err := s.Apply(ctx, ef.school, ef.classID, training.ApplicationInput{CertKind: training.CertSkillLevel, EvalOrgID: ef.centreOrg(), EnrolmentIDs: ef.enrolments, Reasons: anyReason(ef.enrolments)}); err == nil {
 		t.Fatal("applied twice")
 	}
 	// Another institution neither sees nor decides it.
@@ -138,7 +138,7 @@ func TestAssessmentWholeFlow(t *testing.T) {
 		t.Fatalf("class %s after a return", st)
 	}
 	if _, err := s.Apply(ctx, ef.school, ef.classID, training.ApplicationInput{CertKind: training.CertSkillLevel, EvalOrgID: ef.centreOrg(),
-		EnrolmentIDs: ef.enrolments[:3]}); err != nil {
+		EnrolmentIDs: ef.enrolments[:3], Reasons: anyReason(ef.enrolments[:3])}); err != nil {
 		t.Fatal(err)
 	}
 	ap := ef.app(appID)
@@ -318,7 +318,7 @@ func TestAssessmentWholeFlow(t *testing.T) {
 
 	// EXAM-5: the absent candidate retakes both parts within 2026.
 	choices, err := s.RetakeChoices(ctx, ef.centre, appID)
-	if err != nil || len(choices) != 1 || choices[0].EnrolmentID != e3.EnrolmentID {
+	if err != nil || len(choices) != 1 || choices[0].Entry.EnrolmentID != e3.EnrolmentID || choices[0].Refusal != "" {
 		t.Fatalf("retake choices %v %+v", err, choices)
 	}
 	next := sessionIn("2027-01-15")
@@ -372,7 +372,7 @@ func TestApplyRules(t *testing.T) {
 	s, ctx := ef.s, ef.ctx
 	// Not finished: refused with the article.
 	other := ef.approvedClassOn("2026-04-06")
-	_, err := s.Apply(ctx, ef.school, other, training.ApplicationInput{CertKind: training.CertCompletion, EvalOrgID: ef.centreOrg(), EnrolmentIDs: []int64{1}})
+	_, err := s.Apply(ctx, ef.school, other, training.ApplicationInput{CertKind: training.CertCompletion, EvalOrgID: ef.centreOrg(), EnrolmentIDs: []int64{1}, Reasons: anyReason([]int64{1})})
 	wantRule(t, err, training.MsgApplyFinished)
 	// No candidates.
 	_, err = s.Apply(ctx, ef.school, ef.classID, training.ApplicationInput{CertKind: training.CertCompletion, EvalOrgID: ef.centreOrg()})
@@ -382,20 +382,20 @@ func TestApplyRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.Apply(ctx, ef.school, ef.classID, training.ApplicationInput{CertKind: training.CertCompletion, EvalOrgID: org, EnrolmentIDs: ef.enrolments})
+	_, err = s.Apply(ctx, ef.school, ef.classID, training.ApplicationInput{CertKind: training.CertCompletion, EvalOrgID: org, EnrolmentIDs: ef.enrolments, Reasons: anyReason(ef.enrolments)})
 	wantRule(t, err, training.MsgCompletionOrg)
 	// An enrolment of another class.
-	_, err = s.Apply(ctx, ef.school, ef.classID, training.ApplicationInput{CertKind: training.CertSkillLevel, EvalOrgID: org, EnrolmentIDs: []int64{999999}})
+	_, err = s.Apply(ctx, ef.school, ef.classID, training.ApplicationInput{CertKind: training.CertSkillLevel, EvalOrgID: org, EnrolmentIDs: []int64{999999}, Reasons: anyReason([]int64{999999})})
 	wantRule(t, err, "所选学员不在本班名册中")
 	// The academy cannot apply for the school's class; the centre cannot apply.
-	if _, err := s.Apply(ctx, ef.acad, ef.classID, training.ApplicationInput{CertKind: training.CertSkillLevel, EvalOrgID: org, EnrolmentIDs: ef.enrolments}); !errors.Is(err, training.ErrNotFound) {
+	if _, err := s.Apply(ctx, ef.acad, ef.classID, training.ApplicationInput{CertKind: training.CertSkillLevel, EvalOrgID: org, EnrolmentIDs: ef.enrolments, Reasons: anyReason(ef.enrolments)}); !errors.Is(err, training.ErrNotFound) {
 		t.Fatalf("academy applies: %v", err)
 	}
 	if _, err := s.Apply(ctx, ef.centre, ef.classID, training.ApplicationInput{}); !errors.Is(err, training.ErrForbidden) {
 		t.Fatalf("centre applies: %v", err)
 	}
 	// A social organisation's application is not in the district centre's queue.
-	id, err := s.Apply(ctx, ef.school, ef.classID, training.ApplicationInput{CertKind: training.CertSkillLevel, EvalOrgID: org, EnrolmentIDs: ef.enrolments})
+	id, err := s.Apply(ctx, ef.school, ef.classID, training.ApplicationInput{CertKind: training.CertSkillLevel, EvalOrgID: org, EnrolmentIDs: ef.enrolments, Reasons: anyReason(ef.enrolments)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -318,3 +318,20 @@ func (s *Store) RemoveEquivalence(ctx context.Context, a training.Actor, id, eid
 			Before: map[string]any{"equivalence_id": eid, "requirement": req, "band": band, "role": role, "basis": basis}})
 	}), "remove equivalence %d of teacher %d", eid, id)
 }
+
+// equivalenceUses lists, for each teacher and role named on a class, the
+// equivalences (等同资质) the qualification rests on, for the reviewer.
+func equivalenceUses(teachers map[int64]*training.Teacher, related func(a, b int64) bool, occupationID int64,
+	level training.Level, as []TeacherAssignment) []training.EquivalenceUse {
+	var out []training.EquivalenceUse
+	for _, x := range as {
+		t, ok := teachers[x.TeacherID]
+		if !ok {
+			continue
+		}
+		for _, e := range training.EquivalencesReliedOn(*t, occupationID, level, x.Role, related) {
+			out = append(out, training.EquivalenceUse{TeacherID: t.ID, TeacherName: t.Name, Role: x.Role, Equivalence: e})
+		}
+	}
+	return out
+}

@@ -306,6 +306,8 @@ func (e *env) pathFor(route, variant string) string {
 	users := strings.HasPrefix(route, "/users/")
 	switch {
 	case variant == "missing":
+	case strings.HasPrefix(route, "/examiners/") || strings.HasPrefix(route, "/eval-orgs/"):
+		id, _ = e.gapsPath(route, variant)
 	case strings.HasPrefix(route, "/assessments/") || strings.HasPrefix(route, "/exam-sessions/"):
 		var extra map[string]int64
 		id, extra, _ = e.examPath(route, variant)

@@ -114,6 +114,9 @@ func (s *Server) classNew(w http.ResponseWriter, r *http.Request) {
 // (every check at once).
 func (s *Server) classCreate(w http.ResponseWriter, r *http.Request) {
 	form, plan := parseClassForm(r)
+	if s.classFormTool(w, r, 0, false, form) {
+		return
+	}
 	if form.Any() {
 		s.renderClassForm(w, r, 0, "", false, form)
 		return
@@ -162,6 +165,9 @@ func (s *Server) classUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form, plan := parseClassForm(r)
+	if s.classFormTool(w, r, id, false, form) {
+		return
+	}
 	if form.Any() {
 		s.renderClassForm(w, r, id, "", false, form)
 		return
@@ -431,6 +437,9 @@ func (s *Server) classChange(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form, plan := parseClassForm(r)
+	if s.classFormTool(w, r, id, true, form) {
+		return
+	}
 	if !form.Any() {
 		version, _ := strconv.Atoi(form.Version)
 		err := s.store.RequestChange(r.Context(), actor(r), id, version, plan, form.Reason)

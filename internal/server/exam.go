@@ -60,9 +60,9 @@ func (s *Server) applicationFormPage(w http.ResponseWriter, r *http.Request, sta
 		return
 	}
 	if form == nil {
-		form = &web.ApplicationForm{Chosen: map[int64]bool{}}
+		form = &web.ApplicationForm{Chosen: map[int64]bool{}, Reasons: map[int64]string{}}
 		for _, c := range d.Candidates {
-			form.Chosen[c.EnrolmentID] = c.Chosen
+			form.Chosen[c.EnrolmentID], form.Reasons[c.EnrolmentID] = c.Chosen, c.Reason
 		}
 		if d.Application != nil {
 			form.CertKind, form.EvalOrgID = string(d.Application.CertKind), strconv.FormatInt(d.Application.EvalOrgID, 10)
@@ -96,13 +96,16 @@ func (s *Server) applicationCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, training.ErrNotFound)
 		return
 	}
-	form := web.ApplicationForm{CertKind: r.PostFormValue("cert_kind"), EvalOrgID: r.PostFormValue("eval_org_id"), Chosen: map[int64]bool{}}
+	form := web.ApplicationForm{CertKind: r.PostFormValue("cert_kind"), EvalOrgID: r.PostFormValue("eval_org_id"), Chosen: map[int64]bool{},
+		Reasons: map[int64]string{}}
 	ids := formIDs(r, "candidate")
 	for _, eid := range ids {
 		form.Chosen[eid] = true
+		form.Reasons[eid] = r.PostFormValue("reason_" + strconv.FormatInt(eid, 10))
 	}
 	org, _ := strconv.ParseInt(form.EvalOrgID, 10, 64)
-	appID, err := s.store.Apply(r.Context(), actor(r), id, training.ApplicationInput{CertKind: training.CertKind(form.CertKind), EvalOrgID: org, EnrolmentIDs: ids})
+	appID, err := s.store.Apply(r.Context(), actor(r), id, training.ApplicationInput{CertKind: training.CertKind(form.CertKind), EvalOrgID: org,
+		EnrolmentIDs: ids, Reasons: form.Reasons})
 	if err == nil {
 		s.flash(r, "鉴定申报已提交，等待区职建中心受理。")
 		redirect(w, r, applicationURL(appID))
@@ -189,12 +192,7 @@ func (s *Server) applicationArchive(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) evalOrgPage(w http.ResponseWriter, r *http.Request, status int, form web.EvalOrgForm) {
-	orgs, err := s.store.EvalOrgs(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, status, web.EvalOrgView(web.EvalOrgPage{Layout: s.layout(r, "考核评价机构", "eval-orgs"), Orgs: orgs, Form: form}))
+	s.evalOrgAdmin(w, r, status, web.EvalOrgAdminPage{Form: form})
 }
 
 func (s *Server) evalOrgList(w http.ResponseWriter, r *http.Request) {

@@ -26,7 +26,7 @@ func TestFourEyesThroughPages(t *testing.T) {
 	roster, err := e.store.Roster(ctx, school, cls)
 	e.must(err)
 	app, err := e.store.Apply(ctx, school, cls, training.ApplicationInput{CertKind: training.CertSkillLevel, EvalOrgID: e.centreOrg(),
-		EnrolmentIDs: []int64{roster[0].ID, roster[1].ID, roster[2].ID}})
+		EnrolmentIDs: []int64{roster[0].ID, roster[1].ID, roster[2].ID}, Reasons: anyReason([]int64{roster[0].ID, roster[1].ID, roster[2].ID})})
 	e.must(err)
 	e.must(e.store.DecideApplication(ctx, centre, app, 1, true, ""))
 	ex := accessExaminer

@@ -21,17 +21,23 @@ func (s *Server) sessionFormPage(w http.ResponseWriter, r *http.Request, status 
 		s.fail(w, r, err)
 		return
 	}
-	var choices []training.ExamEntry
+	var choices []training.RetakeChoice
 	if form.Retake {
 		if choices, err = s.store.RetakeChoices(r.Context(), a, appID); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
+	pool, err := s.store.Examiners(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if form.Chosen == nil {
 		form.Chosen = map[int64]bool{}
 	}
-	s.render(w, r, status, web.SessionFormView(web.SessionFormPage{Layout: s.layout(r, "安排考试", "assessments"), App: ap, Choices: choices, Form: form}))
+	s.render(w, r, status, web.SessionFormView(web.SessionFormPage{Layout: s.layout(r, "安排考试", "assessments"), App: ap, Choices: choices,
+		Pool: pool, Form: form}))
 }
 
 func (s *Server) sessionNew(w http.ResponseWriter, r *http.Request) {
@@ -50,14 +56,7 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, training.ErrNotFound)
 		return
 	}
-	form := web.SessionForm{ExamDate: r.PostFormValue("exam_date"), Venue: r.PostFormValue("venue"), TheoryTime: r.PostFormValue("theory_time"),
-		PracticalTime: r.PostFormValue("practical_time"), Retake: r.PostFormValue("retake") == "1", Chosen: map[int64]bool{}}
-	in := training.SessionInput{ExamDate: form.ExamDate, Venue: form.Venue, TheoryTime: form.TheoryTime, PracticalTime: form.PracticalTime, Retake: form.Retake}
-	for i := 0; i < web.ExaminerRows; i++ {
-		n := strconv.Itoa(i)
-		form.ExName[i], form.ExID[i], form.ExOrg[i] = r.PostFormValue("examiner_name_"+n), r.PostFormValue("examiner_id_"+n), r.PostFormValue("examiner_org_"+n)
-		in.Examiners = append(in.Examiners, training.ExaminerInput{Name: form.ExName[i], IDNumber: form.ExID[i], Organisation: form.ExOrg[i]})
-	}
+	form, in := parseSessionForm(r)
 	if form.Retake {
 		in.EnrolmentIDs = formIDs(r, "candidate")
 		for _, eid := range in.EnrolmentIDs {
@@ -90,7 +89,10 @@ func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) (web.Sessio
 		s.fail(w, r, err)
 		return web.SessionShowPage{}, false
 	}
-	return web.SessionShowPage{S: x, Centre: a.IsCentre(), Visible: training.ResultsVisible(a, x.Status)}, true
+	today := s.store.Today()
+	return web.SessionShowPage{S: x, Centre: a.IsCentre(), Visible: training.ResultsVisible(a, x.Status),
+		CanChange: training.CanChangeSession(a, x.Status, x.ExamDate, today), DayOpen: training.ExamDayOpen(x.ExamDate, today),
+		CheckOpen: x.Status == training.SessScheduled || x.Status == training.SessScored}, true
 }
 
 func (s *Server) sessionShow(w http.ResponseWriter, r *http.Request) {
@@ -157,8 +159,13 @@ func scoreFormOf(x training.ExamSession) web.ScoreForm {
 }
 
 func (s *Server) scoresPage(w http.ResponseWriter, r *http.Request, status int, x training.ExamSession, form web.ScoreForm) {
+	s.renderScores(w, r, status, x, form, web.ScoreImportView{})
+}
+
+func (s *Server) renderScores(w http.ResponseWriter, r *http.Request, status int, x training.ExamSession, form web.ScoreForm, imp web.ScoreImportView) {
 	_, msg := training.NextSessionStatus(x.Status, training.ActSessScore, false)
-	s.render(w, r, status, web.ScoresView(web.ScoresPage{Layout: s.layout(r, "录入成绩 "+x.No, "assessments"), S: x, Form: form, Editable: msg == ""}))
+	s.render(w, r, status, web.ScoresView(web.ScoresPage{Layout: s.layout(r, "录入成绩 "+x.No, "assessments"), S: x, Form: form, Editable: msg == "",
+		DayOpen: training.ExamDayOpen(x.ExamDate, s.store.Today()), Import: imp}))
 }
 
 func (s *Server) scoresForm(w http.ResponseWriter, r *http.Request) {

@@ -104,7 +104,7 @@ func (e *env) exams() examObjects {
 		for _, r := range roster {
 			ids = append(ids, r.ID)
 		}
-		own, err := e.store.Apply(ctx, school, cls, training.ApplicationInput{CertKind: training.CertSkillLevel, EvalOrgID: e.centreOrg(), EnrolmentIDs: ids})
+		own, err := e.store.Apply(ctx, school, cls, training.ApplicationInput{CertKind: training.CertSkillLevel, EvalOrgID: e.centreOrg(), EnrolmentIDs: ids, Reasons: anyReason(ids)})
 		e.must(err)
 		e.must(e.store.DecideApplication(ctx, centre, own, 1, true, ""))
 		published := e.runSession(own, "2026-03-10", nil, map[int]bool{4: true}, true)
@@ -119,7 +119,7 @@ func (e *env) exams() examObjects {
 			Phone: "13900001111", TargetGroup: "失业人员", Employment: "未就业", Hukou: "本地城镇"})
 		e.must(err)
 		e.finishClassForTest(acls)
-		other, err := e.store.Apply(ctx, academy, acls, training.ApplicationInput{CertKind: training.CertCompletion, EvalOrgID: e.centreOrg(), EnrolmentIDs: []int64{enr}})
+		other, err := e.store.Apply(ctx, academy, acls, training.ApplicationInput{CertKind: training.CertCompletion, EvalOrgID: e.centreOrg(), EnrolmentIDs: []int64{enr}, Reasons: anyReason([]int64{enr})})
 		e.must(err)
 		e.must(e.store.DecideApplication(ctx, centre, other, 1, true, ""))
 		otherSess := e.runSession(other, "2026-04-10", nil, nil, true) // after the class ends
@@ -246,6 +246,7 @@ func TestExamFlowThroughPages(t *testing.T) {
 	post := url.Values{"cert_kind": {"skill_level"}, "eval_org_id": {itoa(e.centreOrg())}}
 	for _, id := range roster[:3] {
 		post.Add("candidate", itoa(id))
+		post.Add("reason_"+itoa(id), "测试：仍申报") // a flagged candidate needs one (DELIV-1, DELIV-3)
 	}
 	r := school.post("/classes/"+itoa(cls)+"/assessment", post)
 	if r.status != http.StatusSeeOther {

@@ -66,7 +66,15 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 		r.Use(stack(maxRosterBody, "名单文件不能超过"+mb(roster.MaxFile))...)
 		r.Use(m.requireUser, s.requireRole(training.RoleInstitution))
 		r.Post("/classes/{id}/roster/import", s.rosterImport)
+		r.Post("/classes/{id}/schedule/import", s.scheduleImport)
 		r.Post("/classes/{id}/fees/import", s.feeImport)
+	})
+
+	// Score sheets (centre staff): a file up to roster.MaxFile.
+	r.Group(func(r chi.Router) {
+		r.Use(stack(maxRosterBody, "成绩表文件不能超过"+mb(roster.MaxFile))...)
+		r.Use(s.requireUser, s.requireRole(training.RoleCentre))
+		r.Post("/exam-sessions/{id}/scores/import", s.scoresImport)
 	})
 
 	r.Group(func(r chi.Router) {
@@ -133,6 +141,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 			r.Group(func(r chi.Router) {
 				r.Use(s.requireRole(training.RoleInstitution))
 				r.Get("/classes/new", s.classNew)
+				r.Get("/schedule/template.xlsx", s.scheduleTemplate)
 				r.Post("/classes", s.classCreate)
 				r.Get("/classes/{id}/edit", s.classEdit)
 				r.Post("/classes/{id}/edit", s.classUpdate)
@@ -183,6 +192,18 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/exam-sessions/{id}/entries/{eid}/amend", s.amendSave)
 				r.Post("/exam-sessions/{id}/amendments/{aid}/confirm", s.amendmentStep(true))
 				r.Post("/exam-sessions/{id}/amendments/{aid}/reject", s.amendmentStep(false))
+				r.Get("/exam-sessions/{id}/reschedule", s.sessionRescheduleForm)
+				r.Post("/exam-sessions/{id}/reschedule", s.sessionReschedule)
+				r.Post("/exam-sessions/{id}/cancel", s.sessionCancel)
+				r.Post("/exam-sessions/{id}/entries/{eid}/reveal", s.entryReveal)
+				r.Get("/exam-sessions/{id}/results.xlsx", s.sessionResults)
+				r.Post("/assessments/{id}/exam-affairs.xlsx", s.applicationExamAffairs)
+				r.Get("/examiners", s.examinerList)
+				r.Post("/examiners", s.examinerCreate)
+				r.Get("/examiners/{id}", s.examinerEdit)
+				r.Post("/examiners/{id}", s.examinerUpdate)
+				r.Post("/examiners/{id}/deactivate", s.examinerActive(false))
+				r.Post("/examiners/{id}/activate", s.examinerActive(true))
 			})
 
 			// Bureau only.
@@ -190,6 +211,8 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Use(s.requireRole(training.RoleBureau))
 				r.Get("/eval-orgs", s.evalOrgList)
 				r.Post("/eval-orgs", s.evalOrgCreate)
+				r.Post("/eval-orgs/{id}/withdraw", s.evalOrgWithdraw)
+				r.Post("/users/{id}/eval-org", s.userEvalOrg)
 				r.Get("/institutions", s.institutionList)
 				r.Get("/institutions/new", s.institutionNew)
 				r.Post("/institutions", s.institutionCreate)

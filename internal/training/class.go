@@ -274,6 +274,9 @@ type Check struct {
 	Fields   map[string]string
 	Failures []string
 	Warnings []string
+	// Equivalences are the teachers who qualify only through a bureau
+	// equivalence (等同资质), shown beside the result for the reviewer.
+	Equivalences []EquivalenceUse
 }
 
 // OK reports whether the plan passed every check.
@@ -311,6 +314,8 @@ type FilingContext struct {
 	TextbookProblems  []string    // FILE-4 for every textbook
 	ApprovedCap       int         // SIZE-3 exception approved for this class, 0 for none
 	ExceptionAsked    int         // size asked for in a pending exception request, 0 for none
+	// Equivalences: the teachers who qualify only through an equivalence.
+	Equivalences []EquivalenceUse
 }
 
 // CheckPlanShape checks what can be checked from the plan alone: required
@@ -459,6 +464,7 @@ func CheckFiling(p Plan, fc FilingContext) Check {
 	c.Failures = append(c.Failures, fc.TextbookProblems...)
 	// QUAL-1..5, per teacher and role.
 	c.Failures = append(c.Failures, fc.TeacherProblems...)
+	c.Equivalences = fc.Equivalences
 	// SIZE-1..3.
 	if p.Type.Valid() && p.PlannedSize > EffectiveCap(p.Type, fc.ApprovedCap) {
 		if fc.ExceptionAsked < p.PlannedSize {

@@ -95,6 +95,10 @@ type EvalOrg struct {
 	Kind       EvalOrgKind
 	Approved   bool   // a social organisation approved by the provincial or city bureau
 	ApprovalNo string // the approval document
+	// The bureau's withdrawal of the approval (eval_org.go).
+	WithdrawnReason, WithdrawnBy string
+	WithdrawnAt                  *time.Time
+	Version                      int
 }
 
 // Label is the name with its kind.
@@ -238,6 +242,8 @@ func (s ExamSessionStatus) Label() string {
 		return "已核准待公布"
 	case SessPublished:
 		return "成绩已公布"
+	case SessCancelled:
+		return "已取消"
 	}
 	return string(s)
 }
@@ -504,6 +510,7 @@ type SessionInput struct {
 	Examiners     []ExaminerInput
 	Retake        bool
 	EnrolmentIDs  []int64 // retake: the candidates; first: all accepted candidates
+	PoolIDs       []int64 // examiners picked from the pool (examiner.go)
 }
 
 // ExamSessionPlan is a validated session.
@@ -561,7 +568,7 @@ func (in SessionInput) Validate(today, classEnd time.Time, f ConflictFacts) (Exa
 		seen[e.IDNumber] = true
 		s.Examiners = append(s.Examiners, e)
 	}
-	if len(s.Examiners) == 0 && !anyExaminerError(&p, len(in.Examiners)) {
+	if len(s.Examiners) == 0 && len(in.PoolIDs) == 0 && !anyExaminerError(&p, len(in.Examiners)) {
 		p.Add("examiner_0", "第九条：请至少安排一名考评员")
 	}
 	return s, p.Err()
@@ -683,6 +690,10 @@ type Candidate struct {
 	IDNumber       string
 	AttendanceRate *float64 // 0..1; nil when attendance is not recorded
 	Chosen         bool
+	// What the bureau would not pay for (candidate_check.go), and the
+	// institution's reason for choosing the candidate anyway.
+	Flags  []string
+	Reason string
 }
 
 // RateText is the attendance rate as shown (92.5%).
@@ -698,6 +709,7 @@ type ApplicationInput struct {
 	CertKind     CertKind
 	EvalOrgID    int64
 	EnrolmentIDs []int64
+	Reasons      map[int64]string // why a flagged candidate is chosen anyway
 }
 
 // ExamSession is a session with its examiners and candidates.
@@ -720,10 +732,15 @@ type ExamSession struct {
 	PublishedAt   *time.Time
 	Version       int
 	Examiners     []Examiner
+	ExaminerPool  []int64 // per examiner: the pool record it was picked from, 0 when typed
 	Entries       []ExamEntry
 	// Everyone who entered or changed a score, one row per candidate per
 	// save, in order (four eyes, see exam_approval.go).
 	ScoreChanges []ScoreChange
+	// Reschedules and the cancellation, in order (exam_schedule.go).
+	Changes                   []SessionChangeRecord
+	CancelReason, CancelledBy string
+	CancelledAt               *time.Time
 	// The application's facts.
 	ClassID         int64
 	ClassNo         string
@@ -754,6 +771,9 @@ type ExamEntry struct {
 	CertificateNo string
 	Amendments    int  // confirmed corrections after publication
 	Pending       bool // a correction waits for a second centre user
+	// A retake's parts carried over from the first attempt (EXAM-5),
+	// nil for a part sat in this attempt.
+	CarriedTheory, CarriedPractical *PartScore
 }
 
 // Checked reports EXAM-3.
@@ -778,6 +798,9 @@ type PublicResult struct {
 	Practical      PartScore
 	Outcome        Outcome
 	CertificateNo  string
+	// A retake's parts carried over from the first attempt (EXAM-5).
+	CarriedTheory, CarriedPractical   *PartScore
+	TheoryRequired, PracticalRequired bool
 }
 
 // ExamDayReached is EXAM-3/4 in time: candidate numbers and ID cards are
