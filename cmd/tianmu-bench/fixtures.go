@@ -23,10 +23,10 @@ type fixtures struct {
 	eligible                                 string     // a /teachers/eligible query
 	calDate                                  string
 	// The district centre's applications and sessions.
-	apps, accepted, scheduled, published []int64
-	entries                              [][2]int64 // a published session, one of its entries
-	codes                                []string   // certificate verification codes
-	own                                  map[int64]*ownFixtures
+	apps, accepted, scheduled, published, examiners []int64
+	entries                                         [][2]int64 // a published session, one of its entries
+	codes                                           []string   // certificate verification codes
+	own                                             map[int64]*ownFixtures
 }
 
 // ownFixtures are one institution's objects.
@@ -81,6 +81,7 @@ func findFixtures(ctx context.Context, pool *pgxpool.Pool, insts []int64) (*fixt
 			WHERE o.kind = 'centre' AND ap.status = 'accepted' ORDER BY ap.id`},
 		{&f.scheduled, `SELECT s.id FROM exam_sessions s JOIN exam_applications ap ON ap.id = s.application_id
 			JOIN eval_orgs o ON o.id = ap.eval_org_id WHERE o.kind = 'centre' AND s.status = 'scheduled' ORDER BY s.id`},
+		{&f.examiners, `SELECT x.id FROM examiners x JOIN eval_orgs o ON o.id = x.eval_org_id WHERE o.kind = 'centre' ORDER BY x.id`},
 		{&f.published, `SELECT s.id FROM exam_sessions s JOIN exam_applications ap ON ap.id = s.application_id
 			JOIN eval_orgs o ON o.id = ap.eval_org_id WHERE o.kind = 'centre' AND s.status = 'published' ORDER BY s.id LIMIT 20000`},
 	}

@@ -216,6 +216,7 @@ var pages = []page{
 	{route: "GET /classes/{id}/roster.xlsx", name: "GET /classes/{id}/roster.xlsx (50 trainees)", role: inst, kind: kindDownload,
 		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/roster.xlsx", b.class) })},
 	{route: "GET /roster/template.xlsx", role: inst, kind: kindDownload, path: fixed("/roster/template.xlsx")},
+	{route: "GET /schedule/template.xlsx", role: inst, kind: kindDownload, path: fixed("/schedule/template.xlsx")},
 	{route: "GET /classes/{id}/roster/import/{jid}", role: inst,
 		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/roster/import/%d", b.class, b.job) })},
 	{route: "GET /classes/{id}/agreements", name: "GET /classes/{id}/agreements (50 trainees)", role: inst,
@@ -264,6 +265,8 @@ var pages = []page{
 		path: each(global(func(f *fixtures) []int64 { return f.published }), id("/exam-sessions/"))},
 	{route: "GET /exam-sessions/{id}/admission", role: centre,
 		path: each(global(func(f *fixtures) []int64 { return f.scheduled }), id("/exam-sessions/", "/admission"))},
+	{route: "GET /exam-sessions/{id}/reschedule", role: centre,
+		path: each(global(func(f *fixtures) []int64 { return f.scheduled }), id("/exam-sessions/", "/reschedule"))},
 	{route: "GET /exam-sessions/{id}/check", role: centre,
 		path: each(global(func(f *fixtures) []int64 { return f.scheduled }), id("/exam-sessions/", "/check"))},
 	{route: "GET /exam-sessions/{id}/scores", role: centre,
@@ -272,6 +275,10 @@ var pages = []page{
 		path: each(func(f *fixtures, _ *client) [][2]int64 { return f.entries }, func(x [2]int64) string {
 			return fmt.Sprintf("/exam-sessions/%d/entries/%d/amend", x[0], x[1])
 		})},
+	{route: "GET /exam-sessions/{id}/results.xlsx", role: centre, kind: kindDownload,
+		path: each(global(func(f *fixtures) []int64 { return f.published }), id("/exam-sessions/", "/results.xlsx"))},
+	{route: "GET /examiners", role: centre, path: fixed("/examiners")},
+	{route: "GET /examiners/{id}", role: centre, path: each(global(func(f *fixtures) []int64 { return f.examiners }), id("/examiners/"))},
 	{route: "GET /exam-sessions/{id}/certificates.pdf", role: centre, kind: kindDownload,
 		path: each(global(func(f *fixtures) []int64 { return f.published }), id("/exam-sessions/", "/certificates.pdf"))},
 	{route: "GET /textbooks", name: "GET /textbooks (centre)", role: centre, path: fixed("/textbooks")},

@@ -62,7 +62,7 @@ func TestEveryGetRouteIsBenched(t *testing.T) {
 		classes:      map[string][]int64{"submitted": {5}, "approved": {5}, "running": {5}, "assessed": {5}},
 		benchClasses: []benchClass{{6, 7, 8, 9}}, files: [][2]int64{{3, 10}}, eligible: "/teachers/eligible?occupation=1",
 		calDate: "2026-05-01", apps: []int64{11}, accepted: []int64{11}, scheduled: []int64{12}, published: []int64{12},
-		entries: [][2]int64{{12, 13}}, codes: []string{"ABCDEFGHIJKLMNOP"},
+		entries: [][2]int64{{12, 13}}, codes: []string{"ABCDEFGHIJKLMNOP"}, examiners: []int64{14},
 		own: map[int64]*ownFixtures{1: {classes: []int64{5}, drafts: []int64{5}, future: []int64{5}, finished: []int64{5},
 			teachers: []int64{3}, apps: []int64{11}, published: []int64{12}, files: [][2]int64{{3, 10}}, bench: &benchClass{6, 7, 8, 9}}}}
 	mux := srv.Handler()

@@ -127,7 +127,7 @@ var scaleTables = []string{"institutions", "institution_scopes", "users", "audit
 	"teacher_certificates", "textbooks", "textbook_uses", "classes", "class_sessions", "class_teachers",
 	"class_textbooks", "class_versions", "class_changes", "trainees", "enrolments", "session_deliveries", "attendance",
 	"enrolment_attendance", "class_delivery", "eval_orgs", "exam_applications", "exam_candidates", "exam_sessions",
-	"exam_examiners", "exam_entries", "certificates", "teacher_files", "import_jobs", "import_rows"}
+	"exam_examiners", "exam_entries", "certificates", "teacher_files", "import_jobs", "import_rows", "examiners", "examiner_scopes"}
 
 // LoadScale loads the benchmark data set with COPY, in one transaction, into
 // a migrated database that has no institutions and no users, then vacuums

@@ -18,7 +18,8 @@ import (
 // skill-level class in ten, to one of a few approved social evaluation
 // organisations; the centre's decision; one exam session per accepted
 // application with two examiners and an entry per candidate; scores and
-// certificates once the session is published. A class applying for
+// certificates once the session is published; each organisation's
+// examiner pool, from which the sessions' examiners come. A class applying for
 // assessment waits in the centre's queue (half of them) or has its session
 // scheduled; an assessed or archived class has its results published.
 // About a million and a half entries and as many certificates at two
@@ -229,17 +230,74 @@ func loadScaleAssessment(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, er
 		return 0, err
 	}
 	total += n
+	// The examiner pools (考评员库): thirty examiners per social
+	// organisation, three hundred at the district centre, each for a few
+	// occupations; every session names two of its organisation's.
+	type examiner struct {
+		id         int64
+		name, idNo string
+	}
+	pools := map[int64][]examiner{}
+	var poolRows, scopeRows [][]any
+	orgs := append([]int64{centre}, orgIDs...)
+	sizes := map[int64]int{centre: 300}
+	count := 0
+	for _, org := range orgs {
+		if sizes[org] == 0 {
+			sizes[org] = 30
+		}
+		count += sizes[org]
+	}
+	examinerIDs, err := nextIDs(ctx, tx, "examiners", count)
+	if err != nil {
+		return 0, err
+	}
+	for _, org := range orgs {
+		for range sizes[org] {
+			x := examiner{id: examinerIDs[0], name: r.personName()}
+			examinerIDs = examinerIDs[1:]
+			x.idNo = idNumber(fmt.Sprintf("330106%s%03d", time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(x.id)%9000).Format("20060102"),
+				int(x.id)%1000))
+			pools[org] = append(pools[org], x)
+			poolRows = append(poolRows, []any{x.id, org, x.name, x.idNo, orgNames[org], fmt.Sprintf("KPY%08d", x.id), "区职建中心",
+				r.now.AddDate(-2, 0, 0), "区职建中心", r.now.AddDate(-2, 0, 0)})
+			seen := map[int64]bool{}
+			for range 2 + r.rng.IntN(3) {
+				o := r.occupations[r.rng.IntN(len(r.occupations))]
+				if !seen[o.ID] {
+					seen[o.ID] = true
+					lvl := training.LevelNone
+					if len(o.Levels) > 0 {
+						lvl = o.Levels[0]
+					}
+					scopeRows = append(scopeRows, []any{x.id, o.ID, int16(lvl)})
+				}
+			}
+		}
+	}
+	n, err = tx.CopyFrom(ctx, pgx.Identifier{"examiners"}, []string{"id", "eval_org_id", "name", "id_number", "employer",
+		"certificate_no", "created_by", "created_at", "updated_by", "updated_at"}, pgx.CopyFromRows(poolRows))
+	if err != nil {
+		return 0, err
+	}
+	total += n
+	n, err = tx.CopyFrom(ctx, pgx.Identifier{"examiner_scopes"}, []string{"examiner_id", "occupation_id", "max_level"}, pgx.CopyFromRows(scopeRows))
+	if err != nil {
+		return 0, err
+	}
+	total += n
 	k = 0
-	n, err = tx.CopyFrom(ctx, pgx.Identifier{"exam_examiners"}, []string{"session_id", "seq", "name", "id_number", "organisation"},
+	n, err = tx.CopyFrom(ctx, pgx.Identifier{"exam_examiners"}, []string{"session_id", "seq", "name", "id_number", "organisation", "examiner_id"},
 		pgx.CopyFromFunc(func() ([]any, error) {
 			if k == 2*len(order) {
 				return nil, nil
 			}
 			a := &apps[order[k/2]]
 			seq := k%2 + 1
+			pool := pools[a.org]
+			x := pool[(int(a.session)*2+seq)%len(pool)]
 			k++
-			return []any{a.session, seq, r.personName(), idNumber(fmt.Sprintf("330106%s%03d", time.Date(1965+int(a.session)%30, 1, 1, 0, 0, 0, 0,
-				time.UTC).AddDate(0, 0, int(a.session)%360).Format("20060102"), seq*100+int(a.session)%97)), a.orgName}, nil
+			return []any{a.session, seq, x.name, x.idNo, a.orgName, x.id}, nil
 		}))
 	if err != nil {
 		return 0, err

@@ -15,17 +15,17 @@ func init() {
 
 // candidateFacts loads, for each trainee still enrolled in a class, what
 // the application's flags are decided on: the signed agreement (DELIV-1),
-// the hours delivered in the sessions attended against the class's planned
-// hours, and the bureau's attendance threshold in force on the class's end
+// the hours delivered in the sessions attended (kept on write in
+// enrolment_attendance, migration 00035) against the class's planned hours, and the bureau's attendance threshold in force on the class's end
 // date (DELIV-3), in one query.
 func candidateFacts(ctx context.Context, q querier, classID int64) ([]training.CandidateFacts, error) {
 	rows, err := q.Query(ctx, `SELECT e.id, t.name, e.agreement_date IS NOT NULL,
-			coalesce((SELECT sum(d.hours) FROM attendance at JOIN session_deliveries d ON d.session_id = at.session_id
-				WHERE at.enrolment_id = e.id AND at.status IN `+training.AttendedSQL+`), 0)::int,
+			coalesce(ea.hours_attended, 0),
 			c.theory_hours + c.practical_hours,
 			coalesce((SELECT th.percent FROM attendance_thresholds th WHERE th.valid_from <= coalesce(c.end_date, CURRENT_DATE)
 				AND (th.valid_to IS NULL OR th.valid_to >= coalesce(c.end_date, CURRENT_DATE)) ORDER BY th.valid_from DESC LIMIT 1), 0)
 		FROM enrolments e JOIN trainees t ON t.id = e.trainee_id JOIN classes c ON c.id = e.class_id
+		LEFT JOIN enrolment_attendance ea ON ea.enrolment_id = e.id
 		WHERE e.class_id = $1 AND e.status = 'enrolled' ORDER BY e.id`, classID)
 	if err != nil {
 		return nil, err
