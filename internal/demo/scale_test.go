@@ -187,12 +187,13 @@ func TestLoadScaleEnrolments(t *testing.T) {
 	// Assessment: applications waiting and decided, published sessions,
 	// a certificate for every pass, readable through the repository.
 	for what, q := range map[string]string{
-		"application waiting": `SELECT count(*) FROM exam_applications WHERE status = 'submitted'`,
-		"session scheduled":   `SELECT count(*) FROM exam_sessions WHERE status = 'scheduled'`,
-		"session published":   `SELECT count(*) FROM exam_sessions WHERE status = 'published'`,
-		"social organisation": `SELECT count(*) FROM exam_applications ap JOIN eval_orgs o ON o.id = ap.eval_org_id WHERE o.kind = 'social'`,
-		"certificate":         `SELECT count(*) FROM certificates`,
-		"failed candidate":    `SELECT count(*) FROM exam_entries WHERE outcome = 'fail'`,
+		"application waiting":  `SELECT count(*) FROM exam_applications WHERE status = 'submitted'`,
+		"session scheduled":    `SELECT count(*) FROM exam_sessions WHERE status = 'scheduled'`,
+		"session published":    `SELECT count(*) FROM exam_sessions WHERE status = 'published'`,
+		"social organisation":  `SELECT count(*) FROM exam_applications ap JOIN eval_orgs o ON o.id = ap.eval_org_id WHERE o.kind = 'social'`,
+		"certificate":          `SELECT count(*) FROM certificates`,
+		"failed candidate":     `SELECT count(*) FROM exam_entries WHERE outcome = 'fail'`,
+		"examiner from a pool": `SELECT count(*) FROM exam_examiners x JOIN examiners p ON p.id = x.examiner_id AND p.id_number = x.id_number`,
 	} {
 		if count(q) == 0 {
 			t.Errorf("no %s", what)
