@@ -84,10 +84,3 @@ func init() {
 		constraintErrors[k] = v
 	}
 }
-
-// ConstraintMessage is the Chinese message a violated constraint shows
-// (for the tests that every constraint has one).
-func ConstraintMessage(name string) (string, bool) {
-	m, ok := constraintErrors[name]
-	return m[1], ok
-}

@@ -308,23 +308,6 @@ func CanClaimStep(a Actor, c Claim, action ClaimAction) bool {
 	return r == nil
 }
 
-// AddWorkingDays is the end of "within n working days of x": x itself is
-// not counted; the result is the nth working day after x. ok is false
-// when a day consulted lies in a year the calendar does not cover.
-func (c Calendar) AddWorkingDays(x time.Time, n int) (time.Time, bool) {
-	d := civilOf(x)
-	ok := true
-	for i := 0; n > 0 && i < 400; i++ {
-		d = civilOf(d.time().AddDate(0, 0, 1))
-		working, covered := c.isWorking(d)
-		ok = ok && covered
-		if working {
-			n--
-		}
-	}
-	return d.time(), ok
-}
-
 // Exclusion codes, stored with an excluded person.
 const (
 	ExclNotDesignated = "not_designated"
