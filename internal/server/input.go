@@ -97,7 +97,6 @@ func (s *Server) badInput(w http.ResponseWriter, r *http.Request, fields []strin
 	s.renderError(w, r, p)
 }
 
-
 // backPath is where "返回上一页" leads: the referring page of this site, or
 // nothing.
 func backPath(r *http.Request) string {
