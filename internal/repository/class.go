@@ -645,7 +645,7 @@ func (s *Store) DecideSizeException(ctx context.Context, a training.Actor, id in
 		if err != nil {
 			return err
 		}
-		n := Notice{Kind: "class.exception_decide", Title: "超人数例外申请未获同意：" + c.ClassNo, Href: "/classes/" + strconv.FormatInt(id, 10)}
+		n := InboxNotice{Kind: "class.exception_decide", Title: "超人数例外申请未获同意：" + c.ClassNo, Href: "/classes/" + strconv.FormatInt(id, 10)}
 		if approved > 0 {
 			n.Title = fmt.Sprintf("超人数例外申请已同意：%s（%d 人）", c.ClassNo, approved)
 		}

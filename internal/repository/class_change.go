@@ -165,7 +165,7 @@ func (s *Store) DecideChange(ctx context.Context, a training.Actor, id int64, ve
 		if _, err := tx.Exec(ctx, `UPDATE classes SET `+set+` WHERE id = $1`, args...); err != nil {
 			return err
 		}
-		n := Notice{Kind: action, Title: "备案变更申请未获同意：" + c.ClassNo, Body: note, Href: "/classes/" + strconv.FormatInt(id, 10)}
+		n := InboxNotice{Kind: action, Title: "备案变更申请未获同意：" + c.ClassNo, Body: note, Href: "/classes/" + strconv.FormatInt(id, 10)}
 		if approve {
 			n.Title = "备案变更申请已同意：" + c.ClassNo
 		}

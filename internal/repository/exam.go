@@ -468,7 +468,7 @@ func (s *Store) DecideApplication(ctx context.Context, a training.Actor, id int6
 				return err
 			}
 		}
-		n := Notice{Kind: "exam." + string(act), Title: "鉴定申报已受理：" + ap.ClassNo + " " + ap.OccupationName,
+		n := InboxNotice{Kind: "exam." + string(act), Title: "鉴定申报已受理：" + ap.ClassNo + " " + ap.OccupationName,
 			Href: "/assessments/" + strconv.FormatInt(id, 10)}
 		if !accept {
 			n.Title, n.Body, n.Href = "鉴定申报被退回："+ap.ClassNo+" "+ap.OccupationName, reason, "/classes/"+strconv.FormatInt(ap.ClassID, 10)+"/assessment"

@@ -224,7 +224,7 @@ func (s *Store) PublishResults(ctx context.Context, a training.Actor, sessionID 
 			WHERE id = $1 AND status = 'assessment_applied'`, x.ClassID, now); err != nil {
 			return err
 		}
-		if err := s.NotifyInstitution(ctx, tx, x.InstitutionID, Notice{Kind: "exam.publish",
+		if err := s.NotifyInstitution(ctx, tx, x.InstitutionID, InboxNotice{Kind: "exam.publish",
 			Title: fmt.Sprintf("考核成绩已公布：%s %s（%d 人合格）", x.ClassNo, x.OccupationName, len(passes)),
 			Href:  "/exam-sessions/" + strconv.FormatInt(sessionID, 10)}); err != nil {
 			return err

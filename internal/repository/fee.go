@@ -194,7 +194,7 @@ func (s *Store) StepFee(ctx context.Context, a training.Actor, id int64, version
 			return training.ErrConflict
 		}
 		if action != training.ActFeeWithdraw {
-			n := Notice{Kind: "fee." + string(action), Title: "收费申请已核准：" + f.ClassNo, Href: "/classes/" + strconv.FormatInt(f.ClassID, 10) + "/fees"}
+			n := InboxNotice{Kind: "fee." + string(action), Title: "收费申请已核准：" + f.ClassNo, Href: "/classes/" + strconv.FormatInt(f.ClassID, 10) + "/fees"}
 			if action == training.ActFeeReturn {
 				n.Title, n.Body = "收费申请被退回："+f.ClassNo, note
 			}

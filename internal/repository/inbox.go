@@ -9,9 +9,9 @@ import (
 	"tianmu/internal/training"
 )
 
-// Notice is one inbox message: what happened to someone's work, and
+// InboxNotice is one inbox message: what happened to someone's work, and
 // where to see it.
-type Notice struct {
+type InboxNotice struct {
 	Kind  string // e.g. "class.approve": the action that caused it
 	Title string // 中文, at most 200 characters
 	Body  string // a reason or a detail; at most 1000
@@ -43,7 +43,7 @@ func clip(s string, n int) string {
 
 // insertNotice writes n to every user the recipients query selects
 // ($1 is its argument). Call it inside the state change's transaction.
-func (s *Store) insertNotice(ctx context.Context, tx pgx.Tx, recipients string, arg int64, n Notice) error {
+func (s *Store) insertNotice(ctx context.Context, tx pgx.Tx, recipients string, arg int64, n InboxNotice) error {
 	_, err := tx.Exec(ctx, `INSERT INTO inbox (user_id, at, kind, title, body, href)
 		SELECT u.id, $2, $3, $4, $5, $6 FROM users u WHERE u.disabled_at IS NULL AND u.id IN (`+recipients+`)`,
 		arg, s.now(), n.Kind, clip(n.Title, 200), clip(n.Body, 1000), n.Href)
@@ -52,12 +52,12 @@ func (s *Store) insertNotice(ctx context.Context, tx pgx.Tx, recipients string, 
 
 // NotifyInstitution tells every active user of an institution, inside tx
 // (the transaction of the state change that causes the notice).
-func (s *Store) NotifyInstitution(ctx context.Context, tx pgx.Tx, institutionID int64, n Notice) error {
+func (s *Store) NotifyInstitution(ctx context.Context, tx pgx.Tx, institutionID int64, n InboxNotice) error {
 	return s.insertNotice(ctx, tx, `SELECT id FROM users WHERE institution_id = $1`, institutionID, n)
 }
 
 // NotifyUser tells one user, inside tx.
-func (s *Store) NotifyUser(ctx context.Context, tx pgx.Tx, userID int64, n Notice) error {
+func (s *Store) NotifyUser(ctx context.Context, tx pgx.Tx, userID int64, n InboxNotice) error {
 	if userID == 0 {
 		return nil
 	}
@@ -65,13 +65,13 @@ func (s *Store) NotifyUser(ctx context.Context, tx pgx.Tx, userID int64, n Notic
 }
 
 // NotifyBureau tells every active bureau user, inside tx.
-func (s *Store) NotifyBureau(ctx context.Context, tx pgx.Tx, n Notice) error {
+func (s *Store) NotifyBureau(ctx context.Context, tx pgx.Tx, n InboxNotice) error {
 	return s.insertNotice(ctx, tx, `SELECT id FROM users WHERE role = 'bureau' AND $1::bigint = 0`, 0, n)
 }
 
 // NotifyEvalOrg tells the centre users of an evaluation organisation
 // (the district centre's users have none of their own), inside tx.
-func (s *Store) NotifyEvalOrg(ctx context.Context, tx pgx.Tx, orgID int64, n Notice) error {
+func (s *Store) NotifyEvalOrg(ctx context.Context, tx pgx.Tx, orgID int64, n InboxNotice) error {
 	return s.insertNotice(ctx, tx, `SELECT id FROM users WHERE role = 'centre' AND coalesce(eval_org_id,
 		(SELECT id FROM eval_orgs WHERE kind = 'centre')) = $1`, orgID, n)
 }
@@ -113,13 +113,13 @@ func (s *Store) ReadAll(ctx context.Context, a training.Actor) error {
 
 // classStepNotice is what the institution is told of a bureau's step on
 // its filing (approved, returned); other steps tell nobody.
-func classStepNotice(classNo string, id int64, st ClassStep) (Notice, bool) {
+func classStepNotice(classNo string, id int64, st ClassStep) (InboxNotice, bool) {
 	href := "/classes/" + strconv.FormatInt(id, 10)
 	switch st.Action {
 	case training.ActClassApprove:
-		return Notice{Kind: "class.approve", Title: "办班备案已同意：" + classNo, Href: href}, true
+		return InboxNotice{Kind: "class.approve", Title: "办班备案已同意：" + classNo, Href: href}, true
 	case training.ActClassReturn:
-		return Notice{Kind: "class.return", Title: "办班备案被退回：" + classNo, Body: st.Reason, Href: href}, true
+		return InboxNotice{Kind: "class.return", Title: "办班备案被退回：" + classNo, Body: st.Reason, Href: href}, true
 	}
-	return Notice{}, false
+	return InboxNotice{}, false
 }

@@ -539,7 +539,7 @@ func (s *Store) ReviewTeacher(ctx context.Context, a training.Actor, id int64, v
 			return err
 		}
 		if action != training.ActTeacherSubmit {
-			n := Notice{Kind: "teacher." + string(action), Title: "教师已审核入库：" + cur.Name, Href: "/teachers/" + strconv.FormatInt(id, 10)}
+			n := InboxNotice{Kind: "teacher." + string(action), Title: "教师已审核入库：" + cur.Name, Href: "/teachers/" + strconv.FormatInt(id, 10)}
 			if action == training.ActTeacherReturn {
 				n.Title, n.Body = "教师申报被退回："+cur.Name, note
 			}
