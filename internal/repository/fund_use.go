@@ -15,18 +15,6 @@ import (
 // seven categories, and the bureau's comparison per institution and year
 // with what the institution received (subsidies paid, fees collected).
 
-// FundUsePage is an institution's year: its entries, the balance, and the
-// classes it may charge spending to.
-type FundUsePage struct {
-	InstitutionID   int64
-	InstitutionName string
-	Year            int
-	Today           time.Time
-	Entries         []training.FundUseEntry
-	Balance         training.FundBalance
-	Classes         []training.ClassRef // chargeable classes started in the year or the year before
-}
-
 const fundUseColumns = `f.id, f.institution_id, coalesce(f.class_id, 0), coalesce(c.class_no, ''), f.year, f.category, f.amount, f.spent_on,
 	f.description, f.voucher_no, f.status, f.void_reason, f.recorded_by, f.recorded_at, f.version`
 
@@ -69,8 +57,8 @@ func yearBounds(year int) (time.Time, time.Time) {
 // FundUseYear reads an institution's fund-use page for a year in one
 // round trip: the bureau any institution's, an institution its own
 // (another's is ErrNotFound).
-func (s *Store) FundUseYear(ctx context.Context, a training.Actor, institutionID int64, year int) (FundUsePage, error) {
-	p := FundUsePage{InstitutionID: institutionID, Year: year, Today: s.Today()}
+func (s *Store) FundUseYear(ctx context.Context, a training.Actor, institutionID int64, year int) (training.FundUseYear, error) {
+	p := training.FundUseYear{InstitutionID: institutionID, Year: year, Today: s.Today()}
 	switch {
 	case a.IsBureau():
 	case a.IsInstitution() && a.InstitutionID == institutionID:

@@ -249,6 +249,18 @@ func CanVoidFundUse(a Actor, e FundUseEntry) bool {
 	return a.IsInstitution() && a.InstitutionID == e.InstitutionID && e.Status == FundUseRecorded
 }
 
+// FundUseYear is an institution's year as its page shows it: the
+// entries, the balance, and the classes it may charge spending to.
+type FundUseYear struct {
+	InstitutionID   int64
+	InstitutionName string
+	Year            int
+	Today           time.Time
+	Entries         []FundUseEntry
+	Balance         FundBalance
+	Classes         []ClassRef // chargeable classes started in the year or the year before
+}
+
 // FundBalance is one institution's year: what it received and what it
 // reported spending, by category.
 type FundBalance struct {
