@@ -152,7 +152,9 @@ func ColumnSVG(title string, pts []ChartPoint) string {
 func BarChart(title string, pts []ChartPoint) templ.Component { return rawSVG(BarSVG(title, pts)) }
 
 // ColumnChart is ColumnSVG as a component.
-func ColumnChart(title string, pts []ChartPoint) templ.Component { return rawSVG(ColumnSVG(title, pts)) }
+func ColumnChart(title string, pts []ChartPoint) templ.Component {
+	return rawSVG(ColumnSVG(title, pts))
+}
 
 // rawSVG writes SVG this file generated (every text in it escaped).
 func rawSVG(svg string) templ.Component {

@@ -10,7 +10,7 @@ import (
 // loadFundUse reports the school's spending on its finished class (and
 // one year-wide venue entry, one entry voided as a duplicate) and one
 // entry of the academy, so the fund-use pages and the bureau's report
-// have rows (SUB-4, 第十三条).
+// have rows (SUB-4, 第十三条). Reported today, dated when spent.
 func loadFundUse(ctx context.Context, st *story, actors map[string]training.Actor) error {
 	s, school := st.store, actors["school"]
 	var class int64
@@ -37,7 +37,6 @@ func loadFundUse(ctx context.Context, st *story, actors map[string]training.Acto
 		{"academy", training.FundUseInput{Category: string(training.FundSupplies), Amount: "980", SpentOn: day(st.start),
 			Description: "护理实训用品", VoucherNo: "JC-" + st.start.Format("0102")}},
 	}
-	st.at(st.end, 17, 0)
 	for _, e := range entries {
 		if _, err := s.RecordFundUse(ctx, actors[e.who], e.in); err != nil {
 			return fmt.Errorf("demo: fund use %s: %w", e.in.Description, err)

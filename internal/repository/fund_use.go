@@ -32,7 +32,9 @@ func scanFundUse(row pgx.CollectableRow) (training.FundUseEntry, error) {
 // paidSubsidiesSQL is, per institution, the subsidies paid to it in the
 // year of its payment dates ($1 first day, $2 first day of the next year),
 // as rows (institution_id, amount).
-const paidSubsidiesSQL = `SELECT 0::bigint AS institution_id, 0::bigint AS amount WHERE $1::date IS NULL AND $2::date IS NULL`
+const paidSubsidiesSQL = `SELECT c.institution_id, sum(p.amount)::bigint AS amount
+	FROM subsidy_claim_payments p JOIN subsidy_claims c ON c.id = p.claim_id
+	WHERE p.status = 'paid' AND p.paid_on >= $1 AND p.paid_on < $2 GROUP BY c.institution_id`
 
 // collectedFeesSQL is, per institution, the fees its trainees paid in the
 // year, as rows (institution_id, amount).

@@ -1,9 +1,13 @@
 package repository_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
+	"tianmu/internal/dbtest"
 	"tianmu/internal/repository"
 	"tianmu/internal/training"
 )
@@ -150,5 +154,28 @@ func TestFundUseFlow(t *testing.T) {
 	}
 	if audits < 3 {
 		t.Fatalf("audit rows %d", audits)
+	}
+}
+
+// TestFundUseConstraintsHaveMessages: every constraint of the fund-use
+// table (and the one it adds to classes) maps to a Chinese message.
+func TestFundUseConstraintsHaveMessages(t *testing.T) {
+	pool := dbtest.Pool(t)
+	rows, err := pool.Query(context.Background(), `SELECT k.conname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+		WHERE c.relname = 'fund_use_entries' AND k.contype <> 'p'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) < 12 {
+		t.Fatalf("only %d constraints found", len(names))
+	}
+	for _, n := range append(names, "classes_id_institution_key") {
+		if _, ok := repository.ConstraintMessage(n); !ok {
+			t.Errorf("constraint %s has no message", n)
+		}
 	}
 }

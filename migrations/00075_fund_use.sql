@@ -35,6 +35,8 @@ CREATE TABLE fund_use_entries (
 CREATE INDEX fund_use_entries_institution_idx ON fund_use_entries (institution_id, year, spent_on DESC, id DESC);
 CREATE INDEX fund_use_entries_year_idx ON fund_use_entries (year, institution_id, category) INCLUDE (amount) WHERE status = 'recorded';
 CREATE INDEX fund_use_entries_class_idx ON fund_use_entries (class_id) WHERE class_id IS NOT NULL;
+-- Subsidies paid in a year (the comparison, the overview by month).
+CREATE INDEX subsidy_claim_payments_paid_idx ON subsidy_claim_payments (paid_on, claim_id) INCLUDE (amount) WHERE status = 'paid';
 
 -- +goose Down
 DROP TABLE fund_use_entries;
