@@ -14,15 +14,15 @@ import (
 
 // Messages that cite the regulation. They are in one place so that the
 // bureau's reading of the articles can be changed here.
-const (
-	MsgApplyFinished    = "第九条：培训班结束后方可向区职建中心提出鉴定申报"
-	MsgApplyCandidates  = "第九条：请至少选择一名参加鉴定的学员"
-	MsgExaminerTeacher  = "第九条：实行考培分离，考评人员不得为该培训班的授课教师"
-	MsgExaminerStaff    = "第九条：实行考培分离，考评人员不得为该培训机构的工作人员"
-	MsgIDNotChecked     = "第十条：该考生尚未核对考号和身份证，不能录入成绩"
-	MsgRetakeOnce       = "第十条：考核不合格的学员同一培训年度内只能补考一次，不能第三次参加考核"
-	MsgCompletionOrg    = "第十条：结业证书考核由区职建中心命题、组织考核和阅卷"
-	MsgQualificationOrg = "第十条：职业资格证书（技能等级证书）考核由区职建中心或经核准的社会培训评价机构组织实施"
+var (
+	MsgApplyFinished    = RuleApplyFinished.Msg()
+	MsgApplyCandidates  = RuleApplyCandidates.Msg()
+	MsgExaminerTeacher  = RuleExaminerIsTeacher.Msg()
+	MsgExaminerStaff    = RuleExaminerIsStaff.Msg()
+	MsgIDNotChecked     = RuleIDNotChecked.Msg()
+	MsgRetakeOnce       = RuleRetakeOnce.Msg()
+	MsgCompletionOrg    = RuleCompletionOrg.Msg()
+	MsgQualificationOrg = RuleQualificationOrg.Msg()
 )
 
 // PassMark is EXAM-4: 60 or more in each part.
@@ -117,7 +117,7 @@ func (in EvalOrgInput) Validate() error {
 		p.Add("name", "请填写机构名称（100字以内）")
 	}
 	if strings.TrimSpace(in.ApprovalNo) == "" {
-		p.Add("approval_no", "第十条：社会培训评价机构须经省市人力社保部门核准，请填写核准文号")
+		p.Add("approval_no", RuleOrgApprovalNo.Msg())
 	}
 	return p.Err()
 }
@@ -135,7 +135,7 @@ func CheckIssuer(kind CertKind, org EvalOrg, classLevel Level) string {
 	case kind != CertCompletion && org.Kind != OrgCentre && !org.Approved:
 		return MsgQualificationOrg
 	case kind != CertCompletion && !classLevel.Valid():
-		return "第十条：该培训班没有职业技能等级，只能申报结业证书"
+		return RuleIssuerNoLevel.Msg()
 	}
 	return ""
 }
@@ -214,7 +214,7 @@ func NextApplicationStatus(from ApplicationStatus, action AppAction) (Applicatio
 	if from != "" {
 		label = from.Label()
 	}
-	return from, "第九条：鉴定申报当前状态为「" + label + "」，不能" + action.Label()
+	return from, RuleApplicationState.Msg(label, action.Label())
 }
 
 // ExamSessionStatus is the state of an exam session's results.
@@ -294,13 +294,13 @@ func NextSessionStatus(from ExamSessionStatus, action SessionAction, complete bo
 	case action == ActSessApprove && from == SessScored:
 		return SessApproved, ""
 	case action == ActSessApprove && from == SessScheduled:
-		return from, "第十一条：还有考生的成绩未录入完整，不能核准"
+		return from, RuleScoresIncomplete.Msg()
 	case action == ActSessPublish && from == SessApproved:
 		return SessPublished, ""
 	case action == ActSessAmend && from == SessPublished:
 		return SessPublished, ""
 	}
-	return from, "第十一条：该场次当前状态为「" + from.Label() + "」，不能" + action.Label()
+	return from, RuleSessionState.Msg(from.Label(), action.Label())
 }
 
 // ResultsVisible is EXAM-7: the centre sees results as they are entered;
@@ -349,7 +349,7 @@ func ParseScore(raw string, absent bool) (PartScore, string) {
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < 0 || n > 100 {
-		return PartScore{}, "第十条：成绩为0至100的整数"
+		return PartScore{}, RuleScoreRange.Msg()
 	}
 	return PartScore{Score: &n}, ""
 }
@@ -434,13 +434,13 @@ func RetakeParts(earlier []Attempt, examDate time.Time) (Parts, string) {
 	case last.Outcome == OutcomePass:
 		return Parts{}, "该学员已考核合格，无需补考"
 	case !last.Published || last.Outcome != OutcomeFail:
-		return Parts{}, "第十一条：该学员上次考核成绩尚未核准公布，不能安排补考"
+		return Parts{}, RuleRetakeUnpublished.Msg()
 	case len(earlier) >= 2:
 		return Parts{}, MsgRetakeOnce
 	}
 	first := earlier[0]
 	if examDate.Year() != first.ExamDate.Year() {
-		return Parts{}, fmt.Sprintf("第十条：补考须在首次考核的同一培训年度（%d年）内进行", first.ExamDate.Year())
+		return Parts{}, RuleRetakeSameYear.Msg(first.ExamDate.Year())
 	}
 	return Parts{Theory: !first.TheoryPassed, Practical: !first.PracticalPassed}, ""
 }
@@ -535,17 +535,17 @@ func (in SessionInput) Validate(today, classEnd time.Time, f ConflictFacts) (Exa
 	case d.Before(today):
 		p.Add("exam_date", "考试日期不能早于今天")
 	case !classEnd.IsZero() && !d.After(classEnd):
-		p.Add("exam_date", "第九条：鉴定考核在培训结束后进行，考试日期须晚于结业日期 "+classEnd.Format("2006-01-02"))
+		p.Add("exam_date", RuleSessionAfterClass.Msg(classEnd.Format("2006-01-02")))
 	}
 	s.ExamDate = d
 	if s.Venue == "" || utf8.RuneCountInString(s.Venue) > 200 {
 		p.Add("venue", "请填写考试地点")
 	}
 	if s.TheoryTime == "" {
-		p.Add("theory_time", "第十条：请填写应知考试（专业理论）时间")
+		p.Add("theory_time", RuleSessionTheoryTime.Msg())
 	}
 	if s.PracticalTime == "" {
-		p.Add("practical_time", "第十条：请填写应会考试（专业技能）时间")
+		p.Add("practical_time", RuleSessionPracticalTime.Msg())
 	}
 	seen := map[string]bool{}
 	for i, x := range in.Examiners {
@@ -569,7 +569,7 @@ func (in SessionInput) Validate(today, classEnd time.Time, f ConflictFacts) (Exa
 		s.Examiners = append(s.Examiners, e)
 	}
 	if len(s.Examiners) == 0 && len(in.PoolIDs) == 0 && !anyExaminerError(&p, len(in.Examiners)) {
-		p.Add("examiner_0", "第九条：请至少安排一名考评员")
+		p.Add("examiner_0", RuleSessionExaminer.Msg())
 	}
 	return s, p.Err()
 }
@@ -808,7 +808,7 @@ type PublicResult struct {
 // (第十条). It returns the message, or "" when today is the exam day or later.
 func ExamDayReached(examDate, today time.Time) string {
 	if today.Before(examDate) {
-		return "第十条：考试日期为" + examDate.Format("2006-01-02") + "，考试当天起方可核对考号和身份证、录入成绩"
+		return RuleExamDayNotYet.Msg(examDate.Format("2006-01-02"))
 	}
 	return ""
 }
