@@ -1,5 +1,10 @@
 package training
 
+import (
+	"strconv"
+	"time"
+)
+
 // Assessment applications (鉴定申报, 第九条): the rules the repository asks
 // before scheduling a session on an application and before archiving it.
 
@@ -67,4 +72,139 @@ func DecideArchiveApplication(f ArchiveFacts) Refusals {
 func CanApplicationStep(from ApplicationStatus, action AppAction) bool {
 	_, msg := NextApplicationStatus(from, action)
 	return msg == ""
+}
+
+// ApplicationStatus is the state of an assessment application (鉴定申报).
+type ApplicationStatus string
+
+// Application statuses.
+const (
+	AppSubmitted ApplicationStatus = "submitted"
+	AppAccepted  ApplicationStatus = "accepted"
+	AppReturned  ApplicationStatus = "returned"
+	AppArchived  ApplicationStatus = "archived"
+)
+
+// ApplicationStatuses lists them in display order.
+var ApplicationStatuses = []ApplicationStatus{AppSubmitted, AppAccepted, AppReturned, AppArchived}
+
+// Label is the Chinese name.
+func (s ApplicationStatus) Label() string {
+	switch s {
+	case AppSubmitted:
+		return "待受理"
+	case AppAccepted:
+		return "已受理"
+	case AppReturned:
+		return "已退回"
+	case AppArchived:
+		return "已归档"
+	}
+	return string(s)
+}
+
+// AppAction is a step on an application.
+type AppAction string
+
+// Application actions.
+const (
+	ActAppSubmit  AppAction = "submit" // the institution (again, after a return)
+	ActAppAccept  AppAction = "accept"
+	ActAppReturn  AppAction = "return"
+	ActAppArchive AppAction = "archive"
+)
+
+// AppActions lists every action.
+var AppActions = []AppAction{ActAppSubmit, ActAppAccept, ActAppReturn, ActAppArchive}
+
+// Label is the Chinese name.
+func (a AppAction) Label() string {
+	switch a {
+	case ActAppSubmit:
+		return "提交申报"
+	case ActAppAccept:
+		return "受理"
+	case ActAppReturn:
+		return "退回"
+	case ActAppArchive:
+		return "归档"
+	}
+	return string(a)
+}
+
+// NextApplicationStatus applies action to from ("" = no application yet).
+func NextApplicationStatus(from ApplicationStatus, action AppAction) (ApplicationStatus, string) {
+	switch {
+	case action == ActAppSubmit && (from == "" || from == AppReturned):
+		return AppSubmitted, ""
+	case action == ActAppAccept && from == AppSubmitted:
+		return AppAccepted, ""
+	case action == ActAppReturn && from == AppSubmitted:
+		return AppReturned, ""
+	case action == ActAppArchive && from == AppAccepted:
+		return AppArchived, ""
+	}
+	label := "未申报"
+	if from != "" {
+		label = from.Label()
+	}
+	return from, RuleApplicationState.Msg(label, action.Label())
+}
+
+// Application is an assessment application (鉴定申报) with its class.
+type Application struct {
+	ID              int64
+	ClassID         int64
+	ClassNo         string
+	ClassStatus     ClassStatus
+	ClassType       ClassType
+	Level           Level
+	OccupationCode  string
+	OccupationName  string
+	ClassStart      time.Time
+	ClassEnd        time.Time
+	InstitutionID   int64
+	InstitutionName string
+	EvalOrgID       int64
+	EvalOrgName     string
+	CertKind        CertKind
+	Status          ApplicationStatus
+	ReturnReason    string
+	SubmittedBy     string
+	SubmittedAt     time.Time
+	DecidedBy       string
+	DecidedAt       *time.Time
+	Version         int
+	CandidateCount  int
+	Candidates      []Candidate
+}
+
+// Candidate is a trainee of the class as the application form and the
+// application show them: chosen or not, with the attendance rate.
+type Candidate struct {
+	EnrolmentID    int64
+	Name           string
+	IDNumber       string
+	AttendanceRate *float64 // 0..1; nil when attendance is not recorded
+	Chosen         bool
+	// What the bureau would not pay for (candidate_check.go), and the
+	// institution's reason for choosing the candidate anyway.
+	Flags  []string
+	Reason string
+}
+
+// RateText is the attendance rate as shown (92.5%).
+func (c Candidate) RateText() string {
+	if c.AttendanceRate == nil {
+		return "—"
+	}
+	return strconv.FormatFloat(*c.AttendanceRate*100, 'f', 1, 64) + "%"
+}
+
+// ApplicationInput is what the institution chooses.
+type ApplicationInput struct {
+	CertKind     CertKind
+	EvalOrgID    int64
+	EnrolmentIDs []int64
+	Reasons      map[int64]string // why a flagged candidate is chosen anyway
 }

@@ -1,5 +1,11 @@
 package training
 
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
 // Scores of an exam session (第十条, 第十一条): when a session takes
 // scores, which parts a retake may score, what a correction after
 // publication needs.
@@ -117,4 +123,147 @@ func DecideAmendEntry(f AmendFacts) (Outcome, Refusals) {
 		rs.Add("theory", RuleAmendUnchanged)
 	}
 	return outcome, rs
+}
+
+// PassMark is EXAM-4: 60 or more in each part.
+const PassMark = 60
+
+// PartScore is one part's score: a number 0–100, absent, or not entered.
+type PartScore struct {
+	Score  *int
+	Absent bool
+}
+
+// Entered reports whether the part has a score or is marked absent.
+func (p PartScore) Entered() bool { return p.Absent || p.Score != nil }
+
+// Passed is EXAM-4 for one part.
+func (p PartScore) Passed() bool { return !p.Absent && p.Score != nil && *p.Score >= PassMark }
+
+// Text is the score as shown: 78, 缺考, or —.
+func (p PartScore) Text() string {
+	switch {
+	case p.Absent:
+		return "缺考"
+	case p.Score != nil:
+		return strconv.Itoa(*p.Score)
+	}
+	return "—"
+}
+
+// ParseScore reads a typed score: blank (not entered), 0–100, or absent.
+func ParseScore(raw string, absent bool) (PartScore, string) {
+	raw = strings.TrimSpace(raw)
+	if absent {
+		if raw != "" {
+			return PartScore{}, "已标记缺考的科目不能同时填写分数"
+		}
+		return PartScore{Absent: true}, ""
+	}
+	if raw == "" {
+		return PartScore{}, ""
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 0 || n > 100 {
+		return PartScore{}, RuleScoreRange.Msg()
+	}
+	return PartScore{Score: &n}, ""
+}
+
+// Parts says which parts a candidate sits in an attempt. A retake sits only
+// the parts failed before; the passed part carries over (EXAM-5).
+type Parts struct {
+	Theory    bool
+	Practical bool
+}
+
+// BothParts is a first attempt.
+var BothParts = Parts{Theory: true, Practical: true}
+
+// Label is the parts as shown.
+func (p Parts) Label() string {
+	switch {
+	case p.Theory && p.Practical:
+		return "应知、应会"
+	case p.Theory:
+		return "应知（补考）"
+	case p.Practical:
+		return "应会（补考）"
+	}
+	return "—"
+}
+
+// Outcome is the result of one attempt.
+type Outcome string
+
+// Outcomes.
+const (
+	OutcomePending Outcome = ""     // not all required parts entered
+	OutcomePass    Outcome = "pass" // 合格
+	OutcomeFail    Outcome = "fail" // 不合格
+)
+
+// Label is the Chinese name.
+func (o Outcome) Label() string {
+	switch o {
+	case OutcomePass:
+		return "合格"
+	case OutcomeFail:
+		return "不合格"
+	}
+	return "待录入"
+}
+
+// Result is EXAM-4 and EXAM-5 for one attempt: each part required in this
+// attempt must be entered; a part not required was passed in the first
+// attempt and carries over. Pass = both parts ≥ 60.
+func Result(parts Parts, theory, practical PartScore) Outcome {
+	if parts.Theory && !theory.Entered() || parts.Practical && !practical.Entered() {
+		return OutcomePending
+	}
+	if (!parts.Theory || theory.Passed()) && (!parts.Practical || practical.Passed()) {
+		return OutcomePass
+	}
+	return OutcomeFail
+}
+
+// Attempt is an earlier attempt of the same person at the same
+// assessment (same class application).
+type Attempt struct {
+	ExamDate        time.Time
+	Parts           Parts
+	Outcome         Outcome
+	TheoryPassed    bool
+	PracticalPassed bool
+	Published       bool
+}
+
+// RetakeParts is EXAM-5: a candidate who failed may retake once, within the
+// same training year (the calendar year of the first attempt), the failed
+// parts only. It returns the parts of the retake on examDate.
+func RetakeParts(earlier []Attempt, examDate time.Time) (Parts, string) {
+	if len(earlier) == 0 {
+		return BothParts, ""
+	}
+	last := earlier[len(earlier)-1]
+	switch {
+	case last.Outcome == OutcomePass:
+		return Parts{}, "该学员已考核合格，无需补考"
+	case !last.Published || last.Outcome != OutcomeFail:
+		return Parts{}, RuleRetakeUnpublished.Msg()
+	case len(earlier) >= 2:
+		return Parts{}, MsgRetakeOnce
+	}
+	first := earlier[0]
+	if examDate.Year() != first.ExamDate.Year() {
+		return Parts{}, RuleRetakeSameYear.Msg(first.ExamDate.Year())
+	}
+	return Parts{Theory: !first.TheoryPassed, Practical: !first.PracticalPassed}, ""
+}
+
+// ScoreRow is one candidate's scores as entered on the session page.
+type ScoreRow struct {
+	EntryID   int64
+	Theory    PartScore
+	Practical PartScore
 }
