@@ -25,3 +25,19 @@ const NoticeFeePaid = "已登记缴费。该学员本次培训不再享受政府
 func NoticeFeesImported(n int) string {
 	return "已导入" + strconv.Itoa(n) + "名学员的缴费记录。缴费学员本次培训不再享受政府培训补贴（第十二条）。"
 }
+
+// Constraints of subsidy claims and fund use (SUB-3, SUB-5).
+var (
+	RuleClaimReviewedBackstop  = NewRule("SUB-3", "第十二条", "补贴申领须先经初审")
+	RuleClaimNoticeBackstop    = NewRule("SUB-3", "第十二条", "审批后须公示5个工作日")
+	RuleClaimOnceBackstop      = NewRule("SUB-3", "第十二条", "同一人员同一年度同一工种同一等级只能享受一次培训补贴（该人员已列入另一申领），请重新生成申领")
+	RuleClaimEnrolmentBackstop = NewRule("SUB-3", "第十二条", "该学员的这次培训已列入另一申领")
+	RuleFeeOnClaimBackstop     = NewRule("SUB-2", "第十二条", "该学员已列入补贴申领；缴费学员不再享受政府培训补贴，须先处理该申领，才能登记缴费")
+	RuleClaimAmountBackstop    = NewRule("SUB-3", "第十二条", "补贴金额应为标准乘以比例")
+	RuleRecoveryBackstop       = NewRule("SUB-5", "第十六条", "追缴金额应大于0且不超过补贴金额，并写明原因")
+	RuleClaimPaidBackstop      = NewRule("SUB-3", "第十二条", "该申领已有一笔未失败的拨付，不能重复拨付")
+)
+
+// InactiveTodoLabel is the bureau's to-do heading for the institutions
+// INST-4 flags.
+const InactiveTodoLabel = "六个月未开班的定点机构（第十六条）"

@@ -68,7 +68,7 @@ func TestRulebookWellFormed(t *testing.T) {
 			t.Errorf("rule %q: article %q is not 第…条", r.Text, r.Article)
 		}
 		key := r.Article + "|" + r.Text
-		if seen[key] {
+		if r.Article != "" && seen[key] {
 			t.Errorf("rule declared twice: %s", key)
 		}
 		seen[key] = true
