@@ -364,6 +364,9 @@ func (s *Store) CreateClass(ctx context.Context, a training.Actor, p training.Pl
 	if !a.IsInstitution() {
 		return 0, training.ErrForbidden
 	}
+	if err := training.CheckPlanText(p); err != nil {
+		return 0, err
+	}
 	var id int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var status string
@@ -452,6 +455,9 @@ func (s *Store) SaveClass(ctx context.Context, a training.Actor, id int64, versi
 		}
 		return training.ErrNotFound
 	}
+	if err := training.CheckPlanText(p); err != nil {
+		return err
+	}
 	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
 		c, err := s.lockClass(ctx, tx, a, id, version)
 		if err != nil {
@@ -510,6 +516,9 @@ func (s *Store) StepClass(ctx context.Context, a training.Actor, id int64, st Cl
 	}
 	if (st.Action == training.ActClassReturn || st.Action == training.ActClassCancel) && len([]rune(st.Reason)) == 0 {
 		return training.Invalid("reason", "请填写原因")
+	}
+	if msg := training.TooLong("classes.cancel_reason", st.Reason); msg != "" {
+		return training.Invalid("reason", msg) // return_reason has the same limit
 	}
 	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
 		c, err := s.lockClass(ctx, tx, a, id, st.Version)
@@ -594,6 +603,7 @@ func (s *Store) RequestSizeException(ctx context.Context, a training.Actor, id i
 		if len([]rune(reason)) == 0 {
 			p.Add("exception_reason", "请填写申请理由（第七条：特殊情况需报区人力社保局同意）")
 		}
+		p.CheckLen("exception_reason", "classes.exception_reason", reason)
 		if !(c.Status.Editable() || c.Status == training.ClassSubmitted) {
 			p.AddGeneral("第七条：人数例外须在备案审核前申请")
 		}
