@@ -193,6 +193,9 @@ var pages = []page{
 	{route: "GET /assessments", name: "GET /assessments (bureau)", role: bureau, path: fixed("/assessments")},
 	{route: "GET /subsidy-standards", role: bureau, path: fixed("/subsidy-standards")},
 	{route: "GET /fees", name: "GET /fees (bureau)", role: bureau, path: fixed("/fees")},
+	{route: "GET /fund-use", name: "GET /fund-use (bureau report)", role: bureau, path: fixed("/fund-use")},
+	{route: "GET /institutions/{id}/fund-use", name: "GET /institutions/{id}/fund-use (bureau)", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/fund-use"))},
 	{route: "GET /jobs", role: bureau, path: fixed("/jobs")},
 
 	// An institution, each client its own (the first designated
@@ -232,6 +235,7 @@ var pages = []page{
 	{route: "GET /classes/{id}/fees", role: inst,
 		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/fees", b.class) })},
 	{route: "GET /fees", name: "GET /fees (institution)", role: inst, path: fixed("/fees")},
+	{route: "GET /fund-use", name: "GET /fund-use (institution)", role: inst, path: fixed("/fund-use")},
 	{route: "GET /fees/template.xlsx", role: inst, kind: kindDownload, path: fixed("/fees/template.xlsx")},
 	{route: "GET /teachers", name: "GET /teachers (institution)", role: inst, path: fixed("/teachers")},
 	{route: "GET /teachers/{id}", name: "GET /teachers/{own id} (institution)", role: inst,

@@ -138,6 +138,11 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/fees", s.feeList)
 				r.Get("/fees/template.xlsx", s.feeTemplate)
 				r.Get("/classes/{id}/fees", s.feeShow)
+
+				// Fund use (第十三条): the bureau's report or the
+				// institution's own year; one institution's year.
+				r.Get("/fund-use", s.fundUse)
+				r.Get("/institutions/{id}/fund-use", s.fundUseInstitution)
 			})
 
 			// Institution only.
@@ -173,6 +178,8 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/classes/{id}/fees", s.feeApply)
 				r.Post("/classes/{id}/fees/payments", s.feePay)
 				r.Post("/fees/{id}/withdraw", s.feeStep(training.ActFeeWithdraw))
+				r.Post("/fund-use", s.fundUseRecord)
+				r.Post("/fund-use/{id}/void", s.fundUseVoid)
 			})
 
 			// Assessment centre only.
