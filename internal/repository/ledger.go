@@ -142,6 +142,18 @@ func (q *ledgerQueries) queue(b *pgx.Batch, w where, classID int64) {
 		})
 		return err
 	})
+	b.Queue(`SELECT l.enrolment_id, l.name, l.id_number, sc.claim_no, l.cert_no, l.percent, l.amount_fen, l.recovery_fen, sc.status, l.status
+		FROM subsidy_claim_lines l JOIN subsidy_claims sc ON sc.id = l.claim_id
+		WHERE l.class_id = $1 ORDER BY l.enrolment_id, l.id`, classID).Query(func(rows pgx.Rows) error {
+		var err error
+		q.l.Subsidies, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.LedgerSubsidy, error) {
+			var x training.LedgerSubsidy
+			err := row.Scan(&x.EnrolmentID, &x.Name, &x.IDNumber, &x.ClaimNo, &x.CertNo, &x.Percent, &x.Amount, &x.Recovered,
+				&x.ClaimStatus, &x.LineStatus)
+			return x, err
+		})
+		return err
+	})
 	b.Queue(`SELECT at, actor_name, action, entity FROM (
 			SELECT id, at, actor_name, action, entity FROM audit_log WHERE entity = 'class' AND entity_id = $1
 			UNION ALL

@@ -206,15 +206,19 @@ type LedgerPayment struct {
 	ReceiptNo   string    `json:"receipt_no"`
 }
 
-// LedgerSubsidy is a subsidy line paid or claimed for a trainee (from the
-// subsidy claims once they exist).
+// LedgerSubsidy is a subsidy claim line of one of the class's trainees
+// (SUB-3), live or not, with any amount recovered (SUB-5).
 type LedgerSubsidy struct {
 	EnrolmentID int64  `json:"enrolment_id"`
 	Name        string `json:"name"`
 	IDNumber    string `json:"id_number"`
-	Item        string `json:"item"`
+	ClaimNo     string `json:"claim_no"`
+	CertNo      string `json:"cert_no"`
+	Percent     int    `json:"percent"`
 	Amount      int64  `json:"amount"`
-	Status      string `json:"status"`
+	Recovered   int64  `json:"recovered"`
+	ClaimStatus string `json:"claim_status"`
+	LineStatus  string `json:"line_status"` // active, removed, released
 }
 
 // LedgerEvent is one audit row about the class (SUP-5).

@@ -207,8 +207,20 @@ func (l Ledger) Parts() []LedgerPart {
 	}
 	var subsidy int64
 	for _, s := range l.Subsidies {
-		subsidy += s.Amount
-		money.Rows = append(money.Rows, []string{"培训补贴", s.Name, MaskID(s.IDNumber), YuanText(s.Amount), "", s.Status, s.Item})
+		state := ClaimStatus(s.ClaimStatus).Label()
+		switch s.LineStatus {
+		case "removed":
+			state += "（已剔除）"
+		case "released":
+			state += "（已撤回）"
+		default:
+			subsidy += s.Amount - s.Recovered
+		}
+		note := "申请 " + s.ClaimNo + "，证书 " + s.CertNo + "，比例 " + strconv.Itoa(s.Percent) + "%"
+		if s.Recovered > 0 {
+			note += "，追缴 " + YuanText(s.Recovered)
+		}
+		money.Rows = append(money.Rows, []string{"培训补贴", s.Name, MaskID(s.IDNumber), YuanText(s.Amount), "", state, note})
 	}
 	money.Rows = append(money.Rows, []string{"合计", "", "", "缴费 " + YuanText(paid) + "；补贴 " + YuanText(subsidy)})
 	history := LedgerPart{Key: "history", Title: "操作记录", Widths: []float64{18, 22, 30},

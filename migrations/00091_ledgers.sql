@@ -43,6 +43,9 @@ CREATE TRIGGER class_ledgers_retained BEFORE DELETE ON class_ledgers
 CREATE TRIGGER class_ledgers_no_truncate BEFORE TRUNCATE ON class_ledgers
     FOR EACH STATEMENT EXECUTE FUNCTION class_ledgers_frozen();
 
+-- The ledger reads a class's subsidy lines by class.
+CREATE INDEX subsidy_claim_lines_class_idx ON subsidy_claim_lines (class_id, enrolment_id);
+
 -- The bureau's download of an institution's ledgers of a year: a river
 -- job writes one workbook per class as a part, in steps, and a page shows
 -- the progress; the download streams the parts into a zip one at a time.
@@ -75,6 +78,7 @@ CREATE TABLE ledger_export_parts (
 );
 
 -- +goose Down
+DROP INDEX subsidy_claim_lines_class_idx;
 DROP TABLE ledger_export_parts;
 DROP TABLE ledger_exports;
 DROP TABLE class_ledgers;
