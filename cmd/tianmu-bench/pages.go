@@ -195,6 +195,9 @@ var pages = []page{
 	{route: "GET /fees", name: "GET /fees (bureau)", role: bureau, path: fixed("/fees")},
 	{route: "GET /ledgers", name: "GET /ledgers?institution= (bureau, the busiest institution)", role: bureau,
 		path: func(f *fixtures, _ *client, _ int) string { return fmt.Sprintf("/ledgers?institution=%d", f.busyInst) }},
+	{route: "GET /fund-use", name: "GET /fund-use (bureau report)", role: bureau, path: fixed("/fund-use")},
+	{route: "GET /institutions/{id}/fund-use", name: "GET /institutions/{id}/fund-use (bureau)", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/fund-use"))},
 	{route: "GET /jobs", role: bureau, path: fixed("/jobs")},
 
 	// An institution, each client its own (the first designated
@@ -239,6 +242,7 @@ var pages = []page{
 	{route: "GET /classes/{id}/ledger.xlsx", name: "GET /classes/{id}/ledger.xlsx (largest finished class, 50 trainees)", role: inst,
 		kind: kindDownload, path: each(own(func(o *ownFixtures) []int64 { return o.ledger }), id("/classes/", "/ledger.xlsx"))},
 	{route: "GET /ledgers", name: "GET /ledgers (institution, this year)", role: inst, path: fixed("/ledgers")},
+	{route: "GET /fund-use", name: "GET /fund-use (institution)", role: inst, path: fixed("/fund-use")},
 	{route: "GET /fees/template.xlsx", role: inst, kind: kindDownload, path: fixed("/fees/template.xlsx")},
 	{route: "GET /teachers", name: "GET /teachers (institution)", role: inst, path: fixed("/teachers")},
 	{route: "GET /teachers/{id}", name: "GET /teachers/{own id} (institution)", role: inst,

@@ -29,10 +29,6 @@ const ledgerYearSQL = `SELECT c.id, c.class_no, coalesce(o.name, ''), c.level, c
 		AND c.end_date >= $2 AND c.end_date < $3
 	ORDER BY c.end_date, c.id`
 
-func yearBounds(year int) (time.Time, time.Time) {
-	return time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC)
-}
-
 // ledgerScope is the institution whose ledgers the actor may list: an
 // institution its own whatever it asks, the bureau the one it names.
 func ledgerScope(a training.Actor, institutionID int64) (int64, error) {

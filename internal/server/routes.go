@@ -144,6 +144,10 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/classes/{id}/ledger", s.ledgerShow)
 				r.Get("/classes/{id}/ledger.xlsx", s.ledgerWorkbook)
 				r.Get("/ledgers", s.ledgerList)
+				// Fund use (第十三条): the bureau's report or the
+				// institution's own year; one institution's year.
+				r.Get("/fund-use", s.fundUse)
+				r.Get("/institutions/{id}/fund-use", s.fundUseInstitution)
 			})
 
 			// Institution only.
@@ -179,6 +183,8 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/classes/{id}/fees", s.feeApply)
 				r.Post("/classes/{id}/fees/payments", s.feePay)
 				r.Post("/fees/{id}/withdraw", s.feeStep(training.ActFeeWithdraw))
+				r.Post("/fund-use", s.fundUseRecord)
+				r.Post("/fund-use/{id}/void", s.fundUseVoid)
 			})
 
 			// Assessment centre only.
