@@ -371,7 +371,7 @@ func (s *Store) CreateClass(ctx context.Context, a training.Actor, p training.Pl
 			return err
 		}
 		if st := training.InstitutionStatus(status); !st.CanFileClasses() {
-			return training.InvalidGeneral("第三条、第十六条：机构定点资质为「" + st.Label() + "」，不能新办培训班")
+			return training.InvalidGeneral(training.RuleInst3.Msg(st.Label()))
 		}
 		now := s.now()
 		typ := p.Type

@@ -22,8 +22,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		sup, err := s.store.SupervisionNotices(ctx, a)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		thisYear := s.store.Today().Year()
-		s.render(w, r, http.StatusOK, web.BureauHomeView(web.BureauHome{Layout: s.layout(r, "工作台", "home"),
+		s.render(w, r, http.StatusOK, web.BureauHomeView(web.BureauHome{Layout: s.layout(r, "工作台", "home"), Supervision: sup, Now: s.store.Now(),
 			ByStatus: f.ByStatus, Users: f.Users, Inactive: f.Inactive, InactiveSoon: f.InactiveSoon, Occupations: f.Occupations,
 			CalendarMissing: cal.MissingYears(thisYear, thisYear+1), ThisYear: thisYear, Flagged: f.Flagged, FlaggedTotal: f.FlaggedTotal}))
 	case training.RoleInstitution:
@@ -32,7 +37,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, web.InstitutionHomeView(web.InstitutionHome{Layout: s.layout(r, "工作台", "home"), Institution: in}))
+		sup, err := s.store.SupervisionNotices(ctx, a)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, web.InstitutionHomeView(web.InstitutionHome{Layout: s.layout(r, "工作台", "home"), Institution: in,
+			Supervision: sup, Now: s.store.Now()}))
 	default:
 		n, err := s.store.DesignatedCount(ctx)
 		if err != nil {

@@ -447,7 +447,7 @@ func CheckFiling(p Plan, fc FilingContext) Check {
 	}
 	// INST-3: only a designated institution files classes.
 	if !fc.InstitutionStatus.CanFileClasses() {
-		c.fail("第三条、第十六条：机构定点资质为「" + fc.InstitutionStatus.Label() + "」，不能新办培训班")
+		c.fail(RuleInst3.Msg(fc.InstitutionStatus.Label()))
 	}
 	// FILE-6 / INST-2: inside the licensed scope.
 	if p.OccupationID != 0 {
