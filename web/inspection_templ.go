@@ -36,11 +36,11 @@ func orderStatusText(o training.RectificationOrder, now time.Time) string {
 	return o.Status.Label()
 }
 
-func checkBadge(r training.CheckResult) string {
+func checkBadge(r training.ItemResult) string {
 	switch r {
-	case training.CheckOK:
+	case training.ItemOK:
 		return "badge ok"
-	case training.CheckFail:
+	case training.ItemFail:
 		return "badge bad"
 	}
 	return "badge"

@@ -33,8 +33,8 @@ func init() {
 		"inspection_results_inspection_id_fkey":   {"", "检查记录不存在"},
 		"inspection_results_item_id_fkey":         {"", "检查项不存在"},
 		"inspection_results_result_check":         {"", "请为每个检查项选择结果"},
-		"inspection_results_note_check":           {"", "不符合的检查项须写明发现的问题"},
-		"inspection_results_note_check1":          {"", "问题说明最多500字"},
+		"inspection_results_finding_note_check":   {"", "不符合的检查项须写明发现的问题"},
+		"inspection_results_note_check":           {"", "问题说明最多500字"},
 		"inspection_findings_result_fkey":         {"", "检查结果不存在"},
 		"inspection_findings_key":                 {"", "该问题已记录"},
 		"inspection_findings_institution_id_fkey": {"", "培训机构不存在"},
@@ -152,7 +152,7 @@ func (s *Store) CreateInspection(ctx context.Context, a training.Actor, in train
 		}
 		fails := 0
 		for _, it := range items {
-			if in.Results[it.ID] == training.CheckFail {
+			if in.Results[it.ID] == training.ItemFail {
 				fails++
 			}
 		}
@@ -236,7 +236,7 @@ func (s *Store) InspectionByID(ctx context.Context, a training.Actor, id int64) 
 			var r training.InspectionResult
 			var res string
 			err := row.Scan(&r.ItemID, &r.Text, &res, &r.Note)
-			r.Result = training.CheckResult(res)
+			r.Result = training.ItemResult(res)
 			return r, err
 		})
 		return err

@@ -21,7 +21,7 @@ func init() {
 		"rectification_orders_institution_id_fkey": {"", "培训机构不存在"},
 		"rectification_orders_requirement_check":   {"requirement", training.RuleOrderRequirement.Msg()},
 		"rectification_orders_working_days_check":  {"working_days", training.RuleOrderDays.Msg()},
-		"rectification_orders_due_on_check":        {"working_days", training.RuleOrderDays.Msg()},
+		"rectification_orders_due_check":           {"working_days", training.RuleOrderDays.Msg()},
 		"rectification_orders_status_check":        {"", "整改通知的状态无效"},
 		"rectification_orders_answer_check":        {"answer", training.RuleOrderAnswer.Msg()},
 		"rectification_orders_answered_check":      {"file", training.RuleOrderEvidence.Msg()},
@@ -89,7 +89,7 @@ func (s *Store) OrderRectification(ctx context.Context, a training.Actor, findin
 			return rs.Err()
 		}
 		today := s.Today()
-		due, _ := cal.WorkingDaysAfter(today, n)
+		due, _ := cal.AddWorkingDays(today, n)
 		err = tx.QueryRow(ctx, `INSERT INTO rectification_orders (finding_id, institution_id, requirement, ordered_on, working_days, due_on, ordered_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 			findingID, inst, strings.TrimSpace(in.Requirement), today, n, due, actorLabel(a)).Scan(&id)

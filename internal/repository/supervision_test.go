@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"tianmu/internal/repository"
 	"tianmu/internal/training"
 )
@@ -19,11 +21,11 @@ func inspectWithFinding(t *testing.T, s *repository.Store, inst int64) (int64, i
 		t.Fatal(err)
 	}
 	in := training.InspectionInput{InstitutionID: inst, Mode: training.ModeOnSite, Date: s.Today().Format("2006-01-02"),
-		Inspectors: "王科长、李科员", Results: map[int64]training.CheckResult{}, Notes: map[int64]string{}}
+		Inspectors: "王科长、李科员", Results: map[int64]training.ItemResult{}, Notes: map[int64]string{}}
 	for i, it := range items {
-		in.Results[it.ID] = training.CheckOK
+		in.Results[it.ID] = training.ItemOK
 		if i == 1 {
-			in.Results[it.ID], in.Notes[it.ID] = training.CheckFail, "3月课时少于备案"
+			in.Results[it.ID], in.Notes[it.ID] = training.ItemFail, "3月课时少于备案"
 		}
 	}
 	id, err := s.CreateInspection(ctx, bureau, in)
@@ -226,5 +228,30 @@ func TestMarkOverdueOrders(t *testing.T) {
 	}
 	if err := later.DecideOrder(ctx, bureau, order, 1, training.ActOrderEscalate, "逾期未整改"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSupervisionConstraintMessages: every constraint of the inspection,
+// rectification and sanction tables has a Chinese message.
+func TestSupervisionConstraintMessages(t *testing.T) {
+	s := newStore(t)
+	rows, err := s.Pool().Query(ctx, `SELECT k.conname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+		WHERE c.relname IN ('inspection_items', 'inspections', 'inspection_results', 'inspection_findings', 'inspection_files',
+			'rectification_orders', 'sanctions', 'sanction_findings')
+		AND k.contype IN ('c', 'f', 'u', 'x')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		if _, ok := repository.ConstraintMessage(name); !ok {
+			t.Errorf("constraint %s has no message", name)
+		}
+	}
+	if len(names) < 40 {
+		t.Fatalf("only %d constraints found", len(names))
 	}
 }

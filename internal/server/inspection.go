@@ -21,9 +21,6 @@ func orderURL(id int64) string      { return "/rectifications/" + strconv.Format
 func supervisionURL(id int64) string {
 	return "/institutions/" + strconv.FormatInt(id, 10) + "/supervision"
 }
-func newInspectionURL(id int64) string {
-	return "/institutions/" + strconv.FormatInt(id, 10) + "/inspections/new"
-}
 
 func (s *Server) supervisionOverview(w http.ResponseWriter, r *http.Request) {
 	o, err := s.store.Supervision(r.Context(), actor(r))
@@ -107,12 +104,12 @@ func (s *Server) inspectionCreate(w http.ResponseWriter, r *http.Request) {
 	form := web.InspectionForm{Mode: r.PostFormValue("mode"), Date: r.PostFormValue("date"), Inspectors: r.PostFormValue("inspectors"),
 		Summary: r.PostFormValue("summary"), ClassID: r.PostFormValue("class_id"), Results: map[string]string{}, Notes: map[string]string{}}
 	in := training.InspectionInput{InstitutionID: id, Mode: training.InspectionMode(form.Mode), Date: form.Date,
-		Inspectors: form.Inspectors, Summary: form.Summary, Results: map[int64]training.CheckResult{}, Notes: map[int64]string{}}
+		Inspectors: form.Inspectors, Summary: form.Summary, Results: map[int64]training.ItemResult{}, Notes: map[int64]string{}}
 	in.ClassID, _ = strconv.ParseInt(form.ClassID, 10, 64)
 	for k, v := range r.PostForm {
 		if item, ok := strings.CutPrefix(k, "result_"); ok {
 			if n, err := strconv.ParseInt(item, 10, 64); err == nil {
-				in.Results[n] = training.CheckResult(v[0])
+				in.Results[n] = training.ItemResult(v[0])
 				form.Results[k] = v[0]
 			}
 		}

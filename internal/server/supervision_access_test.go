@@ -60,11 +60,11 @@ func (e *env) supervision(variant string) supervisionObjects {
 		e.must(err)
 		in := training.InspectionInput{InstitutionID: e.institutionID(name), Mode: training.ModeOnSite,
 			Date: e.store.Today().Format("2006-01-02"), Inspectors: "王科长、李科员",
-			Results: map[int64]training.CheckResult{}, Notes: map[int64]string{}}
+			Results: map[int64]training.ItemResult{}, Notes: map[int64]string{}}
 		for i, it := range items {
-			in.Results[it.ID] = training.CheckOK
+			in.Results[it.ID] = training.ItemOK
 			if i == 0 {
-				in.Results[it.ID], in.Notes[it.ID] = training.CheckFail, "访问测试发现的问题"
+				in.Results[it.ID], in.Notes[it.ID] = training.ItemFail, "访问测试发现的问题"
 			}
 		}
 		id, err := e.store.CreateInspection(ctx, bureau, in)

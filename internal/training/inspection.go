@@ -37,34 +37,34 @@ func (m InspectionMode) Label() string {
 // Valid reports whether m is known.
 func (m InspectionMode) Valid() bool { return m == ModeOnSite || m == ModeRemote }
 
-// CheckResult is the result of one checklist item.
-type CheckResult string
+// ItemResult is the result of one checklist item.
+type ItemResult string
 
 // Check results.
 const (
-	CheckOK   CheckResult = "ok"
-	CheckFail CheckResult = "fail"
-	CheckNA   CheckResult = "na"
+	ItemOK   ItemResult = "ok"
+	ItemFail ItemResult = "fail"
+	ItemNA   ItemResult = "na"
 )
 
-// CheckResults lists the results in display order.
-var CheckResults = []CheckResult{CheckOK, CheckFail, CheckNA}
+// ItemResults lists the results in display order.
+var ItemResults = []ItemResult{ItemOK, ItemFail, ItemNA}
 
 // Label is the Chinese name.
-func (r CheckResult) Label() string {
+func (r ItemResult) Label() string {
 	switch r {
-	case CheckOK:
+	case ItemOK:
 		return "符合"
-	case CheckFail:
+	case ItemFail:
 		return "不符合"
-	case CheckNA:
+	case ItemNA:
 		return "不适用"
 	}
 	return string(r)
 }
 
 // Valid reports whether r is known.
-func (r CheckResult) Valid() bool { return r == CheckOK || r == CheckFail || r == CheckNA }
+func (r ItemResult) Valid() bool { return r == ItemOK || r == ItemFail || r == ItemNA }
 
 // ChecklistItem is one line of the bureau's inspection checklist.
 type ChecklistItem struct {
@@ -95,7 +95,7 @@ type Inspection struct {
 type InspectionResult struct {
 	ItemID int64
 	Text   string
-	Result CheckResult
+	Result ItemResult
 	Note   string
 }
 
@@ -154,7 +154,7 @@ type InspectionInput struct {
 	Date          string
 	Inspectors    string
 	Summary       string
-	Results       map[int64]CheckResult
+	Results       map[int64]ItemResult
 	Notes         map[int64]string
 }
 
@@ -205,7 +205,7 @@ func DecideInspection(a Actor, in InspectionInput, f InspectionFacts) (time.Time
 		switch {
 		case !r.Valid():
 			rs.Add(ResultField(it.ID), RuleInspectResult, it.Text)
-		case r == CheckFail && (note == "" || utf8.RuneCountInString(note) > 500):
+		case r == ItemFail && (note == "" || utf8.RuneCountInString(note) > 500):
 			rs.Add(NoteField(it.ID), RuleInspectNote, it.Text)
 		case utf8.RuneCountInString(note) > 500:
 			rs.Add(NoteField(it.ID), RuleInspectNote, it.Text)

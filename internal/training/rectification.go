@@ -113,23 +113,6 @@ func EndOfDay(d time.Time) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 999999999, deadlineZone)
 }
 
-// WorkingDaysAfter is the date of the nth working day after from (from
-// itself not counted), and whether every date consulted is covered by the
-// calendar.
-func (c Calendar) WorkingDaysAfter(from time.Time, n int) (time.Time, bool) {
-	d := civilOf(from).time()
-	covered := true
-	for found, i := 0, 0; found < n && i < n*7+maxLookBack; i++ {
-		d = d.AddDate(0, 0, 1)
-		ok, cov := c.isWorking(civilOf(d))
-		covered = covered && cov
-		if ok {
-			found++
-		}
-	}
-	return d, covered
-}
-
 // Limits of an order.
 const (
 	MinRectifyDays = 1

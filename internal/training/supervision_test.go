@@ -16,7 +16,7 @@ var (
 
 // The rectification deadline: the Nth working day after the order, the
 // day itself not counted, holidays and 调休 as the calendar says.
-func TestWorkingDaysAfter(t *testing.T) {
+func TestAddWorkingDays(t *testing.T) {
 	cal := publishedCalendar(t)
 	for _, c := range []struct {
 		from string
@@ -30,12 +30,12 @@ func TestWorkingDaysAfter(t *testing.T) {
 		{"2026-09-18", 1, "2026-09-20"}, // Sunday 20 Sep is a working day (调休)
 		{"2026-09-24", 1, "2026-09-28"}, // 中秋 25–27 Sep off
 	} {
-		got, covered := cal.WorkingDaysAfter(day(c.from), c.n)
+		got, covered := cal.AddWorkingDays(day(c.from), c.n)
 		if got.Format("2006-01-02") != c.want || !covered {
 			t.Errorf("%s + %d working days = %s (covered %v), want %s", c.from, c.n, got.Format("2006-01-02"), covered, c.want)
 		}
 	}
-	if _, covered := cal.WorkingDaysAfter(day("2031-01-05"), 3); covered {
+	if _, covered := cal.AddWorkingDays(day("2031-01-05"), 3); covered {
 		t.Error("a year without an arrangement is reported as covered")
 	}
 }
@@ -171,10 +171,10 @@ func TestDecideInspection(t *testing.T) {
 	items := []training.ChecklistItem{{ID: 1, Text: "授课教师为备案教师"}, {ID: 2, Text: "考勤记录完整"}}
 	facts := training.InspectionFacts{Today: day("2026-03-16"), Items: items}
 	ok := training.InspectionInput{InstitutionID: 7, Mode: training.ModeOnSite, Date: "2026-03-16", Inspectors: "王科长、李科员",
-		Results: map[int64]training.CheckResult{1: training.CheckOK, 2: training.CheckFail}, Notes: map[int64]string{2: "缺3月10日考勤"}}
+		Results: map[int64]training.ItemResult{1: training.ItemOK, 2: training.ItemFail}, Notes: map[int64]string{2: "缺3月10日考勤"}}
 	mod := func(f func(*training.InspectionInput)) training.InspectionInput {
 		in := ok
-		in.Results = map[int64]training.CheckResult{1: training.CheckOK, 2: training.CheckFail}
+		in.Results = map[int64]training.ItemResult{1: training.ItemOK, 2: training.ItemFail}
 		in.Notes = map[int64]string{2: "缺3月10日考勤"}
 		f(&in)
 		return in

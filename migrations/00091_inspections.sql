@@ -77,7 +77,7 @@ CREATE TABLE rectification_orders (
     requirement    text NOT NULL CHECK (length(requirement) BETWEEN 1 AND 1000),
     ordered_on     date NOT NULL,
     working_days   integer NOT NULL CHECK (working_days BETWEEN 1 AND 60),
-    due_on         date NOT NULL CHECK (due_on > ordered_on),
+    due_on         date NOT NULL,
     ordered_by     text NOT NULL,
     status         text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'answered', 'accepted', 'escalated')),
     answer         text NOT NULL DEFAULT '' CHECK (length(answer) <= 2000),
@@ -94,6 +94,7 @@ CREATE TABLE rectification_orders (
     overdue_since  date,
     version        integer NOT NULL DEFAULT 1,
     CONSTRAINT rectification_orders_finding_key UNIQUE (finding_id),
+    CONSTRAINT rectification_orders_due_check CHECK (due_on > ordered_on),
     -- An answer carries its text and its evidence (SUP-4).
     CONSTRAINT rectification_orders_answered_check CHECK (status = 'open' OR status = 'escalated' OR
         (answer <> '' AND answered_at IS NOT NULL AND file_data IS NOT NULL AND length(file_data) = file_size)),
