@@ -362,9 +362,10 @@ type ClaimCandidate struct {
 	HasAgreement    bool    // DELIV-1
 	AttendanceRate  float64 // DELIV-3: attended ÷ planned hours, 0..1
 	ClassStart      time.Time
-	PaidFee         bool   // SUB-2
-	SubsidisedBy    string // claim no of a settled claim with a live line of the same person, occupation, level and year
-	OnOpenClaim     string // claim no of another live, unsettled claim with such a line
+	ClassEnd        time.Time // DELIV-3's threshold is the one in force on this day
+	PaidFee         bool      // SUB-2
+	SubsidisedBy    string    // claim no of a settled claim with a live line of the same person, occupation, level and year
+	OnOpenClaim     string    // claim no of another live, unsettled claim with such a line
 }
 
 // ClaimLine is a proposed line: the candidate, the standard and rate in
@@ -439,7 +440,7 @@ func DecideClaimLine(c ClaimCandidate, t SubsidyTables) (ClaimLine, ClaimExclusi
 		add(ExclNoAgreement, "")
 	}
 	threshold := 80
-	if th, ok := t.PickThreshold(c.ClassStart); ok {
+	if th, ok := t.PickThreshold(c.ClassEnd); ok {
 		threshold = th.Percent
 	}
 	if c.AttendanceRate*100 < float64(threshold)-1e-9 {

@@ -12,7 +12,7 @@ func candidate() ClaimCandidate {
 	return ClaimCandidate{CertificateID: 1, CertNo: "C1", CertDate: day("2026-05-20"), EnrolmentID: 1, TraineeID: 1,
 		Name: "张三", IDNumber: "330185199001011234", Group: GroupUnemployed, ClassID: 1, ClassNo: "BB1",
 		ClassType: TypeSkillLevel, Level: Level4, OccupationID: 7, OccupationName: "中式烹调师",
-		DesignatedOnStart: true, HasAgreement: true, AttendanceRate: 0.9, ClassStart: day("2026-03-16")}
+		DesignatedOnStart: true, HasAgreement: true, AttendanceRate: 0.9, ClassStart: day("2026-03-16"), ClassEnd: day("2026-04-10")}
 }
 
 func TestDecideClaimLineExclusions(t *testing.T) {
