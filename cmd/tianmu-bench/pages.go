@@ -306,6 +306,10 @@ var pages = []page{
 	{route: "GET /exam-sessions/{id}/certificates.pdf", role: centre, kind: kindDownload,
 		path: each(global(func(f *fixtures) []int64 { return f.published }), id("/exam-sessions/", "/certificates.pdf"))},
 	{route: "GET /textbooks", name: "GET /textbooks (centre)", role: centre, path: fixed("/textbooks")},
+
+	// Daily work (issue 17).
+	{route: "GET /inbox", name: "GET /inbox (institution)", role: inst, path: fixed("/inbox")},
+	{route: "GET /inbox", name: "GET /inbox (centre)", role: centre, path: fixed("/inbox")},
 }
 
 // notBenched are the GET routes with no row, and why.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -562,6 +563,11 @@ func (s *Store) StepClass(ctx context.Context, a training.Actor, id int64, st Cl
 				return err
 			}
 		}
+		if n, ok := classStepNotice(c.ClassNo, id, st); ok {
+			if err := s.NotifyInstitution(ctx, tx, c.InstitutionID, n); err != nil {
+				return err
+			}
+		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "class." + string(st.Action), Entity: "class", EntityID: id,
 			InstitutionID: c.InstitutionID, Before: map[string]any{"status": c.Status},
 			After: map[string]any{"status": to, "reason": st.Reason}})
@@ -637,6 +643,13 @@ func (s *Store) DecideSizeException(ctx context.Context, a training.Actor, id in
 		_, err = tx.Exec(ctx, `UPDATE classes SET exception_approved = $2, exception_asked = $3, exception_by = $4,
 			version = version + 1, updated_at = $5 WHERE id = $1`, id, approved, asked, actorLabel(a), s.now())
 		if err != nil {
+			return err
+		}
+		n := InboxNotice{Kind: "class.exception_decide", Title: "超人数例外申请未获同意：" + c.ClassNo, Href: "/classes/" + strconv.FormatInt(id, 10)}
+		if approved > 0 {
+			n.Title = fmt.Sprintf("超人数例外申请已同意：%s（%d 人）", c.ClassNo, approved)
+		}
+		if err := s.NotifyInstitution(ctx, tx, c.InstitutionID, n); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "class.exception_decide", Entity: "class", EntityID: id,

@@ -3,6 +3,7 @@ package repository
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 
@@ -162,6 +163,13 @@ func (s *Store) DecideChange(ctx context.Context, a training.Actor, id int64, ve
 			args = append(args, no)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE classes SET `+set+` WHERE id = $1`, args...); err != nil {
+			return err
+		}
+		n := InboxNotice{Kind: action, Title: "备案变更申请未获同意：" + c.ClassNo, Body: note, Href: "/classes/" + strconv.FormatInt(id, 10)}
+		if approve {
+			n.Title = "备案变更申请已同意：" + c.ClassNo
+		}
+		if err := s.NotifyInstitution(ctx, tx, c.InstitutionID, n); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: action, Entity: "class", EntityID: id,

@@ -2,6 +2,7 @@ package repository
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -466,6 +467,14 @@ func (s *Store) DecideApplication(ctx context.Context, a training.Actor, id int6
 			if err := s.setClassStatus(ctx, tx, ap.ClassID, training.ClassAssessmentApplied, training.ClassFinished); err != nil {
 				return err
 			}
+		}
+		n := InboxNotice{Kind: "exam." + string(act), Title: "鉴定申报已受理：" + ap.ClassNo + " " + ap.OccupationName,
+			Href: "/assessments/" + strconv.FormatInt(id, 10)}
+		if !accept {
+			n.Title, n.Body, n.Href = "鉴定申报被退回："+ap.ClassNo+" "+ap.OccupationName, reason, "/classes/"+strconv.FormatInt(ap.ClassID, 10)+"/assessment"
+		}
+		if err := s.NotifyInstitution(ctx, tx, ap.InstitutionID, n); err != nil {
+			return err
 		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "exam." + string(act), Entity: "class", EntityID: ap.ClassID,
 			InstitutionID: ap.InstitutionID, Before: map[string]any{"status": ap.Status.Label()},

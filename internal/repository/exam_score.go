@@ -2,6 +2,7 @@ package repository
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -221,6 +222,11 @@ func (s *Store) PublishResults(ctx context.Context, a training.Actor, sessionID 
 		}
 		if _, err := tx.Exec(ctx, `UPDATE classes SET status = 'assessed', version = version + 1, updated_at = $2
 			WHERE id = $1 AND status = 'assessment_applied'`, x.ClassID, now); err != nil {
+			return err
+		}
+		if err := s.NotifyInstitution(ctx, tx, x.InstitutionID, InboxNotice{Kind: "exam.publish",
+			Title: fmt.Sprintf("考核成绩已公布：%s %s（%d 人合格）", x.ClassNo, x.OccupationName, len(passes)),
+			Href:  "/exam-sessions/" + strconv.FormatInt(sessionID, 10)}); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "exam.publish", Entity: "exam_session", EntityID: sessionID,

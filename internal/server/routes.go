@@ -106,6 +106,9 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 			r.Get("/password", s.passwordForm)
 			r.Post("/password", s.passwordChange)
 			r.Get("/calendar/deadline", s.calendarDeadline)
+			r.Get("/inbox", s.inbox)
+			r.Post("/inbox/read-all", s.inboxReadAll)
+			r.Post("/inbox/{id}/open", s.inboxOpen)
 			r.Get("/textbooks", s.textbookList)
 			r.Get("/textbooks/{id}", s.textbookShow)
 
