@@ -508,11 +508,9 @@ func (s *Store) ArchiveApplication(ctx context.Context, a training.Actor, id int
 			FROM exam_sessions WHERE application_id = $1`, id).Scan(&open, &published, &pending); err != nil {
 			return err
 		}
-		if open > 0 || published == 0 {
-			return training.InvalidGeneral("第十一条：该申报还有考试场次的成绩未公布，不能归档")
-		}
-		if pending {
-			return training.InvalidGeneral("第十一条：该申报还有待核准的成绩更正，请先核准或驳回后再归档")
+		if err := training.DecideArchiveApplication(training.ArchiveFacts{OpenSessions: open, PublishedSessions: published,
+			PendingAmendment: pending}).Err(); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE exam_applications SET status = $2, version = version + 1 WHERE id = $1`, id, string(to)); err != nil {
 			return err

@@ -63,15 +63,11 @@ func (s *Store) EnterScores(ctx context.Context, a training.Actor, sessionID int
 				p.AddGeneral(e.CandidateNo + " " + e.Name + "：" + training.MsgIDNotChecked)
 				continue
 			}
-			if !e.Parts.Theory && r.Theory.Entered() {
-				p.Add("theory_"+key, "第十条：补考只考不合格的科目，该考生应知考试已合格")
+			if rs := training.DecideRetakeParts(e.Parts, r.Theory, r.Practical, "_"+key); !rs.OK() {
+				p.Add(rs[0].Field, rs[0].Message)
 				continue
 			}
-			if !e.Parts.Practical && r.Practical.Entered() {
-				p.Add("practical_"+key, "第十条：补考只考不合格的科目，该考生应会考试已合格")
-				continue
-			}
-			if samePart(e.Theory, r.Theory) && samePart(e.Practical, r.Practical) {
+			if training.SamePart(e.Theory, r.Theory) && training.SamePart(e.Practical, r.Practical) {
 				continue
 			}
 			outcome := training.Result(e.Parts, r.Theory, r.Practical)
@@ -111,13 +107,6 @@ func (s *Store) EnterScores(ctx context.Context, a training.Actor, sessionID int
 				"passed": passed, "status": to.Label()}})
 	})
 	return changed, translate(err, "enter scores of session %d", sessionID)
-}
-
-func samePart(a, b training.PartScore) bool {
-	if a.Absent != b.Absent || (a.Score == nil) != (b.Score == nil) {
-		return false
-	}
-	return a.Score == nil || *a.Score == *b.Score
 }
 
 // sessionScorers loads everyone who entered or changed a score of the

@@ -325,7 +325,3 @@ func CanSanction(a Actor, k SanctionKind, from InstitutionStatus) bool {
 	_, ok := statusAfter(k, from)
 	return ok
 }
-
-// RuleInst3 is INST-3: a suspended or revoked institution files no new
-// class (approved classes continue unless the bureau stops them).
-var RuleInst3 = NewRule("INST-3", "第三条、第十六条", "机构定点资质为「%s」，不能新办培训班")

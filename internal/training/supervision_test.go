@@ -288,8 +288,8 @@ func TestDecideSanction(t *testing.T) {
 }
 
 // INST-3: the filing refusal cites its articles.
-func TestRuleInst3(t *testing.T) {
-	if m := training.RuleInst3.Msg(training.InstSuspended.Label()); !strings.HasPrefix(m, "第三条、第十六条：") || !strings.Contains(m, "暂停") {
+func TestRuleInstCannotFile(t *testing.T) {
+	if m := training.RuleInstCannotFile.Msg(training.InstSuspended.Label()); !strings.HasPrefix(m, "第三条、第十六条：") || !strings.Contains(m, "暂停") {
 		t.Fatal(m)
 	}
 }
