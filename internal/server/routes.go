@@ -156,6 +156,11 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/rectifications/{id}", s.orderShow)
 				r.Get("/rectifications/{id}/file", s.orderFile)
 				r.Get("/institutions/{id}/supervision", s.institutionSupervision)
+
+				// Fund use (第十三条): the bureau's report or the
+				// institution's own year; one institution's year.
+				r.Get("/fund-use", s.fundUse)
+				r.Get("/institutions/{id}/fund-use", s.fundUseInstitution)
 			})
 
 			// Institution only.
@@ -191,6 +196,8 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/classes/{id}/fees", s.feeApply)
 				r.Post("/classes/{id}/fees/payments", s.feePay)
 				r.Post("/fees/{id}/withdraw", s.feeStep(training.ActFeeWithdraw))
+				r.Post("/fund-use", s.fundUseRecord)
+				r.Post("/fund-use/{id}/void", s.fundUseVoid)
 			})
 
 			// Assessment centre only.
