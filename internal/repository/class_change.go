@@ -195,10 +195,19 @@ func (s *Store) ClassVersions(ctx context.Context, a training.Actor, id int64) (
 		return nil, training.ErrNotFound
 	}
 	var list []training.ClassVersion
+	queueClassVersions(b, id, &list)
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return nil, translate(err, "class versions %d", id)
+	}
+	return list, nil
+}
+
+// queueClassVersions queues the read of filing id's versions into list.
+func queueClassVersions(b *pgx.Batch, id int64, list *[]training.ClassVersion) {
 	b.Queue(`SELECT no, kind, plan, note, actor_name, created_at FROM class_versions
 		WHERE class_id = $1 ORDER BY no DESC`, id).Query(func(rows pgx.Rows) error {
 		var err error
-		list, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.ClassVersion, error) {
+		*list, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.ClassVersion, error) {
 			var v training.ClassVersion
 			var plan []byte
 			if err := row.Scan(&v.No, &v.Kind, &plan, &v.Note, &v.ActorName, &v.CreatedAt); err != nil {
@@ -208,10 +217,6 @@ func (s *Store) ClassVersions(ctx context.Context, a training.Actor, id int64) (
 		})
 		return err
 	})
-	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
-		return nil, translate(err, "class versions %d", id)
-	}
-	return list, nil
 }
 
 // ClassHistory is a filing's audit trail, newest first.
@@ -221,13 +226,18 @@ func (s *Store) ClassHistory(ctx context.Context, a training.Actor, id int64) ([
 		return nil, training.ErrNotFound
 	}
 	var list []training.AuditEntry
-	b.Queue(`SELECT `+auditColumns+` FROM audit_log WHERE entity = 'class' AND entity_id = $1 ORDER BY id DESC`, id).Query(func(rows pgx.Rows) error {
-		var err error
-		list, err = pgx.CollectRows(rows, scanAudit)
-		return err
-	})
+	queueClassHistory(b, id, &list)
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
 		return nil, translate(err, "class history %d", id)
 	}
 	return list, nil
+}
+
+// queueClassHistory queues the read of filing id's audit trail into list.
+func queueClassHistory(b *pgx.Batch, id int64, list *[]training.AuditEntry) {
+	b.Queue(`SELECT `+auditColumns+` FROM audit_log WHERE entity = 'class' AND entity_id = $1 ORDER BY id DESC`, id).Query(func(rows pgx.Rows) error {
+		var err error
+		*list, err = pgx.CollectRows(rows, scanAudit)
+		return err
+	})
 }

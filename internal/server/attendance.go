@@ -110,16 +110,3 @@ func (s *Server) deliveryReport(w http.ResponseWriter, r *http.Request) {
 		Rows: rows, FlaggedOnly: flagged, List: listView(r, p, total, filters)}))
 }
 
-// deliveryView is the class page's delivery section (approved and later).
-func (s *Server) deliveryView(r *http.Request, c training.Class) (*web.DeliveryView, error) {
-	switch c.Status {
-	case training.ClassDraft, training.ClassSubmitted, training.ClassReturned, training.ClassCancelled:
-		return nil, nil
-	}
-	d, err := s.store.ClassDelivery(r.Context(), actor(r), c.ID)
-	if err != nil {
-		return nil, err
-	}
-	return &web.DeliveryView{ClassID: c.ID, Plan: c.Plan, Deliveries: d.Deliveries, Summary: d.Summary, Trainees: d.Trainees,
-		Record: actor(r).IsInstitution() && (c.Status == training.ClassApproved || c.Status == training.ClassFinished)}, nil
-}

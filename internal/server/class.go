@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -229,69 +228,23 @@ func (s *Server) renderClassShow(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	a := actor(r)
-	ctx := r.Context()
-	c, err := s.store.ClassByID(ctx, a, id)
+	cp, err := s.store.ClassPage(r.Context(), a, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	c := cp.Class
 	page := web.ClassShowPage{Layout: s.layout(r, "办班备案 "+c.ClassNo, navClass(a)), Class: c, Step: step, Bureau: a.IsBureau(),
-		Display: training.DisplayStatus(c.Status, c.Plan.StartDate, s.store.Today()), Deadline: s.deadline(r, c.Plan.StartDate)}
-	if c.Status.Editable() || c.Status == training.ClassSubmitted {
-		chk, err := s.store.CheckClass(ctx, a, id)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		page.Check = &chk
+		Display: training.DisplayStatus(c.Status, c.Plan.StartDate, s.store.Today()), Deadline: s.deadline(r, c.Plan.StartDate),
+		Check: cp.Check, Versions: cp.Versions, History: cp.History, Names: web.NamesOf(web.FilingChoices(cp.Names))}
+	if d := cp.Delivery; d != nil {
+		page.Delivery = &web.DeliveryView{ClassID: c.ID, Plan: c.Plan, Deliveries: d.Deliveries, Summary: d.Summary, Trainees: d.Trainees,
+			Record: training.CanRecordAttendance(a, c.Status)}
 	}
-	if page.Delivery, err = s.deliveryView(r, c); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if page.Versions, err = s.store.ClassVersions(ctx, a, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if page.History, err = s.store.ClassHistory(ctx, a, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	teachers, textbooks := shownIDs(c, page.Versions)
-	choices, err := s.store.FilingNames(ctx, a, c.InstitutionID, teachers, textbooks)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	page.Names = web.NamesOf(web.FilingChoices(choices))
 	for _, t := range c.Plan.Teachers {
 		page.Names.Teachers[t.TeacherID] = t.Name
 	}
 	s.render(w, r, status, web.ClassShowView(page))
-}
-
-// shownIDs is every teacher and textbook id the filing page names: the
-// plan's, the pending change's and every version's.
-func shownIDs(c training.Class, versions []training.ClassVersion) (teachers, textbooks []int64) {
-	plans := []training.Plan{c.Plan}
-	if c.PendingChange != nil {
-		plans = append(plans, c.PendingChange.Plan)
-	}
-	for _, v := range versions {
-		plans = append(plans, v.Plan)
-	}
-	for _, p := range plans {
-		for _, t := range p.Teachers {
-			teachers = append(teachers, t.TeacherID)
-		}
-		for _, ss := range p.Sessions {
-			teachers = append(teachers, ss.TeacherID)
-		}
-		textbooks = append(textbooks, p.TextbookIDs...)
-	}
-	slices.Sort(teachers)
-	slices.Sort(textbooks)
-	return slices.Compact(teachers), slices.Compact(textbooks)
 }
 
 func navClass(a training.Actor) string {
@@ -308,15 +261,9 @@ func (s *Server) classSubmit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, training.ErrNotFound)
 		return
 	}
-	a := actor(r)
-	c, err := s.store.ClassByID(r.Context(), a, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	step := web.StepForm{Action: "submit"}
-	if err := s.store.SaveClass(r.Context(), a, id, version, c.Plan, true); err != nil {
+	if err := s.store.SubmitClass(r.Context(), actor(r), id, version); err != nil {
 		if !mergeErrors(err, &step.Errors) {
 			s.fail(w, r, err)
 			return
