@@ -15,10 +15,8 @@ func (s *Server) attendanceForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status int, typed *training.AttendanceInput, errs web.Errors) {
-	id, ok1 := idParam(r, "id")
-	sid, ok2 := idParam(r, "sid")
-	if !ok1 || !ok2 {
-		s.fail(w, r, training.ErrNotFound)
+	id, sid, ok := s.pathIDs(w, r, "id", "sid")
+	if !ok {
 		return
 	}
 	a := actor(r)
@@ -62,10 +60,8 @@ func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status
 // attendanceSave records one session for the whole class in one
 // transaction; the last session of the plan finishes the class.
 func (s *Server) attendanceSave(w http.ResponseWriter, r *http.Request) {
-	id, ok1 := idParam(r, "id")
-	sid, ok2 := idParam(r, "sid")
-	if !ok1 || !ok2 {
-		s.fail(w, r, training.ErrNotFound)
+	id, sid, ok := s.pathIDs(w, r, "id", "sid")
+	if !ok {
 		return
 	}
 	in := training.AttendanceInput{Hours: r.PostFormValue("hours"), TeacherID: r.PostFormValue("teacher_id"), Marks: map[int64]string{}}
@@ -109,4 +105,3 @@ func (s *Server) deliveryReport(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, web.DeliveryReportView(web.DeliveryReportPage{Layout: s.layout(r, "培训实施监管", "delivery"),
 		Rows: rows, FlaggedOnly: flagged, List: listView(r, p, total, filters)}))
 }
-

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -59,23 +58,12 @@ func (s *Server) renderClassList(w http.ResponseWriter, r *http.Request, queue b
 		page.Layout = s.layout(r, "备案审核", "review")
 		page.Heading = "备案审核（按开班日期排序，越靠前越紧急）"
 	}
-	filters := url.Values{}
+	page.Occupation, page.Institution = idText(f.OccupationID), f.Institution
+	filters := filterEcho("type", string(f.Type), "occupation", page.Occupation, "institution", idText(f.InstitutionID),
+		"inst", f.Institution)
 	if f.Status != "" || queue {
+		// The review queue keeps an explicit "all statuses" in its links.
 		filters.Set("status", string(f.Status))
-	}
-	if f.Type != "" {
-		filters.Set("type", string(f.Type))
-	}
-	if f.OccupationID != 0 {
-		page.Occupation = strconv.FormatInt(f.OccupationID, 10)
-		filters.Set("occupation", page.Occupation)
-	}
-	if f.InstitutionID != 0 {
-		filters.Set("institution", strconv.FormatInt(f.InstitutionID, 10))
-	}
-	if f.Institution != "" {
-		page.Institution = f.Institution
-		filters.Set("inst", f.Institution)
 	}
 	today := s.store.Today()
 	for _, row := range rows {
@@ -133,9 +121,8 @@ func (s *Server) classCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) classEdit(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	c, err := s.store.ClassByID(r.Context(), actor(r), id)
@@ -158,9 +145,8 @@ func (s *Server) classEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) classUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	form, plan := parseClassForm(r)
@@ -222,9 +208,8 @@ func (s *Server) classShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderClassShow(w http.ResponseWriter, r *http.Request, status int, step web.StepForm) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	a := actor(r)
@@ -256,9 +241,8 @@ func navClass(a training.Actor) string {
 
 // classSubmit submits the saved plan from the filing page.
 func (s *Server) classSubmit(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
@@ -282,9 +266,8 @@ func (s *Server) classSubmit(w http.ResponseWriter, r *http.Request) {
 // classStep handles withdraw, approve, return and cancel.
 func (s *Server) classStep(action training.ClassAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := idParam(r, "id")
+		id, ok := s.pathID(w, r, "id")
 		if !ok {
-			s.fail(w, r, training.ErrNotFound)
 			return
 		}
 		version, _ := strconv.Atoi(r.PostFormValue("version"))
@@ -304,9 +287,8 @@ func (s *Server) classStep(action training.ClassAction) http.HandlerFunc {
 }
 
 func (s *Server) classException(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	step := web.StepForm{Action: "exception", Size: r.PostFormValue("size"), Reason: r.PostFormValue("reason")}
@@ -329,9 +311,8 @@ func (s *Server) classException(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) classExceptionDecide(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	step := web.StepForm{Action: "exception-decide", Approved: r.PostFormValue("approved")}
@@ -354,9 +335,8 @@ func (s *Server) classExceptionDecide(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) classChangeForm(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	c, err := s.store.ClassByID(r.Context(), actor(r), id)
@@ -378,9 +358,8 @@ func (s *Server) classChangeForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) classChange(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	form, plan := parseClassForm(r)
@@ -405,9 +384,8 @@ func (s *Server) classChange(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) classChangeDecide(approve bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := idParam(r, "id")
+		id, ok := s.pathID(w, r, "id")
 		if !ok {
-			s.fail(w, r, training.ErrNotFound)
 			return
 		}
 		version, _ := strconv.Atoi(r.PostFormValue("version"))

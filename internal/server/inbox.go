@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 
-	"tianmu/internal/training"
 	"tianmu/web"
 )
 
@@ -22,9 +21,8 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 
 // inboxOpen marks a message read and goes to the page of the work.
 func (s *Server) inboxOpen(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	m, err := s.store.OpenMessage(r.Context(), actor(r), id)
