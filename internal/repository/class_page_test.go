@@ -20,22 +20,7 @@ import (
 // not found.
 func TestClassPageOneRoundTrip(t *testing.T) {
 	cf := newClassFixture(t)
-	counter := &queryCounter{}
-	cfg, err := pgxpool.ParseConfig(cf.s.Pool().Config().ConnString())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.ConnConfig.Tracer = counter
-	cfg.ConnConfig.RuntimeParams["timezone"] = "Asia/Shanghai"
-	traced, err := pgxpool.NewWithConfig(cf.ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer traced.Close()
-	s := repository.New(traced, func() time.Time { cf.mu.Lock(); defer cf.mu.Unlock(); return cf.now })
-	if _, err := s.Calendar(cf.ctx); err != nil {
-		t.Fatal(err)
-	}
+	s, counter := tracedStore(t, cf)
 
 	submitted := cf.submitted()
 	approved, _ := cf.approvedWeek(3, 1)
@@ -118,5 +103,52 @@ func TestClassPageOneRoundTrip(t *testing.T) {
 	}
 	if _, err := s.ClassPage(cf.ctx, cf.acad, submitted); err != training.ErrNotFound {
 		t.Fatalf("another institution's filing: %v, want ErrNotFound", err)
+	}
+}
+
+// tracedStore is a store on cf's database through a pool that counts what
+// it sends, with the calendar already cached.
+func tracedStore(t *testing.T, cf *classFixture) (*repository.Store, *queryCounter) {
+	t.Helper()
+	counter := &queryCounter{}
+	cfg, err := pgxpool.ParseConfig(cf.s.Pool().Config().ConnString())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.Tracer = counter
+	cfg.ConnConfig.RuntimeParams["timezone"] = "Asia/Shanghai"
+	traced, err := pgxpool.NewWithConfig(cf.ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(traced.Close)
+	s := repository.New(traced, func() time.Time { cf.mu.Lock(); defer cf.mu.Unlock(); return cf.now })
+	if _, err := s.Calendar(cf.ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s, counter
+}
+
+// TestHomePagesOneRoundTrip: each role's home page is one read of one
+// round trip.
+func TestHomePagesOneRoundTrip(t *testing.T) {
+	cf := newClassFixture(t)
+	s, counter := tracedStore(t, cf)
+	cf.submitted()
+	for _, c := range []struct {
+		name string
+		read func() error
+	}{
+		{"bureau", func() error { _, err := s.BureauHome(cf.ctx, cf.bureau, 5); return err }},
+		{"institution", func() error { _, err := s.InstitutionHome(cf.ctx, cf.school); return err }},
+		{"centre", func() error { _, err := s.CentreHome(cf.ctx, cf.centre); return err }},
+	} {
+		counter.reset()
+		if err := c.read(); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if counter.roundTrips != 1 {
+			t.Errorf("%s home: %d round trips, want 1", c.name, counter.roundTrips)
+		}
 	}
 }

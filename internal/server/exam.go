@@ -78,7 +78,7 @@ func (s *Server) applicationNew(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if c.Status != training.ClassFinished {
+	if !training.CanApplyAssessment(c.Status) {
 		redirect(w, r, "/classes/"+strconv.FormatInt(id, 10))
 		return
 	}
