@@ -23,6 +23,12 @@ func (s *Store) RequestChange(ctx context.Context, a training.Actor, id int64, v
 		return training.ErrForbidden
 	}
 	reason = strings.TrimSpace(reason)
+	if err := training.CheckPlanText(p); err != nil {
+		return err
+	}
+	if msg := training.TooLong("class_changes.reason", reason); msg != "" {
+		return training.Invalid("change_reason", msg)
+	}
 	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
 		c, err := s.lockClass(ctx, tx, a, id, version)
 		if err != nil {
@@ -99,6 +105,9 @@ func (s *Store) DecideChange(ctx context.Context, a training.Actor, id int64, ve
 	note = strings.TrimSpace(note)
 	if !approve && note == "" {
 		return training.Invalid("decision", training.RuleChangeRejectWhy.Msg())
+	}
+	if msg := training.TooLong("class_changes.decision", note); msg != "" {
+		return training.Invalid("decision", msg)
 	}
 	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
 		c, err := s.lockClass(ctx, tx, a, id, version)
@@ -219,25 +228,31 @@ func queueClassVersions(b *pgx.Batch, id int64, list *[]training.ClassVersion) {
 	})
 }
 
-// ClassHistory is a filing's audit trail, newest first.
-func (s *Store) ClassHistory(ctx context.Context, a training.Actor, id int64) ([]training.AuditEntry, error) {
+// ClassHistory is one page of a filing's audit trail, newest first, and
+// the number of entries (a class of fifty trainees has hundreds).
+func (s *Store) ClassHistory(ctx context.Context, a training.Actor, id int64, p Page) ([]training.AuditEntry, int, error) {
 	b := &pgx.Batch{}
 	if !queueClassVisible(b, a, id) {
-		return nil, training.ErrNotFound
+		return nil, 0, training.ErrNotFound
 	}
 	var list []training.AuditEntry
-	queueClassHistory(b, id, &list)
+	var total int
+	queueClassHistory(b, id, p, &list, &total)
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
-		return nil, translate(err, "class history %d", id)
+		return nil, 0, translate(err, "class history %d", id)
 	}
-	return list, nil
+	return list, total, nil
 }
 
-// queueClassHistory queues the read of filing id's audit trail into list.
-func queueClassHistory(b *pgx.Batch, id int64, list *[]training.AuditEntry) {
-	b.Queue(`SELECT `+auditColumns+` FROM audit_log WHERE entity = 'class' AND entity_id = $1 ORDER BY id DESC`, id).Query(func(rows pgx.Rows) error {
+// queueClassHistory queues the read of page p of filing id's audit trail
+// into list, and the number of entries into total.
+func queueClassHistory(b *pgx.Batch, id int64, p Page, list *[]training.AuditEntry, total *int) {
+	b.Queue(`SELECT `+auditColumns+`, count(*) OVER () FROM audit_log WHERE entity = 'class' AND entity_id = $1
+		ORDER BY id DESC LIMIT $2 OFFSET $3`, id, p.limit(), p.offset()).Query(func(rows pgx.Rows) error {
 		var err error
-		*list, err = pgx.CollectRows(rows, scanAudit)
+		*list, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.AuditEntry, error) {
+			return scanAuditCounted(row, total)
+		})
 		return err
 	})
 }

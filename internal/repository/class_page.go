@@ -18,8 +18,10 @@ type ClassPage struct {
 	Check    *training.Check
 	Delivery *ClassDelivery
 	Versions []training.ClassVersion
-	History  []training.AuditEntry
-	Names    FilingChoices
+	History  []training.AuditEntry // page hp of the audit trail
+	// HistoryTotal is the number of audit entries.
+	HistoryTotal int
+	Names        FilingChoices
 }
 
 // The sets of a stored filing's ids, each an SQL expression of the class
@@ -47,10 +49,10 @@ const (
 		ORDER BY b.title, b.id`
 )
 
-// ClassPage reads the filing page in one round trip: the queries after the
+// ClassPage reads the filing page (hp: the page of its audit trail) in one round trip: the queries after the
 // filing's row are keyed by its id, so none waits for an answer; when the
 // filing is not the actor's the batch stops at its row (ErrNotFound).
-func (s *Store) ClassPage(ctx context.Context, a training.Actor, id int64) (ClassPage, error) {
+func (s *Store) ClassPage(ctx context.Context, a training.Actor, id int64, hp Page) (ClassPage, error) {
 	var p ClassPage
 	b := &pgx.Batch{}
 	if !queueClassRead(b, a, id, false, &p.Class) {
@@ -65,7 +67,7 @@ func (s *Store) ClassPage(ctx context.Context, a training.Actor, id int64) (Clas
 	delivery := ClassDelivery{Deliveries: map[int64]training.Delivery{}}
 	queueClassDelivery(b, id, &delivery)
 	queueClassVersions(b, id, &p.Versions)
-	queueClassHistory(b, id, &p.History)
+	queueClassHistory(b, id, hp, &p.History, &p.HistoryTotal)
 	b.Queue(classNamedTeachers, id).Query(func(rows pgx.Rows) error {
 		var err error
 		p.Names.Teachers, err = pgx.CollectRows(rows, scanFilingTeacher)

@@ -23,6 +23,7 @@ func TestClassPageOneRoundTrip(t *testing.T) {
 	s, counter := tracedStore(t, cf)
 
 	submitted := cf.submitted()
+	hp := repository.Page{Number: 1, Size: repository.PageSize}
 	approved, _ := cf.approvedWeek(3, 1)
 	draft, err := cf.s.CreateClass(cf.ctx, cf.school, cf.plan())
 	if err != nil {
@@ -39,7 +40,7 @@ func TestClassPageOneRoundTrip(t *testing.T) {
 		{"approved, institution", approved, cf.school, false},
 	} {
 		counter.reset()
-		p, err := s.ClassPage(cf.ctx, c.a, c.id)
+		p, err := s.ClassPage(cf.ctx, c.a, c.id, hp)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -80,11 +81,11 @@ func TestClassPageOneRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		history, err := s.ClassHistory(cf.ctx, c.a, c.id)
+		history, total, err := s.ClassHistory(cf.ctx, c.a, c.id, hp)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(p.Versions, versions) || !reflect.DeepEqual(p.History, history) {
+		if !reflect.DeepEqual(p.Versions, versions) || !reflect.DeepEqual(p.History, history) || p.HistoryTotal != total {
 			t.Errorf("%s: versions or history differ", c.name)
 		}
 		var teachers, books []int64
@@ -101,7 +102,7 @@ func TestClassPageOneRoundTrip(t *testing.T) {
 			t.Errorf("%s: names of teachers %v, textbooks %v", c.name, teachers, books)
 		}
 	}
-	if _, err := s.ClassPage(cf.ctx, cf.acad, submitted); err != training.ErrNotFound {
+	if _, err := s.ClassPage(cf.ctx, cf.acad, submitted, hp); err != training.ErrNotFound {
 		t.Fatalf("another institution's filing: %v, want ErrNotFound", err)
 	}
 }

@@ -213,7 +213,8 @@ func (s *Server) renderClassShow(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	a := actor(r)
-	cp, err := s.store.ClassPage(r.Context(), a, id)
+	hp := repository.Page{Number: atoiOr(r.URL.Query().Get("hpage"), 1), Size: repository.PageSize}
+	cp, err := s.store.ClassPage(r.Context(), a, id, hp)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -226,6 +227,7 @@ func (s *Server) renderClassShow(w http.ResponseWriter, r *http.Request, status 
 		page.Delivery = &web.DeliveryView{ClassID: c.ID, Plan: c.Plan, Deliveries: d.Deliveries, Summary: d.Summary, Trainees: d.Trainees,
 			Record: training.CanRecordAttendance(a, c.Status)}
 	}
+	page.HistoryList = web.List{Path: r.URL.Path, Page: hp.Number, Size: hp.Size, Total: cp.HistoryTotal, PageParam: "hpage"}
 	for _, t := range c.Plan.Teachers {
 		page.Names.Teachers[t.TeacherID] = t.Name
 	}
