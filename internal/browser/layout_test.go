@@ -60,7 +60,6 @@ const axeJS = `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wca
 		r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
 		.map(v => v.impact + ' ' + v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))`
 
-
 // TestLayoutAndAccessibility: each role's main pages and the public pages
 // at 1024 and 1400 px wide: nothing outside its box (the navigation on one
 // line or in its menu, badges whole, the deadline warning beside its
