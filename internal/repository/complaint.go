@@ -24,16 +24,6 @@ type ComplaintUpload struct {
 	Data        []byte
 }
 
-// PublicComplaint is what the complainant reads on the status page.
-type PublicComplaint struct {
-	TrackingNo      string
-	InstitutionName string
-	Status          training.ComplaintStatus
-	ReceivedAt      time.Time
-	DueDate         time.Time
-	Answer          string
-	AnsweredAt      *time.Time
-}
 
 // FileComplaint records a complaint from the public and returns its
 // tracking number. The class number, when given, must be one of the
@@ -100,8 +90,8 @@ func (s *Store) FileComplaint(ctx context.Context, in training.ComplaintInput, f
 // PublicComplaintStatus is the complainant's status page: the tracking
 // number and the phone given must both match; anything else is
 // ErrNotFound, the same for a wrong number and a wrong phone.
-func (s *Store) PublicComplaintStatus(ctx context.Context, trackingNo, phone string) (PublicComplaint, error) {
-	var p PublicComplaint
+func (s *Store) PublicComplaintStatus(ctx context.Context, trackingNo, phone string) (training.PublicComplaint, error) {
+	var p training.PublicComplaint
 	no, ok1 := training.NormalizeTrackingNo(trackingNo)
 	ph, ok2 := training.NormalizePhone(phone)
 	if !ok1 || !ok2 {
@@ -153,19 +143,12 @@ func complaintScope(a training.Actor, w *where) (string, bool) {
 	return "", false
 }
 
-// ComplaintPage is one complaint with its history, files and the bureau's
-// colleagues to assign to.
-type ComplaintPage struct {
-	Complaint training.Complaint
-	Today     time.Time
-	Bureau    []training.User // assignable colleagues (bureau only)
-}
 
 // ComplaintByID reads one complaint's page in one round trip. Another
 // institution's complaint, or one not forwarded, is ErrNotFound. The
 // bureau sees the contact masked; an institution not at all.
-func (s *Store) ComplaintByID(ctx context.Context, a training.Actor, id int64) (ComplaintPage, error) {
-	p := ComplaintPage{Today: s.Today()}
+func (s *Store) ComplaintByID(ctx context.Context, a training.Actor, id int64) (training.ComplaintPage, error) {
+	p := training.ComplaintPage{Today: s.Today()}
 	var w where
 	cols, ok := complaintScope(a, &w)
 	if !ok {
@@ -261,12 +244,6 @@ func (s *Store) ComplaintFileData(ctx context.Context, a training.Actor, id, fil
 	return f, data, translate(err, "complaint file %d", fileID)
 }
 
-// ComplaintFilter selects the bureau's queue.
-type ComplaintFilter struct {
-	Status  training.ComplaintStatus // "" = all
-	Overdue bool
-	Mine    bool
-}
 
 var complaintSorts = map[string]string{
 	"due":      "c.due_date, c.id",
@@ -275,7 +252,7 @@ var complaintSorts = map[string]string{
 
 // ComplaintQueue is the bureau's complaint queue, oldest due first, with
 // the total for paging. The overdue filter is open complaints past due.
-func (s *Store) ComplaintQueue(ctx context.Context, a training.Actor, f ComplaintFilter, p Page) ([]training.Complaint, int, error) {
+func (s *Store) ComplaintQueue(ctx context.Context, a training.Actor, f training.ComplaintFilter, p Page) ([]training.Complaint, int, error) {
 	if !a.IsBureau() {
 		return nil, 0, training.ErrForbidden
 	}
@@ -441,4 +418,24 @@ func (s *Store) ComplaintChoices(ctx context.Context) ([]training.Institution, e
 		return in, err
 	})
 	return list, translate(err, "complaint choices")
+}
+
+// ComplaintLimits bounds complaint filing per client address: five an
+// hour, enough for a person, not for a flood.
+var ComplaintLimits = PublicLimits{Window: time.Hour, PerAddress: 5}
+
+// ReserveComplaint counts one complaint from addr, atomically, and reports
+// whether it may be filed (the same counter table as sign-in and lookups).
+func (s *Store) ReserveComplaint(ctx context.Context, addr string, l PublicLimits) (bool, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `
+		INSERT INTO login_throttle AS t (key, window_start, failures) VALUES ($1, $2, 1)
+		ON CONFLICT (key) DO UPDATE SET
+			window_start = CASE WHEN t.window_start <= $2 - $3::interval THEN $2 ELSE t.window_start END,
+			failures     = CASE WHEN t.window_start <= $2 - $3::interval THEN 1 ELSE t.failures + 1 END
+		RETURNING failures`, "complaint:"+addr, s.now(), l.Window.String()).Scan(&n)
+	if err != nil {
+		return false, translate(err, "reserve complaint")
+	}
+	return n <= l.PerAddress, nil
 }

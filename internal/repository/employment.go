@@ -13,21 +13,11 @@ import (
 // Employment follow-up (SUP-3): the institution records, the bureau
 // spot-checks and reads the rates.
 
-// EmploymentPage is a class's follow-up page at one point (3 or 6 months).
-type EmploymentPage struct {
-	Class    training.ClassRef
-	Months   int
-	Today    time.Time
-	Due      *time.Time // first day the point may be recorded
-	Open     bool       // the point may be recorded now
-	Problems []string   // why not, when not
-	Rows     []training.EmploymentRow
-}
 
 // ClassEmployment reads a class's follow-up page: the bureau any class, an
 // institution its own (another's is ErrNotFound). ID numbers masked.
-func (s *Store) ClassEmployment(ctx context.Context, a training.Actor, classID int64, months int) (EmploymentPage, error) {
-	p := EmploymentPage{Months: months, Today: s.Today()}
+func (s *Store) ClassEmployment(ctx context.Context, a training.Actor, classID int64, months int) (training.EmploymentPage, error) {
+	p := training.EmploymentPage{Months: months, Today: s.Today()}
 	var w where
 	if !classScope(a, &w) {
 		return p, training.ErrNotFound
@@ -263,7 +253,7 @@ func (s *Store) SpotCheck(ctx context.Context, a training.Actor, recordID int64,
 }
 
 // RecentChecks are the bureau's latest phone checks (no phones).
-func (s *Store) RecentChecks(ctx context.Context, a training.Actor, n int) ([]SpotCheckRow, error) {
+func (s *Store) RecentChecks(ctx context.Context, a training.Actor, n int) ([]training.SpotCheckRow, error) {
 	if !a.IsBureau() {
 		return nil, training.ErrForbidden
 	}
@@ -275,8 +265,8 @@ func (s *Store) RecentChecks(ctx context.Context, a training.Actor, n int) ([]Sp
 	if err != nil {
 		return nil, translate(err, "recent checks")
 	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (SpotCheckRow, error) {
-		var x SpotCheckRow
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.SpotCheckRow, error) {
+		var x training.SpotCheckRow
 		var result string
 		err := row.Scan(&x.ID, &x.Version, &x.EnrolmentID, &x.Name, &x.Months, &x.Employed, &x.SelfEmployed, &x.Employer, &x.StartDate,
 			&x.RecordedBy, &x.RecordedAt, &x.ClassNo, &x.InstitutionName, &result, &x.CheckNote, &x.CheckedBy)
@@ -286,20 +276,11 @@ func (s *Store) RecentChecks(ctx context.Context, a training.Actor, n int) ([]Sp
 	return list, translate(err, "recent checks")
 }
 
-// SpotCheckRow is one record offered for a phone check, with the
-// trainee's phone (the bureau calls it).
-type SpotCheckRow struct {
-	training.EmploymentRecord
-	Version         int
-	ClassNo         string
-	InstitutionName string
-	Phone           string
-}
 
 // DrawSpotCheckSample draws n unchecked records from a random point of the
 // table (by index, cheap at any size), for the bureau's phone checks. The
 // trainees' phones are shown, so the draw is audited with the records.
-func (s *Store) DrawSpotCheckSample(ctx context.Context, a training.Actor, n int) ([]SpotCheckRow, error) {
+func (s *Store) DrawSpotCheckSample(ctx context.Context, a training.Actor, n int) ([]training.SpotCheckRow, error) {
 	if !a.IsBureau() {
 		return nil, training.ErrForbidden
 	}
@@ -309,12 +290,12 @@ func (s *Store) DrawSpotCheckSample(ctx context.Context, a training.Actor, n int
 		JOIN classes c ON c.id = r.class_id JOIN institutions i ON i.id = r.institution_id
 		WHERE r.check_result IS NULL AND r.id >= (SELECT floor(random() * (coalesce(max(id), 0) + 1)) FROM employment_records)
 		ORDER BY r.id LIMIT $1`
-	var list []SpotCheckRow
+	var list []training.SpotCheckRow
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, q, n)
 		var err error
-		list, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (SpotCheckRow, error) {
-			var x SpotCheckRow
+		list, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.SpotCheckRow, error) {
+			var x training.SpotCheckRow
 			err := row.Scan(&x.ID, &x.Version, &x.EnrolmentID, &x.Name, &x.Months, &x.Employed, &x.SelfEmployed, &x.Employer, &x.StartDate,
 				&x.RecordedBy, &x.RecordedAt, &x.ClassNo, &x.InstitutionName, &x.Phone)
 			return x, err

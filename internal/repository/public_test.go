@@ -62,7 +62,7 @@ func TestComplaintFlow(t *testing.T) {
 	if _, err := s.PublicComplaintStatus(ctx, no, "13812345679"); !errors.Is(err, training.ErrNotFound) {
 		t.Fatalf("a wrong phone read the complaint: %v", err)
 	}
-	q, total, err := s.ComplaintQueue(ctx, cf.bureau, repository.ComplaintFilter{}, repository.Page{})
+	q, total, err := s.ComplaintQueue(ctx, cf.bureau, training.ComplaintFilter{}, repository.Page{})
 	if err != nil || total != 1 || q[0].Phone != "" {
 		t.Fatalf("queue %+v %d %v", q, total, err)
 	}

@@ -63,20 +63,12 @@ func (s *Store) IssueSurveyCodes(ctx context.Context, a training.Actor, classID 
 	return n, translate(err, "survey codes of class %d", classID)
 }
 
-// SurveyPage is a class's survey page: the slips (its institution and the
-// bureau) and the figures when the actor may see them.
-type SurveyPage struct {
-	Class   training.ClassRef
-	Slips   []training.SurveySlip
-	Stats   training.SurveyStats
-	Visible bool
-}
 
 // ClassSurvey reads a class's survey page. The institution sees its own
 // class's slips, and the figures only from SurveyMinAnswers answers on;
 // the comments only the bureau.
-func (s *Store) ClassSurvey(ctx context.Context, a training.Actor, classID int64) (SurveyPage, error) {
-	var p SurveyPage
+func (s *Store) ClassSurvey(ctx context.Context, a training.Actor, classID int64) (training.SurveyPage, error) {
+	var p training.SurveyPage
 	var w where
 	if !classScope(a, &w) {
 		return p, training.ErrNotFound

@@ -3,7 +3,6 @@ package repository
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -15,38 +14,11 @@ import (
 // a trainee reads their own classes, attendance, results and certificates.
 // Nothing about anyone else; a wrong pair reads as not found.
 
-// OwnClass is one of the trainee's classes.
-type OwnClass struct {
-	ClassNo         string
-	InstitutionID   int64
-	InstitutionName string
-	OccupationName  string
-	Level           training.Level
-	Type            training.ClassType
-	Status          training.ClassStatus
-	Start, End      *time.Time
-	Withdrawn       bool
-	Sessions        int // sessions recorded
-	Attended        int
-	SurveyCode      string
-	Surveyed        bool
-}
-
-// AttendancePercent is sessions attended over sessions recorded.
-func (c OwnClass) AttendancePercent() int { return training.Percent(c.Attended, c.Sessions) }
-
-// OwnRecord is the trainee's page.
-type OwnRecord struct {
-	Name         string // masked
-	Classes      []OwnClass
-	Results      []training.PublicResult
-	Certificates []training.IssuedCertificate
-}
 
 // TraineeOwnRecord finds the trainee by a code (agreement number or survey
 // code) and the ID number; both must belong to the same person.
-func (s *Store) TraineeOwnRecord(ctx context.Context, code, idNumber string) (OwnRecord, error) {
-	var rec OwnRecord
+func (s *Store) TraineeOwnRecord(ctx context.Context, code, idNumber string) (training.OwnRecord, error) {
+	var rec training.OwnRecord
 	idNumber = training.NormalizeIDNumber(idNumber)
 	code = strings.TrimSpace(code)
 	if idNumber == "" || code == "" || len(code) > 40 {
@@ -71,8 +43,8 @@ func (s *Store) TraineeOwnRecord(ctx context.Context, code, idNumber string) (Ow
 		LEFT JOIN survey_codes sc ON sc.enrolment_id = e.id
 		WHERE e.trainee_id = $1 ORDER BY c.start_date DESC NULLS LAST, c.id DESC`, traineeID).Query(func(rows pgx.Rows) error {
 		var err error
-		rec.Classes, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (OwnClass, error) {
-			var c OwnClass
+		rec.Classes, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.OwnClass, error) {
+			var c training.OwnClass
 			var typ, status string
 			err := row.Scan(&c.ClassNo, &c.InstitutionID, &c.InstitutionName, &c.OccupationName, &c.Level, &typ, &status, &c.Start, &c.End,
 				&c.Withdrawn, &c.Sessions, &c.Attended, &c.SurveyCode, &c.Surveyed)

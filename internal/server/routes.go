@@ -77,10 +77,20 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 		r.Post("/exam-sessions/{id}/scores/import", s.scoresImport)
 	})
 
+	// Public complaints with attachments (SUP-2): up to 10 MB, no sign-in.
+	r.Group(func(r chi.Router) {
+		r.Use(stack(maxComplaintBody, "投诉附件合计不能超过10 MB")...)
+		r.Post("/complaints", s.complaintFile)
+	})
+
 	r.Group(func(r chi.Router) {
 		r.Use(stack(maxFormBody, "表单内容不能超过"+mb(maxFormBody))...)
 
 		// Public.
+		r.Get("/complaints/new", s.complaintNew)
+		r.Get("/complaints/filed", s.complaintFiled)
+		r.Get("/complaints/status", s.complaintStatusForm)
+		r.Post("/complaints/status", s.complaintStatus)
 		r.Get("/login", s.loginForm)
 		r.Post("/login", s.login)
 		r.Get("/results", s.resultLookupForm)
@@ -135,6 +145,11 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/fees", s.feeList)
 				r.Get("/fees/template.xlsx", s.feeTemplate)
 				r.Get("/classes/{id}/fees", s.feeShow)
+
+				// Complaints (SUP-2): the bureau's queue, an institution's
+				// forwarded ones (the repository scopes; never the contact).
+				r.Get("/complaints", s.complaintList)
+				r.Get("/complaints/{id}", s.complaintShow)
 			})
 
 			// Institution only.
@@ -170,6 +185,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/classes/{id}/fees", s.feeApply)
 				r.Post("/classes/{id}/fees/payments", s.feePay)
 				r.Post("/fees/{id}/withdraw", s.feeStep(training.ActFeeWithdraw))
+				r.Post("/complaints/{id}/reply", s.complaintStep(training.ActComplaintReply))
 			})
 
 			// Assessment centre only.
@@ -268,6 +284,14 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/subsidy-standards/{kind}/{id}/end", s.subsidyFigureEnd)
 				r.Post("/fees/{id}/approve", s.feeStep(training.ActFeeApprove))
 				r.Post("/fees/{id}/return", s.feeStep(training.ActFeeReturn))
+
+				// Complaints (SUP-2).
+				for _, act := range []training.ComplaintAction{training.ActComplaintAssign, training.ActComplaintNote,
+					training.ActComplaintForward, training.ActComplaintAnswer, training.ActComplaintClose} {
+					r.Post("/complaints/{id}/"+string(act), s.complaintStep(act))
+				}
+				r.Post("/complaints/{id}/reveal", s.complaintReveal)
+				r.Get("/complaints/{id}/files/{fid}", s.complaintFileGet)
 			})
 		})
 

@@ -442,14 +442,6 @@ func CanComplaintStep(a Actor, c Complaint, action ComplaintAction) bool {
 	return r == nil
 }
 
-// ComplaintQueueFilter selects the bureau's queue.
-type ComplaintQueueFilter struct {
-	Status  ComplaintStatus // "" = all
-	Overdue bool
-	Mine    bool
-	Page    int
-}
-
 // ComplaintCounts are the figures on the bureau's home.
 type ComplaintCounts struct {
 	Open    int
