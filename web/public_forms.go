@@ -109,3 +109,124 @@ func (l Layout) Actor() training.Actor {
 	}
 	return l.User.Actor()
 }
+
+// SurveyForm is the public survey as typed.
+type SurveyForm struct {
+	Code                                   string
+	Overall, Teaching, Venue, Organisation string
+	Comment                                string
+	Errors
+}
+
+// Input is the form as the rules read it.
+func (f SurveyForm) Input() training.SurveyInput {
+	return training.SurveyInput{Code: f.Code, Overall: f.Overall, Teaching: f.Teaching, Venue: f.Venue, Organisation: f.Organisation,
+		Comment: f.Comment}
+}
+
+// Score is the typed score of a question field.
+func (f SurveyForm) Score(field string) string {
+	switch field {
+	case "overall":
+		return f.Overall
+	case "teaching":
+		return f.Teaching
+	case "venue":
+		return f.Venue
+	case "organisation":
+		return f.Organisation
+	}
+	return ""
+}
+
+// SurveyPage is the public survey.
+type SurveyPage struct {
+	Layout
+	Form     SurveyForm
+	Found    bool
+	Answered bool
+	Target   training.SurveyTarget
+}
+
+// SurveyThanksPage thanks for an answer.
+type SurveyThanksPage struct{ Layout }
+
+// ClassSurveyPage is a class's survey page and its printed slips.
+type ClassSurveyPage struct {
+	Layout
+	P       training.SurveyPage
+	BaseURL string
+}
+
+// SurveyURL is the address a slip's QR code opens.
+func (p ClassSurveyPage) SurveyURL(code string) string { return p.BaseURL + "/survey?code=" + code }
+
+// SurveyReportPage is the bureau's satisfaction report.
+type SurveyReportPage struct {
+	Layout
+	Rows []training.SurveyStats
+	By   string
+	Year string
+	List List
+}
+
+// EmploymentForm is one follow-up record as typed.
+type EmploymentForm struct {
+	EnrolmentID, Employed, SelfEmployed, Employer, StartDate string
+	Errors
+}
+
+// EmploymentForms are the forms of the follow-up page.
+type EmploymentForms struct {
+	One    EmploymentForm
+	Import Errors
+	Report []training.EmploymentImportRow
+}
+
+// EmploymentPageView is a class's follow-up page.
+type EmploymentPageView struct {
+	Layout
+	P     training.EmploymentPage
+	Forms EmploymentForms
+}
+
+// EmploymentReportPage is the bureau's employment report.
+type EmploymentReportPage struct {
+	Layout
+	Rows   []training.EmploymentStats
+	By     string
+	Months int
+	Year   string
+	List   List
+}
+
+// CheckForm is a phone check as typed.
+type CheckForm struct {
+	RecordID     int64
+	Result, Note string
+	Errors
+}
+
+// ChecksPage is the bureau's spot-check page.
+type ChecksPage struct {
+	Layout
+	Recent []training.SpotCheckRow
+	Sample []training.SpotCheckRow
+	Form   CheckForm
+}
+
+// OwnRecordForm is the trainee's lookup as typed.
+type OwnRecordForm struct {
+	Code, IDNumber string
+	Errors
+}
+
+// OwnRecordPage is a trainee's own record.
+type OwnRecordPage struct {
+	Layout
+	Form    OwnRecordForm
+	Done    bool
+	Found   bool
+	Rec     training.OwnRecord
+	BaseURL string
+}

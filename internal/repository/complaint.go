@@ -323,12 +323,14 @@ func (s *Store) ComplaintCounts(ctx context.Context, a training.Actor) (training
 	if !a.IsBureau() {
 		return c, training.ErrForbidden
 	}
-	today := s.Today()
-	err := s.pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE due_date < $1),
-			count(*) FILTER (WHERE due_date >= $1 AND due_date <= $1::date + 3)
-		FROM complaints WHERE status IN ('received', 'handling')`, today).Scan(&c.Open, &c.Overdue, &c.DueSoon)
+	err := s.pool.QueryRow(ctx, complaintCountsSQL, s.Today()).Scan(&c.Open, &c.Overdue, &c.DueSoon)
 	return c, translate(err, "complaint counts")
 }
+
+// complaintCountsSQL counts the open complaints by the partial index.
+const complaintCountsSQL = `SELECT count(*), count(*) FILTER (WHERE due_date < $1),
+		count(*) FILTER (WHERE due_date >= $1 AND due_date <= $1::date + 3)
+	FROM complaints WHERE status IN ('received', 'handling')`
 
 // StepComplaint takes one step on a complaint, guarded by status and
 // version: the bureau assigns, notes, forwards, answers and closes; the

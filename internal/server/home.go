@@ -25,7 +25,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		thisYear := s.store.Today().Year()
 		s.render(w, r, http.StatusOK, web.BureauHomeView(web.BureauHome{Layout: s.layout(r, "工作台", "home"),
 			ByStatus: f.ByStatus, Users: f.Users, Inactive: f.Inactive, InactiveSoon: f.InactiveSoon, Occupations: f.Occupations,
-			CalendarMissing: cal.MissingYears(thisYear, thisYear+1), ThisYear: thisYear, Flagged: f.Flagged, FlaggedTotal: f.FlaggedTotal}))
+			CalendarMissing: cal.MissingYears(thisYear, thisYear+1), ThisYear: thisYear, Flagged: f.Flagged, FlaggedTotal: f.FlaggedTotal,
+			Complaints: f.Complaints}))
 	case training.RoleInstitution:
 		in, err := s.store.InstitutionByID(ctx, a, a.InstitutionID)
 		if err != nil {

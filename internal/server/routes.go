@@ -68,6 +68,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 		r.Post("/classes/{id}/roster/import", s.rosterImport)
 		r.Post("/classes/{id}/schedule/import", s.scheduleImport)
 		r.Post("/classes/{id}/fees/import", s.feeImport)
+		r.Post("/classes/{id}/employment/import", s.employmentImport)
 	})
 
 	// Score sheets (centre staff): a file up to roster.MaxFile.
@@ -91,6 +92,11 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 		r.Get("/complaints/filed", s.complaintFiled)
 		r.Get("/complaints/status", s.complaintStatusForm)
 		r.Post("/complaints/status", s.complaintStatus)
+		r.Get("/survey", s.surveyForm)
+		r.Post("/survey", s.surveyAnswer)
+		r.Get("/survey/thanks", s.surveyThanks)
+		r.Get("/me", s.ownRecordForm)
+		r.Post("/me", s.ownRecord)
 		r.Get("/login", s.loginForm)
 		r.Post("/login", s.login)
 		r.Get("/results", s.resultLookupForm)
@@ -150,6 +156,12 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				// forwarded ones (the repository scopes; never the contact).
 				r.Get("/complaints", s.complaintList)
 				r.Get("/complaints/{id}", s.complaintShow)
+
+				// Satisfaction and employment follow-up (SUP-3).
+				r.Get("/classes/{id}/survey", s.classSurvey)
+				r.Get("/classes/{id}/survey/slips", s.classSurveySlips)
+				r.Get("/classes/{id}/employment", s.classEmployment)
+				r.Get("/employment/template.xlsx", s.employmentTemplate)
 			})
 
 			// Institution only.
@@ -186,6 +198,8 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/classes/{id}/fees/payments", s.feePay)
 				r.Post("/fees/{id}/withdraw", s.feeStep(training.ActFeeWithdraw))
 				r.Post("/complaints/{id}/reply", s.complaintStep(training.ActComplaintReply))
+				r.Post("/classes/{id}/survey/codes", s.surveyCodes)
+				r.Post("/classes/{id}/employment", s.employmentRecord)
 			})
 
 			// Assessment centre only.
@@ -292,6 +306,11 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				}
 				r.Post("/complaints/{id}/reveal", s.complaintReveal)
 				r.Get("/complaints/{id}/files/{fid}", s.complaintFileGet)
+				r.Get("/surveys", s.surveyReport)
+				r.Get("/employment", s.employmentReport)
+				r.Get("/employment/checks", s.employmentChecks)
+				r.Post("/employment/checks/sample", s.employmentSample)
+				r.Post("/employment/records/{id}/check", s.employmentCheck)
 			})
 		})
 

@@ -177,3 +177,13 @@ func TestDecideComplaintStep(t *testing.T) {
 		t.Error("another institution may not reply")
 	}
 }
+
+func TestPublicAuditLabels(t *testing.T) {
+	for _, a := range []string{"complaint.file", "complaint.assign", "complaint.note", "complaint.forward", "complaint.answer",
+		"complaint.close", "complaint.reply", "complaint.reveal", "survey.codes", "survey.answer", "employment.record",
+		"employment.check", "employment.sample"} {
+		if training.AuditActionLabel(a) == a {
+			t.Errorf("audit action %s has no label", a)
+		}
+	}
+}
