@@ -222,28 +222,22 @@ func (s *Store) SpotCheck(ctx context.Context, a training.Actor, recordID int64,
 	if !a.IsBureau() {
 		return training.ErrForbidden
 	}
-	if rs := training.DecideSpotCheck(a, in); !rs.OK() {
-		return rs.Err()
-	}
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var classID, instID int64
+		var v int
 		var before *string
-		err := tx.QueryRow(ctx, `UPDATE employment_records r SET check_result = $3, check_note = $4, checked_by = $5, checked_at = $6,
-				version = version + 1
-			FROM (SELECT id, check_result FROM employment_records WHERE id = $1 FOR UPDATE) old
-			WHERE r.id = old.id AND r.version = $2 RETURNING r.class_id, r.institution_id, old.check_result`,
-			recordID, version, in.Result, in.Note, actorLabel(a), s.now()).Scan(&classID, &instID, &before)
-		if err == pgx.ErrNoRows {
-			var exists bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM employment_records WHERE id = $1)`, recordID).Scan(&exists); err != nil {
-				return err
-			}
-			if exists {
-				return training.ErrConflict
-			}
-			return training.ErrNotFound
+		if err := tx.QueryRow(ctx, `SELECT class_id, institution_id, version, check_result FROM employment_records WHERE id = $1 FOR UPDATE`,
+			recordID).Scan(&classID, &instID, &v, &before); err != nil {
+			return err
 		}
-		if err != nil {
+		if v != version {
+			return training.ErrConflict
+		}
+		if rs := training.DecideSpotCheck(a, in); !rs.OK() {
+			return rs.Err()
+		}
+		if _, err := tx.Exec(ctx, `UPDATE employment_records SET check_result = $2, check_note = $3, checked_by = $4, checked_at = $5,
+				version = version + 1 WHERE id = $1`, recordID, in.Result, in.Note, actorLabel(a), s.now()); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "employment.check", Entity: "class", EntityID: classID, InstitutionID: instID,

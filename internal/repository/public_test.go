@@ -245,9 +245,7 @@ func TestEmploymentFlow(t *testing.T) {
 		t.Fatalf("sample %d %v", len(sample), err)
 	}
 	x := sample[0]
-	if err := s.SpotCheck(ctx, cf.bureau, x.ID, x.Version, training.SpotCheckInput{Result: "differs"}); err == nil {
-		t.Fatal("differs without a note")
-	}
+	wantRule(t, s.SpotCheck(ctx, cf.bureau, x.ID, x.Version, training.SpotCheckInput{Result: "differs"}), "与登记不符时须写明情况")
 	must(t, s.SpotCheck(ctx, cf.bureau, x.ID, x.Version, training.SpotCheckInput{Result: "confirmed"}))
 	if err := s.SpotCheck(ctx, cf.bureau, x.ID, x.Version, training.SpotCheckInput{Result: "confirmed"}); !errors.Is(err, training.ErrConflict) {
 		t.Fatalf("stale check: %v", err)
