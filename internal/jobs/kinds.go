@@ -28,6 +28,9 @@ var Kinds = []Kind{
 		args: func(s time.Time) river.JobArgs { return ImportPurgeArgs{Slot: s} }},
 	{Name: SessionPurgeArgs{}.Kind(), Label: "清理过期会话", Schedule: Every(time.Hour),
 		args: func(s time.Time) river.JobArgs { return SessionPurgeArgs{Slot: s} }},
+	{Name: repository.ClaimNoticeCloseArgs{}.Kind(), Label: "第十二条：补贴申领公示期满（5个工作日）"},
+	{Name: ClaimNoticeSweepArgs{}.Kind(), Label: "第十二条：结束所有已期满的补贴公示（补漏）", Schedule: DailyAt(0, 10),
+		args: func(s time.Time) river.JobArgs { return ClaimNoticeSweepArgs{Slot: s} }},
 }
 
 // KindLabel is the Chinese name of a kind, or the kind itself.
@@ -64,6 +67,15 @@ type SessionPurgeArgs struct {
 // Kind is the job's name in the queue.
 func (SessionPurgeArgs) Kind() string { return "session_purge" }
 
+// ClaimNoticeSweepArgs closes every claim notice past its last day (behind
+// the per-claim jobs enqueued at approval).
+type ClaimNoticeSweepArgs struct {
+	Slot time.Time `json:"slot"`
+}
+
+// Kind is the job's name in the queue.
+func (ClaimNoticeSweepArgs) Kind() string { return "claim_notice_sweep" }
+
 // register adds every kind's worker.
 func (r *Runner) register(w *river.Workers) {
 	river.AddWorker(w, &rosterWorker{store: r.store, log: r.log, timeout: r.cfg.JobTimeout})
@@ -90,6 +102,22 @@ func (r *Runner) register(w *river.Workers) {
 			return r.failure(job.JobRow, "清理过期会话出错，将自动重试", err)
 		}
 		r.log.Debug("session purge", "deleted", n)
+		return nil
+	}))
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[repository.ClaimNoticeCloseArgs]) error {
+		closed, err := r.store.CloseClaimNotice(ctx, job.Args.ClaimID)
+		if err != nil {
+			return r.failure(job.JobRow, "结束补贴公示出错，将自动重试", err)
+		}
+		r.log.Info("claim notice", "claim", job.Args.ClaimID, "closed", closed)
+		return nil
+	}))
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[ClaimNoticeSweepArgs]) error {
+		n, err := r.store.CloseDueNotices(ctx)
+		if err != nil {
+			return r.failure(job.JobRow, "结束期满的补贴公示出错，将自动重试", err)
+		}
+		r.log.Info("claim notice sweep", "closed", n)
 		return nil
 	}))
 }

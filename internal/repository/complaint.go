@@ -24,7 +24,6 @@ type ComplaintUpload struct {
 	Data        []byte
 }
 
-
 // FileComplaint records a complaint from the public and returns its
 // tracking number. The class number, when given, must be one of the
 // institution's classes. The due date is 15 working days after the day of
@@ -143,7 +142,6 @@ func complaintScope(a training.Actor, w *where) (string, bool) {
 	return "", false
 }
 
-
 // ComplaintByID reads one complaint's page in one round trip. Another
 // institution's complaint, or one not forwarded, is ErrNotFound. The
 // bureau sees the contact masked; an institution not at all.
@@ -243,7 +241,6 @@ func (s *Store) ComplaintFileData(ctx context.Context, a training.Actor, id, fil
 		fileID, id).Scan(&f.ID, &f.Filename, &f.ContentType, &f.Size, &data)
 	return f, data, translate(err, "complaint file %d", fileID)
 }
-
 
 var complaintSorts = map[string]string{
 	"due":      "c.due_date, c.id",

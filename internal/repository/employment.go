@@ -13,7 +13,6 @@ import (
 // Employment follow-up (SUP-3): the institution records, the bureau
 // spot-checks and reads the rates.
 
-
 // ClassEmployment reads a class's follow-up page: the bureau any class, an
 // institution its own (another's is ErrNotFound). ID numbers masked.
 func (s *Store) ClassEmployment(ctx context.Context, a training.Actor, classID int64, months int) (training.EmploymentPage, error) {
@@ -269,7 +268,6 @@ func (s *Store) RecentChecks(ctx context.Context, a training.Actor, n int) ([]tr
 	})
 	return list, translate(err, "recent checks")
 }
-
 
 // DrawSpotCheckSample draws n unchecked records from a random point of the
 // table (by index, cheap at any size), for the bureau's phone checks. The

@@ -61,6 +61,8 @@ func reportCases(ctx context.Context, db *pgxpool.Pool, s *repository.Store, bur
 		// INST-4 reads every designated institution (a thousand of the
 		// 2,000): a sequential scan of institutions is the right plan.
 		{name: "bureau home", allow: "institutions", call: func() error { _, err := s.BureauHome(ctx, bureau, 5); return err }},
+		c("institution home", func() error { _, err := s.InstitutionHome(ctx, school); return err }),
+		c("centre home", func() error { _, err := s.CentreHome(ctx, centre); return err }),
 		// The bureau's teacher list counts the whole pool (10,000 teachers,
 		// about a millisecond): the count reads teachers whole; the page
 		// itself comes from an index.

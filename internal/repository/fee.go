@@ -301,7 +301,8 @@ func (s *Store) FeeApplications(ctx context.Context, a training.Actor, f FeeFilt
 
 // liveClaimOfEnrolmentSQL is the claim number of a live subsidy claim that
 // lists enrolment e (” when none).
-const liveClaimOfEnrolmentSQL = `''::text`
+const liveClaimOfEnrolmentSQL = `coalesce((SELECT sc.claim_no FROM subsidy_claim_lines l JOIN subsidy_claims sc ON sc.id = l.claim_id
+	WHERE l.enrolment_id = e.id AND l.status = 'active' LIMIT 1), '')`
 
 // CanRecordFees answers, before an upload is read, whether the actor may
 // record payments on the class: ErrForbidden for another role, ErrNotFound

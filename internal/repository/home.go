@@ -22,6 +22,8 @@ type BureauFigures struct {
 	FlaggedTotal int
 	// Complaints: open, overdue and due within three days (SUP-2).
 	Complaints training.ComplaintCounts
+	// Todos is the bureau's to-do list (todo.go).
+	Todos training.TodoList
 }
 
 // BureauHome reads the bureau's home page in one round trip: the
@@ -62,5 +64,6 @@ func (s *Store) BureauHome(ctx context.Context, a training.Actor, flaggedShown i
 	b.Queue(deliveryFlaggedCount, today).QueryRow(func(row pgx.Row) error { return row.Scan(&f.FlaggedTotal) })
 	// The page does not depend on the count here (flagged only, first page).
 	queueDeliveryPage(b, today, flaggedShown, true, Page{Number: 1, Size: flaggedShown}, &f.Flagged)
+	queueTodos(b, a, today, &f.Todos)
 	return f, translate(s.pool.SendBatch(ctx, b).Close(), "bureau home")
 }

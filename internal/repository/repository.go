@@ -142,6 +142,12 @@ func translate(err error, format string, args ...any) error {
 			if pe.Code == "23505" || pe.Code == "23P01" {
 				return fmt.Errorf("%w: %s", training.ErrConflict, pe.ConstraintName)
 			}
+		case "22021", "22P05": // character_not_in_repertoire (NUL, invalid UTF-8), untranslatable_character
+			// The form edge refuses these first (server.checkInput); this
+			// is the second line, for text that arrives another way.
+			return training.InvalidGeneral(training.MsgBadTextGeneral)
+		case "22001": // string_data_right_truncation
+			return training.InvalidGeneral(training.MsgTooLongGeneral)
 		case "40001", "40P01", "55P03":
 			return fmt.Errorf("%w: %s", training.ErrConflict, pe.Code)
 		case "57P01", "57P02", "57P03", "08000", "08003", "08006":

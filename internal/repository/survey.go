@@ -63,7 +63,6 @@ func (s *Store) IssueSurveyCodes(ctx context.Context, a training.Actor, classID 
 	return n, translate(err, "survey codes of class %d", classID)
 }
 
-
 // ClassSurvey reads a class's survey page. The institution sees its own
 // class's slips, and the figures only from SurveyMinAnswers answers on;
 // the comments only the bureau.

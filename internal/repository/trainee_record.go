@@ -14,7 +14,6 @@ import (
 // a trainee reads their own classes, attendance, results and certificates.
 // Nothing about anyone else; a wrong pair reads as not found.
 
-
 // TraineeOwnRecord finds the trainee by a code (agreement number or survey
 // code) and the ID number; both must belong to the same person.
 func (s *Store) TraineeOwnRecord(ctx context.Context, code, idNumber string) (training.OwnRecord, error) {

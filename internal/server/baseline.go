@@ -31,7 +31,7 @@ func (s *Server) BaselineHandler(user func(ctx context.Context, id int64) (train
 		// (nothing loaded: no cookie, so no store access, and nothing
 		// written unless a handler writes).
 		session: func(int64, string) []func(http.Handler) http.Handler {
-			return []func(http.Handler) http.Handler{s.sessions.LoadAndSave, baselineUser(user)}
+			return []func(http.Handler) http.Handler{s.sessions.LoadAndSave, baselineUser(user), s.checkInput}
 		},
 		requireUser: s.requireUser,
 	})

@@ -23,28 +23,29 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		thisYear := s.store.Today().Year()
-		s.render(w, r, http.StatusOK, web.BureauHomeView(web.BureauHome{Layout: s.layout(r, "工作台", "home"),
+		l := s.layout(r, "工作台", "home")
+		l.NavCounts = f.Todos.NavCounts()
+		s.render(w, r, http.StatusOK, web.BureauHomeView(web.BureauHome{Layout: l, Todos: f.Todos,
 			ByStatus: f.ByStatus, Users: f.Users, Inactive: f.Inactive, InactiveSoon: f.InactiveSoon, Occupations: f.Occupations,
 			CalendarMissing: cal.MissingYears(thisYear, thisYear+1), ThisYear: thisYear, Flagged: f.Flagged, FlaggedTotal: f.FlaggedTotal,
 			Complaints: f.Complaints}))
 	case training.RoleInstitution:
-		in, err := s.store.InstitutionByID(ctx, a, a.InstitutionID)
+		p, err := s.store.InstitutionHome(ctx, a)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, web.InstitutionHomeView(web.InstitutionHome{Layout: s.layout(r, "工作台", "home"), Institution: in}))
+		l := s.layout(r, "工作台", "home")
+		l.NavCounts = p.Todos.NavCounts()
+		s.render(w, r, http.StatusOK, web.InstitutionHomeView(web.InstitutionHome{Layout: l, Institution: p.Institution, Todos: p.Todos}))
 	default:
-		n, err := s.store.DesignatedCount(ctx)
+		p, err := s.store.CentreHome(ctx, a)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		occs, err := s.store.Occupations(ctx)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.render(w, r, http.StatusOK, web.CentreHomeView(web.CentreHome{Layout: s.layout(r, "工作台", "home"), Designated: n, Occupations: len(occs)}))
+		l := s.layout(r, "工作台", "home")
+		l.NavCounts = p.Todos.NavCounts()
+		s.render(w, r, http.StatusOK, web.CentreHomeView(web.CentreHome{Layout: l, Designated: p.Designated, Occupations: p.Occupations, Todos: p.Todos}))
 	}
 }

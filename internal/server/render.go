@@ -70,7 +70,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
-	p := web.ErrorPage{Layout: s.layoutNoFlash(r, heading), Status: status, Heading: heading, Message: msg}
+	s.renderError(w, r, web.ErrorPage{Layout: s.layoutNoFlash(r, heading), Status: status, Heading: heading, Message: msg})
+}
+
+// renderError sends an error page, never cached.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, p web.ErrorPage) {
+	status, heading := p.Status, p.Heading
 	var buf bytes.Buffer
 	if err := web.ErrorView(p).Render(r.Context(), &buf); err != nil {
 		http.Error(w, heading, status)

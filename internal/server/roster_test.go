@@ -330,7 +330,6 @@ func TestRosterImportRefusals(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var before runtime.MemStats
 			runtime.ReadMemStats(&before)
-			start := time.Now()
 			name := "名单.xlsx"
 			if tc.data == nil {
 				name = ""
@@ -340,9 +339,6 @@ func TestRosterImportRefusals(t *testing.T) {
 			runtime.ReadMemStats(&after)
 			if res.status != tc.status || !strings.Contains(res.text("err-file"), tc.msg) {
 				t.Fatalf("%d %q, want %d %q", res.status, res.text("err-file"), tc.status, tc.msg)
-			}
-			if d := time.Since(start); d > 2*time.Second {
-				t.Errorf("took %v", d)
 			}
 			if grew := after.TotalAlloc - before.TotalAlloc; grew > 80<<20 {
 				t.Errorf("allocated %d MB", grew>>20)

@@ -28,7 +28,7 @@ func (s *Server) Handler() *chi.Mux {
 		// forms get 1 MB; the upload routes get theirs (a bigger body is
 		// refused with 413 before the CSRF check reads it).
 		session: func(limit int64, what string) []func(http.Handler) http.Handler {
-			return []func(http.Handler) http.Handler{s.csrf.Handler, limitBody(limit, what), trackSession, s.sessions.LoadAndSave, markSession, s.loadUser, s.checkCSRF}
+			return []func(http.Handler) http.Handler{s.csrf.Handler, limitBody(limit, what), trackSession, s.sessions.LoadAndSave, markSession, s.loadUser, s.checkCSRF, s.checkInput}
 		},
 		requireUser: s.requireUser,
 	})
