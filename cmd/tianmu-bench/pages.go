@@ -206,6 +206,9 @@ var pages = []page{
 	{route: "GET /assessments", name: "GET /assessments (bureau)", role: bureau, path: fixed("/assessments")},
 	{route: "GET /subsidy-standards", role: bureau, path: fixed("/subsidy-standards")},
 	{route: "GET /fees", name: "GET /fees (bureau)", role: bureau, path: fixed("/fees")},
+	{route: "GET /fund-use", name: "GET /fund-use (bureau report)", role: bureau, path: fixed("/fund-use")},
+	{route: "GET /institutions/{id}/fund-use", name: "GET /institutions/{id}/fund-use (bureau)", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/fund-use"))},
 	{route: "GET /jobs", role: bureau, path: fixed("/jobs")},
 	// Complaints, surveys and employment (issue 12).
 	{route: "GET /complaints", name: "GET /complaints (bureau queue)", role: bureau, path: fixed("/complaints"), mix: 1},
@@ -255,6 +258,7 @@ var pages = []page{
 	{route: "GET /classes/{id}/fees", role: inst,
 		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/fees", b.class) })},
 	{route: "GET /fees", name: "GET /fees (institution)", role: inst, path: fixed("/fees")},
+	{route: "GET /fund-use", name: "GET /fund-use (institution)", role: inst, path: fixed("/fund-use")},
 	{route: "GET /fees/template.xlsx", role: inst, kind: kindDownload, path: fixed("/fees/template.xlsx")},
 	{route: "GET /complaints", name: "GET /complaints (institution)", role: inst, path: fixed("/complaints")},
 	{route: "GET /complaints/{id}", name: "GET /complaints/{own id} (institution)", role: inst,
@@ -314,6 +318,10 @@ var pages = []page{
 	{route: "GET /exam-sessions/{id}/certificates.pdf", role: centre, kind: kindDownload,
 		path: each(global(func(f *fixtures) []int64 { return f.published }), id("/exam-sessions/", "/certificates.pdf"))},
 	{route: "GET /textbooks", name: "GET /textbooks (centre)", role: centre, path: fixed("/textbooks")},
+
+	// Daily work (issue 17).
+	{route: "GET /inbox", name: "GET /inbox (institution)", role: inst, path: fixed("/inbox")},
+	{route: "GET /inbox", name: "GET /inbox (centre)", role: centre, path: fixed("/inbox")},
 }
 
 // notBenched are the GET routes with no row, and why.

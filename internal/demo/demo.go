@@ -147,5 +147,8 @@ func Load(ctx context.Context, s *repository.Store, hash password.Params) error 
 		return err
 	}
 	st.present()
+	if err := loadFundUse(ctx, st, actors); err != nil {
+		return err
+	}
 	return loadClasses(ctx, ds, actors, byCode)
 }

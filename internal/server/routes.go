@@ -113,6 +113,9 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 			r.Get("/password", s.passwordForm)
 			r.Post("/password", s.passwordChange)
 			r.Get("/calendar/deadline", s.calendarDeadline)
+			r.Get("/inbox", s.inbox)
+			r.Post("/inbox/read-all", s.inboxReadAll)
+			r.Post("/inbox/{id}/open", s.inboxOpen)
 			r.Get("/textbooks", s.textbookList)
 			r.Get("/textbooks/{id}", s.textbookShow)
 
@@ -162,6 +165,10 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/classes/{id}/survey/slips", s.classSurveySlips)
 				r.Get("/classes/{id}/employment", s.classEmployment)
 				r.Get("/employment/template.xlsx", s.employmentTemplate)
+				// Fund use (第十三条): the bureau's report or the
+				// institution's own year; one institution's year.
+				r.Get("/fund-use", s.fundUse)
+				r.Get("/institutions/{id}/fund-use", s.fundUseInstitution)
 			})
 
 			// Institution only.
@@ -200,6 +207,8 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/complaints/{id}/reply", s.complaintStep(training.ActComplaintReply))
 				r.Post("/classes/{id}/survey/codes", s.surveyCodes)
 				r.Post("/classes/{id}/employment", s.employmentRecord)
+				r.Post("/fund-use", s.fundUseRecord)
+				r.Post("/fund-use/{id}/void", s.fundUseVoid)
 			})
 
 			// Assessment centre only.

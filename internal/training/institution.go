@@ -88,9 +88,9 @@ func NextInstitutionStatus(from InstitutionStatus, action InstitutionAction) (In
 		return InstRevoked, ""
 	}
 	if from == InstRevoked {
-		return from, "第十六条：定点资格已取消，不能再变更状态"
+		return from, RuleInstRevokedStep.Msg()
 	}
-	return from, "第三条：机构当前状态为「" + from.Label() + "」，不能" + action.Label()
+	return from, RuleInstState.Msg(from.Label(), action.Label())
 }
 
 // CanInstitution reports whether actor may take action on an institution in
@@ -287,4 +287,56 @@ func itoa(n int) string {
 		b[i] = '-'
 	}
 	return string(b[i:])
+}
+
+// Rules of the institution's record.
+var (
+	RuleInstRevokedStep    = NewRule("INST-3", "第十六条", "定点资格已取消，不能再变更状态")
+	RuleInstState          = NewRule("", "第三条", "机构当前状态为「%s」，不能%s")
+	RuleInstRevokedEdit    = NewRule("INST-3", "第十六条", "定点资格已取消的机构不能再修改")
+	RuleInstRevokedScope   = NewRule("INST-3", "第十六条", "定点资格已取消的机构不能修改许可范围")
+	RuleInstRevokedUser    = NewRule("INST-3", "第十六条", "该机构定点资格已取消，不能新建账号")
+	RuleDesignateNeedScope = NewRule("INST-2", "第六条", "请先填写许可范围（工种及最高等级），再认定为定点机构")
+)
+
+// CanEditInstitution reports whether an institution's record (and its
+// licensed scope) may still change: not once its designation is revoked.
+func CanEditInstitution(st InstitutionStatus) bool { return st != InstRevoked }
+
+// DecideEditInstitution refuses editing a revoked institution's record.
+func DecideEditInstitution(st InstitutionStatus) Refusals {
+	var rs Refusals
+	if !CanEditInstitution(st) {
+		rs.General(RuleInstRevokedEdit)
+	}
+	return rs
+}
+
+// DecideEditScope refuses changing a revoked institution's licensed scope.
+func DecideEditScope(st InstitutionStatus) Refusals {
+	var rs Refusals
+	if !CanEditInstitution(st) {
+		rs.General(RuleInstRevokedScope)
+	}
+	return rs
+}
+
+// DecideDesignate is INST-2 on designation: the licensed scope is recorded
+// first (scopeRows is how many occupations it lists).
+func DecideDesignate(scopeRows int) Refusals {
+	var rs Refusals
+	if scopeRows == 0 {
+		rs.General(RuleDesignateNeedScope)
+	}
+	return rs
+}
+
+// DecideCreateInstitutionUser refuses a new account for a revoked
+// institution (beside the institution_id field).
+func DecideCreateInstitutionUser(st InstitutionStatus) Refusals {
+	var rs Refusals
+	if st == InstRevoked {
+		rs.Add("institution_id", RuleInstRevokedUser)
+	}
+	return rs
 }
