@@ -34,6 +34,7 @@ type fixtures struct {
 type ownFixtures struct {
 	classes, drafts, future, finished, teachers, apps, published []int64
 	complaints                                                   []int64 // forwarded to the institution
+	ledger                                                       []int64 // the largest class past training
 	files                                                        [][2]int64
 	bench                                                        *benchClass
 }
@@ -186,6 +187,11 @@ func findFixtures(ctx context.Context, pool *pgxpool.Pool, insts []int64) (*fixt
 			JOIN teachers t ON t.id = ti.teacher_id WHERE ti.institution_id = ANY($1) AND t.status = 'approved' ORDER BY t.id`},
 		{func(o *ownFixtures, l []int64) { o.complaints = l }, `SELECT institution_id, id FROM complaints WHERE institution_id = ANY($1)
 			AND forwarded_at IS NOT NULL ORDER BY id DESC`},
+		// The institution's largest class past training (50 trainees
+		// where there is one): its ledger page and workbook.
+		{func(o *ownFixtures, l []int64) { o.ledger = l }, `SELECT DISTINCT ON (institution_id) institution_id, id FROM classes
+			WHERE institution_id = ANY($1) AND status IN ('finished', 'assessment_applied', 'assessed', 'archived')
+			ORDER BY institution_id, enrolled DESC, id`},
 		{func(o *ownFixtures, l []int64) { o.apps = l }, `SELECT institution_id, id FROM exam_applications WHERE institution_id = ANY($1) ORDER BY id`},
 		{func(o *ownFixtures, l []int64) { o.published = l }, `SELECT ap.institution_id, s.id FROM exam_sessions s
 			JOIN exam_applications ap ON ap.id = s.application_id WHERE ap.institution_id = ANY($1) AND s.status = 'published' ORDER BY s.id`},

@@ -165,6 +165,11 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/classes/{id}/survey/slips", s.classSurveySlips)
 				r.Get("/classes/{id}/employment", s.classEmployment)
 				r.Get("/employment/template.xlsx", s.employmentTemplate)
+				// Ledgers (SUP-1, 第十四条): an institution its own, the
+				// bureau every institution's (others get 404).
+				r.Get("/classes/{id}/ledger", s.ledgerShow)
+				r.Get("/classes/{id}/ledger.xlsx", s.ledgerWorkbook)
+				r.Get("/ledgers", s.ledgerList)
 				// Fund use (第十三条): the bureau's report or the
 				// institution's own year; one institution's year.
 				r.Get("/fund-use", s.fundUse)
@@ -305,6 +310,9 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/subsidy-standards", s.subsidyStandards)
 				r.Post("/subsidy-standards", s.subsidyFigureAdd)
 				r.Post("/subsidy-standards/{kind}/{id}/end", s.subsidyFigureEnd)
+				r.Post("/ledgers/export", s.ledgerExportStart)
+				r.Get("/ledger-exports/{id}", s.ledgerExportShow)
+				r.Get("/ledger-exports/{id}/download", s.ledgerExportDownload)
 				r.Post("/fees/{id}/approve", s.feeStep(training.ActFeeApprove))
 				r.Post("/fees/{id}/return", s.feeStep(training.ActFeeReturn))
 
