@@ -329,6 +329,10 @@ var pages = []page{
 	// Daily work (issue 17).
 	{route: "GET /inbox", name: "GET /inbox (institution)", role: inst, path: fixed("/inbox")},
 	{route: "GET /inbox", name: "GET /inbox (centre)", role: centre, path: fixed("/inbox")},
+	{route: "GET /audit", role: bureau, path: fixed("/audit")},
+	{route: "GET /audit", name: "GET /audit?pii=1", role: bureau, path: fixed("/audit?pii=1")},
+	{route: "GET /audit", name: "GET /audit?page=100", role: bureau, path: fixed("/audit?page=100")},
+	{route: "GET /audit.xlsx", name: "GET /audit.xlsx?action=class.approve", role: bureau, kind: kindDownload, path: fixed("/audit.xlsx?action=class.approve")},
 }
 
 // notBenched are the GET routes with no row, and why.

@@ -276,6 +276,9 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/users/{id}/enable", s.userEnable)
 				r.Post("/users/{id}/reset-password", s.userResetPassword)
 
+				r.Get("/audit", s.auditLog)
+				r.Get("/audit.xlsx", s.auditExport)
+				r.Post("/audit/verify", s.auditVerify)
 				r.Get("/jobs", s.jobList)
 				r.Post("/jobs/{id}/retry", s.jobRetry)
 				r.Get("/calendar", s.calendarList)
