@@ -28,12 +28,17 @@ type fixtures struct {
 	complaints                                      []int64    // the newest complaints (bureau)
 	surveyCodes                                     []string   // survey codes (issue 12)
 	own                                             map[int64]*ownFixtures
+	// Supervision (issue 13): inspections with an evidence file, orders,
+	// answered orders (with a file).
+	inspections, orders, answered []int64
+	inspectionFiles               [][2]int64
 }
 
 // ownFixtures are one institution's objects.
 type ownFixtures struct {
 	classes, drafts, future, finished, teachers, apps, published []int64
 	complaints                                                   []int64 // forwarded to the institution
+	inspections, orders                                          []int64
 	ledger                                                       []int64 // the largest class past training
 	files                                                        [][2]int64
 	bench                                                        *benchClass
@@ -85,6 +90,9 @@ func findFixtures(ctx context.Context, pool *pgxpool.Pool, insts []int64) (*fixt
 		{&f.scheduled, `SELECT s.id FROM exam_sessions s JOIN exam_applications ap ON ap.id = s.application_id
 			JOIN eval_orgs o ON o.id = ap.eval_org_id WHERE o.kind = 'centre' AND s.status = 'scheduled' ORDER BY s.id`},
 		{&f.examiners, `SELECT x.id FROM examiners x JOIN eval_orgs o ON o.id = x.eval_org_id WHERE o.kind = 'centre' ORDER BY x.id`},
+		{&f.inspections, `SELECT id FROM inspections ORDER BY id DESC LIMIT 20000`},
+		{&f.orders, `SELECT id FROM rectification_orders ORDER BY id DESC LIMIT 20000`},
+		{&f.answered, `SELECT id FROM rectification_orders WHERE file_data IS NOT NULL ORDER BY id DESC LIMIT 20000`},
 		{&f.published, `SELECT s.id FROM exam_sessions s JOIN exam_applications ap ON ap.id = s.application_id
 			JOIN eval_orgs o ON o.id = ap.eval_org_id WHERE o.kind = 'centre' AND s.status = 'published' ORDER BY s.id LIMIT 20000`},
 	}
@@ -125,6 +133,13 @@ func findFixtures(ctx context.Context, pool *pgxpool.Pool, insts []int64) (*fixt
 	var a, b int64
 	if _, err := pgx.ForEachRow(rows, []any{&a, &b}, func() error {
 		f.files = append(f.files, [2]int64{a, b})
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	rows, _ = pool.Query(ctx, `SELECT inspection_id, id FROM inspection_files ORDER BY id DESC LIMIT 20000`)
+	if _, err := pgx.ForEachRow(rows, []any{&a, &b}, func() error {
+		f.inspectionFiles = append(f.inspectionFiles, [2]int64{a, b})
 		return nil
 	}); err != nil {
 		return nil, err
@@ -187,6 +202,8 @@ func findFixtures(ctx context.Context, pool *pgxpool.Pool, insts []int64) (*fixt
 			JOIN teachers t ON t.id = ti.teacher_id WHERE ti.institution_id = ANY($1) AND t.status = 'approved' ORDER BY t.id`},
 		{func(o *ownFixtures, l []int64) { o.complaints = l }, `SELECT institution_id, id FROM complaints WHERE institution_id = ANY($1)
 			AND forwarded_at IS NOT NULL ORDER BY id DESC`},
+		{func(o *ownFixtures, l []int64) { o.inspections = l }, `SELECT institution_id, id FROM inspections WHERE institution_id = ANY($1) ORDER BY id`},
+		{func(o *ownFixtures, l []int64) { o.orders = l }, `SELECT institution_id, id FROM rectification_orders WHERE institution_id = ANY($1) ORDER BY id`},
 		// The institution's largest class past training (50 trainees
 		// where there is one): its ledger page and workbook.
 		{func(o *ownFixtures, l []int64) { o.ledger = l }, `SELECT DISTINCT ON (institution_id) institution_id, id FROM classes

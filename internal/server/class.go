@@ -188,6 +188,10 @@ func (s *Server) afterSave(w http.ResponseWriter, r *http.Request, id int64, ver
 				s.fail(w, r, err)
 				return
 			}
+			// The refused save changed nothing: the filing is still at
+			// version (a new filing: the draft just created), and the
+			// returned form must carry it to be submitted again.
+			form.Version = strconv.Itoa(version)
 			s.renderClassForm(w, r, id, "", false, form)
 			return
 		}

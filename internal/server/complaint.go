@@ -53,7 +53,7 @@ func (s *Server) complaintFile(w http.ResponseWriter, r *http.Request) {
 			if h.Size == 0 && h.Filename == "" {
 				continue // an empty file input
 			}
-			data, err := readUpload(h)
+			data, err := readComplaintFile(h)
 			if err != nil {
 				s.fail(w, r, err)
 				return
@@ -100,9 +100,9 @@ func (s *Server) complaintFile(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/complaints/filed?no="+url.QueryEscape(no))
 }
 
-// readUpload reads one multipart file, at most MaxComplaintFile+1 bytes
+// readComplaintFile reads one multipart file, at most MaxComplaintFile+1 bytes
 // (the check that follows refuses the +1).
-func readUpload(h *multipart.FileHeader) ([]byte, error) {
+func readComplaintFile(h *multipart.FileHeader) ([]byte, error) {
 	f, err := h.Open()
 	if err != nil {
 		return nil, err
