@@ -365,6 +365,9 @@ func (s *Store) CreateClass(ctx context.Context, a training.Actor, p training.Pl
 	if !a.IsInstitution() {
 		return 0, training.ErrForbidden
 	}
+	if err := training.CheckPlanText(p); err != nil {
+		return 0, err
+	}
 	var id int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var status string
@@ -453,6 +456,9 @@ func (s *Store) SaveClass(ctx context.Context, a training.Actor, id int64, versi
 		}
 		return training.ErrNotFound
 	}
+	if err := training.CheckPlanText(p); err != nil {
+		return err
+	}
 	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
 		c, err := s.lockClass(ctx, tx, a, id, version)
 		if err != nil {
@@ -511,6 +517,9 @@ func (s *Store) StepClass(ctx context.Context, a training.Actor, id int64, st Cl
 	}
 	if (st.Action == training.ActClassReturn || st.Action == training.ActClassCancel) && len([]rune(st.Reason)) == 0 {
 		return training.Invalid("reason", "请填写原因")
+	}
+	if msg := training.TooLong("classes.cancel_reason", st.Reason); msg != "" {
+		return training.Invalid("reason", msg) // return_reason has the same limit
 	}
 	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
 		c, err := s.lockClass(ctx, tx, a, id, st.Version)
@@ -590,6 +599,9 @@ func (s *Store) RequestSizeException(ctx context.Context, a training.Actor, id i
 		c, err := s.lockClass(ctx, tx, a, id, version)
 		if err != nil {
 			return err
+		}
+		if msg := training.TooLong("classes.exception_reason", reason); msg != "" {
+			return training.Invalid("exception_reason", msg)
 		}
 		if err := training.DecideRequestSizeException(training.SizeExceptionRequest{Status: c.Status, Type: c.Plan.Type,
 			Size: size, Reason: reason}).Err(); err != nil {

@@ -23,6 +23,12 @@ func (s *Store) RequestChange(ctx context.Context, a training.Actor, id int64, v
 		return training.ErrForbidden
 	}
 	reason = strings.TrimSpace(reason)
+	if err := training.CheckPlanText(p); err != nil {
+		return err
+	}
+	if msg := training.TooLong("class_changes.reason", reason); msg != "" {
+		return training.Invalid("change_reason", msg)
+	}
 	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
 		c, err := s.lockClass(ctx, tx, a, id, version)
 		if err != nil {
@@ -99,6 +105,9 @@ func (s *Store) DecideChange(ctx context.Context, a training.Actor, id int64, ve
 	note = strings.TrimSpace(note)
 	if !approve && note == "" {
 		return training.Invalid("decision", training.RuleChangeRejectWhy.Msg())
+	}
+	if msg := training.TooLong("class_changes.decision", note); msg != "" {
+		return training.Invalid("decision", msg)
 	}
 	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
 		c, err := s.lockClass(ctx, tx, a, id, version)

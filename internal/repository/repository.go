@@ -133,6 +133,9 @@ func translate(err error, format string, args ...any) error {
 	if errors.As(err, &pe) {
 		switch pe.Code {
 		case "23505", "23503", "23514", "23P01": // unique, foreign key, check, exclusion
+			if col := training.LenConstraintColumn(pe.ConstraintName); col != "" {
+				return training.InvalidGeneral(training.TooLongAt(col))
+			}
 			if fe, ok := constraintErrors[pe.ConstraintName]; ok {
 				if fe[0] == "" {
 					return training.InvalidGeneral(fe[1])

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // ClassType is the kind of class of 第七条.
@@ -351,11 +350,13 @@ func CheckPlanShape(p Plan, today time.Time) Check {
 	}
 	if strings.TrimSpace(p.Venue) == "" {
 		c.field("venue", "请填写培训场地")
-	} else if utf8.RuneCountInString(p.Venue) > 200 {
-		c.field("venue", "培训场地过长（最多200字）")
+	} else if msg := TooLong("classes.venue", p.Venue); msg != "" {
+		c.field("venue", msg)
 	}
 	if strings.TrimSpace(p.Content) == "" {
 		c.field("content", "第六条：请填写培训内容（教学大纲）")
+	} else if msg := TooLong("classes.content", p.Content); msg != "" {
+		c.field("content", msg)
 	}
 	if p.TheoryHours < 0 || p.PracticalHours < 0 || p.TheoryHours+p.PracticalHours == 0 {
 		c.field("theory_hours", "请填写计划学时（理论、实操）")

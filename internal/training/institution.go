@@ -190,24 +190,26 @@ func (in InstitutionInput) Validate() error {
 			p.Add(field, label+"过长（最多"+itoa(max)+"字）")
 		}
 	}
-	required("name", in.Name, "机构名称", 100)
+	required("name", in.Name, "机构名称", MaxLen("institutions.name"))
 	if in.CreditCode == "" {
 		p.Add("credit_code", "请填写统一社会信用代码")
 	} else if msg := CheckCreditCode(in.CreditCode); msg != "" {
 		p.Add("credit_code", msg)
 	}
-	required("address", in.Address, "地址", 200)
-	required("legal_rep", in.LegalRep, "法定代表人", 50)
-	required("contact_name", in.ContactName, "联系人", 50)
+	required("address", in.Address, "地址", MaxLen("institutions.address"))
+	required("legal_rep", in.LegalRep, "法定代表人", MaxLen("institutions.legal_rep"))
+	required("contact_name", in.ContactName, "联系人", MaxLen("institutions.contact_name"))
 	if in.ContactPhone == "" {
 		p.Add("contact_phone", "请填写联系电话")
 	} else if msg := CheckPhone(in.ContactPhone); msg != "" {
 		p.Add("contact_phone", msg)
+	} else {
+		p.CheckLen("contact_phone", "institutions.contact_phone", in.ContactPhone)
 	}
-	required("venue", in.Venue, "培训场地（第三条）", 2000)
-	required("facilities", in.Facilities, "培训设施（第三条）", 2000)
-	required("equipment", in.Equipment, "培训设备（第三条）", 2000)
-	required("staff", in.Staff, "师资力量（第三条）", 2000)
+	required("venue", in.Venue, "培训场地（第三条）", MaxLen("institutions.venue"))
+	required("facilities", in.Facilities, "培训设施（第三条）", MaxLen("institutions.facilities"))
+	required("equipment", in.Equipment, "培训设备（第三条）", MaxLen("institutions.equipment"))
+	required("staff", in.Staff, "师资力量（第三条）", MaxLen("institutions.staff"))
 	return p.Err()
 }
 
@@ -227,9 +229,13 @@ func (in StatusChangeInput) Validate(today time.Time) (decision time.Time, err e
 	case ActDesignate:
 		if strings.TrimSpace(in.DecisionNo) == "" {
 			p.Add("decision_no", "请填写认定文号")
+		} else {
+			p.CheckLen("decision_no", "institutions.decision_no", in.DecisionNo)
 		}
 		if strings.TrimSpace(in.DecidedBy) == "" {
 			p.Add("decided_by", "请填写认定决定人")
+		} else {
+			p.CheckLen("decided_by", "institutions.decided_by", in.DecidedBy)
 		}
 		d, perr := time.Parse("2006-01-02", strings.TrimSpace(in.DecisionDate))
 		switch {
@@ -245,8 +251,8 @@ func (in StatusChangeInput) Validate(today time.Time) (decision time.Time, err e
 	case ActSuspend, ActResume, ActRevoke:
 		if r := strings.TrimSpace(in.Reason); r == "" {
 			p.Add("reason", "请填写原因")
-		} else if utf8.RuneCountInString(r) > 1000 {
-			p.Add("reason", "原因过长（最多1000字）")
+		} else {
+			p.CheckLen("reason", "institutions.status_reason", r)
 		}
 	default:
 		p.AddGeneral("未知的操作")
