@@ -31,6 +31,7 @@ type fixtures struct {
 // ownFixtures are one institution's objects.
 type ownFixtures struct {
 	classes, drafts, future, finished, teachers, apps, published []int64
+	ledger                                                       []int64 // the largest class past training
 	files                                                        [][2]int64
 	bench                                                        *benchClass
 }
@@ -174,6 +175,11 @@ func findFixtures(ctx context.Context, pool *pgxpool.Pool, insts []int64) (*fixt
 			AND status = 'finished' AND NOT EXISTS (SELECT 1 FROM exam_applications ap WHERE ap.class_id = c.id) ORDER BY id`},
 		{func(o *ownFixtures, l []int64) { o.teachers = l }, `SELECT ti.institution_id, t.id FROM teacher_institutions ti
 			JOIN teachers t ON t.id = ti.teacher_id WHERE ti.institution_id = ANY($1) AND t.status = 'approved' ORDER BY t.id`},
+		// The institution's largest class past training (50 trainees
+		// where there is one): its ledger page and workbook.
+		{func(o *ownFixtures, l []int64) { o.ledger = l }, `SELECT DISTINCT ON (institution_id) institution_id, id FROM classes
+			WHERE institution_id = ANY($1) AND status IN ('finished', 'assessment_applied', 'assessed', 'archived')
+			ORDER BY institution_id, enrolled DESC, id`},
 		{func(o *ownFixtures, l []int64) { o.apps = l }, `SELECT institution_id, id FROM exam_applications WHERE institution_id = ANY($1) ORDER BY id`},
 		{func(o *ownFixtures, l []int64) { o.published = l }, `SELECT ap.institution_id, s.id FROM exam_sessions s
 			JOIN exam_applications ap ON ap.id = s.application_id WHERE ap.institution_id = ANY($1) AND s.status = 'published' ORDER BY s.id`},

@@ -193,6 +193,8 @@ var pages = []page{
 	{route: "GET /assessments", name: "GET /assessments (bureau)", role: bureau, path: fixed("/assessments")},
 	{route: "GET /subsidy-standards", role: bureau, path: fixed("/subsidy-standards")},
 	{route: "GET /fees", name: "GET /fees (bureau)", role: bureau, path: fixed("/fees")},
+	{route: "GET /ledgers", name: "GET /ledgers?institution= (bureau, the busiest institution)", role: bureau,
+		path: func(f *fixtures, _ *client, _ int) string { return fmt.Sprintf("/ledgers?institution=%d", f.busyInst) }},
 	{route: "GET /fund-use", name: "GET /fund-use (bureau report)", role: bureau, path: fixed("/fund-use")},
 	{route: "GET /subsidy-overview", role: bureau, path: fixed("/subsidy-overview")},
 	{route: "GET /institutions/{id}/fund-use", name: "GET /institutions/{id}/fund-use (bureau)", role: bureau,
@@ -236,6 +238,11 @@ var pages = []page{
 	{route: "GET /classes/{id}/fees", role: inst,
 		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/fees", b.class) })},
 	{route: "GET /fees", name: "GET /fees (institution)", role: inst, path: fixed("/fees")},
+	{route: "GET /classes/{id}/ledger", name: "GET /classes/{id}/ledger (largest finished class, 50 trainees)", role: inst, mix: 1,
+		path: each(own(func(o *ownFixtures) []int64 { return o.ledger }), id("/classes/", "/ledger"))},
+	{route: "GET /classes/{id}/ledger.xlsx", name: "GET /classes/{id}/ledger.xlsx (largest finished class, 50 trainees)", role: inst,
+		kind: kindDownload, path: each(own(func(o *ownFixtures) []int64 { return o.ledger }), id("/classes/", "/ledger.xlsx"))},
+	{route: "GET /ledgers", name: "GET /ledgers (institution, this year)", role: inst, path: fixed("/ledgers")},
 	{route: "GET /fund-use", name: "GET /fund-use (institution)", role: inst, path: fixed("/fund-use")},
 	{route: "GET /fees/template.xlsx", role: inst, kind: kindDownload, path: fixed("/fees/template.xlsx")},
 	{route: "GET /teachers", name: "GET /teachers (institution)", role: inst, path: fixed("/teachers")},
@@ -291,7 +298,14 @@ var pages = []page{
 	// Daily work (issue 17).
 	{route: "GET /inbox", name: "GET /inbox (institution)", role: inst, path: fixed("/inbox")},
 	{route: "GET /inbox", name: "GET /inbox (centre)", role: centre, path: fixed("/inbox")},
+	{route: "GET /audit", role: bureau, path: fixed("/audit")},
+	{route: "GET /audit", name: "GET /audit?pii=1", role: bureau, path: fixed("/audit?pii=1")},
+	{route: "GET /audit", name: "GET /audit?page=100", role: bureau, path: fixed("/audit?page=100")},
+	{route: "GET /audit.xlsx", name: "GET /audit.xlsx?action=class.approve", role: bureau, kind: kindDownload, path: fixed("/audit.xlsx?action=class.approve")},
 }
 
 // notBenched are the GET routes with no row, and why.
-var notBenched = map[string]string{}
+var notBenched = map[string]string{
+	"GET /ledger-exports/{id}":          "exists only after the bureau's POST /ledgers/export; a one-row read by primary key",
+	"GET /ledger-exports/{id}/download": "streams a finished export's stored workbooks; tested end to end by internal/server TestLedgerExportFlow; a 100-class year by internal/repository TestLedgerExportHundredClasses",
+}

@@ -22,6 +22,7 @@ type Kind struct {
 // added here and its worker in register (see doc.go).
 var Kinds = []Kind{
 	{Name: repository.RosterValidateArgs{}.Kind(), Label: "学员名单文件校验"},
+	{Name: repository.LedgerExportArgs{}.Kind(), Label: "第十四条：导出机构年度培训台账"},
 	{Name: ActivityArgs{}.Kind(), Label: "第十六条：六个月未开班机构标记及提前一个月预警", Schedule: DailyAt(1, 30),
 		args: func(s time.Time) river.JobArgs { return ActivityArgs{Slot: s} }},
 	{Name: ImportPurgeArgs{}.Kind(), Label: "删除30天前的名单导入明细（个人信息）", Schedule: DailyAt(2, 0),
@@ -79,6 +80,7 @@ func (ClaimNoticeSweepArgs) Kind() string { return "claim_notice_sweep" }
 // register adds every kind's worker.
 func (r *Runner) register(w *river.Workers) {
 	river.AddWorker(w, &rosterWorker{store: r.store, log: r.log, timeout: r.cfg.JobTimeout})
+	river.AddWorker(w, river.WorkFunc(r.ledgerExport))
 	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[ActivityArgs]) error {
 		ch, err := r.store.RecomputeActivity(ctx)
 		if err != nil {

@@ -223,20 +223,25 @@ func (s *Store) ClassVersions(ctx context.Context, a training.Actor, id int64) (
 	return list, nil
 }
 
-// ClassHistory is a filing's audit trail, newest first.
-func (s *Store) ClassHistory(ctx context.Context, a training.Actor, id int64) ([]training.AuditEntry, error) {
+// ClassHistory is one page of a filing's audit trail, newest first, and
+// the number of entries (a class of fifty trainees has hundreds).
+func (s *Store) ClassHistory(ctx context.Context, a training.Actor, id int64, p Page) ([]training.AuditEntry, int, error) {
 	b := &pgx.Batch{}
 	if !queueClassVisible(b, a, id) {
-		return nil, training.ErrNotFound
+		return nil, 0, training.ErrNotFound
 	}
 	var list []training.AuditEntry
-	b.Queue(`SELECT `+auditColumns+` FROM audit_log WHERE entity = 'class' AND entity_id = $1 ORDER BY id DESC`, id).Query(func(rows pgx.Rows) error {
+	var total int
+	b.Queue(`SELECT `+auditColumns+`, count(*) OVER () FROM audit_log WHERE entity = 'class' AND entity_id = $1
+		ORDER BY id DESC LIMIT $2 OFFSET $3`, id, p.limit(), p.offset()).Query(func(rows pgx.Rows) error {
 		var err error
-		list, err = pgx.CollectRows(rows, scanAudit)
+		list, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.AuditEntry, error) {
+			return scanAuditCounted(row, &total)
+		})
 		return err
 	})
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
-		return nil, translate(err, "class history %d", id)
+		return nil, 0, translate(err, "class history %d", id)
 	}
-	return list, nil
+	return list, total, nil
 }

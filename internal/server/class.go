@@ -188,6 +188,10 @@ func (s *Server) afterSave(w http.ResponseWriter, r *http.Request, id int64, ver
 				s.fail(w, r, err)
 				return
 			}
+			// The refused save changed nothing: the filing is still at
+			// version (a new filing: the draft just created), and the
+			// returned form must carry it to be submitted again.
+			form.Version = strconv.Itoa(version)
 			s.renderClassForm(w, r, id, "", false, form)
 			return
 		}
@@ -253,10 +257,13 @@ func (s *Server) renderClassShow(w http.ResponseWriter, r *http.Request, status 
 		s.fail(w, r, err)
 		return
 	}
-	if page.History, err = s.store.ClassHistory(ctx, a, id); err != nil {
+	hp := repository.Page{Number: atoiOr(r.URL.Query().Get("hpage"), 1), Size: repository.PageSize}
+	var htotal int
+	if page.History, htotal, err = s.store.ClassHistory(ctx, a, id, hp); err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	page.HistoryList = web.List{Path: r.URL.Path, Page: hp.Number, Size: hp.Size, Total: htotal, PageParam: "hpage"}
 	teachers, textbooks := shownIDs(c, page.Versions)
 	choices, err := s.store.FilingNames(ctx, a, c.InstitutionID, teachers, textbooks)
 	if err != nil {

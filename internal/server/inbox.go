@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strconv"
 
 	"tianmu/internal/training"
 	"tianmu/web"
@@ -47,4 +48,13 @@ func (s *Server) inboxReadAll(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "已全部标记为已读")
 	redirect(w, r, "/inbox")
+}
+
+// atoiOr reads a positive number from a query value, or def.
+func atoiOr(s string, def int) int {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 100000 {
+		return def
+	}
+	return n
 }

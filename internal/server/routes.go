@@ -139,6 +139,11 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/fees/template.xlsx", s.feeTemplate)
 				r.Get("/classes/{id}/fees", s.feeShow)
 
+				// Ledgers (SUP-1, 第十四条): an institution its own, the
+				// bureau every institution's (others get 404).
+				r.Get("/classes/{id}/ledger", s.ledgerShow)
+				r.Get("/classes/{id}/ledger.xlsx", s.ledgerWorkbook)
+				r.Get("/ledgers", s.ledgerList)
 				// Fund use (第十三条): the bureau's report or the
 				// institution's own year; one institution's year.
 				r.Get("/fund-use", s.fundUse)
@@ -242,6 +247,9 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/users/{id}/enable", s.userEnable)
 				r.Post("/users/{id}/reset-password", s.userResetPassword)
 
+				r.Get("/audit", s.auditLog)
+				r.Get("/audit.xlsx", s.auditExport)
+				r.Post("/audit/verify", s.auditVerify)
 				r.Get("/jobs", s.jobList)
 				r.Post("/jobs/{id}/retry", s.jobRetry)
 				r.Get("/calendar", s.calendarList)
@@ -277,6 +285,9 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/subsidy-standards", s.subsidyStandards)
 				r.Post("/subsidy-standards", s.subsidyFigureAdd)
 				r.Post("/subsidy-standards/{kind}/{id}/end", s.subsidyFigureEnd)
+				r.Post("/ledgers/export", s.ledgerExportStart)
+				r.Get("/ledger-exports/{id}", s.ledgerExportShow)
+				r.Get("/ledger-exports/{id}/download", s.ledgerExportDownload)
 				r.Post("/fees/{id}/approve", s.feeStep(training.ActFeeApprove))
 				r.Post("/fees/{id}/return", s.feeStep(training.ActFeeReturn))
 			})
