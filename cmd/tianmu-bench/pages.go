@@ -199,6 +199,23 @@ var pages = []page{
 	{route: "GET /institutions/{id}/fund-use", name: "GET /institutions/{id}/fund-use (bureau)", role: bureau,
 		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/fund-use"))},
 	{route: "GET /jobs", role: bureau, path: fixed("/jobs")},
+	{route: "GET /supervision", role: bureau, path: fixed("/supervision"), mix: 1},
+	{route: "GET /checklist", role: bureau, path: fixed("/checklist")},
+	{route: "GET /inspections", name: "GET /inspections (bureau)", role: bureau, path: fixed("/inspections")},
+	{route: "GET /inspections/{id}", name: "GET /inspections/{id} (bureau)", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.inspections }), id("/inspections/"))},
+	{route: "GET /inspections/{id}/files/{fid}", role: bureau, kind: kindDownload,
+		path: each(func(f *fixtures, _ *client) [][2]int64 { return f.inspectionFiles }, func(x [2]int64) string {
+			return fmt.Sprintf("/inspections/%d/files/%d", x[0], x[1])
+		})},
+	{route: "GET /rectifications/{id}", name: "GET /rectifications/{id} (bureau)", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.orders }), id("/rectifications/"))},
+	{route: "GET /rectifications/{id}/file", role: bureau, kind: kindDownload,
+		path: each(global(func(f *fixtures) []int64 { return f.answered }), id("/rectifications/", "/file"))},
+	{route: "GET /institutions/{id}/inspections/new", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/inspections/new"))},
+	{route: "GET /institutions/{id}/supervision", name: "GET /institutions/{id}/supervision (bureau)", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/supervision"))},
 
 	// An institution, each client its own (the first designated
 	// institutions; the 50-trainee bench class is theirs).
@@ -237,6 +254,13 @@ var pages = []page{
 	{route: "GET /classes/{id}/fees", role: inst,
 		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/fees", b.class) })},
 	{route: "GET /fees", name: "GET /fees (institution)", role: inst, path: fixed("/fees")},
+	{route: "GET /inspections", name: "GET /inspections (institution)", role: inst, path: fixed("/inspections")},
+	{route: "GET /institutions/{id}/supervision", name: "GET /institutions/{own id}/supervision (institution)", role: inst,
+		path: func(_ *fixtures, c *client, _ int) string {
+			return "/institutions/" + strconv.FormatInt(c.inst, 10) + "/supervision"
+		}},
+	{route: "GET /rectifications/{id}", name: "GET /rectifications/{own id} (institution)", role: inst,
+		path: each(own(func(o *ownFixtures) []int64 { return o.orders }), id("/rectifications/"))},
 	{route: "GET /classes/{id}/ledger", name: "GET /classes/{id}/ledger (largest finished class, 50 trainees)", role: inst, mix: 1,
 		path: each(own(func(o *ownFixtures) []int64 { return o.ledger }), id("/classes/", "/ledger"))},
 	{route: "GET /classes/{id}/ledger.xlsx", name: "GET /classes/{id}/ledger.xlsx (largest finished class, 50 trainees)", role: inst,
@@ -298,6 +322,9 @@ var pages = []page{
 	{route: "GET /inbox", name: "GET /inbox (institution)", role: inst, path: fixed("/inbox")},
 	{route: "GET /inbox", name: "GET /inbox (centre)", role: centre, path: fixed("/inbox")},
 	{route: "GET /audit", role: bureau, path: fixed("/audit")},
+	{route: "GET /stats", name: "GET /stats (bureau)", role: bureau, path: fixed("/stats")},
+	{route: "GET /stats", name: "GET /stats (centre)", role: centre, path: fixed("/stats")},
+	{route: "GET /stats.xlsx", name: "GET /stats.xlsx?chart=pass-institution", role: bureau, kind: kindDownload, path: fixed("/stats.xlsx?chart=pass-institution")},
 	{route: "GET /audit", name: "GET /audit?pii=1", role: bureau, path: fixed("/audit?pii=1")},
 	{route: "GET /audit", name: "GET /audit?page=100", role: bureau, path: fixed("/audit?page=100")},
 	{route: "GET /audit.xlsx", name: "GET /audit.xlsx?action=class.approve", role: bureau, kind: kindDownload, path: fixed("/audit.xlsx?action=class.approve")},

@@ -61,6 +61,15 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 		r.Post("/teachers/{id}/files", s.teacherFileUpload)
 	})
 
+	// Inspection evidence (bureau) and rectification answers (institution):
+	// a photo or PDF up to MaxUpload.
+	r.Group(func(r chi.Router) {
+		r.Use(stack(maxUploadBody, "上传的文件不能超过"+mb(repository.MaxUpload))...)
+		r.Use(m.requireUser)
+		r.With(s.requireRole(training.RoleBureau)).Post("/inspections/{id}/files", s.inspectionFileUpload)
+		r.With(s.requireRole(training.RoleInstitution)).Post("/rectifications/{id}/answer", s.orderAnswer)
+	})
+
 	// Roster imports (institution staff): a file up to roster.MaxFile.
 	r.Group(func(r chi.Router) {
 		r.Use(stack(maxRosterBody, "名单文件不能超过"+mb(roster.MaxFile))...)
@@ -139,6 +148,15 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/fees/template.xlsx", s.feeTemplate)
 				r.Get("/classes/{id}/fees", s.feeShow)
 
+				// Supervision (SUP-4): an institution sees its own
+				// inspections, orders and sanctions (others get 404).
+				r.Get("/inspections", s.inspectionList)
+				r.Get("/inspections/{id}", s.inspectionShow)
+				r.Get("/inspections/{id}/files/{fid}", s.inspectionFile)
+				r.Get("/rectifications/{id}", s.orderShow)
+				r.Get("/rectifications/{id}/file", s.orderFile)
+				r.Get("/institutions/{id}/supervision", s.institutionSupervision)
+
 				// Ledgers (SUP-1, 第十四条): an institution its own, the
 				// bureau every institution's (others get 404).
 				r.Get("/classes/{id}/ledger", s.ledgerShow)
@@ -148,6 +166,13 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				// institution's own year; one institution's year.
 				r.Get("/fund-use", s.fundUse)
 				r.Get("/institutions/{id}/fund-use", s.fundUseInstitution)
+			})
+
+			// Statistics (issue 17): the bureau's and the centre's; counts only.
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireRole(training.RoleBureau, training.RoleCentre))
+				r.Get("/stats", s.stats)
+				r.Get("/stats.xlsx", s.statsExport)
 			})
 
 			// Institution only.
@@ -289,6 +314,19 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/ledger-exports/{id}/download", s.ledgerExportDownload)
 				r.Post("/fees/{id}/approve", s.feeStep(training.ActFeeApprove))
 				r.Post("/fees/{id}/return", s.feeStep(training.ActFeeReturn))
+
+				// Inspections, rectification and sanctions (SUP-4, 第十六条).
+				r.Get("/supervision", s.supervisionOverview)
+				r.Get("/checklist", s.checklistPage)
+				r.Post("/checklist", s.checklistAdd)
+				r.Post("/checklist/{id}/retire", s.checklistActive(false))
+				r.Post("/checklist/{id}/restore", s.checklistActive(true))
+				r.Get("/institutions/{id}/inspections/new", s.inspectionNew)
+				r.Post("/institutions/{id}/inspections", s.inspectionCreate)
+				r.Post("/findings/{id}/order", s.orderCreate)
+				r.Post("/rectifications/{id}/accept", s.orderDecide(training.ActOrderAccept))
+				r.Post("/rectifications/{id}/escalate", s.orderDecide(training.ActOrderEscalate))
+				r.Post("/institutions/{id}/sanctions", s.sanctionCreate)
 			})
 		})
 
