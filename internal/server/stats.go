@@ -120,7 +120,7 @@ func statsCharts(st repository.Stats) []web.StatsChart {
 		}
 		return c
 	}
-	short := web.StatsChart{Key: "shortfall", Title: "交付不足的培训班（第十六条，按机构）",
+	short := web.StatsChart{Key: "shortfall", Title: web.StatsShortfallTitle,
 		Header: []string{"培训机构", "被标记的培训班", "课时不足", "非备案师资授课", "少上课时（学时）"}}
 	for _, r := range st.Shortfalls {
 		short.Rows = append(short.Rows, []string{r.Label, itos(r.Classes), itos(r.Short), itos(r.OffPlan), itos(r.HoursShort)})
