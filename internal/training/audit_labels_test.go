@@ -18,7 +18,7 @@ import (
 var actionTypes = map[string]string{
 	"class.": "ClassAction", "teacher.": "TeacherAction", "fee.": "FeeAction", "exam.": "AppAction",
 	"institution.": "InstitutionAction", "textbook.": "TextbookAction", "claim.": "ClaimAction",
-	"complaint.": "ComplaintAction", "session.": "SessionAction",
+	"complaint.": "ComplaintAction", "session.": "SessionAction", "rectification.": "OrderAction", "sanction.": "SanctionKind",
 }
 
 var actionName = regexp.MustCompile(`^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$`)
