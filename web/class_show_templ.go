@@ -1237,7 +1237,7 @@ func classActions(p ClassShowPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if !p.Bureau && p.Class.Status == training.ClassFinished {
+		if !p.Bureau && training.CanApplyAssessment(p.Class.Status) {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 116, "<a class=\"button primary\" href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -314,7 +314,7 @@ func (s *Store) Apply(ctx context.Context, a training.Actor, classID int64, in t
 		if _, msg := training.NextApplicationStatus(prev, training.ActAppSubmit); msg != "" {
 			return training.InvalidGeneral(msg)
 		}
-		if c.Status != training.ClassFinished {
+		if !training.CanApplyAssessment(c.Status) {
 			return training.InvalidGeneral(training.MsgApplyFinished + "（培训班当前状态：" + c.Status.Label() + "）")
 		}
 		var p training.Problems

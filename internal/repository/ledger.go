@@ -154,6 +154,18 @@ func (q *ledgerQueries) queue(b *pgx.Batch, w where, classID int64) {
 		})
 		return err
 	})
+	b.Queue(`SELECT category, amount, spent_on, voucher_no, description FROM fund_use_entries
+		WHERE class_id = $1 AND status = 'recorded' ORDER BY spent_on, id`, classID).Query(func(rows pgx.Rows) error {
+		var err error
+		q.l.FundUse, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.LedgerFundUse, error) {
+			var u training.LedgerFundUse
+			var cat string
+			err := row.Scan(&cat, &u.Amount, &u.SpentOn, &u.VoucherNo, &u.Description)
+			u.Category = training.FundCategory(cat)
+			return u, err
+		})
+		return err
+	})
 	b.Queue(`SELECT at, actor_name, action, entity FROM (
 			SELECT id, at, actor_name, action, entity FROM audit_log WHERE entity = 'class' AND entity_id = $1
 			UNION ALL

@@ -22,7 +22,10 @@ const ledgerYearSQL = `SELECT c.id, c.class_no, coalesce(o.name, ''), c.level, c
 	EXISTS (SELECT 1 FROM exam_applications ap WHERE ap.class_id = c.id AND ap.status <> 'returned'),
 	(SELECT count(DISTINCT x.enrolment_id) FROM enrolments e JOIN exam_entries x ON x.enrolment_id = e.id
 		JOIN exam_sessions s ON s.id = x.session_id
-		WHERE e.class_id = c.id AND e.status = 'enrolled' AND s.status = 'published' AND x.outcome <> '')
+		WHERE e.class_id = c.id AND e.status = 'enrolled' AND s.status = 'published' AND x.outcome <> ''),
+	EXISTS (SELECT 1 FROM fee_payments p WHERE p.class_id = c.id)
+		OR EXISTS (SELECT 1 FROM subsidy_claim_lines sl WHERE sl.class_id = c.id AND sl.status = 'active'),
+	EXISTS (SELECT 1 FROM fund_use_entries u WHERE u.class_id = c.id AND u.status = 'recorded')
 	FROM classes c LEFT JOIN occupations o ON o.id = c.occupation_id
 	LEFT JOIN class_delivery d ON d.class_id = c.id LEFT JOIN class_ledgers l ON l.class_id = c.id
 	WHERE c.institution_id = $1 AND c.status IN ('finished', 'assessment_applied', 'assessed', 'archived')
@@ -84,7 +87,8 @@ func (s *Store) LedgerYear(ctx context.Context, a training.Actor, institutionID 
 				var st string
 				f := &r.Facts
 				err := row.Scan(&r.ClassID, &r.ClassNo, &r.OccupationName, &r.Level, &st, &r.Start, &r.End, &r.Frozen,
-					&f.Enrolled, &f.WithAgreement, &f.Sessions, &f.SessionsHeld, &f.Applied, &f.ResultsPublished)
+					&f.Enrolled, &f.WithAgreement, &f.Sessions, &f.SessionsHeld, &f.Applied, &f.ResultsPublished,
+					&f.FundUseTracked, &f.FundUseFiled)
 				r.Status, f.Status = training.ClassStatus(st), training.ClassStatus(st)
 				return r, err
 			})

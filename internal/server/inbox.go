@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"tianmu/internal/training"
 	"tianmu/web"
 )
 
@@ -23,9 +22,8 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 
 // inboxOpen marks a message read and goes to the page of the work.
 func (s *Server) inboxOpen(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	m, err := s.store.OpenMessage(r.Context(), actor(r), id)

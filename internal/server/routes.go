@@ -170,6 +170,13 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/institutions/{id}/fund-use", s.fundUseInstitution)
 			})
 
+			// Statistics (issue 17): the bureau's and the centre's; counts only.
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireRole(training.RoleBureau, training.RoleCentre))
+				r.Get("/stats", s.stats)
+				r.Get("/stats.xlsx", s.statsExport)
+			})
+
 			// Institution only.
 			r.Group(func(r chi.Router) {
 				r.Use(s.requireRole(training.RoleInstitution))

@@ -26,7 +26,7 @@ var (
 	ruleGapSessions   = NewRule("SUP-1", "第十四条、第十六条", "%d次课未登记考勤")
 	ruleGapNoExam     = NewRule("SUP-1", "第十四条、第十一条", "尚未申报鉴定考核")
 	ruleGapResults    = NewRule("SUP-1", "第十四条、第十一条", "%d名学员的考核成绩尚未收集（未公布）")
-	ruleGapFundUse    = NewRule("SUP-1", "第十四条、第十二条", "未报送补贴资金使用情况")
+	ruleGapFundUse    = NewRule("SUP-1", "第十四条、第十三条", "已收取培训费或申领补贴，但未登记经费使用情况")
 )
 
 // RetainUntil is the first day a frozen ledger may be purged: ten years
@@ -79,6 +79,7 @@ type Ledger struct {
 	Fees      []LedgerFee     `json:"fees"`
 	Payments  []LedgerPayment `json:"payments"`
 	Subsidies []LedgerSubsidy `json:"subsidies"`
+	FundUse   []LedgerFundUse `json:"fund_use"`
 	History   []LedgerEvent   `json:"history"`
 	BuiltAt   time.Time       `json:"built_at"`
 }
@@ -221,6 +222,15 @@ type LedgerSubsidy struct {
 	LineStatus  string `json:"line_status"` // active, removed, released
 }
 
+// LedgerFundUse is a recorded spending charged to the class (SUB-4, 第十三条).
+type LedgerFundUse struct {
+	Category    FundCategory `json:"category"`
+	Amount      int64        `json:"amount"`
+	SpentOn     time.Time    `json:"spent_on"`
+	VoucherNo   string       `json:"voucher_no"`
+	Description string       `json:"description"`
+}
+
 // LedgerEvent is one audit row about the class (SUP-5).
 type LedgerEvent struct {
 	At     time.Time `json:"at"`
@@ -293,8 +303,8 @@ type LedgerFacts struct {
 	SessionsHeld     int  // with attendance recorded
 	Applied          bool // an assessment application exists (not returned)
 	ResultsPublished int  // enrolled trainees with a published outcome
-	FundUseTracked   bool // the fund-use report exists in this portal
-	FundUseFiled     bool
+	FundUseTracked   bool // money came in (fees paid or a live subsidy line): its use must be reported (第十三条)
+	FundUseFiled     bool // spending charged to the class is recorded
 }
 
 // LedgerGap is one thing missing from a class's ledger.
@@ -350,6 +360,13 @@ func (l Ledger) Facts() LedgerFacts {
 			f.SessionsHeld++
 		}
 	}
+	for _, s := range l.Subsidies {
+		if s.LineStatus == "active" {
+			f.FundUseTracked = true
+		}
+	}
+	f.FundUseTracked = f.FundUseTracked || len(l.Payments) > 0
+	f.FundUseFiled = len(l.FundUse) > 0
 	counted := map[int64]bool{}
 	for _, r := range l.Results {
 		if r.Published() && r.Outcome != "" && enrolled[r.EnrolmentID] && !counted[r.EnrolmentID] {

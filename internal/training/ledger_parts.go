@@ -222,7 +222,13 @@ func (l Ledger) Parts() []LedgerPart {
 		}
 		money.Rows = append(money.Rows, []string{"培训补贴", s.Name, MaskID(s.IDNumber), YuanText(s.Amount), "", state, note})
 	}
-	money.Rows = append(money.Rows, []string{"合计", "", "", "缴费 " + YuanText(paid) + "；补贴 " + YuanText(subsidy)})
+	var spent int64
+	for _, u := range l.FundUse {
+		spent += u.Amount
+		money.Rows = append(money.Rows, []string{"经费使用", "", "", YuanText(u.Amount), ledgerDate(u.SpentOn), u.VoucherNo,
+			u.Category.Label() + "：" + u.Description})
+	}
+	money.Rows = append(money.Rows, []string{"合计", "", "", "缴费 " + YuanText(paid) + "；补贴 " + YuanText(subsidy) + "；使用 " + YuanText(spent)})
 	history := LedgerPart{Key: "history", Title: "操作记录", Widths: []float64{18, 22, 30},
 		Header: []string{"时间", "操作人", "操作"}}
 	for _, e := range l.History {

@@ -62,7 +62,7 @@ func TestLedgerGaps(t *testing.T) {
 		{"attendance", func(f *LedgerFacts) { f.SessionsHeld = 1 }, "attendance", "3次课未登记考勤"},
 		{"no exam", func(f *LedgerFacts) { f.Applied, f.ResultsPublished = false, 0 }, "exam", "尚未申报鉴定考核"},
 		{"results", func(f *LedgerFacts) { f.ResultsPublished = 4 }, "results", "1名学员的考核成绩尚未收集"},
-		{"fund use", func(f *LedgerFacts) { f.FundUseFiled = false }, "fund_use", "未报送补贴资金使用情况"},
+		{"fund use", func(f *LedgerFacts) { f.FundUseFiled = false }, "fund_use", "第十四条、第十三条：已收取培训费或申领补贴，但未登记经费使用情况"},
 		{"fund use not tracked", func(f *LedgerFacts) { f.FundUseTracked, f.FundUseFiled = false, false }, "", ""},
 		{"empty roster needs no exam", func(f *LedgerFacts) {
 			f.Enrolled, f.WithAgreement, f.Applied, f.ResultsPublished = 0, 0, false, 0
@@ -119,5 +119,36 @@ func TestLedgerSealAndSnapshot(t *testing.T) {
 	planned, delivered := Ledger{Sessions: []LedgerSession{{PlannedHours: 4, Held: true, Delivered: 3}, {PlannedHours: 4}}}.DeliveredHours()
 	if planned != 8 || delivered != 3 {
 		t.Errorf("hours %d/%d", delivered, planned)
+	}
+}
+
+func TestLedgerFacts(t *testing.T) {
+	d := day("2026-03-16")
+	paid := false
+	l := Ledger{Class: LedgerClass{Status: string(ClassAssessed), CertKind: "skill_level"},
+		Trainees: []LedgerTrainee{{EnrolmentID: 1, AgreementDate: &d, PaysFee: &paid}, {EnrolmentID: 2}, {EnrolmentID: 3, Withdrawn: true}},
+		Sessions: []LedgerSession{{Held: true}, {}},
+		Results: []LedgerResult{{EnrolmentID: 1, SessionStatus: "published", Outcome: "fail", Attempt: 1},
+			{EnrolmentID: 1, SessionStatus: "published", Outcome: "pass", Attempt: 2},
+			{EnrolmentID: 2, SessionStatus: "approved", Outcome: ""}, {EnrolmentID: 3, SessionStatus: "published", Outcome: "pass"}},
+	}
+	f := l.Facts()
+	want := LedgerFacts{Status: ClassAssessed, Enrolled: 2, WithAgreement: 1, Sessions: 2, SessionsHeld: 1, Applied: true, ResultsPublished: 1}
+	if f != want {
+		t.Fatalf("facts %+v, want %+v", f, want)
+	}
+	// Money in makes the fund-use report due; spending charged files it.
+	l.Payments = []LedgerPayment{{EnrolmentID: 2, Amount: 30000}}
+	if f := l.Facts(); !f.FundUseTracked || f.FundUseFiled {
+		t.Fatalf("fees paid: %+v", f)
+	}
+	l.Payments, l.Subsidies = nil, []LedgerSubsidy{{LineStatus: "released"}}
+	if f := l.Facts(); f.FundUseTracked {
+		t.Fatal("a released subsidy line asks for a fund-use report")
+	}
+	l.Subsidies[0].LineStatus = "active"
+	l.FundUse = []LedgerFundUse{{Category: "teachers", Amount: 100}}
+	if f := l.Facts(); !f.FundUseTracked || !f.FundUseFiled {
+		t.Fatalf("subsidised and reported: %+v", f)
 	}
 }
