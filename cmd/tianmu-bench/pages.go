@@ -209,6 +209,7 @@ var pages = []page{
 	{route: "GET /ledgers", name: "GET /ledgers?institution= (bureau, the busiest institution)", role: bureau,
 		path: func(f *fixtures, _ *client, _ int) string { return fmt.Sprintf("/ledgers?institution=%d", f.busyInst) }},
 	{route: "GET /fund-use", name: "GET /fund-use (bureau report)", role: bureau, path: fixed("/fund-use")},
+	{route: "GET /subsidy-overview", role: bureau, path: fixed("/subsidy-overview")},
 	{route: "GET /institutions/{id}/fund-use", name: "GET /institutions/{id}/fund-use (bureau)", role: bureau,
 		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/fund-use"))},
 	{route: "GET /jobs", role: bureau, path: fixed("/jobs")},

@@ -16,6 +16,7 @@ func init() {
 		"GET /institutions/{id}/fund-use": {"own": {see, ok, ok, forb}, "other": {see, ok, nf, forb}, "missing": {see, nf, nf, forb}},
 		"POST /fund-use":                  {"-": instOnly(bad)},
 		"POST /fund-use/{id}/void":        {"own": instOnly(conf), "other": instOnly(nf), "missing": instOnly(nf)},
+		"GET /subsidy-overview":           {"-": bureauOnly(ok)},
 	} {
 		accessTable[k] = v
 	}

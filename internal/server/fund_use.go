@@ -114,3 +114,16 @@ func (s *Server) fundUseVoid(w http.ResponseWriter, r *http.Request) {
 	s.flash(r, "支出记录已作废。")
 	redirect(w, r, fundUseURL(year))
 }
+
+// subsidyOverview is the bureau's overview of a year's paid subsidies, by
+// month, institution, occupation and level, with charts.
+func (s *Server) subsidyOverview(w http.ResponseWriter, r *http.Request) {
+	year := s.yearParam(r)
+	o, err := s.store.SubsidyOverview(r.Context(), actor(r), year)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.SubsidyOverviewView(web.SubsidyOverviewPage{Layout: s.layout(r, "补贴概览", "subsidy-overview"),
+		O: o, Years: s.fundYears()}))
+}

@@ -312,6 +312,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/calendar/new", s.calendarNew)
 				r.Post("/calendar", s.calendarCreate)
 				r.Get("/review", s.reviewQueue)
+				r.Get("/subsidy-overview", s.subsidyOverview)
 				r.Get("/delivery", s.deliveryReport)
 				r.Get("/agreement-template", s.agreementTemplateForm)
 				r.Post("/agreement-template", s.agreementTemplateSave)
