@@ -1188,7 +1188,7 @@ func ScorecardView(p ScorecardPage) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = Select("处理结果", "outcome", string(r.Suggestion), "", outcomeOptions()).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = Select("处理结果", "outcome", string(r.Suggestion), "", evalOutcomeOptions()).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -1217,7 +1217,7 @@ func ScorecardView(p ScorecardPage) templ.Component {
 	})
 }
 
-func outcomeOptions() []Option {
+func evalOutcomeOptions() []Option {
 	out := []Option{}
 	for _, o := range training.EvalOutcomes {
 		out = append(out, Option{string(o), o.Label()})
