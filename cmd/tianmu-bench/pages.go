@@ -305,6 +305,10 @@ var pages = []page{
 		kind: kindDownload, path: each(own(func(o *ownFixtures) []int64 { return o.ledger }), id("/classes/", "/ledger.xlsx"))},
 	{route: "GET /ledgers", name: "GET /ledgers (institution, this year)", role: inst, path: fixed("/ledgers")},
 	{route: "GET /fund-use", name: "GET /fund-use (institution)", role: inst, path: fixed("/fund-use")},
+	{route: "GET /institutions/{id}/fund-use.xlsx", role: inst, kind: kindDownload,
+		path: func(_ *fixtures, c *client, _ int) string {
+			return "/institutions/" + strconv.FormatInt(c.inst, 10) + "/fund-use.xlsx"
+		}},
 	{route: "GET /fees/template.xlsx", role: inst, kind: kindDownload, path: fixed("/fees/template.xlsx")},
 	{route: "GET /complaints", name: "GET /complaints (institution)", role: inst, path: fixed("/complaints")},
 	{route: "GET /complaints/{id}", name: "GET /complaints/{own id} (institution)", role: inst,

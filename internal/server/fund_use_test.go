@@ -47,6 +47,10 @@ func TestFundUseThroughPages(t *testing.T) {
 	if r.status != http.StatusOK || r.has("fund-use-form") || !r.has("fund-use-void") {
 		t.Fatalf("bureau on the school's year: %d", r.status)
 	}
+	x := bureau.get("/institutions/" + itoa(inst) + "/fund-use.xlsx")
+	if x.status != http.StatusOK || !strings.HasPrefix(x.body, "PK") {
+		t.Fatalf("export: %d", x.status)
+	}
 	if r := e.login("academy").get("/institutions/" + itoa(inst) + "/fund-use"); r.status != http.StatusNotFound {
 		t.Fatalf("academy: %d", r.status)
 	}

@@ -194,6 +194,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				// institution's own year; one institution's year.
 				r.Get("/fund-use", s.fundUse)
 				r.Get("/institutions/{id}/fund-use", s.fundUseInstitution)
+				r.Get("/institutions/{id}/fund-use.xlsx", s.fundUseExport)
 			})
 
 			// Statistics (issue 17): the bureau's and the centre's; counts only.
