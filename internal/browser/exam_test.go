@@ -183,11 +183,8 @@ func TestAssessmentApplyScoreApprovePublishVerify(t *testing.T) {
 
 	// The public: the QR code's page, no sign-in.
 	var code, no, name, idn string
-	if len(certNos) == 0 {
-		t.Fatal("no certificate numbers on the session page")
-	}
 	if err := e.store.Pool().QueryRow(ctx, `SELECT c.verify_code, c.cert_no, c.name, t.id_number FROM certificates c
-		JOIN trainees t ON t.name = c.name WHERE c.cert_no = $1`, certNos[0]).Scan(&code, &no, &name, &idn); err != nil {
+		JOIN trainees t ON t.name = c.name ORDER BY c.id LIMIT 1`).Scan(&code, &no, &name, &idn); err != nil {
 		t.Fatal(err)
 	}
 	if len(certNos) == 0 || certNos[0] != no {
