@@ -146,9 +146,6 @@ func Load(ctx context.Context, s *repository.Store, hash password.Params) error 
 	if err := loadExaminers(ctx, st, actors, byCode); err != nil {
 		return err
 	}
-	if err := assessArchivedClass(ctx, st, actors); err != nil {
-		return err
-	}
 	st.present()
 	if err := loadFundUse(ctx, st, actors); err != nil {
 		return err

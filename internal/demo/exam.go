@@ -40,20 +40,13 @@ func loadFinishedClass(ctx context.Context, st *story, actors map[string]trainin
 	s, school := st.store, actors["school"]
 	d := demoClass{login: "school", occupation: "4-03-02-01", level: training.Level4, typ: training.TypeSkillLevel, size: 30,
 		theory: "李晓燕", practical: "王建华", textbook: "中式烹调师（初级 中级 高级）", content: FinishedClassContent, state: training.ClassApproved}
-	arch := newArchivedStory(st, actors, occ) // ledger.go: told in step with this class
 	st.at(st.filed, 10, 0)
 	id, err := fileClass(ctx, s, actors, occ, d, st.start, st.end, []time.Time{st.start, st.end})
 	if err != nil {
 		return err
 	}
-	if err := arch.file(ctx); err != nil {
-		return err
-	}
 	st.at(st.approved, 15, 0)
 	if err := approveClass(ctx, s, actors, id, d); err != nil {
-		return err
-	}
-	if err := arch.approve(ctx); err != nil {
 		return err
 	}
 	st.at(st.enrolled, 9, 30)
@@ -71,9 +64,6 @@ func loadFinishedClass(ctx context.Context, st *story, actors map[string]trainin
 	}
 	if _, err := s.RecordAgreements(ctx, school, id, agreements); err != nil {
 		return fmt.Errorf("demo: agreements of the finished class: %w", err)
-	}
-	if err := arch.enrolAndTrain(ctx); err != nil {
-		return err
 	}
 	c, err := s.ClassByID(ctx, school, id)
 	if err != nil {
