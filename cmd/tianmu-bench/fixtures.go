@@ -25,6 +25,8 @@ type fixtures struct {
 	apps, accepted, scheduled, published, examiners []int64
 	entries                                         [][2]int64 // a published session, one of its entries
 	codes                                           []string   // certificate verification codes
+	complaints                                      []int64    // the newest complaints (bureau)
+	surveyCodes                                     []string   // survey codes (issue 12)
 	own                                             map[int64]*ownFixtures
 	// Supervision (issue 13): inspections with an evidence file, orders,
 	// answered orders (with a file).
@@ -35,6 +37,7 @@ type fixtures struct {
 // ownFixtures are one institution's objects.
 type ownFixtures struct {
 	classes, drafts, future, finished, teachers, apps, published []int64
+	complaints                                                   []int64 // forwarded to the institution
 	inspections, orders                                          []int64
 	ledger                                                       []int64 // the largest class past training
 	files                                                        [][2]int64
@@ -153,6 +156,13 @@ func findFixtures(ctx context.Context, pool *pgxpool.Pool, insts []int64) (*fixt
 	if f.codes, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 		return nil, err
 	}
+	if f.complaints, err = ids(ctx, pool, `SELECT id FROM complaints ORDER BY id DESC LIMIT 5000`); err != nil {
+		return nil, err
+	}
+	rows, _ = pool.Query(ctx, `SELECT code FROM survey_codes ORDER BY enrolment_id DESC LIMIT 5000`)
+	if f.surveyCodes, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return nil, err
+	}
 
 	// The 50-trainee classes (approved, started, every agreement signed),
 	// each with its first session, first enrolment and roster import.
@@ -190,6 +200,8 @@ func findFixtures(ctx context.Context, pool *pgxpool.Pool, insts []int64) (*fixt
 			AND status = 'finished' AND NOT EXISTS (SELECT 1 FROM exam_applications ap WHERE ap.class_id = c.id) ORDER BY id`},
 		{func(o *ownFixtures, l []int64) { o.teachers = l }, `SELECT ti.institution_id, t.id FROM teacher_institutions ti
 			JOIN teachers t ON t.id = ti.teacher_id WHERE ti.institution_id = ANY($1) AND t.status = 'approved' ORDER BY t.id`},
+		{func(o *ownFixtures, l []int64) { o.complaints = l }, `SELECT institution_id, id FROM complaints WHERE institution_id = ANY($1)
+			AND forwarded_at IS NOT NULL ORDER BY id DESC`},
 		{func(o *ownFixtures, l []int64) { o.inspections = l }, `SELECT institution_id, id FROM inspections WHERE institution_id = ANY($1) ORDER BY id`},
 		{func(o *ownFixtures, l []int64) { o.orders = l }, `SELECT institution_id, id FROM rectification_orders WHERE institution_id = ANY($1) ORDER BY id`},
 		// The institution's largest class past training (50 trainees

@@ -112,6 +112,19 @@ var pages = []page{
 	{route: "GET /login", role: anon, path: fixed("/login"), mix: 1},
 	{route: "GET /results", role: anon, path: fixed("/results")},
 	{route: "GET /verify", role: anon, path: fixed("/verify")},
+	{route: "GET /complaints/new", role: anon, path: fixed("/complaints/new"), mix: 1},
+	{route: "GET /complaints/filed", role: anon, path: fixed("/complaints/filed?no=TS20260302ABC123")},
+	{route: "GET /complaints/status", role: anon, path: fixed("/complaints/status")},
+	{route: "GET /survey", role: anon, path: fixed("/survey")},
+	{route: "GET /survey", name: "GET /survey?code= (a code's class)", role: anon, mix: 1, path: func(f *fixtures, c *client, n int) string {
+		code, ok := walk(f.surveyCodes, c, n)
+		if !ok {
+			return ""
+		}
+		return "/survey?code=" + code
+	}},
+	{route: "GET /survey/thanks", role: anon, path: fixed("/survey/thanks")},
+	{route: "GET /me", role: anon, path: fixed("/me")},
 	{route: "GET /verify/{code}", role: anon, mix: 1, path: func(f *fixtures, c *client, n int) string {
 		code, ok := walk(f.codes, c, n)
 		if !ok {
@@ -196,9 +209,20 @@ var pages = []page{
 	{route: "GET /ledgers", name: "GET /ledgers?institution= (bureau, the busiest institution)", role: bureau,
 		path: func(f *fixtures, _ *client, _ int) string { return fmt.Sprintf("/ledgers?institution=%d", f.busyInst) }},
 	{route: "GET /fund-use", name: "GET /fund-use (bureau report)", role: bureau, path: fixed("/fund-use")},
+	{route: "GET /subsidy-overview", role: bureau, path: fixed("/subsidy-overview")},
 	{route: "GET /institutions/{id}/fund-use", name: "GET /institutions/{id}/fund-use (bureau)", role: bureau,
 		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/fund-use"))},
 	{route: "GET /jobs", role: bureau, path: fixed("/jobs")},
+	// Complaints, surveys and employment (issue 12).
+	{route: "GET /complaints", name: "GET /complaints (bureau queue)", role: bureau, path: fixed("/complaints"), mix: 1},
+	{route: "GET /complaints", name: "GET /complaints?overdue=1", role: bureau, path: fixed("/complaints?overdue=1")},
+	{route: "GET /complaints/{id}", name: "GET /complaints/{id} (bureau)", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.complaints }), id("/complaints/"))},
+	{route: "GET /surveys", name: "GET /surveys (by institution)", role: bureau, path: fixed("/surveys")},
+	{route: "GET /surveys", name: "GET /surveys?by=class", role: bureau, path: fixed("/surveys?by=class")},
+	{route: "GET /employment", name: "GET /employment (by institution)", role: bureau, path: fixed("/employment")},
+	{route: "GET /employment", name: "GET /employment?by=class&months=6", role: bureau, path: fixed("/employment?by=class&months=6")},
+	{route: "GET /employment/checks", role: bureau, path: fixed("/employment/checks")},
 	{route: "GET /supervision", role: bureau, path: fixed("/supervision"), mix: 1},
 	{route: "GET /checklist", role: bureau, path: fixed("/checklist")},
 	{route: "GET /inspections", name: "GET /inspections (bureau)", role: bureau, path: fixed("/inspections")},
@@ -267,7 +291,20 @@ var pages = []page{
 		kind: kindDownload, path: each(own(func(o *ownFixtures) []int64 { return o.ledger }), id("/classes/", "/ledger.xlsx"))},
 	{route: "GET /ledgers", name: "GET /ledgers (institution, this year)", role: inst, path: fixed("/ledgers")},
 	{route: "GET /fund-use", name: "GET /fund-use (institution)", role: inst, path: fixed("/fund-use")},
+	{route: "GET /institutions/{id}/fund-use.xlsx", role: inst, kind: kindDownload,
+		path: func(_ *fixtures, c *client, _ int) string {
+			return "/institutions/" + strconv.FormatInt(c.inst, 10) + "/fund-use.xlsx"
+		}},
 	{route: "GET /fees/template.xlsx", role: inst, kind: kindDownload, path: fixed("/fees/template.xlsx")},
+	{route: "GET /complaints", name: "GET /complaints (institution)", role: inst, path: fixed("/complaints")},
+	{route: "GET /complaints/{id}", name: "GET /complaints/{own id} (institution)", role: inst,
+		path: each(own(func(o *ownFixtures) []int64 { return o.complaints }), id("/complaints/"))},
+	{route: "GET /classes/{id}/survey", role: inst, path: each(own(func(o *ownFixtures) []int64 { return o.finished }), id("/classes/", "/survey"))},
+	{route: "GET /classes/{id}/survey/slips", role: inst,
+		path: each(own(func(o *ownFixtures) []int64 { return o.finished }), id("/classes/", "/survey/slips"))},
+	{route: "GET /classes/{id}/employment", role: inst,
+		path: each(own(func(o *ownFixtures) []int64 { return o.finished }), id("/classes/", "/employment?months=3"))},
+	{route: "GET /employment/template.xlsx", role: inst, kind: kindDownload, path: fixed("/employment/template.xlsx")},
 	{route: "GET /teachers", name: "GET /teachers (institution)", role: inst, path: fixed("/teachers")},
 	{route: "GET /teachers/{id}", name: "GET /teachers/{own id} (institution)", role: inst,
 		path: each(own(func(o *ownFixtures) []int64 { return o.teachers }), id("/teachers/"))},
@@ -332,6 +369,7 @@ var pages = []page{
 
 // notBenched are the GET routes with no row, and why.
 var notBenched = map[string]string{
+	"GET /complaints/{id}/files/{fid}":  "a complaint's attachment is its stored bytes sent as they are (no query beyond the primary key); the scale data has none",
 	"GET /ledger-exports/{id}":          "exists only after the bureau's POST /ledgers/export; a one-row read by primary key",
 	"GET /ledger-exports/{id}/download": "streams a finished export's stored workbooks; tested end to end by internal/server TestLedgerExportFlow (a 100-class year is not measured yet)",
 }

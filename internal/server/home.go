@@ -32,7 +32,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		l.NavCounts = f.Todos.NavCounts()
 		s.render(w, r, http.StatusOK, web.BureauHomeView(web.BureauHome{Layout: l, Todos: f.Todos, Supervision: sup, Now: s.store.Now(),
 			ByStatus: f.ByStatus, Users: f.Users, Inactive: f.Inactive, InactiveSoon: f.InactiveSoon, Occupations: f.Occupations,
-			CalendarMissing: cal.MissingYears(thisYear, thisYear+1), ThisYear: thisYear, Flagged: f.Flagged, FlaggedTotal: f.FlaggedTotal}))
+			CalendarMissing: cal.MissingYears(thisYear, thisYear+1), ThisYear: thisYear, Flagged: f.Flagged, FlaggedTotal: f.FlaggedTotal,
+			Complaints: f.Complaints}))
 	case training.RoleInstitution:
 		p, err := s.store.InstitutionHome(ctx, a)
 		if err != nil {

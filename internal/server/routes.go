@@ -77,6 +77,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 		r.Post("/classes/{id}/roster/import", s.rosterImport)
 		r.Post("/classes/{id}/schedule/import", s.scheduleImport)
 		r.Post("/classes/{id}/fees/import", s.feeImport)
+		r.Post("/classes/{id}/employment/import", s.employmentImport)
 	})
 
 	// Score sheets (centre staff): a file up to roster.MaxFile.
@@ -86,10 +87,25 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 		r.Post("/exam-sessions/{id}/scores/import", s.scoresImport)
 	})
 
+	// Public complaints with attachments (SUP-2): up to 10 MB, no sign-in.
+	r.Group(func(r chi.Router) {
+		r.Use(stack(maxComplaintBody, "投诉附件合计不能超过10 MB")...)
+		r.Post("/complaints", s.complaintFile)
+	})
+
 	r.Group(func(r chi.Router) {
 		r.Use(stack(maxFormBody, "表单内容不能超过"+mb(maxFormBody))...)
 
 		// Public.
+		r.Get("/complaints/new", s.complaintNew)
+		r.Get("/complaints/filed", s.complaintFiled)
+		r.Get("/complaints/status", s.complaintStatusForm)
+		r.Post("/complaints/status", s.complaintStatus)
+		r.Get("/survey", s.surveyForm)
+		r.Post("/survey", s.surveyAnswer)
+		r.Get("/survey/thanks", s.surveyThanks)
+		r.Get("/me", s.ownRecordForm)
+		r.Post("/me", s.ownRecord)
 		r.Get("/login", s.loginForm)
 		r.Post("/login", s.login)
 		r.Get("/results", s.resultLookupForm)
@@ -148,6 +164,16 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/fees/template.xlsx", s.feeTemplate)
 				r.Get("/classes/{id}/fees", s.feeShow)
 
+				// Complaints (SUP-2): the bureau's queue, an institution's
+				// forwarded ones (the repository scopes; never the contact).
+				r.Get("/complaints", s.complaintList)
+				r.Get("/complaints/{id}", s.complaintShow)
+
+				// Satisfaction and employment follow-up (SUP-3).
+				r.Get("/classes/{id}/survey", s.classSurvey)
+				r.Get("/classes/{id}/survey/slips", s.classSurveySlips)
+				r.Get("/classes/{id}/employment", s.classEmployment)
+				r.Get("/employment/template.xlsx", s.employmentTemplate)
 				// Supervision (SUP-4): an institution sees its own
 				// inspections, orders and sanctions (others get 404).
 				r.Get("/inspections", s.inspectionList)
@@ -166,6 +192,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				// institution's own year; one institution's year.
 				r.Get("/fund-use", s.fundUse)
 				r.Get("/institutions/{id}/fund-use", s.fundUseInstitution)
+				r.Get("/institutions/{id}/fund-use.xlsx", s.fundUseExport)
 			})
 
 			// Statistics (issue 17): the bureau's and the centre's; counts only.
@@ -208,6 +235,9 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/classes/{id}/fees", s.feeApply)
 				r.Post("/classes/{id}/fees/payments", s.feePay)
 				r.Post("/fees/{id}/withdraw", s.feeStep(training.ActFeeWithdraw))
+				r.Post("/complaints/{id}/reply", s.complaintStep(training.ActComplaintReply))
+				r.Post("/classes/{id}/survey/codes", s.surveyCodes)
+				r.Post("/classes/{id}/employment", s.employmentRecord)
 				r.Post("/fund-use", s.fundUseRecord)
 				r.Post("/fund-use/{id}/void", s.fundUseVoid)
 			})
@@ -281,6 +311,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/calendar/new", s.calendarNew)
 				r.Post("/calendar", s.calendarCreate)
 				r.Get("/review", s.reviewQueue)
+				r.Get("/subsidy-overview", s.subsidyOverview)
 				r.Get("/delivery", s.deliveryReport)
 				r.Get("/agreement-template", s.agreementTemplateForm)
 				r.Post("/agreement-template", s.agreementTemplateSave)
@@ -315,6 +346,18 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/fees/{id}/approve", s.feeStep(training.ActFeeApprove))
 				r.Post("/fees/{id}/return", s.feeStep(training.ActFeeReturn))
 
+				// Complaints (SUP-2).
+				for _, act := range []training.ComplaintAction{training.ActComplaintAssign, training.ActComplaintNote,
+					training.ActComplaintForward, training.ActComplaintAnswer, training.ActComplaintClose} {
+					r.Post("/complaints/{id}/"+string(act), s.complaintStep(act))
+				}
+				r.Post("/complaints/{id}/reveal", s.complaintReveal)
+				r.Get("/complaints/{id}/files/{fid}", s.complaintFileGet)
+				r.Get("/surveys", s.surveyReport)
+				r.Get("/employment", s.employmentReport)
+				r.Get("/employment/checks", s.employmentChecks)
+				r.Post("/employment/checks/sample", s.employmentSample)
+				r.Post("/employment/records/{id}/check", s.employmentCheck)
 				// Inspections, rectification and sanctions (SUP-4, 第十六条).
 				r.Get("/supervision", s.supervisionOverview)
 				r.Get("/checklist", s.checklistPage)
