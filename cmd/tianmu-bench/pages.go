@@ -112,6 +112,7 @@ var pages = []page{
 	{route: "GET /login", role: anon, path: fixed("/login"), mix: 1},
 	{route: "GET /results", role: anon, path: fixed("/results")},
 	{route: "GET /verify", role: anon, path: fixed("/verify")},
+	{route: "GET /notices", role: anon, path: fixed("/notices")},
 	{route: "GET /verify/{code}", role: anon, mix: 1, path: func(f *fixtures, c *client, n int) string {
 		code, ok := walk(f.codes, c, n)
 		if !ok {
@@ -193,6 +194,8 @@ var pages = []page{
 	{route: "GET /assessments", name: "GET /assessments (bureau)", role: bureau, path: fixed("/assessments")},
 	{route: "GET /subsidy-standards", role: bureau, path: fixed("/subsidy-standards")},
 	{route: "GET /fees", name: "GET /fees (bureau)", role: bureau, path: fixed("/fees")},
+	{route: "GET /claims", name: "GET /claims (bureau)", role: bureau, path: fixed("/claims")},
+	{route: "GET /claims", name: "GET /claims?queue=1 (bureau to-do)", role: bureau, path: fixed("/claims?queue=1")},
 	{route: "GET /jobs", role: bureau, path: fixed("/jobs")},
 
 	// An institution, each client its own (the first designated
@@ -232,6 +235,8 @@ var pages = []page{
 	{route: "GET /classes/{id}/fees", role: inst,
 		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/fees", b.class) })},
 	{route: "GET /fees", name: "GET /fees (institution)", role: inst, path: fixed("/fees")},
+	{route: "GET /claims", name: "GET /claims (institution)", role: inst, path: fixed("/claims")},
+	{route: "GET /claims/new", role: inst, path: fixed("/claims/new")},
 	{route: "GET /fees/template.xlsx", role: inst, kind: kindDownload, path: fixed("/fees/template.xlsx")},
 	{route: "GET /teachers", name: "GET /teachers (institution)", role: inst, path: fixed("/teachers")},
 	{route: "GET /teachers/{id}", name: "GET /teachers/{own id} (institution)", role: inst,
@@ -285,4 +290,12 @@ var pages = []page{
 }
 
 // notBenched are the GET routes with no row, and why.
-var notBenched = map[string]string{}
+var notBenched = map[string]string{
+	// The scale data set has no subsidy claims yet (the funds helper's
+	// scale step adds them); a row without objects would leave the page
+	// with no client. Measured meanwhile by TestClaimBuildRoundTrips (a
+	// 500-line claim page in one round trip). Move them to pages, with
+	// fixtures of claims and notices, once the scale data has claims.
+	"GET /claims/{id}":  "no subsidy claims in the scale data set yet (issue 11 scale step pending)",
+	"GET /notices/{id}": "no claims on public notice in the scale data set yet (issue 11 scale step pending)",
+}

@@ -68,7 +68,7 @@ func (cf *claimFixture) exec(sql string, args ...any) {
 	}
 }
 
-func (cf *claimFixture) page(a training.Actor, id int64) repository.ClaimPage {
+func (cf *claimFixture) page(a training.Actor, id int64) training.ClaimDetail {
 	cf.t.Helper()
 	p, err := cf.s.ClaimPage(cf.ctx, a, id)
 	if err != nil {
@@ -94,7 +94,7 @@ func (cf *claimFixture) mustStep(a training.Actor, id int64, act training.ClaimA
 	}
 }
 
-func exclusionOf(p repository.ClaimPage, enrolment int64) training.ClaimExclusion {
+func exclusionOf(p training.ClaimDetail, enrolment int64) training.ClaimExclusion {
 	for _, x := range p.Exclusions {
 		if x.EnrolmentID == enrolment {
 			return x

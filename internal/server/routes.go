@@ -88,6 +88,10 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 		r.Get("/verify", s.verifyForm)
 		r.Post("/verify", s.verifyByNo)
 		r.Get("/verify/{code}", s.verifyCode)
+		// Subsidy notices (公示, 第十二条): masked, objections without sign-in.
+		r.Get("/notices", s.noticeList)
+		r.Get("/notices/{id}", s.noticeShow)
+		r.Post("/notices/{id}/objections", s.objectionFile)
 
 		// Signed in, any role.
 		r.Group(func(r chi.Router) {
@@ -135,6 +139,10 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/fees", s.feeList)
 				r.Get("/fees/template.xlsx", s.feeTemplate)
 				r.Get("/classes/{id}/fees", s.feeShow)
+
+				// Subsidy claims (第十二条): the bureau's, or the institution's own.
+				r.Get("/claims", s.claimList)
+				r.Get("/claims/{id}", s.claimShow)
 			})
 
 			// Institution only.
@@ -170,6 +178,11 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/classes/{id}/fees", s.feeApply)
 				r.Post("/classes/{id}/fees/payments", s.feePay)
 				r.Post("/fees/{id}/withdraw", s.feeStep(training.ActFeeWithdraw))
+				r.Get("/claims/new", s.claimNew)
+				r.Post("/claims", s.claimBuild)
+				r.Post("/claims/{id}/rebuild", s.claimRebuild)
+				r.Post("/claims/{id}/submit", s.claimStep(training.ActClaimSubmit))
+				r.Post("/claims/{id}/withdraw", s.claimStep(training.ActClaimWithdraw))
 			})
 
 			// Assessment centre only.
@@ -268,6 +281,17 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/subsidy-standards/{kind}/{id}/end", s.subsidyFigureEnd)
 				r.Post("/fees/{id}/approve", s.feeStep(training.ActFeeApprove))
 				r.Post("/fees/{id}/return", s.feeStep(training.ActFeeReturn))
+
+				// Subsidy claims (第十二条): review, approval by a second user,
+				// objections, payment, recovery (第十六条).
+				r.Post("/claims/{id}/review", s.claimStep(training.ActClaimReview))
+				r.Post("/claims/{id}/return", s.claimStep(training.ActClaimReturn))
+				r.Post("/claims/{id}/approve", s.claimStep(training.ActClaimApprove))
+				r.Post("/claims/{id}/payment", s.claimPayment)
+				r.Post("/claims/{id}/paid", s.claimStep(training.ActClaimConfirmPaid))
+				r.Post("/claims/{id}/payment-failed", s.claimStep(training.ActClaimPaymentFailed))
+				r.Post("/objections/{id}/decide", s.objectionDecide)
+				r.Post("/claim-lines/{id}/recovery", s.claimRecovery)
 			})
 		})
 
