@@ -1096,7 +1096,7 @@ func classActions(p ClassShowPage) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if !p.Bureau && p.Class.Status.Editable() {
+		if !p.Bureau && training.CanEditPlan(p.Class.Status) {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 103, "<a class=\"button\" href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -1248,7 +1248,7 @@ func classActions(p ClassShowPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if !p.Bureau && p.Class.Status == training.ClassApproved && p.Class.PendingChange == nil {
+		if training.CanRequestChange(p.Layout.User.Actor(), p.Class) {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 118, "<a class=\"button\" href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -1320,7 +1320,7 @@ func classActions(p ClassShowPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if p.Bureau && p.Class.ExceptionAsked > 0 && p.Class.ExceptionApproved == 0 && (p.Class.Status == training.ClassSubmitted || p.Class.Status.Editable()) {
+		if p.Bureau && p.Class.ExceptionAsked > 0 && p.Class.ExceptionApproved == 0 && training.CanAskSizeException(p.Class.Status) {
 			f := p.step("exception-decide")
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 126, "<form method=\"post\" action=\"")
 			if templ_7745c5c3_Err != nil {
@@ -1395,7 +1395,7 @@ func classActions(p ClassShowPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if !p.Bureau && (p.Class.Status.Editable() || p.Class.Status == training.ClassSubmitted) {
+		if !p.Bureau && training.CanAskSizeException(p.Class.Status) {
 			f := p.step("exception")
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 133, "<details class=\"card\"><summary>申请人数例外（第七条：超过每班上限须经区人力社保局同意）</summary><form method=\"post\" action=\"")
 			if templ_7745c5c3_Err != nil {

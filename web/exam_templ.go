@@ -2246,7 +2246,7 @@ func SessionShowView(p SessionShowPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				if p.S.Status == training.SessScheduled || p.S.Status == training.SessScored {
+				if training.CanTakeScores(p.S.Status) {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 179, "<a class=\"button\" href=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -2318,7 +2318,7 @@ func SessionShowView(p SessionShowPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				if p.S.Status == training.SessApproved {
+				if training.CanPublishResults(p.S.Status) {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 186, "<form method=\"post\" action=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -2358,7 +2358,7 @@ func SessionShowView(p SessionShowPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				if p.S.Status == training.SessPublished {
+				if training.CanPrintCertificates(p.S.Status) {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 190, "<a class=\"button primary\" href=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err

@@ -196,6 +196,9 @@ var pages = []page{
 	{route: "GET /fees", name: "GET /fees (bureau)", role: bureau, path: fixed("/fees")},
 	{route: "GET /claims", name: "GET /claims (bureau)", role: bureau, path: fixed("/claims")},
 	{route: "GET /claims", name: "GET /claims?queue=1 (bureau to-do)", role: bureau, path: fixed("/claims?queue=1")},
+	{route: "GET /fund-use", name: "GET /fund-use (bureau report)", role: bureau, path: fixed("/fund-use")},
+	{route: "GET /institutions/{id}/fund-use", name: "GET /institutions/{id}/fund-use (bureau)", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/fund-use"))},
 	{route: "GET /jobs", role: bureau, path: fixed("/jobs")},
 
 	// An institution, each client its own (the first designated
@@ -237,6 +240,7 @@ var pages = []page{
 	{route: "GET /fees", name: "GET /fees (institution)", role: inst, path: fixed("/fees")},
 	{route: "GET /claims", name: "GET /claims (institution)", role: inst, path: fixed("/claims")},
 	{route: "GET /claims/new", role: inst, path: fixed("/claims/new")},
+	{route: "GET /fund-use", name: "GET /fund-use (institution)", role: inst, path: fixed("/fund-use")},
 	{route: "GET /fees/template.xlsx", role: inst, kind: kindDownload, path: fixed("/fees/template.xlsx")},
 	{route: "GET /teachers", name: "GET /teachers (institution)", role: inst, path: fixed("/teachers")},
 	{route: "GET /teachers/{id}", name: "GET /teachers/{own id} (institution)", role: inst,
@@ -287,6 +291,10 @@ var pages = []page{
 	{route: "GET /exam-sessions/{id}/certificates.pdf", role: centre, kind: kindDownload,
 		path: each(global(func(f *fixtures) []int64 { return f.published }), id("/exam-sessions/", "/certificates.pdf"))},
 	{route: "GET /textbooks", name: "GET /textbooks (centre)", role: centre, path: fixed("/textbooks")},
+
+	// Daily work (issue 17).
+	{route: "GET /inbox", name: "GET /inbox (institution)", role: inst, path: fixed("/inbox")},
+	{route: "GET /inbox", name: "GET /inbox (centre)", role: centre, path: fixed("/inbox")},
 }
 
 // notBenched are the GET routes with no row, and why.

@@ -25,19 +25,20 @@ type demoClaim struct {
 	state training.ClaimStatus
 }
 
-// demoClaims: a claim in every state, the school's and the academy's.
+// demoClaims: a claim in every state, all the school's (a class of the
+// academy's would end its INST-4 inactivity, which the demo shows).
 var demoClaims = []demoClaim{
 	{"school", "90001", training.GroupUnemployed, training.ClaimDraft},
-	{"academy", "90002", training.GroupRuralMigrant, training.ClaimSubmitted},
+	{"school", "90002", training.GroupRuralMigrant, training.ClaimSubmitted},
 	{"school", "90003", training.GroupEmployee, training.ClaimReturned},
-	{"academy", "90004", training.GroupUnemployed, training.ClaimReviewed},
+	{"school", "90004", training.GroupUnemployed, training.ClaimReviewed},
 	{"school", "90005", training.GroupVeteran, training.ClaimNotice},
-	{"academy", "90006", training.GroupUnemployed, training.ClaimObjections},
+	{"school", "90006", training.GroupUnemployed, training.ClaimObjections},
 	{"school", "90007", training.GroupHardToEmploy, training.ClaimPayable},
-	{"academy", "90008", training.GroupUnemployed, training.ClaimPaymentRecorded},
+	{"school", "90008", training.GroupUnemployed, training.ClaimPaymentRecorded},
 	{"school", "90009", training.GroupRuralMigrant, training.ClaimPaymentFailed},
 	{"school", "90010", training.GroupUnemployed, training.ClaimPaid},
-	{"academy", "90011", training.GroupEmployee, training.ClaimWithdrawn},
+	{"school", "90011", training.GroupEmployee, training.ClaimWithdrawn},
 }
 
 // after is the n-th working day after d.

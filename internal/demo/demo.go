@@ -154,5 +154,8 @@ func Load(ctx context.Context, s *repository.Store, hash password.Params) error 
 	if err := loadClaimNotice(ctx, st, actors, noticeClaim); err != nil {
 		return err
 	}
+	if err := loadFundUse(ctx, st, actors); err != nil {
+		return err
+	}
 	return loadClasses(ctx, ds, actors, byCode)
 }

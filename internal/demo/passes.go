@@ -152,18 +152,16 @@ func SeedPasses(ctx context.Context, tx pgx.Tx, spec PassSpec) (Passes, error) {
 			sessionID, classNo, now, enr, certKind(spec.Type), int(spec.Level), spec.CertDate, occ); err != nil {
 			return out, fmt.Errorf("demo passes: certificates: %w", err)
 		}
+		// The kept delivery figures (migration 00035), as approving a class
+		// and recording attendance would have written them.
+		if _, err := tx.Exec(ctx, `SELECT refresh_class_delivery(ARRAY[$1::bigint])`, classID); err != nil {
+			return out, fmt.Errorf("demo passes: delivery figures: %w", err)
+		}
 		out.ClassIDs = append(out.ClassIDs, classID)
 		out.Enrolments = append(out.Enrolments, enr)
 		out.IDNumbers = append(out.IDNumbers, ids)
 	}
 	return out, nil
-}
-
-func padTag(tag string) string {
-	for len(tag) < 5 {
-		tag = "0" + tag
-	}
-	return tag[len(tag)-5:]
 }
 
 func certKind(t training.ClassType) string {

@@ -83,7 +83,7 @@ func (s *Store) RecordAgreements(ctx context.Context, a training.Actor, classID 
 		if err != nil {
 			return err
 		}
-		if msg := training.AgreementsOpen(c.Status); msg != "" {
+		if msg := training.AgreementsClosedReason(c.Status); msg != "" {
 			return training.InvalidGeneral(msg)
 		}
 		type current struct {
@@ -122,8 +122,8 @@ func (s *Store) RecordAgreements(ctx context.Context, a training.Actor, classID 
 			}
 			if in.Blank() {
 				if e.date != nil {
-					if held {
-						p.Add(training.AgreementField("agreement_no", e.id), "第十六条：已开始登记考勤，培训协议不能删除")
+					if !training.CanClearAgreement(held) {
+						p.Add(training.AgreementField("agreement_no", e.id), training.RuleAgreementKeptAfterAtt.Msg())
 						continue
 					}
 					clear = append(clear, e.id)

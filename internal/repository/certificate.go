@@ -67,8 +67,8 @@ func (s *Store) SessionCertificates(ctx context.Context, a training.Actor, sessi
 	if err != nil {
 		return nil, translate(err, "session %d", sessionID)
 	}
-	if x.Status != training.SessPublished {
-		return nil, training.InvalidGeneral("第十一条：成绩核准公布后方可打印证书")
+	if err := training.DecidePrintCertificates(x.Status).Err(); err != nil {
+		return nil, err
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+certificateColumns+` FROM certificates ce JOIN exam_entries x ON x.id = ce.entry_id
 		WHERE x.session_id = $1 AND ce.revoked_at IS NULL ORDER BY x.seq`, sessionID)

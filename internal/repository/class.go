@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -319,7 +320,7 @@ func (s *Store) filingContext(ctx context.Context, q batcher, institutionID int6
 	for _, id := range p.TextbookIDs {
 		tb, ok := books[id]
 		if !ok {
-			fc.TextbookProblems = append(fc.TextbookProblems, "第六条：所选教材不在教材目录中")
+			fc.TextbookProblems = append(fc.TextbookProblems, training.RuleTextbookNotCatalogue.Msg())
 			continue
 		}
 		fc.TextbookProblems = append(fc.TextbookProblems, training.CheckTextbook(tb, p.OccupationID, p.Level)...)
@@ -364,14 +365,17 @@ func (s *Store) CreateClass(ctx context.Context, a training.Actor, p training.Pl
 	if !a.IsInstitution() {
 		return 0, training.ErrForbidden
 	}
+	if err := training.CheckPlanText(p); err != nil {
+		return 0, err
+	}
 	var id int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var status string
 		if err := tx.QueryRow(ctx, `SELECT status FROM institutions WHERE id = $1`, a.InstitutionID).Scan(&status); err != nil {
 			return err
 		}
-		if st := training.InstitutionStatus(status); !st.CanFileClasses() {
-			return training.InvalidGeneral("第三条、第十六条：机构定点资质为「" + st.Label() + "」，不能新办培训班")
+		if err := training.DecideCreateClass(training.InstitutionStatus(status)).Err(); err != nil {
+			return err
 		}
 		now := s.now()
 		typ := p.Type
@@ -452,13 +456,16 @@ func (s *Store) SaveClass(ctx context.Context, a training.Actor, id int64, versi
 		}
 		return training.ErrNotFound
 	}
+	if err := training.CheckPlanText(p); err != nil {
+		return err
+	}
 	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
 		c, err := s.lockClass(ctx, tx, a, id, version)
 		if err != nil {
 			return err
 		}
-		if !c.Status.Editable() {
-			return training.InvalidGeneral("第六条：培训班已提交或已备案，不能直接修改；备案后的调整请提出变更申请")
+		if err := training.DecideEditPlan(c.Status).Err(); err != nil {
+			return err
 		}
 		if err := writePlan(ctx, tx, id, p); err != nil {
 			return err
@@ -511,6 +518,9 @@ func (s *Store) StepClass(ctx context.Context, a training.Actor, id int64, st Cl
 	if (st.Action == training.ActClassReturn || st.Action == training.ActClassCancel) && len([]rune(st.Reason)) == 0 {
 		return training.Invalid("reason", "请填写原因")
 	}
+	if msg := training.TooLong("classes.cancel_reason", st.Reason); msg != "" {
+		return training.Invalid("reason", msg) // return_reason has the same limit
+	}
 	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
 		c, err := s.lockClass(ctx, tx, a, id, st.Version)
 		if err != nil {
@@ -532,7 +542,7 @@ func (s *Store) StepClass(ctx context.Context, a training.Actor, id int64, st Cl
 			failures = append(failures, fc.TeacherProblems...)
 			failures = append(failures, fc.TextbookProblems...)
 			if !fc.InstitutionStatus.CanFileClasses() {
-				failures = append(failures, "第三条、第十六条：机构定点资质为「"+fc.InstitutionStatus.Label()+"」，不能同意新办培训班")
+				failures = append(failures, training.RuleInstCannotApprove.Msg(fc.InstitutionStatus.Label()))
 			}
 			if len(failures) > 0 {
 				return &training.ValidationError{General: failures}
@@ -551,14 +561,19 @@ func (s *Store) StepClass(ctx context.Context, a training.Actor, id int64, st Cl
 				return err
 			}
 		case training.ActClassCancel:
-			if c.Status == training.ClassApproved && !today.Before(c.Plan.StartDate) {
-				return training.InvalidGeneral("第六条：培训已开始，不能撤销；如需调整请提出变更申请")
+			if err := training.DecideCancelClass(c.Status, c.Plan.StartDate, today).Err(); err != nil {
+				return err
 			}
 			if err := s.setStatus(ctx, tx, c, to, `, cancel_reason = $5`, st.Reason); err != nil {
 				return err
 			}
 		default:
 			if err := s.setStatus(ctx, tx, c, to, ``); err != nil {
+				return err
+			}
+		}
+		if n, ok := classStepNotice(c.ClassNo, id, st); ok {
+			if err := s.NotifyInstitution(ctx, tx, c.InstitutionID, n); err != nil {
 				return err
 			}
 		}
@@ -585,19 +600,11 @@ func (s *Store) RequestSizeException(ctx context.Context, a training.Actor, id i
 		if err != nil {
 			return err
 		}
-		var p training.Problems
-		if size <= c.Plan.Type.DefaultCap() {
-			p.Add("exception_size", fmt.Sprintf("第七条：%s不超过%d人无需申请例外", c.Plan.Type.Label(), c.Plan.Type.DefaultCap()))
-		} else if size > 500 {
-			p.Add("exception_size", "人数过大")
+		if msg := training.TooLong("classes.exception_reason", reason); msg != "" {
+			return training.Invalid("exception_reason", msg)
 		}
-		if len([]rune(reason)) == 0 {
-			p.Add("exception_reason", "请填写申请理由（第七条：特殊情况需报区人力社保局同意）")
-		}
-		if !(c.Status.Editable() || c.Status == training.ClassSubmitted) {
-			p.AddGeneral("第七条：人数例外须在备案审核前申请")
-		}
-		if err := p.Err(); err != nil {
+		if err := training.DecideRequestSizeException(training.SizeExceptionRequest{Status: c.Status, Type: c.Plan.Type,
+			Size: size, Reason: reason}).Err(); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE classes SET exception_asked = $2, exception_reason = $3, exception_approved = 0,
@@ -621,14 +628,9 @@ func (s *Store) DecideSizeException(ctx context.Context, a training.Actor, id in
 		if err != nil {
 			return err
 		}
-		if c.ExceptionAsked == 0 {
-			return training.InvalidGeneral("该培训班没有人数例外申请")
-		}
-		if c.Status != training.ClassSubmitted && !c.Status.Editable() {
-			return training.InvalidGeneral("第七条：人数例外须在备案审核前决定")
-		}
-		if approved != 0 && (approved <= c.Plan.Type.DefaultCap() || approved > c.ExceptionAsked) {
-			return training.Invalid("exception_approved", fmt.Sprintf("同意人数须大于%d且不超过申请人数%d", c.Plan.Type.DefaultCap(), c.ExceptionAsked))
+		if err := training.DecideSizeException(training.SizeExceptionDecision{Status: c.Status, Type: c.Plan.Type,
+			Asked: c.ExceptionAsked, Approved: approved}).Err(); err != nil {
+			return err
 		}
 		asked := c.ExceptionAsked
 		if approved == 0 {
@@ -637,6 +639,13 @@ func (s *Store) DecideSizeException(ctx context.Context, a training.Actor, id in
 		_, err = tx.Exec(ctx, `UPDATE classes SET exception_approved = $2, exception_asked = $3, exception_by = $4,
 			version = version + 1, updated_at = $5 WHERE id = $1`, id, approved, asked, actorLabel(a), s.now())
 		if err != nil {
+			return err
+		}
+		n := InboxNotice{Kind: "class.exception_decide", Title: "超人数例外申请未获同意：" + c.ClassNo, Href: "/classes/" + strconv.FormatInt(id, 10)}
+		if approved > 0 {
+			n.Title = fmt.Sprintf("超人数例外申请已同意：%s（%d 人）", c.ClassNo, approved)
+		}
+		if err := s.NotifyInstitution(ctx, tx, c.InstitutionID, n); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "class.exception_decide", Entity: "class", EntityID: id,

@@ -3,6 +3,7 @@ package repository
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,23 +23,26 @@ func (s *Store) RequestChange(ctx context.Context, a training.Actor, id int64, v
 		return training.ErrForbidden
 	}
 	reason = strings.TrimSpace(reason)
+	if err := training.CheckPlanText(p); err != nil {
+		return err
+	}
+	if msg := training.TooLong("class_changes.reason", reason); msg != "" {
+		return training.Invalid("change_reason", msg)
+	}
 	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
 		c, err := s.lockClass(ctx, tx, a, id, version)
 		if err != nil {
 			return err
 		}
-		if c.Status != training.ClassApproved {
-			return training.InvalidGeneral("第六条：只有已备案且未结业的培训班可以申请变更")
-		}
-		if c.PendingChange != nil {
-			return training.InvalidGeneral("第六条：该培训班已有待审核的变更申请，请等待审核结果")
+		if err := training.DecideRequestChange(c.Status, c.PendingChange != nil).Err(); err != nil {
+			return err
 		}
 		p.OccupationID, p.Level, p.Type = c.Plan.OccupationID, c.Plan.Level, c.Plan.Type
 		var chk training.Check
 		today := s.Today()
 		started := !today.Before(c.Plan.StartDate)
 		if started && !p.StartDate.Equal(c.Plan.StartDate) {
-			chk = training.Check{Fields: map[string]string{"start_date": "培训已开始，不能变更开班日期"}}
+			chk = training.Check{Fields: map[string]string{"start_date": training.RuleChangeStarted.Msg()}}
 		} else {
 			fc, err := s.filingContext(ctx, tx, c.InstitutionID, p)
 			if err != nil {
@@ -55,7 +59,7 @@ func (s *Store) RequestChange(ctx context.Context, a training.Actor, id int64, v
 			}
 			chk = training.CheckFiling(p, fc)
 		}
-		// 第六条: a session already held stays as it was.
+		// FILE-5: a session already held stays as it was.
 		held, err := heldSessions(ctx, tx, id)
 		if err != nil {
 			return err
@@ -65,7 +69,7 @@ func (s *Store) RequestChange(ctx context.Context, a training.Actor, id int64, v
 			if chk.Fields == nil {
 				chk.Fields = map[string]string{}
 			}
-			chk.Fields["change_reason"] = "第六条：请填写变更理由"
+			chk.Fields["change_reason"] = training.RuleChangeReason.Msg()
 		}
 		if err := chk.Err(); err != nil {
 			return err
@@ -100,7 +104,10 @@ func (s *Store) DecideChange(ctx context.Context, a training.Actor, id int64, ve
 	}
 	note = strings.TrimSpace(note)
 	if !approve && note == "" {
-		return training.Invalid("decision", "请填写不同意的理由")
+		return training.Invalid("decision", training.RuleChangeRejectWhy.Msg())
+	}
+	if msg := training.TooLong("class_changes.decision", note); msg != "" {
+		return training.Invalid("decision", msg)
 	}
 	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
 		c, err := s.lockClass(ctx, tx, a, id, version)
@@ -109,16 +116,13 @@ func (s *Store) DecideChange(ctx context.Context, a training.Actor, id int64, ve
 		}
 		ch := c.PendingChange
 		if ch == nil {
-			return training.InvalidGeneral("该培训班没有待审核的变更申请")
+			return training.InvalidGeneral(training.RuleChangeNone.Msg())
 		}
 		status, kind, action := "rejected", "change_rejected", "class.change_reject"
 		if approve {
 			status, kind, action = "approved", "change_approved", "class.change_approve"
-			if c.Status != training.ClassApproved {
-				return training.InvalidGeneral("第六条：培训班已不在备案状态，不能变更")
-			}
-			if !ch.Plan.StartDate.Equal(c.Plan.StartDate) && !s.Today().Before(ch.Plan.StartDate) {
-				return training.InvalidGeneral("第六条：变更后的开班日期已到，不能同意，请机构重新申请")
+			if err := training.DecideApproveChange(c.Status, c.Plan, ch.Plan, s.Today()).Err(); err != nil {
+				return err
 			}
 			fc, err := s.filingContext(ctx, tx, c.InstitutionID, ch.Plan)
 			if err != nil {
@@ -162,6 +166,13 @@ func (s *Store) DecideChange(ctx context.Context, a training.Actor, id int64, ve
 			args = append(args, no)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE classes SET `+set+` WHERE id = $1`, args...); err != nil {
+			return err
+		}
+		n := InboxNotice{Kind: action, Title: "备案变更申请未获同意：" + c.ClassNo, Body: note, Href: "/classes/" + strconv.FormatInt(id, 10)}
+		if approve {
+			n.Title = "备案变更申请已同意：" + c.ClassNo
+		}
+		if err := s.NotifyInstitution(ctx, tx, c.InstitutionID, n); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: action, Entity: "class", EntityID: id,

@@ -2,6 +2,7 @@ package repository
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -467,6 +468,14 @@ func (s *Store) DecideApplication(ctx context.Context, a training.Actor, id int6
 				return err
 			}
 		}
+		n := InboxNotice{Kind: "exam." + string(act), Title: "鉴定申报已受理：" + ap.ClassNo + " " + ap.OccupationName,
+			Href: "/assessments/" + strconv.FormatInt(id, 10)}
+		if !accept {
+			n.Title, n.Body, n.Href = "鉴定申报被退回："+ap.ClassNo+" "+ap.OccupationName, reason, "/classes/"+strconv.FormatInt(ap.ClassID, 10)+"/assessment"
+		}
+		if err := s.NotifyInstitution(ctx, tx, ap.InstitutionID, n); err != nil {
+			return err
+		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "exam." + string(act), Entity: "class", EntityID: ap.ClassID,
 			InstitutionID: ap.InstitutionID, Before: map[string]any{"status": ap.Status.Label()},
 			After: map[string]any{"status": to.Label(), "reason": reason}})
@@ -499,11 +508,9 @@ func (s *Store) ArchiveApplication(ctx context.Context, a training.Actor, id int
 			FROM exam_sessions WHERE application_id = $1`, id).Scan(&open, &published, &pending); err != nil {
 			return err
 		}
-		if open > 0 || published == 0 {
-			return training.InvalidGeneral("第十一条：该申报还有考试场次的成绩未公布，不能归档")
-		}
-		if pending {
-			return training.InvalidGeneral("第十一条：该申报还有待核准的成绩更正，请先核准或驳回后再归档")
+		if err := training.DecideArchiveApplication(training.ArchiveFacts{OpenSessions: open, PublishedSessions: published,
+			PendingAmendment: pending}).Err(); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE exam_applications SET status = $2, version = version + 1 WHERE id = $1`, id, string(to)); err != nil {
 			return err

@@ -48,8 +48,9 @@ func (s *Store) AmendEntry(ctx context.Context, a training.Actor, sessionID, ent
 		if err != nil {
 			return err
 		}
-		if _, msg := training.NextSessionStatus(x.Status, training.ActSessAmend, false); msg != "" {
-			return training.InvalidGeneral("第十一条：成绩公布前请直接在成绩录入页修改；公布后的更正须登记原因")
+		if !training.CanAmendScores(x.Status) {
+			_, rs := training.DecideAmendEntry(training.AmendFacts{Status: x.Status})
+			return rs.Err()
 		}
 		if err := s.loadSessionParts(ctx, tx, &x); err != nil {
 			return err
@@ -63,27 +64,9 @@ func (s *Store) AmendEntry(ctx context.Context, a training.Actor, sessionID, ent
 		if e == nil {
 			return training.ErrNotFound
 		}
-		var p training.Problems
-		if e.Pending {
-			p.AddGeneral(training.MsgAmendPending)
-		}
-		if reason == "" {
-			p.Add("reason", "第十一条：更正已公布的成绩须填写原因")
-		}
-		if !e.Checked() && (theory.Score != nil || practical.Score != nil) {
-			p.Add("theory", training.MsgIDNotChecked)
-		}
-		if !e.Parts.Theory && theory.Entered() || !e.Parts.Practical && practical.Entered() {
-			p.Add("theory", "第十条：补考只考不合格的科目")
-		}
-		outcome := training.Result(e.Parts, theory, practical)
-		if outcome == training.OutcomePending {
-			p.Add("theory", "请填写完整的成绩（或标记缺考）")
-		}
-		if samePart(e.Theory, theory) && samePart(e.Practical, practical) {
-			p.Add("theory", "成绩没有变化")
-		}
-		if err := p.Err(); err != nil {
+		outcome, rs := training.DecideAmendEntry(training.AmendFacts{Status: x.Status, Entry: *e, Theory: theory,
+			Practical: practical, Reason: reason})
+		if err := rs.Err(); err != nil {
 			return err
 		}
 		before := map[string]any{"theory": e.Theory.Text(), "practical": e.Practical.Text(), "outcome": e.Outcome.Label()}

@@ -2,6 +2,7 @@ package repository
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -62,15 +63,11 @@ func (s *Store) EnterScores(ctx context.Context, a training.Actor, sessionID int
 				p.AddGeneral(e.CandidateNo + " " + e.Name + "：" + training.MsgIDNotChecked)
 				continue
 			}
-			if !e.Parts.Theory && r.Theory.Entered() {
-				p.Add("theory_"+key, "第十条：补考只考不合格的科目，该考生应知考试已合格")
+			if rs := training.DecideRetakeParts(e.Parts, r.Theory, r.Practical, "_"+key); !rs.OK() {
+				p.Add(rs[0].Field, rs[0].Message)
 				continue
 			}
-			if !e.Parts.Practical && r.Practical.Entered() {
-				p.Add("practical_"+key, "第十条：补考只考不合格的科目，该考生应会考试已合格")
-				continue
-			}
-			if samePart(e.Theory, r.Theory) && samePart(e.Practical, r.Practical) {
+			if training.SamePart(e.Theory, r.Theory) && training.SamePart(e.Practical, r.Practical) {
 				continue
 			}
 			outcome := training.Result(e.Parts, r.Theory, r.Practical)
@@ -110,13 +107,6 @@ func (s *Store) EnterScores(ctx context.Context, a training.Actor, sessionID int
 				"passed": passed, "status": to.Label()}})
 	})
 	return changed, translate(err, "enter scores of session %d", sessionID)
-}
-
-func samePart(a, b training.PartScore) bool {
-	if a.Absent != b.Absent || (a.Score == nil) != (b.Score == nil) {
-		return false
-	}
-	return a.Score == nil || *a.Score == *b.Score
 }
 
 // sessionScorers loads everyone who entered or changed a score of the
@@ -221,6 +211,11 @@ func (s *Store) PublishResults(ctx context.Context, a training.Actor, sessionID 
 		}
 		if _, err := tx.Exec(ctx, `UPDATE classes SET status = 'assessed', version = version + 1, updated_at = $2
 			WHERE id = $1 AND status = 'assessment_applied'`, x.ClassID, now); err != nil {
+			return err
+		}
+		if err := s.NotifyInstitution(ctx, tx, x.InstitutionID, InboxNotice{Kind: "exam.publish",
+			Title: fmt.Sprintf("考核成绩已公布：%s %s（%d 人合格）", x.ClassNo, x.OccupationName, len(passes)),
+			Href:  "/exam-sessions/" + strconv.FormatInt(sessionID, 10)}); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "exam.publish", Entity: "exam_session", EntityID: sessionID,

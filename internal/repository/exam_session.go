@@ -54,8 +54,8 @@ func (s *Store) ScheduleSession(ctx context.Context, a training.Actor, appID int
 		if err != nil {
 			return err
 		}
-		if ap.Status != training.AppAccepted {
-			return training.InvalidGeneral("第九条：鉴定申报受理后方可安排考试（当前状态：" + ap.Status.Label() + "）")
+		if err := training.DecideScheduleSession(ap.Status).Err(); err != nil {
+			return err
 		}
 		plan, picks, err := s.checkSessionPlan(ctx, tx, a, ap, in)
 		if err != nil {

@@ -2,6 +2,7 @@ package repository
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -191,6 +192,15 @@ func (s *Store) StepFee(ctx context.Context, a training.Actor, id int64, version
 		}
 		if tag.RowsAffected() != 1 {
 			return training.ErrConflict
+		}
+		if action != training.ActFeeWithdraw {
+			n := InboxNotice{Kind: "fee." + string(action), Title: "收费申请已核准：" + f.ClassNo, Href: "/classes/" + strconv.FormatInt(f.ClassID, 10) + "/fees"}
+			if action == training.ActFeeReturn {
+				n.Title, n.Body = "收费申请被退回："+f.ClassNo, note
+			}
+			if err := s.NotifyInstitution(ctx, tx, f.InstitutionID, n); err != nil {
+				return err
+			}
 		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "fee." + string(action), Entity: "class", EntityID: f.ClassID,
 			InstitutionID: f.InstitutionID, Before: map[string]any{"application": id, "status": f.Status},

@@ -255,8 +255,8 @@ func (s *Store) UpdateInstitution(ctx context.Context, a training.Actor, id int6
 		if cur.Version != version {
 			return training.ErrConflict
 		}
-		if cur.Status == training.InstRevoked {
-			return training.InvalidGeneral("第十六条：定点资格已取消的机构不能再修改")
+		if err := training.DecideEditInstitution(cur.Status).Err(); err != nil {
+			return err
 		}
 		before := inputOf(cur)
 		next := before
@@ -319,10 +319,12 @@ func (s *Store) ChangeInstitutionStatus(ctx context.Context, a training.Actor, i
 		}
 		now := s.now()
 		if in.Action == training.ActDesignate {
-			if n, err := s.scopeCount(ctx, tx, id); err != nil {
-				return err
-			} else if n == 0 {
-				return training.InvalidGeneral("第六条：请先填写许可范围（工种及最高等级），再认定为定点机构")
+			n, cerr := s.scopeCount(ctx, tx, id)
+			if cerr != nil {
+				return cerr
+			}
+			if rerr := training.DecideDesignate(n).Err(); rerr != nil {
+				return rerr
 			}
 			_, err = tx.Exec(ctx, `
 				UPDATE institutions SET status = $2, decision_no = $3, decision_date = $4, decided_by = $5,
@@ -378,8 +380,8 @@ func (s *Store) SetScope(ctx context.Context, a training.Actor, id int64, versio
 		if curVersion != version {
 			return training.ErrConflict
 		}
-		if training.InstitutionStatus(status) == training.InstRevoked {
-			return training.InvalidGeneral("第十六条：定点资格已取消的机构不能修改许可范围")
+		if err := training.DecideEditScope(training.InstitutionStatus(status)).Err(); err != nil {
+			return err
 		}
 		occs, err := s.occupationMap(ctx, tx)
 		if err != nil {

@@ -93,7 +93,7 @@ var constraintErrors = map[string][2]string{
 	"textbooks_internal_code_key":             {"internal_code", "该内部编号已被使用"},
 	"textbook_uses_occupation_id_fkey":        {"uses", "工种不存在"},
 	"enrolments_agreement_no_key":             {"agreement_no", "协议编号已被使用，不能重复"},
-	"session_deliveries_session_fkey":         {"sessions", "第六条：已上课的课程不能变更"},
+	"session_deliveries_session_fkey":         {"sessions", training.RuleHeldSessionChanged.Msg()},
 	// Four eyes on results (第十一条); the triggers name their constraint.
 	"exam_sessions_four_eyes_check":          {"approve", training.MsgFourEyes},
 	"exam_sessions_approver_scored_check":    {"approve", training.MsgFourEyes},
@@ -101,8 +101,8 @@ var constraintErrors = map[string][2]string{
 	"exam_amendments_confirmer_scored_check": {"confirm", training.MsgAmendScorer},
 	"exam_amendments_pending_key":            {"theory", training.MsgAmendPending},
 	"exam_amendments_status_check":           {"confirm", "成绩更正的状态无效"},
-	"exam_amendments_decided_check":          {"confirm", "第十一条：核准或驳回成绩更正须记录核准人和时间"},
-	"exam_amendments_scores_check":           {"theory", "第十条：成绩为0至100的整数"},
+	"exam_amendments_decided_check":          {"confirm", training.RuleAmendDecided.Msg()},
+	"exam_amendments_scores_check":           {"theory", training.RuleScoreRange.Msg()},
 	"exam_amendments_proposed_by_fkey":       {"confirm", "登记更正的账号不存在"},
 	"exam_amendments_decided_by_fkey":        {"confirm", "核准更正的账号不存在"},
 	"exam_score_changes_entry_fkey":          {"scores", "考生不属于本考试场次"},
@@ -133,6 +133,9 @@ func translate(err error, format string, args ...any) error {
 	if errors.As(err, &pe) {
 		switch pe.Code {
 		case "23505", "23503", "23514", "23P01": // unique, foreign key, check, exclusion
+			if col := training.LenConstraintColumn(pe.ConstraintName); col != "" {
+				return training.InvalidGeneral(training.TooLongAt(col))
+			}
 			if fe, ok := constraintErrors[pe.ConstraintName]; ok {
 				if fe[0] == "" {
 					return training.InvalidGeneral(fe[1])

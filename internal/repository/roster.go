@@ -73,7 +73,7 @@ func (s *Store) AddTrainee(ctx context.Context, a training.Actor, classID int64,
 		if err != nil {
 			return err
 		}
-		if msg := training.RosterOpen(c.Status, c.Plan.StartDate, s.Today()); msg != "" {
+		if msg := training.RosterClosedReason(c.Status, c.Plan.StartDate, s.Today()); msg != "" {
 			return training.InvalidGeneral(msg)
 		}
 		tid, err := s.upsertTrainee(ctx, tx, t)
@@ -157,21 +157,23 @@ func (s *Store) RemoveTrainee(ctx context.Context, a training.Actor, classID, en
 		if err != nil {
 			return err
 		}
-		var name, idn, status string
+		var name, idn string
+		var status training.EnrolmentStatus
 		err = tx.QueryRow(ctx, `SELECT t.name, t.id_number, e.status FROM enrolments e JOIN trainees t ON t.id = e.trainee_id
 			WHERE e.id = $1 AND e.class_id = $2 FOR UPDATE OF e`, enrolmentID, classID).Scan(&name, &idn, &status)
 		if err != nil {
 			return err
 		}
-		if status != "enrolled" {
-			return training.ErrConflict
+		withdraw, rs, err := training.DecideRemoveEnrolment(training.RemoveFacts{Status: status,
+			Started: !s.Today().Before(c.Plan.StartDate), Reason: reason})
+		if err != nil {
+			return err
 		}
-		started := !s.Today().Before(c.Plan.StartDate)
+		if err := rs.Err(); err != nil {
+			return err
+		}
 		action := "roster.remove"
-		if started {
-			if reason == "" {
-				return training.Invalid("reason", "第八条：开班后学员只能办理退学，请填写退学原因")
-			}
+		if withdraw {
 			_, err = tx.Exec(ctx, `UPDATE enrolments SET status = 'withdrawn', withdrawn_reason = $2, withdrawn_at = $3 WHERE id = $1`,
 				enrolmentID, reason, s.now())
 			action = "roster.withdraw"

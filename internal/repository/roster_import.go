@@ -42,7 +42,7 @@ func (s *Store) CreateImportJob(ctx context.Context, a training.Actor, classID i
 		if err != nil {
 			return err
 		}
-		if msg := training.RosterOpen(c.Status, c.Plan.StartDate, s.Today()); msg != "" {
+		if msg := training.RosterClosedReason(c.Status, c.Plan.StartDate, s.Today()); msg != "" {
 			return training.InvalidGeneral(msg)
 		}
 		now := s.now()
@@ -280,7 +280,7 @@ func (s *Store) ImportRoster(ctx context.Context, a training.Actor, classID, job
 		if status != "validated" || purged {
 			return training.ErrConflict
 		}
-		if msg := training.RosterOpen(c.Status, c.Plan.StartDate, s.Today()); msg != "" {
+		if msg := training.RosterClosedReason(c.Status, c.Plan.StartDate, s.Today()); msg != "" {
 			return training.InvalidGeneral(msg)
 		}
 		if n, err = s.checkStaged(ctx, tx, jobID, classID); err != nil {
@@ -375,7 +375,7 @@ func (s *Store) CanImport(ctx context.Context, a training.Actor, classID int64) 
 	if err != nil {
 		return translate(err, "class %d", classID)
 	}
-	if msg := training.RosterOpen(c.Status, c.Plan.StartDate, s.Today()); msg != "" {
+	if msg := training.RosterClosedReason(c.Status, c.Plan.StartDate, s.Today()); msg != "" {
 		return training.InvalidGeneral(msg)
 	}
 	return nil

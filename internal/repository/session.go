@@ -30,14 +30,16 @@ func (s *Store) SessionFind(ctx context.Context, token string) (Session, bool, e
 	var mustChange, disabled *bool
 	var sv *int
 	var lastLogin, created *time.Time
+	var unread int
 	err := s.pool.QueryRow(ctx, `
 		SELECT s.data, s.expiry, u.id, u.username, u.name, u.role, u.institution_id, i.name,
-			u.must_change_password, u.disabled_at IS NOT NULL, u.session_version, u.last_login_at, u.created_at
+			u.must_change_password, u.disabled_at IS NOT NULL, u.session_version, u.last_login_at, u.created_at,
+			(SELECT count(*) FROM inbox m WHERE m.user_id = u.id AND m.read_at IS NULL)
 		FROM sessions s
 		LEFT JOIN users u ON u.id = s.user_id
 		LEFT JOIN institutions i ON i.id = u.institution_id
 		WHERE s.token = $1 AND current_timestamp < s.expiry`, token).
-		Scan(&ses.Data, &ses.Expiry, &uid, &uname, &name, &role, &instID, &instName, &mustChange, &disabled, &sv, &lastLogin, &created)
+		Scan(&ses.Data, &ses.Expiry, &uid, &uname, &name, &role, &instID, &instName, &mustChange, &disabled, &sv, &lastLogin, &created, &unread)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Session{}, false, nil
 	}
@@ -46,7 +48,7 @@ func (s *Store) SessionFind(ctx context.Context, token string) (Session, bool, e
 	}
 	if uid != nil {
 		u = training.User{ID: *uid, Username: *uname, Name: *name, Role: training.Role(*role),
-			MustChangePassword: *mustChange, Disabled: *disabled, SessionVersion: *sv, LastLoginAt: lastLogin, CreatedAt: *created}
+			MustChangePassword: *mustChange, Disabled: *disabled, SessionVersion: *sv, LastLoginAt: lastLogin, CreatedAt: *created, InboxUnread: unread}
 		if instID != nil {
 			u.InstitutionID = *instID
 		}

@@ -538,6 +538,16 @@ func (s *Store) ReviewTeacher(ctx context.Context, a training.Actor, id int64, v
 		if err != nil {
 			return err
 		}
+		if action != training.ActTeacherSubmit {
+			n := InboxNotice{Kind: "teacher." + string(action), Title: "教师已审核入库：" + cur.Name, Href: "/teachers/" + strconv.FormatInt(id, 10)}
+			if action == training.ActTeacherReturn {
+				n.Title, n.Body = "教师申报被退回："+cur.Name, note
+			}
+			if err := s.insertNotice(ctx, tx, `SELECT u.id FROM users u JOIN teacher_institutions ti ON ti.institution_id = u.institution_id
+				WHERE ti.teacher_id = $1`, id, n); err != nil {
+				return err
+			}
+		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "teacher." + string(action), Entity: "teacher", EntityID: id,
 			InstitutionID: a.InstitutionID, Before: map[string]any{"status": cur.Status},
 			After: map[string]any{"status": to, "note": note}})

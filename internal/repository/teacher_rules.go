@@ -62,14 +62,7 @@ func checkAssignments(teachers map[int64]*training.Teacher, related func(a, b in
 	level training.Level, as []TeacherAssignment) []string {
 	var out []string
 	for _, x := range as {
-		t, ok := teachers[x.TeacherID]
-		if !ok || !t.LinkedTo(institutionID) {
-			out = append(out, "第五条：所选教师不在本机构师资名单中")
-			continue
-		}
-		for _, m := range training.CheckTeacher(*t, occupationID, level, x.Role, related) {
-			out = append(out, t.Name+"（"+x.Role.Label()+"）："+m)
-		}
+		out = append(out, training.CheckAssignment(teachers[x.TeacherID], institutionID, occupationID, level, x.Role, related)...)
 	}
 	return out
 }

@@ -74,7 +74,7 @@ var todoSources = []todoSource{
 			FROM fee_applications f JOIN classes c ON c.id = f.class_id JOIN institutions i ON i.id = f.institution_id
 			LEFT JOIN occupations o ON o.id = c.occupation_id
 			WHERE f.status = 'submitted'`},
-	{Role: training.RoleBureau, Kind: "institution.inactive", Label: "六个月未开班的定点机构（第十六条）", Href: "/institutions?status=designated", Nav: "institutions", Due: "最近开班/认定日期",
+	{Role: training.RoleBureau, Kind: "institution.inactive", Label: training.InactiveTodoLabel, Href: "/institutions?status=designated", Nav: "institutions", Due: "最近开班/认定日期",
 		SQL: `SELECT i.name, '/institutions/' || i.id, a.since, '', a.since::timestamptz
 			FROM institution_activity a JOIN institutions i ON i.id = a.institution_id
 			WHERE a.state = 'flagged' AND i.status = 'designated'`},

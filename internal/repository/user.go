@@ -187,8 +187,8 @@ func (s *Store) CreateUser(ctx context.Context, a training.Actor, in training.Us
 			if err != nil {
 				return training.Invalid("institution_id", "所选机构不存在")
 			}
-			if training.InstitutionStatus(status) == training.InstRevoked {
-				return training.Invalid("institution_id", "第十六条：该机构定点资格已取消，不能新建账号")
+			if err := training.DecideCreateInstitutionUser(training.InstitutionStatus(status)).Err(); err != nil {
+				return err
 			}
 			instID = &in.InstitutionID
 		}

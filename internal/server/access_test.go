@@ -300,6 +300,9 @@ func (e *env) pathFor(route, variant string) string {
 	if p, ok := e.claimPath(route, variant); ok { // claim_access_test.go
 		return p
 	}
+	if p, ok := e.dailyPath(route, variant); ok { // daily_access_test.go
+		return p
+	}
 	if !strings.Contains(route, "{id}") {
 		return route
 	}

@@ -70,11 +70,11 @@ func (s *Server) renderClassAgreements(w http.ResponseWriter, r *http.Request, s
 	}
 	page := web.ClassAgreementsPage{Layout: s.layout(r, "培训协议 "+c.ClassNo, navClass(a)), Class: c, Errors: errs}
 	if a.IsInstitution() {
-		page.Closed = training.AgreementsOpen(c.Status)
+		page.Closed = training.AgreementsClosedReason(c.Status)
 		page.Editable = page.Closed == ""
 	}
 	for _, e := range roster {
-		if e.Status != "enrolled" {
+		if !e.Status.OnRoster() {
 			continue
 		}
 		row := web.AgreementRow{EnrolmentID: e.ID, Name: e.Trainee.Name, MaskedID: training.MaskID(e.Trainee.IDNumber),

@@ -205,7 +205,7 @@ func (s *Server) claimRecovery(w http.ResponseWriter, r *http.Request) {
 	in := training.RecoveryInput{Amount: r.PostFormValue("amount"), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
 	claimID, err := s.store.MarkRecovery(r.Context(), actor(r), id, in)
 	if err == nil {
-		s.flash(r, "已标记追缴（第十六条）。")
+		s.flash(r, "已标记追缴。")
 		redirect(w, r, claimURL(claimID))
 		return
 	}

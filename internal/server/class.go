@@ -417,7 +417,7 @@ func (s *Server) classChangeForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if c.Status != training.ClassApproved || c.PendingChange != nil {
+	if !training.CanRequestChange(actor(r), c) {
 		redirect(w, r, classURL(id))
 		return
 	}

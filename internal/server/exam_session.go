@@ -92,7 +92,7 @@ func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) (web.Sessio
 	today := s.store.Today()
 	return web.SessionShowPage{S: x, Centre: a.IsCentre(), Visible: training.ResultsVisible(a, x.Status),
 		CanChange: training.CanChangeSession(a, x.Status, x.ExamDate, today), DayOpen: training.ExamDayOpen(x.ExamDate, today),
-		CheckOpen: x.Status == training.SessScheduled || x.Status == training.SessScored}, true
+		CheckOpen: training.CanTakeScores(x.Status)}, true
 }
 
 func (s *Server) sessionShow(w http.ResponseWriter, r *http.Request) {

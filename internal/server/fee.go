@@ -112,7 +112,7 @@ func (s *Server) feePay(w http.ResponseWriter, r *http.Request) {
 		ReceiptNo: r.PostFormValue("receipt_no")}
 	_, err := s.store.RecordFeePayments(r.Context(), actor(r), id, []training.FeePaymentInput{in})
 	if err == nil {
-		s.flash(r, "已登记缴费。该学员本次培训不再享受政府培训补贴（第十二条）。")
+		s.flash(r, training.NoticeFeePaid)
 		redirect(w, r, feesURL(id))
 		return
 	}
@@ -194,7 +194,7 @@ func (s *Server) feeImport(w http.ResponseWriter, r *http.Request) {
 		failed(http.StatusUnprocessableEntity, err)
 		return
 	}
-	s.flash(r, "已导入"+strconv.Itoa(n)+"名学员的缴费记录。缴费学员本次培训不再享受政府培训补贴（第十二条）。")
+	s.flash(r, training.NoticeFeesImported(n))
 	redirect(w, r, feesURL(id))
 }
 

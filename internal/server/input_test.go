@@ -87,3 +87,33 @@ func TestBadTextPageLeadsBack(t *testing.T) {
 		t.Fatal("a link back to another site")
 	}
 }
+
+// Every save checks the length of free text, drafts included, with the
+// database's limits: a draft with a 100 kB venue or a 5001-character
+// syllabus is refused with the field's message (it used to be stored).
+func TestDraftTextLimits(t *testing.T) {
+	e := newEnv(t)
+	school := e.login("school")
+	var before int
+	must(t, e.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM classes`).Scan(&before))
+	for _, tc := range []struct{ field, value, msg string }{
+		{"venue", strings.Repeat("场", 100_000/3), "培训场地不能超过200个字"},
+		{"venue", strings.Repeat("场", 201), "培训场地不能超过200个字"},
+		{"content", strings.Repeat("纲", 5001), "培训内容（教学大纲）不能超过5000个字"},
+	} {
+		res := school.post("/classes", url.Values{tc.field: {tc.value}, "intent": {"save"}})
+		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.text("err-"+tc.field), tc.msg) {
+			t.Fatalf("%s of %d characters: %d %q", tc.field, len([]rune(tc.value)), res.status, res.text("err-"+tc.field))
+		}
+	}
+	var after int
+	must(t, e.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM classes`).Scan(&after))
+	if after != before {
+		t.Fatalf("classes %d → %d: an over-long draft was stored", before, after)
+	}
+	// At the limit, the draft is kept.
+	res := school.post("/classes", url.Values{"venue": {strings.Repeat("场", 200)}, "intent": {"save"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("a 200-character venue: %d %q", res.status, res.text("form-errors"))
+	}
+}

@@ -44,6 +44,12 @@ func (e *env) moneyPath(route, variant string) (string, bool) {
 			id = itoa(e.feeApplication(variant))
 		}
 		return strings.Replace(route, "{id}", id, 1), true
+	case strings.HasPrefix(route, "/fund-use/{id}"): // fund_access_test.go
+		id := missing
+		if variant != "missing" {
+			id = itoa(e.fundUseEntry(variant))
+		}
+		return strings.Replace(route, "{id}", id, 1), true
 	case strings.HasPrefix(route, "/subsidy-standards/{kind}/{id}"):
 		kind, id := training.FigureStandard, missing
 		switch variant {

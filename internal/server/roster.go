@@ -43,7 +43,7 @@ func (s *Server) renderRoster(w http.ResponseWriter, r *http.Request, status int
 	}
 	today := s.store.Today()
 	p := web.RosterPage{Layout: s.layout(r, "学员名单 "+c.ClassNo, navClass(a)), Class: c, List: list, Enrolled: c.Enrolled,
-		Bureau: a.IsBureau(), Closed: training.RosterOpen(c.Status, c.Plan.StartDate, today),
+		Bureau: a.IsBureau(), Closed: training.RosterClosedReason(c.Status, c.Plan.StartDate, today),
 		Started: !c.Plan.StartDate.IsZero() && !today.Before(c.Plan.StartDate), MaxMB: roster.MaxFile >> 20, MaxRows: roster.MaxRows}
 	p.Open = p.Closed == ""
 	if edit != nil {

@@ -101,6 +101,9 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 			r.Get("/password", s.passwordForm)
 			r.Post("/password", s.passwordChange)
 			r.Get("/calendar/deadline", s.calendarDeadline)
+			r.Get("/inbox", s.inbox)
+			r.Post("/inbox/read-all", s.inboxReadAll)
+			r.Post("/inbox/{id}/open", s.inboxOpen)
 			r.Get("/textbooks", s.textbookList)
 			r.Get("/textbooks/{id}", s.textbookShow)
 
@@ -143,6 +146,10 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				// Subsidy claims (第十二条): the bureau's, or the institution's own.
 				r.Get("/claims", s.claimList)
 				r.Get("/claims/{id}", s.claimShow)
+				// Fund use (第十三条): the bureau's report or the
+				// institution's own year; one institution's year.
+				r.Get("/fund-use", s.fundUse)
+				r.Get("/institutions/{id}/fund-use", s.fundUseInstitution)
 			})
 
 			// Institution only.
@@ -183,6 +190,8 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/claims/{id}/rebuild", s.claimRebuild)
 				r.Post("/claims/{id}/submit", s.claimStep(training.ActClaimSubmit))
 				r.Post("/claims/{id}/withdraw", s.claimStep(training.ActClaimWithdraw))
+				r.Post("/fund-use", s.fundUseRecord)
+				r.Post("/fund-use/{id}/void", s.fundUseVoid)
 			})
 
 			// Assessment centre only.

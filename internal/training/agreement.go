@@ -62,7 +62,7 @@ func CheckAgreementTemplate(body string) error {
 			}
 		}
 		if len(missing) > 0 {
-			p.Add("body", "第十六条：协议须写明协议编号和学员身份，请加入 "+strings.Join(missing, "、"))
+			p.Add("body", RuleAgreementBody.Msg(strings.Join(missing, "、")))
 		}
 	}
 	return p.Err()
@@ -125,7 +125,7 @@ func ParseAgreement(id int64, in AgreementInput, classStart, today time.Time, p 
 	a.No = strings.TrimSpace(in.No)
 	date := strings.TrimSpace(in.Date)
 	if a.No == "" || date == "" || (in.Fee != "yes" && in.Fee != "no") {
-		msg := "第十六条：协议须完整登记：协议编号、签订日期和是否缴费"
+		msg := RuleAgreementComplete.Msg()
 		switch {
 		case a.No == "":
 			p.Add(AgreementField("agreement_no", id), msg)
@@ -148,7 +148,7 @@ func ParseAgreement(id int64, in AgreementInput, classStart, today time.Time, p 
 		case err != nil:
 			p.Add(AgreementField("agreement_date", id), "日期格式应为 2026-03-16")
 		case !classStart.IsZero() && d.After(classStart):
-			p.Add(AgreementField("agreement_date", id), "第十六条：培训协议须在开班（"+classStart.Format("2006-01-02")+"）前签订")
+			p.Add(AgreementField("agreement_date", id), RuleAgreementBeforeStart.Msg(classStart.Format("2006-01-02")))
 		case d.After(today):
 			p.Add(AgreementField("agreement_date", id), "签订日期不能晚于今天")
 		}
@@ -158,9 +158,9 @@ func ParseAgreement(id int64, in AgreementInput, classStart, today time.Time, p 
 	return a
 }
 
-// AgreementsOpen says why agreements of a class in this status cannot be
-// recorded, or "".
-func AgreementsOpen(s ClassStatus) string {
+// AgreementsClosedReason says why agreements of a class in this status
+// cannot be recorded, or "" while they can.
+func AgreementsClosedReason(s ClassStatus) string {
 	switch s {
 	case ClassDraft, ClassReturned, ClassSubmitted, ClassApproved:
 		return ""

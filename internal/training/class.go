@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // ClassType is the kind of class of 第七条.
@@ -60,9 +59,9 @@ func (t ClassType) DefaultCap() int {
 // CapMessage is the rule as the user sees it when a class is too large.
 func (t ClassType) CapMessage() string {
 	if t == TypeStartup {
-		return "第七条：创业类培训班每班不超过30人"
+		return RuleCapStartup.Msg()
 	}
-	return "第七条：职业资格类、技能等级类、专项能力类培训班每班不超过50人"
+	return RuleCapOther.Msg()
 }
 
 // EffectiveCap is SIZE-3: the approved exception when there is one, else
@@ -192,7 +191,7 @@ func NextClassStatus(from ClassStatus, action ClassAction) (ClassStatus, string)
 	case action == ActClassCancel && (from.Editable() || from == ClassSubmitted || from == ClassApproved):
 		return ClassCancelled, ""
 	}
-	return from, "第六条：培训班当前状态为「" + from.Label() + "」，不能" + action.Label()
+	return from, RuleClassState.Msg(from.Label(), action.Label())
 }
 
 // ClassActionRole is who may take each action: the institution files,
@@ -351,11 +350,13 @@ func CheckPlanShape(p Plan, today time.Time) Check {
 	}
 	if strings.TrimSpace(p.Venue) == "" {
 		c.field("venue", "请填写培训场地")
-	} else if utf8.RuneCountInString(p.Venue) > 200 {
-		c.field("venue", "培训场地过长（最多200字）")
+	} else if msg := TooLong("classes.venue", p.Venue); msg != "" {
+		c.field("venue", msg)
 	}
 	if strings.TrimSpace(p.Content) == "" {
 		c.field("content", "第六条：请填写培训内容（教学大纲）")
+	} else if msg := TooLong("classes.content", p.Content); msg != "" {
+		c.field("content", msg)
 	}
 	if p.TheoryHours < 0 || p.PracticalHours < 0 || p.TheoryHours+p.PracticalHours == 0 {
 		c.field("theory_hours", "请填写计划学时（理论、实操）")
@@ -447,7 +448,7 @@ func CheckFiling(p Plan, fc FilingContext) Check {
 	}
 	// INST-3: only a designated institution files classes.
 	if !fc.InstitutionStatus.CanFileClasses() {
-		c.fail("第三条、第十六条：机构定点资质为「" + fc.InstitutionStatus.Label() + "」，不能新办培训班")
+		c.fail(RuleInstCannotFile.Msg(fc.InstitutionStatus.Label()))
 	}
 	// FILE-6 / INST-2: inside the licensed scope.
 	if p.OccupationID != 0 {

@@ -88,9 +88,9 @@ func NextInstitutionStatus(from InstitutionStatus, action InstitutionAction) (In
 		return InstRevoked, ""
 	}
 	if from == InstRevoked {
-		return from, "第十六条：定点资格已取消，不能再变更状态"
+		return from, RuleInstRevokedStep.Msg()
 	}
-	return from, "第三条：机构当前状态为「" + from.Label() + "」，不能" + action.Label()
+	return from, RuleInstState.Msg(from.Label(), action.Label())
 }
 
 // CanInstitution reports whether actor may take action on an institution in
@@ -190,24 +190,26 @@ func (in InstitutionInput) Validate() error {
 			p.Add(field, label+"过长（最多"+itoa(max)+"字）")
 		}
 	}
-	required("name", in.Name, "机构名称", 100)
+	required("name", in.Name, "机构名称", MaxLen("institutions.name"))
 	if in.CreditCode == "" {
 		p.Add("credit_code", "请填写统一社会信用代码")
 	} else if msg := CheckCreditCode(in.CreditCode); msg != "" {
 		p.Add("credit_code", msg)
 	}
-	required("address", in.Address, "地址", 200)
-	required("legal_rep", in.LegalRep, "法定代表人", 50)
-	required("contact_name", in.ContactName, "联系人", 50)
+	required("address", in.Address, "地址", MaxLen("institutions.address"))
+	required("legal_rep", in.LegalRep, "法定代表人", MaxLen("institutions.legal_rep"))
+	required("contact_name", in.ContactName, "联系人", MaxLen("institutions.contact_name"))
 	if in.ContactPhone == "" {
 		p.Add("contact_phone", "请填写联系电话")
 	} else if msg := CheckPhone(in.ContactPhone); msg != "" {
 		p.Add("contact_phone", msg)
+	} else {
+		p.CheckLen("contact_phone", "institutions.contact_phone", in.ContactPhone)
 	}
-	required("venue", in.Venue, "培训场地（第三条）", 2000)
-	required("facilities", in.Facilities, "培训设施（第三条）", 2000)
-	required("equipment", in.Equipment, "培训设备（第三条）", 2000)
-	required("staff", in.Staff, "师资力量（第三条）", 2000)
+	required("venue", in.Venue, "培训场地（第三条）", MaxLen("institutions.venue"))
+	required("facilities", in.Facilities, "培训设施（第三条）", MaxLen("institutions.facilities"))
+	required("equipment", in.Equipment, "培训设备（第三条）", MaxLen("institutions.equipment"))
+	required("staff", in.Staff, "师资力量（第三条）", MaxLen("institutions.staff"))
 	return p.Err()
 }
 
@@ -227,9 +229,13 @@ func (in StatusChangeInput) Validate(today time.Time) (decision time.Time, err e
 	case ActDesignate:
 		if strings.TrimSpace(in.DecisionNo) == "" {
 			p.Add("decision_no", "请填写认定文号")
+		} else {
+			p.CheckLen("decision_no", "institutions.decision_no", in.DecisionNo)
 		}
 		if strings.TrimSpace(in.DecidedBy) == "" {
 			p.Add("decided_by", "请填写认定决定人")
+		} else {
+			p.CheckLen("decided_by", "institutions.decided_by", in.DecidedBy)
 		}
 		d, perr := time.Parse("2006-01-02", strings.TrimSpace(in.DecisionDate))
 		switch {
@@ -245,8 +251,8 @@ func (in StatusChangeInput) Validate(today time.Time) (decision time.Time, err e
 	case ActSuspend, ActResume, ActRevoke:
 		if r := strings.TrimSpace(in.Reason); r == "" {
 			p.Add("reason", "请填写原因")
-		} else if utf8.RuneCountInString(r) > 1000 {
-			p.Add("reason", "原因过长（最多1000字）")
+		} else {
+			p.CheckLen("reason", "institutions.status_reason", r)
 		}
 	default:
 		p.AddGeneral("未知的操作")
@@ -287,4 +293,56 @@ func itoa(n int) string {
 		b[i] = '-'
 	}
 	return string(b[i:])
+}
+
+// Rules of the institution's record.
+var (
+	RuleInstRevokedStep    = NewRule("INST-3", "第十六条", "定点资格已取消，不能再变更状态")
+	RuleInstState          = NewRule("", "第三条", "机构当前状态为「%s」，不能%s")
+	RuleInstRevokedEdit    = NewRule("INST-3", "第十六条", "定点资格已取消的机构不能再修改")
+	RuleInstRevokedScope   = NewRule("INST-3", "第十六条", "定点资格已取消的机构不能修改许可范围")
+	RuleInstRevokedUser    = NewRule("INST-3", "第十六条", "该机构定点资格已取消，不能新建账号")
+	RuleDesignateNeedScope = NewRule("INST-2", "第六条", "请先填写许可范围（工种及最高等级），再认定为定点机构")
+)
+
+// CanEditInstitution reports whether an institution's record (and its
+// licensed scope) may still change: not once its designation is revoked.
+func CanEditInstitution(st InstitutionStatus) bool { return st != InstRevoked }
+
+// DecideEditInstitution refuses editing a revoked institution's record.
+func DecideEditInstitution(st InstitutionStatus) Refusals {
+	var rs Refusals
+	if !CanEditInstitution(st) {
+		rs.General(RuleInstRevokedEdit)
+	}
+	return rs
+}
+
+// DecideEditScope refuses changing a revoked institution's licensed scope.
+func DecideEditScope(st InstitutionStatus) Refusals {
+	var rs Refusals
+	if !CanEditInstitution(st) {
+		rs.General(RuleInstRevokedScope)
+	}
+	return rs
+}
+
+// DecideDesignate is INST-2 on designation: the licensed scope is recorded
+// first (scopeRows is how many occupations it lists).
+func DecideDesignate(scopeRows int) Refusals {
+	var rs Refusals
+	if scopeRows == 0 {
+		rs.General(RuleDesignateNeedScope)
+	}
+	return rs
+}
+
+// DecideCreateInstitutionUser refuses a new account for a revoked
+// institution (beside the institution_id field).
+func DecideCreateInstitutionUser(st InstitutionStatus) Refusals {
+	var rs Refusals
+	if st == InstRevoked {
+		rs.Add("institution_id", RuleInstRevokedUser)
+	}
+	return rs
 }

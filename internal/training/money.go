@@ -16,7 +16,10 @@ const MaxYuan = 100000
 // ParseYuan reads an amount in yuan with at most two decimals ("1500",
 // "1,500.5", "¥1500.00") as fen. ok is false for anything else, a
 // negative amount or more than MaxYuan.
-func ParseYuan(s string) (int64, bool) {
+func ParseYuan(s string) (int64, bool) { return parseYuanUpTo(s, MaxYuan) }
+
+// parseYuanUpTo is ParseYuan with another ceiling (whole yuan).
+func parseYuanUpTo(s string, maxYuan int64) (int64, bool) {
 	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "¥"), "￥")
 	s = strings.ReplaceAll(s, ",", "")
@@ -35,7 +38,7 @@ func ParseYuan(s string) (int64, bool) {
 		}
 	}
 	y, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil || y > MaxYuan {
+	if err != nil || y > maxYuan {
 		return 0, false
 	}
 	f := int64(0)
@@ -46,7 +49,7 @@ func ParseYuan(s string) (int64, bool) {
 		}
 	}
 	fen := y*100 + f
-	if fen > MaxYuan*100 {
+	if fen > maxYuan*100 {
 		return 0, false
 	}
 	return fen, true

@@ -16,7 +16,7 @@ var (
 	RuleScoreFileName       = NewRule("EXAM-3", "第十条", "考号%s的考生是%s，与表中姓名「%s」不符")
 	RuleScoreFileTwice      = NewRule("EXAM-3", "第十条", "考号%s在文件中重复（第%d行已有）")
 	RuleScoreFileNotSat     = NewRule("EXAM-5", "第十条", "%s是补考前已合格的科目，成绩保留，请留空")
-	RuleScoreFileNotChecked = NewRule("EXAM-3", "第十条", "该考生尚未核对考号和身份证，不能录入成绩")
+	RuleScoreFileNotChecked = RuleIDNotChecked
 	RuleScoreFileEmpty      = NewRule("EXAM-4", "第十条", "成绩表中没有考生的成绩")
 )
 

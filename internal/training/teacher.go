@@ -639,3 +639,21 @@ func (in EquivalenceInput) Validate(today time.Time) (time.Time, error) {
 	}
 	return on, p.Err()
 }
+
+// RuleTeacherNotLinked is QUAL-5 for the institution: a teacher named on a
+// class is one of its own teachers.
+var RuleTeacherNotLinked = NewRule("QUAL-5", "第五条", "所选教师不在本机构师资名单中")
+
+// CheckAssignment is QUAL-1..5 for teacher t (nil when not found) named in
+// role on a class of institutionID, occupationID and level: the problems,
+// each with the teacher's name and role in front.
+func CheckAssignment(t *Teacher, institutionID, occupationID int64, level Level, role TeachingRole, related func(a, b int64) bool) []string {
+	if t == nil || !t.LinkedTo(institutionID) {
+		return []string{RuleTeacherNotLinked.Msg()}
+	}
+	var out []string
+	for _, m := range CheckTeacher(*t, occupationID, level, role, related) {
+		out = append(out, t.Name+"（"+role.Label()+"）："+m)
+	}
+	return out
+}

@@ -263,9 +263,9 @@ func (in TextbookInput) Validate(bureau bool, occs map[int64]Occupation) error {
 			p.Add(field, label+"过长（最多"+itoa(max)+"字）")
 		}
 	}
-	text("title", in.Title, "教材名称", 200, true)
-	text("publisher", in.Publisher, "出版单位", 100, true)
-	text("edition", in.Edition, "版次", 50, false)
+	text("title", in.Title, "教材名称", MaxLen("textbooks.title"), true)
+	text("publisher", in.Publisher, "出版单位", MaxLen("textbooks.publisher"), true)
+	text("edition", in.Edition, "版次", MaxLen("textbooks.edition"), false)
 	switch {
 	case in.ISBN != "" && in.InternalCode != "":
 		p.Add("isbn", "ISBN 与内部编号只填一项：正式出版教材填 ISBN，区人力社保局自编教材填内部编号")

@@ -216,7 +216,7 @@ type Enrolment struct {
 	ID              int64
 	ClassID         int64
 	Trainee         Trainee
-	Status          string // enrolled, withdrawn
+	Status          EnrolmentStatus
 	WithdrawnReason string
 	WithdrawnAt     *time.Time
 	AgreementNo     string
@@ -228,17 +228,17 @@ type Enrolment struct {
 // HasAgreement reports DELIV-1: the training agreement is recorded.
 func (e Enrolment) HasAgreement() bool { return e.AgreementDate != nil }
 
-// RosterOpen reports whether trainees may still be added to a class: it is
-// not cancelled and has not started (第七条, FILE-3). After the start a
-// trainee can only be withdrawn.
-func RosterOpen(status ClassStatus, start, today time.Time) string {
+// RosterClosedReason says why trainees may no longer be added to a class
+// ("" while they may): it is cancelled, finished, or has started (第七条,
+// FILE-3). After the start a trainee can only be withdrawn.
+func RosterClosedReason(status ClassStatus, start, today time.Time) string {
 	switch {
 	case status == ClassCancelled:
 		return "培训班已撤销，不能添加学员"
 	case !status.Editable() && status != ClassSubmitted && status != ClassApproved:
 		return "培训班已结业，不能添加学员"
 	case !start.IsZero() && !today.Before(start):
-		return "第七条：培训班已开班，不能再添加学员，只能办理退学"
+		return RuleRosterStarted.Msg()
 	}
 	return ""
 }

@@ -20,6 +20,9 @@ type User struct {
 	SessionVersion     int
 	LastLoginAt        *time.Time
 	CreatedAt          time.Time
+	// InboxUnread is the number of unread inbox messages, read with the
+	// session on every request (the header shows it).
+	InboxUnread int
 }
 
 // Actor turns the user into the actor of a use case.
