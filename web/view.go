@@ -101,6 +101,9 @@ type List struct {
 	Total int
 	Sort  string
 	Desc  bool
+	// PageParam is the query parameter of the page number; "" is "page"
+	// (a second paged table on a page uses its own, e.g. "hpage").
+	PageParam string
 }
 
 // Pages is the number of pages.
@@ -121,7 +124,11 @@ func (l List) url(page int, sort string, desc bool) string {
 		q[k] = v
 	}
 	if page > 1 {
-		q.Set("page", strconv.Itoa(page))
+		param := l.PageParam
+		if param == "" {
+			param = "page"
+		}
+		q.Set(param, strconv.Itoa(page))
 	}
 	if sort != "" {
 		q.Set("sort", sort)

@@ -25,12 +25,21 @@ type fixtures struct {
 	apps, accepted, scheduled, published, examiners []int64
 	entries                                         [][2]int64 // a published session, one of its entries
 	codes                                           []string   // certificate verification codes
+	complaints                                      []int64    // the newest complaints (bureau)
+	surveyCodes                                     []string   // survey codes (issue 12)
 	own                                             map[int64]*ownFixtures
+	// Supervision (issue 13): inspections with an evidence file, orders,
+	// answered orders (with a file).
+	inspections, orders, answered []int64
+	inspectionFiles               [][2]int64
 }
 
 // ownFixtures are one institution's objects.
 type ownFixtures struct {
 	classes, drafts, future, finished, teachers, apps, published []int64
+	complaints                                                   []int64 // forwarded to the institution
+	inspections, orders                                          []int64
+	ledger                                                       []int64 // the largest class past training
 	files                                                        [][2]int64
 	bench                                                        *benchClass
 }
@@ -81,6 +90,9 @@ func findFixtures(ctx context.Context, pool *pgxpool.Pool, insts []int64) (*fixt
 		{&f.scheduled, `SELECT s.id FROM exam_sessions s JOIN exam_applications ap ON ap.id = s.application_id
 			JOIN eval_orgs o ON o.id = ap.eval_org_id WHERE o.kind = 'centre' AND s.status = 'scheduled' ORDER BY s.id`},
 		{&f.examiners, `SELECT x.id FROM examiners x JOIN eval_orgs o ON o.id = x.eval_org_id WHERE o.kind = 'centre' ORDER BY x.id`},
+		{&f.inspections, `SELECT id FROM inspections ORDER BY id DESC LIMIT 20000`},
+		{&f.orders, `SELECT id FROM rectification_orders ORDER BY id DESC LIMIT 20000`},
+		{&f.answered, `SELECT id FROM rectification_orders WHERE file_data IS NOT NULL ORDER BY id DESC LIMIT 20000`},
 		{&f.published, `SELECT s.id FROM exam_sessions s JOIN exam_applications ap ON ap.id = s.application_id
 			JOIN eval_orgs o ON o.id = ap.eval_org_id WHERE o.kind = 'centre' AND s.status = 'published' ORDER BY s.id LIMIT 20000`},
 	}
@@ -125,6 +137,13 @@ func findFixtures(ctx context.Context, pool *pgxpool.Pool, insts []int64) (*fixt
 	}); err != nil {
 		return nil, err
 	}
+	rows, _ = pool.Query(ctx, `SELECT inspection_id, id FROM inspection_files ORDER BY id DESC LIMIT 20000`)
+	if _, err := pgx.ForEachRow(rows, []any{&a, &b}, func() error {
+		f.inspectionFiles = append(f.inspectionFiles, [2]int64{a, b})
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	rows, _ = pool.Query(ctx, `SELECT DISTINCT ON (x.session_id) x.session_id, x.id FROM exam_entries x
 		WHERE x.session_id = ANY($1) ORDER BY x.session_id, x.id`, f.published)
 	if _, err := pgx.ForEachRow(rows, []any{&a, &b}, func() error {
@@ -135,6 +154,13 @@ func findFixtures(ctx context.Context, pool *pgxpool.Pool, insts []int64) (*fixt
 	}
 	rows, _ = pool.Query(ctx, `SELECT verify_code FROM certificates ORDER BY id LIMIT 20000`)
 	if f.codes, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return nil, err
+	}
+	if f.complaints, err = ids(ctx, pool, `SELECT id FROM complaints ORDER BY id DESC LIMIT 5000`); err != nil {
+		return nil, err
+	}
+	rows, _ = pool.Query(ctx, `SELECT code FROM survey_codes ORDER BY enrolment_id DESC LIMIT 5000`)
+	if f.surveyCodes, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 		return nil, err
 	}
 
@@ -174,6 +200,15 @@ func findFixtures(ctx context.Context, pool *pgxpool.Pool, insts []int64) (*fixt
 			AND status = 'finished' AND NOT EXISTS (SELECT 1 FROM exam_applications ap WHERE ap.class_id = c.id) ORDER BY id`},
 		{func(o *ownFixtures, l []int64) { o.teachers = l }, `SELECT ti.institution_id, t.id FROM teacher_institutions ti
 			JOIN teachers t ON t.id = ti.teacher_id WHERE ti.institution_id = ANY($1) AND t.status = 'approved' ORDER BY t.id`},
+		{func(o *ownFixtures, l []int64) { o.complaints = l }, `SELECT institution_id, id FROM complaints WHERE institution_id = ANY($1)
+			AND forwarded_at IS NOT NULL ORDER BY id DESC`},
+		{func(o *ownFixtures, l []int64) { o.inspections = l }, `SELECT institution_id, id FROM inspections WHERE institution_id = ANY($1) ORDER BY id`},
+		{func(o *ownFixtures, l []int64) { o.orders = l }, `SELECT institution_id, id FROM rectification_orders WHERE institution_id = ANY($1) ORDER BY id`},
+		// The institution's largest class past training (50 trainees
+		// where there is one): its ledger page and workbook.
+		{func(o *ownFixtures, l []int64) { o.ledger = l }, `SELECT DISTINCT ON (institution_id) institution_id, id FROM classes
+			WHERE institution_id = ANY($1) AND status IN ('finished', 'assessment_applied', 'assessed', 'archived')
+			ORDER BY institution_id, enrolled DESC, id`},
 		{func(o *ownFixtures, l []int64) { o.apps = l }, `SELECT institution_id, id FROM exam_applications WHERE institution_id = ANY($1) ORDER BY id`},
 		{func(o *ownFixtures, l []int64) { o.published = l }, `SELECT ap.institution_id, s.id FROM exam_sessions s
 			JOIN exam_applications ap ON ap.id = s.application_id WHERE ap.institution_id = ANY($1) AND s.status = 'published' ORDER BY s.id`},

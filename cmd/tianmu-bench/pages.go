@@ -112,7 +112,23 @@ var pages = []page{
 	{route: "GET /login", role: anon, path: fixed("/login"), mix: 1},
 	{route: "GET /results", role: anon, path: fixed("/results")},
 	{route: "GET /verify", role: anon, path: fixed("/verify")},
+<<<<<<< HEAD
 	{route: "GET /notices", role: anon, path: fixed("/notices")},
+=======
+	{route: "GET /complaints/new", role: anon, path: fixed("/complaints/new"), mix: 1},
+	{route: "GET /complaints/filed", role: anon, path: fixed("/complaints/filed?no=TS20260302ABC123")},
+	{route: "GET /complaints/status", role: anon, path: fixed("/complaints/status")},
+	{route: "GET /survey", role: anon, path: fixed("/survey")},
+	{route: "GET /survey", name: "GET /survey?code= (a code's class)", role: anon, mix: 1, path: func(f *fixtures, c *client, n int) string {
+		code, ok := walk(f.surveyCodes, c, n)
+		if !ok {
+			return ""
+		}
+		return "/survey?code=" + code
+	}},
+	{route: "GET /survey/thanks", role: anon, path: fixed("/survey/thanks")},
+	{route: "GET /me", role: anon, path: fixed("/me")},
+>>>>>>> main
 	{route: "GET /verify/{code}", role: anon, mix: 1, path: func(f *fixtures, c *client, n int) string {
 		code, ok := walk(f.codes, c, n)
 		if !ok {
@@ -194,12 +210,44 @@ var pages = []page{
 	{route: "GET /assessments", name: "GET /assessments (bureau)", role: bureau, path: fixed("/assessments")},
 	{route: "GET /subsidy-standards", role: bureau, path: fixed("/subsidy-standards")},
 	{route: "GET /fees", name: "GET /fees (bureau)", role: bureau, path: fixed("/fees")},
+<<<<<<< HEAD
 	{route: "GET /claims", name: "GET /claims (bureau)", role: bureau, path: fixed("/claims")},
 	{route: "GET /claims", name: "GET /claims?queue=1 (bureau to-do)", role: bureau, path: fixed("/claims?queue=1")},
+=======
+	{route: "GET /ledgers", name: "GET /ledgers?institution= (bureau, the busiest institution)", role: bureau,
+		path: func(f *fixtures, _ *client, _ int) string { return fmt.Sprintf("/ledgers?institution=%d", f.busyInst) }},
+>>>>>>> main
 	{route: "GET /fund-use", name: "GET /fund-use (bureau report)", role: bureau, path: fixed("/fund-use")},
 	{route: "GET /institutions/{id}/fund-use", name: "GET /institutions/{id}/fund-use (bureau)", role: bureau,
 		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/fund-use"))},
 	{route: "GET /jobs", role: bureau, path: fixed("/jobs")},
+	// Complaints, surveys and employment (issue 12).
+	{route: "GET /complaints", name: "GET /complaints (bureau queue)", role: bureau, path: fixed("/complaints"), mix: 1},
+	{route: "GET /complaints", name: "GET /complaints?overdue=1", role: bureau, path: fixed("/complaints?overdue=1")},
+	{route: "GET /complaints/{id}", name: "GET /complaints/{id} (bureau)", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.complaints }), id("/complaints/"))},
+	{route: "GET /surveys", name: "GET /surveys (by institution)", role: bureau, path: fixed("/surveys")},
+	{route: "GET /surveys", name: "GET /surveys?by=class", role: bureau, path: fixed("/surveys?by=class")},
+	{route: "GET /employment", name: "GET /employment (by institution)", role: bureau, path: fixed("/employment")},
+	{route: "GET /employment", name: "GET /employment?by=class&months=6", role: bureau, path: fixed("/employment?by=class&months=6")},
+	{route: "GET /employment/checks", role: bureau, path: fixed("/employment/checks")},
+	{route: "GET /supervision", role: bureau, path: fixed("/supervision"), mix: 1},
+	{route: "GET /checklist", role: bureau, path: fixed("/checklist")},
+	{route: "GET /inspections", name: "GET /inspections (bureau)", role: bureau, path: fixed("/inspections")},
+	{route: "GET /inspections/{id}", name: "GET /inspections/{id} (bureau)", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.inspections }), id("/inspections/"))},
+	{route: "GET /inspections/{id}/files/{fid}", role: bureau, kind: kindDownload,
+		path: each(func(f *fixtures, _ *client) [][2]int64 { return f.inspectionFiles }, func(x [2]int64) string {
+			return fmt.Sprintf("/inspections/%d/files/%d", x[0], x[1])
+		})},
+	{route: "GET /rectifications/{id}", name: "GET /rectifications/{id} (bureau)", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.orders }), id("/rectifications/"))},
+	{route: "GET /rectifications/{id}/file", role: bureau, kind: kindDownload,
+		path: each(global(func(f *fixtures) []int64 { return f.answered }), id("/rectifications/", "/file"))},
+	{route: "GET /institutions/{id}/inspections/new", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/inspections/new"))},
+	{route: "GET /institutions/{id}/supervision", name: "GET /institutions/{id}/supervision (bureau)", role: bureau,
+		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/supervision"))},
 
 	// An institution, each client its own (the first designated
 	// institutions; the 50-trainee bench class is theirs).
@@ -238,10 +286,34 @@ var pages = []page{
 	{route: "GET /classes/{id}/fees", role: inst,
 		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/fees", b.class) })},
 	{route: "GET /fees", name: "GET /fees (institution)", role: inst, path: fixed("/fees")},
+<<<<<<< HEAD
 	{route: "GET /claims", name: "GET /claims (institution)", role: inst, path: fixed("/claims")},
 	{route: "GET /claims/new", role: inst, path: fixed("/claims/new")},
+=======
+	{route: "GET /inspections", name: "GET /inspections (institution)", role: inst, path: fixed("/inspections")},
+	{route: "GET /institutions/{id}/supervision", name: "GET /institutions/{own id}/supervision (institution)", role: inst,
+		path: func(_ *fixtures, c *client, _ int) string {
+			return "/institutions/" + strconv.FormatInt(c.inst, 10) + "/supervision"
+		}},
+	{route: "GET /rectifications/{id}", name: "GET /rectifications/{own id} (institution)", role: inst,
+		path: each(own(func(o *ownFixtures) []int64 { return o.orders }), id("/rectifications/"))},
+	{route: "GET /classes/{id}/ledger", name: "GET /classes/{id}/ledger (largest finished class, 50 trainees)", role: inst, mix: 1,
+		path: each(own(func(o *ownFixtures) []int64 { return o.ledger }), id("/classes/", "/ledger"))},
+	{route: "GET /classes/{id}/ledger.xlsx", name: "GET /classes/{id}/ledger.xlsx (largest finished class, 50 trainees)", role: inst,
+		kind: kindDownload, path: each(own(func(o *ownFixtures) []int64 { return o.ledger }), id("/classes/", "/ledger.xlsx"))},
+	{route: "GET /ledgers", name: "GET /ledgers (institution, this year)", role: inst, path: fixed("/ledgers")},
+>>>>>>> main
 	{route: "GET /fund-use", name: "GET /fund-use (institution)", role: inst, path: fixed("/fund-use")},
 	{route: "GET /fees/template.xlsx", role: inst, kind: kindDownload, path: fixed("/fees/template.xlsx")},
+	{route: "GET /complaints", name: "GET /complaints (institution)", role: inst, path: fixed("/complaints")},
+	{route: "GET /complaints/{id}", name: "GET /complaints/{own id} (institution)", role: inst,
+		path: each(own(func(o *ownFixtures) []int64 { return o.complaints }), id("/complaints/"))},
+	{route: "GET /classes/{id}/survey", role: inst, path: each(own(func(o *ownFixtures) []int64 { return o.finished }), id("/classes/", "/survey"))},
+	{route: "GET /classes/{id}/survey/slips", role: inst,
+		path: each(own(func(o *ownFixtures) []int64 { return o.finished }), id("/classes/", "/survey/slips"))},
+	{route: "GET /classes/{id}/employment", role: inst,
+		path: each(own(func(o *ownFixtures) []int64 { return o.finished }), id("/classes/", "/employment?months=3"))},
+	{route: "GET /employment/template.xlsx", role: inst, kind: kindDownload, path: fixed("/employment/template.xlsx")},
 	{route: "GET /teachers", name: "GET /teachers (institution)", role: inst, path: fixed("/teachers")},
 	{route: "GET /teachers/{id}", name: "GET /teachers/{own id} (institution)", role: inst,
 		path: each(own(func(o *ownFixtures) []int64 { return o.teachers }), id("/teachers/"))},
@@ -295,10 +367,18 @@ var pages = []page{
 	// Daily work (issue 17).
 	{route: "GET /inbox", name: "GET /inbox (institution)", role: inst, path: fixed("/inbox")},
 	{route: "GET /inbox", name: "GET /inbox (centre)", role: centre, path: fixed("/inbox")},
+	{route: "GET /audit", role: bureau, path: fixed("/audit")},
+	{route: "GET /stats", name: "GET /stats (bureau)", role: bureau, path: fixed("/stats")},
+	{route: "GET /stats", name: "GET /stats (centre)", role: centre, path: fixed("/stats")},
+	{route: "GET /stats.xlsx", name: "GET /stats.xlsx?chart=pass-institution", role: bureau, kind: kindDownload, path: fixed("/stats.xlsx?chart=pass-institution")},
+	{route: "GET /audit", name: "GET /audit?pii=1", role: bureau, path: fixed("/audit?pii=1")},
+	{route: "GET /audit", name: "GET /audit?page=100", role: bureau, path: fixed("/audit?page=100")},
+	{route: "GET /audit.xlsx", name: "GET /audit.xlsx?action=class.approve", role: bureau, kind: kindDownload, path: fixed("/audit.xlsx?action=class.approve")},
 }
 
 // notBenched are the GET routes with no row, and why.
 var notBenched = map[string]string{
+<<<<<<< HEAD
 	// The scale data set has no subsidy claims yet (the funds helper's
 	// scale step adds them); a row without objects would leave the page
 	// with no client. Measured meanwhile by TestClaimBuildRoundTrips (a
@@ -306,4 +386,9 @@ var notBenched = map[string]string{
 	// fixtures of claims and notices, once the scale data has claims.
 	"GET /claims/{id}":  "no subsidy claims in the scale data set yet (issue 11 scale step pending)",
 	"GET /notices/{id}": "no claims on public notice in the scale data set yet (issue 11 scale step pending)",
+=======
+	"GET /complaints/{id}/files/{fid}":  "a complaint's attachment is its stored bytes sent as they are (no query beyond the primary key); the scale data has none",
+	"GET /ledger-exports/{id}":          "exists only after the bureau's POST /ledgers/export; a one-row read by primary key",
+	"GET /ledger-exports/{id}/download": "streams a finished export's stored workbooks; tested end to end by internal/server TestLedgerExportFlow; a 100-class year by internal/repository TestLedgerExportHundredClasses",
+>>>>>>> main
 }

@@ -87,7 +87,7 @@ func TestLoadScaleClasses(t *testing.T) {
 	if err != nil || len(vs) != 1 || len(vs[0].Plan.Sessions) != len(c.Plan.Sessions) {
 		t.Errorf("versions: %d, %v", len(vs), err)
 	}
-	if h, err := s.ClassHistory(ctx, bureau, id); err != nil || len(h) != 2 {
+	if h, _, err := s.ClassHistory(ctx, bureau, id, repository.Page{Number: 1}); err != nil || len(h) != 2 {
 		t.Errorf("history: %d entries, %v", len(h), err)
 	}
 	if _, err := pool.Exec(ctx, `UPDATE institutions SET status = 'designated' WHERE id = $1`, inst); err != nil {

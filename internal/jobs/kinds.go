@@ -22,8 +22,11 @@ type Kind struct {
 // added here and its worker in register (see doc.go).
 var Kinds = []Kind{
 	{Name: repository.RosterValidateArgs{}.Kind(), Label: "学员名单文件校验"},
+	{Name: repository.LedgerExportArgs{}.Kind(), Label: "第十四条：导出机构年度培训台账"},
 	{Name: ActivityArgs{}.Kind(), Label: "第十六条：六个月未开班机构标记及提前一个月预警", Schedule: DailyAt(1, 30),
 		args: func(s time.Time) river.JobArgs { return ActivityArgs{Slot: s} }},
+	{Name: OverdueOrdersArgs{}.Kind(), Label: "第十六条：整改通知逾期标记（机构和区人力社保局首页提示）", Schedule: DailyAt(0, 10),
+		args: func(s time.Time) river.JobArgs { return OverdueOrdersArgs{Slot: s} }},
 	{Name: ImportPurgeArgs{}.Kind(), Label: "删除30天前的名单导入明细（个人信息）", Schedule: DailyAt(2, 0),
 		args: func(s time.Time) river.JobArgs { return ImportPurgeArgs{Slot: s} }},
 	{Name: SessionPurgeArgs{}.Kind(), Label: "清理过期会话", Schedule: Every(time.Hour),
@@ -50,6 +53,14 @@ type ActivityArgs struct {
 
 // Kind is the job's name in the queue.
 func (ActivityArgs) Kind() string { return "institution_activity" }
+
+// OverdueOrdersArgs flags the rectification orders past their deadline.
+type OverdueOrdersArgs struct {
+	Slot time.Time `json:"slot"`
+}
+
+// Kind is the job's name in the queue.
+func (OverdueOrdersArgs) Kind() string { return "rectification_overdue" }
 
 // ImportPurgeArgs deletes roster-import staging rows older than 30 days.
 type ImportPurgeArgs struct {
@@ -79,6 +90,7 @@ func (ClaimNoticeSweepArgs) Kind() string { return "claim_notice_sweep" }
 // register adds every kind's worker.
 func (r *Runner) register(w *river.Workers) {
 	river.AddWorker(w, &rosterWorker{store: r.store, log: r.log, timeout: r.cfg.JobTimeout})
+	river.AddWorker(w, river.WorkFunc(r.ledgerExport))
 	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[ActivityArgs]) error {
 		ch, err := r.store.RecomputeActivity(ctx)
 		if err != nil {
@@ -86,6 +98,14 @@ func (r *Runner) register(w *river.Workers) {
 		}
 		r.log.Info("institution activity", "flagged", ch.Flagged, "warned", ch.Warned, "newly_flagged", len(ch.NewlyFlagged),
 			"newly_warned", len(ch.NewlyWarned), "cleared", len(ch.Cleared))
+		return nil
+	}))
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[OverdueOrdersArgs]) error {
+		ids, err := r.store.MarkOverdueOrders(ctx)
+		if err != nil {
+			return r.failure(job.JobRow, "整改通知逾期标记出错，将自动重试", err)
+		}
+		r.log.Info("rectification overdue", "flagged", len(ids))
 		return nil
 	}))
 	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[ImportPurgeArgs]) error {

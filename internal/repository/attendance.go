@@ -295,6 +295,10 @@ func (s *Store) RecordAttendance(ctx context.Context, a training.Actor, classID,
 			return err
 		}
 		finished = true
+		// SUP-3: each trainee gets a survey code when the class finishes.
+		if _, err := issueSurveyCodes(ctx, tx, classID, c.InstitutionID, s.now()); err != nil {
+			return err
+		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "class.finish", Entity: "class", EntityID: classID,
 			InstitutionID: c.InstitutionID, Before: map[string]any{"status": c.Status},
 			After: map[string]any{"status": training.ClassFinished, "sessions": len(c.Plan.Sessions)}})

@@ -72,6 +72,16 @@ func jsonOrNil(v any) ([]byte, error) {
 const auditColumns = `id, at, coalesce(actor_id, 0), actor_name, actor_role, action, entity, entity_id,
 	coalesce(institution_id, 0), coalesce(before::text, ''), coalesce(after::text, '')`
 
+// scanAuditCounted scans an audit row followed by count(*) OVER ().
+func scanAuditCounted(row pgx.CollectableRow, total *int) (training.AuditEntry, error) {
+	var e training.AuditEntry
+	var role string
+	err := row.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorName, &role, &e.Action, &e.Entity, &e.EntityID,
+		&e.InstitutionID, &e.Before, &e.After, total)
+	e.ActorRole = training.Role(role)
+	return e, err
+}
+
 func scanAudit(row pgx.CollectableRow) (training.AuditEntry, error) {
 	var e training.AuditEntry
 	var role string

@@ -67,17 +67,29 @@ func (s *Store) ClassByID(ctx context.Context, a training.Actor, id int64) (trai
 // row is not the actor's, the batch stops there and nothing is returned.
 func (s *Store) classForRead(ctx context.Context, q batcher, a training.Actor, id int64, lock bool) (training.Class, error) {
 	var c training.Class
+	b := &pgx.Batch{}
+	if !queueClassRead(b, a, id, lock, &c) {
+		return c, training.ErrNotFound
+	}
+	if err := q.SendBatch(ctx, b).Close(); err != nil {
+		return training.Class{}, err
+	}
+	return c, nil
+}
+
+// queueClassRead queues on b the reads of classForRead into c; false when
+// the actor sees no filings at all.
+func queueClassRead(b *pgx.Batch, a training.Actor, id int64, lock bool, c *training.Class) bool {
 	var w where
 	if !classScope(a, &w) {
-		return c, training.ErrNotFound
+		return false
 	}
 	w.add("c.id = ?", id)
 	sql := `SELECT ` + classColumns + classFrom + w.sql()
 	if lock {
 		sql += ` FOR UPDATE OF c`
 	}
-	b := &pgx.Batch{}
-	b.Queue(sql, w.args...).QueryRow(func(row pgx.Row) error { return scanClassInto(row, &c) })
+	b.Queue(sql, w.args...).QueryRow(func(row pgx.Row) error { return scanClassInto(row, c) })
 	queuePlanParts(b, id, &c.Plan)
 	b.Queue(`SELECT id, status, reason, plan, requested_by, requested_at FROM class_changes
 		WHERE class_id = $1 AND status = 'pending'`, id).Query(func(rows pgx.Rows) error {
@@ -98,10 +110,7 @@ func (s *Store) classForRead(ctx context.Context, q batcher, a training.Actor, i
 		c.PendingChange = &ch
 		return nil
 	})
-	if err := q.SendBatch(ctx, b).Close(); err != nil {
-		return training.Class{}, err
-	}
-	return c, nil
+	return true
 }
 
 // queuePlanParts queues the queries that load a plan's sessions, teachers
@@ -274,51 +283,96 @@ func clockOrNil(s string) *string {
 // equivalences and institutions, the related occupations, the textbooks
 // with their uses. The calendar comes from the store's cache.
 func (s *Store) filingContext(ctx context.Context, q batcher, institutionID int64, p training.Plan) (training.FilingContext, error) {
-	fc := training.FilingContext{Now: s.now(), Today: s.Today()}
-	cal, err := s.Calendar(ctx)
-	if err != nil {
-		return fc, err
+	ids := make([]int64, len(p.Teachers))
+	for i, t := range p.Teachers {
+		ids[i] = t.TeacherID
 	}
-	fc.Calendar = cal
 	b := &pgx.Batch{}
-	b.Queue(`SELECT status FROM institutions WHERE id = $1`, institutionID).QueryRow(func(row pgx.Row) error {
+	f := queueFilingFacts(b, filingSets{
+		institution: "$1", institutionArg: institutionID,
+		occupation: "$1", occupationArg: p.OccupationID, noOccupation: p.OccupationID == 0,
+		teachers: "ANY($1)", teachersArg: ids, noTeachers: len(ids) == 0,
+		textbooks: "ANY($1)", textbooksArg: p.TextbookIDs, noTextbooks: len(p.TextbookIDs) == 0,
+	})
+	if err := q.SendBatch(ctx, b).Close(); err != nil {
+		return training.FilingContext{}, err
+	}
+	return s.finishFilingContext(ctx, f, institutionID, p)
+}
+
+// filingSets says which rows the filing facts are read for: each an SQL
+// expression of one argument (a value, a slice for ANY, or a subquery on a
+// class id), so that a page can read the facts of a stored filing in the
+// same round trip as the filing itself.
+type filingSets struct {
+	institution, occupation, teachers, textbooks             string
+	institutionArg, occupationArg, teachersArg, textbooksArg any
+	noOccupation, noTeachers, noTextbooks                    bool
+}
+
+// filingFacts is what queueFilingFacts fills when the batch is sent.
+type filingFacts struct {
+	fc       training.FilingContext
+	teachers map[int64]*training.Teacher
+	pairs    map[[2]int64]bool
+	books    map[int64]training.Textbook
+}
+
+// queueFilingFacts queues on b the reads the submit check needs.
+func queueFilingFacts(b *pgx.Batch, sets filingSets) *filingFacts {
+	f := &filingFacts{teachers: map[int64]*training.Teacher{}, pairs: map[[2]int64]bool{}, books: map[int64]training.Textbook{}}
+	b.Queue(`SELECT status FROM institutions WHERE id = `+sets.institution, sets.institutionArg).QueryRow(func(row pgx.Row) error {
 		var status string
 		err := row.Scan(&status)
-		fc.InstitutionStatus = training.InstitutionStatus(status)
+		f.fc.InstitutionStatus = training.InstitutionStatus(status)
 		return err
 	})
-	queueScope(b, institutionID, &fc.Scope)
-	if p.OccupationID != 0 {
-		b.Queue(`SELECT id, code, name, category, levels FROM occupations WHERE id = $1`, p.OccupationID).Query(func(rows pgx.Rows) error {
+	b.Queue(strings.Replace(scopeSQL, "$1", sets.institution, 1), sets.institutionArg).Query(func(rows pgx.Rows) error {
+		var err error
+		f.fc.Scope, err = pgx.CollectRows(rows, scanScopeItem)
+		return err
+	})
+	if !sets.noOccupation {
+		b.Queue(`SELECT id, code, name, category, levels FROM occupations WHERE id = `+sets.occupation, sets.occupationArg).Query(func(rows pgx.Rows) error {
 			o, err := pgx.CollectExactlyOneRow(rows, scanOccupation)
 			switch {
 			case err == nil:
-				fc.Occupation = &o
+				f.fc.Occupation = &o
 			case err != pgx.ErrNoRows:
 				return err
 			}
 			return nil
 		})
 	}
-	as := make([]TeacherAssignment, len(p.Teachers))
-	ids := make([]int64, len(p.Teachers))
-	for i, t := range p.Teachers {
-		as[i] = TeacherAssignment{TeacherID: t.TeacherID, Role: t.Role}
-		ids[i] = t.TeacherID
+	if !sets.noTeachers {
+		queueTeachersIn(b, sets.teachers, sets.teachersArg, false, f.teachers)
 	}
-	teachers := map[int64]*training.Teacher{}
-	pairs := map[[2]int64]bool{}
-	queueTeachers(b, ids, false, teachers)
-	queueRelated(b, pairs)
-	books := map[int64]training.Textbook{}
-	queueTextbooksForCheck(b, p.TextbookIDs, books)
-	if err := q.SendBatch(ctx, b).Close(); err != nil {
+	queueRelated(b, f.pairs)
+	if !sets.noTextbooks {
+		queueTextbooksForCheckIn(b, sets.textbooks, sets.textbooksArg, f.books)
+	}
+	return f
+}
+
+// finishFilingContext is the filing context of plan p of institutionID
+// from the facts read.
+func (s *Store) finishFilingContext(ctx context.Context, f *filingFacts, institutionID int64, p training.Plan) (training.FilingContext, error) {
+	fc := f.fc
+	fc.Now, fc.Today = s.now(), s.Today()
+	cal, err := s.Calendar(ctx)
+	if err != nil {
 		return fc, err
 	}
-	fc.TeacherProblems = checkAssignments(teachers, relatedOf(pairs), institutionID, p.OccupationID, p.Level, as)
-	fc.Equivalences = equivalenceUses(teachers, relatedOf(pairs), p.OccupationID, p.Level, as)
+	fc.Calendar = cal
+	as := make([]TeacherAssignment, len(p.Teachers))
+	for i, t := range p.Teachers {
+		as[i] = TeacherAssignment{TeacherID: t.TeacherID, Role: t.Role}
+	}
+	related := relatedOf(f.pairs)
+	fc.TeacherProblems = checkAssignments(f.teachers, related, institutionID, p.OccupationID, p.Level, as)
+	fc.Equivalences = equivalenceUses(f.teachers, related, p.OccupationID, p.Level, as)
 	for _, id := range p.TextbookIDs {
-		tb, ok := books[id]
+		tb, ok := f.books[id]
 		if !ok {
 			fc.TextbookProblems = append(fc.TextbookProblems, training.RuleTextbookNotCatalogue.Msg())
 			continue
@@ -470,31 +524,61 @@ func (s *Store) SaveClass(ctx context.Context, a training.Actor, id int64, versi
 		if err := writePlan(ctx, tx, id, p); err != nil {
 			return err
 		}
-		action := "class.save"
 		if submit {
-			fc, err := s.filingContext(ctx, tx, c.InstitutionID, p)
-			if err != nil {
-				return err
-			}
-			fc.ApprovedCap, fc.ExceptionAsked = c.ExceptionApproved, c.ExceptionAsked
-			chk := training.CheckFiling(p, fc)
-			if !chk.OK() {
-				return chk.Err()
-			}
-			if _, err := s.addVersion(ctx, tx, a, id, "submitted", p, ""); err != nil {
-				return err
-			}
-			if err := s.setStatus(ctx, tx, c, training.ClassSubmitted, `, submitted_at = $4, return_reason = '', check_warnings = $5`,
-				strings.Join(chk.Warnings, "；")); err != nil {
-				return err
-			}
-			action = "class.submit"
-		} else if _, err := tx.Exec(ctx, `UPDATE classes SET version = version + 1, updated_at = $2 WHERE id = $1`, id, s.now()); err != nil {
+			return s.submitTx(ctx, tx, a, c, p)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE classes SET version = version + 1, updated_at = $2 WHERE id = $1`, id, s.now()); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, a, auditRecord{Action: action, Entity: "class", EntityID: id,
+		return s.appendAudit(ctx, tx, a, auditRecord{Action: "class.save", Entity: "class", EntityID: id,
 			InstitutionID: c.InstitutionID, Before: map[string]any{"status": c.Status}, After: planAudit(p)})
 	}), "save class %d", id)
+}
+
+// SubmitClass submits a filing's saved plan for review (FILE-1..6,
+// INST-2/3, QUAL-1..5, SIZE-1..3 all at once): it checks and changes the
+// status, and does not write the plan (SaveClass does). A filing that
+// fails a check stays as it was: the error lists every failure.
+func (s *Store) SubmitClass(ctx context.Context, a training.Actor, id int64, version int) error {
+	if !a.IsInstitution() {
+		if a.IsBureau() {
+			return training.ErrForbidden
+		}
+		return training.ErrNotFound
+	}
+	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
+		c, err := s.lockClass(ctx, tx, a, id, version)
+		if err != nil {
+			return err
+		}
+		if err := training.DecideEditPlan(c.Status).Err(); err != nil {
+			return err
+		}
+		return s.submitTx(ctx, tx, a, c, c.Plan)
+	}), "submit class %d", id)
+}
+
+// submitTx runs the submit check on plan p of filing c (locked) and, when
+// it passes, keeps the submitted version, moves the status and audits.
+func (s *Store) submitTx(ctx context.Context, tx pgx.Tx, a training.Actor, c training.Class, p training.Plan) error {
+	fc, err := s.filingContext(ctx, tx, c.InstitutionID, p)
+	if err != nil {
+		return err
+	}
+	fc.ApprovedCap, fc.ExceptionAsked = c.ExceptionApproved, c.ExceptionAsked
+	chk := training.CheckFiling(p, fc)
+	if !chk.OK() {
+		return chk.Err()
+	}
+	if _, err := s.addVersion(ctx, tx, a, c.ID, "submitted", p, ""); err != nil {
+		return err
+	}
+	if err := s.setStatus(ctx, tx, c, training.ClassSubmitted, `, submitted_at = $4, return_reason = '', check_warnings = $5`,
+		strings.Join(chk.Warnings, "；")); err != nil {
+		return err
+	}
+	return s.appendAudit(ctx, tx, a, auditRecord{Action: "class.submit", Entity: "class", EntityID: c.ID,
+		InstitutionID: c.InstitutionID, Before: map[string]any{"status": c.Status}, After: planAudit(p)})
 }
 
 // ClassStep is a workflow step without a new plan: withdraw, approve,

@@ -204,10 +204,19 @@ func (s *Store) ClassVersions(ctx context.Context, a training.Actor, id int64) (
 		return nil, training.ErrNotFound
 	}
 	var list []training.ClassVersion
+	queueClassVersions(b, id, &list)
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return nil, translate(err, "class versions %d", id)
+	}
+	return list, nil
+}
+
+// queueClassVersions queues the read of filing id's versions into list.
+func queueClassVersions(b *pgx.Batch, id int64, list *[]training.ClassVersion) {
 	b.Queue(`SELECT no, kind, plan, note, actor_name, created_at FROM class_versions
 		WHERE class_id = $1 ORDER BY no DESC`, id).Query(func(rows pgx.Rows) error {
 		var err error
-		list, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.ClassVersion, error) {
+		*list, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.ClassVersion, error) {
 			var v training.ClassVersion
 			var plan []byte
 			if err := row.Scan(&v.No, &v.Kind, &plan, &v.Note, &v.ActorName, &v.CreatedAt); err != nil {
@@ -217,26 +226,33 @@ func (s *Store) ClassVersions(ctx context.Context, a training.Actor, id int64) (
 		})
 		return err
 	})
-	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
-		return nil, translate(err, "class versions %d", id)
-	}
-	return list, nil
 }
 
-// ClassHistory is a filing's audit trail, newest first.
-func (s *Store) ClassHistory(ctx context.Context, a training.Actor, id int64) ([]training.AuditEntry, error) {
+// ClassHistory is one page of a filing's audit trail, newest first, and
+// the number of entries (a class of fifty trainees has hundreds).
+func (s *Store) ClassHistory(ctx context.Context, a training.Actor, id int64, p Page) ([]training.AuditEntry, int, error) {
 	b := &pgx.Batch{}
 	if !queueClassVisible(b, a, id) {
-		return nil, training.ErrNotFound
+		return nil, 0, training.ErrNotFound
 	}
 	var list []training.AuditEntry
-	b.Queue(`SELECT `+auditColumns+` FROM audit_log WHERE entity = 'class' AND entity_id = $1 ORDER BY id DESC`, id).Query(func(rows pgx.Rows) error {
+	var total int
+	queueClassHistory(b, id, p, &list, &total)
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return nil, 0, translate(err, "class history %d", id)
+	}
+	return list, total, nil
+}
+
+// queueClassHistory queues the read of page p of filing id's audit trail
+// into list, and the number of entries into total.
+func queueClassHistory(b *pgx.Batch, id int64, p Page, list *[]training.AuditEntry, total *int) {
+	b.Queue(`SELECT `+auditColumns+`, count(*) OVER () FROM audit_log WHERE entity = 'class' AND entity_id = $1
+		ORDER BY id DESC LIMIT $2 OFFSET $3`, id, p.limit(), p.offset()).Query(func(rows pgx.Rows) error {
 		var err error
-		list, err = pgx.CollectRows(rows, scanAudit)
+		*list, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.AuditEntry, error) {
+			return scanAuditCounted(row, total)
+		})
 		return err
 	})
-	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
-		return nil, translate(err, "class history %d", id)
-	}
-	return list, nil
 }

@@ -403,12 +403,16 @@ func TestChangeRequest(t *testing.T) {
 	if len(vs[3].Plan.Sessions) != 2 {
 		t.Fatal("the first version was not kept whole")
 	}
-	h, err := cf.s.ClassHistory(cf.ctx, cf.bureau, id)
+	h, total, err := cf.s.ClassHistory(cf.ctx, cf.bureau, id, repository.Page{Number: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(h) < 5 {
-		t.Fatalf("history has %d rows", len(h))
+	if len(h) < 5 || total != len(h) {
+		t.Fatalf("history has %d rows of %d", len(h), total)
+	}
+	h2, total2, err := cf.s.ClassHistory(cf.ctx, cf.bureau, id, repository.Page{Number: 2, Size: 2})
+	if err != nil || len(h2) != 2 || total2 != total || h2[0].ID != h[2].ID {
+		t.Fatalf("second page of two: %+v %d %v", h2, total2, err)
 	}
 }
 

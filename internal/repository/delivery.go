@@ -46,6 +46,18 @@ func (s *Store) ClassDelivery(ctx context.Context, a training.Actor, classID int
 		return out, translate(err, "class delivery %d", classID)
 	}
 	b := &pgx.Batch{}
+	queueClassDelivery(b, classID, &out)
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return out, translate(err, "class delivery %d", classID)
+	}
+	out.Summary = training.SummarizeDelivery(c.Plan, out.Deliveries)
+	return out, nil
+}
+
+// queueClassDelivery queues the reads of a class's recorded sessions and
+// trainees' figures into out (its Deliveries map made); the caller
+// summarises against the plan.
+func queueClassDelivery(b *pgx.Batch, classID int64, out *ClassDelivery) {
 	b.Queue(`SELECT d.session_id, d.hours, d.teacher_id, t.name, d.recorded_by, d.recorded_at
 		FROM session_deliveries d JOIN teachers t ON t.id = d.teacher_id WHERE d.class_id = $1`, classID).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
@@ -68,11 +80,6 @@ func (s *Store) ClassDelivery(ctx context.Context, a training.Actor, classID int
 		}
 		return rows.Err()
 	})
-	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
-		return out, translate(err, "class delivery %d", classID)
-	}
-	out.Summary = training.SummarizeDelivery(c.Plan, out.Deliveries)
-	return out, nil
 }
 
 // ratesSQL is every enrolment of a class with its attendance figures.

@@ -314,7 +314,7 @@ func (s *Store) Apply(ctx context.Context, a training.Actor, classID int64, in t
 		if _, msg := training.NextApplicationStatus(prev, training.ActAppSubmit); msg != "" {
 			return training.InvalidGeneral(msg)
 		}
-		if c.Status != training.ClassFinished {
+		if !training.CanApplyAssessment(c.Status) {
 			return training.InvalidGeneral(training.MsgApplyFinished + "（培训班当前状态：" + c.Status.Label() + "）")
 		}
 		var p training.Problems
@@ -518,7 +518,13 @@ func (s *Store) ArchiveApplication(ctx context.Context, a training.Actor, id int
 		if err := s.setClassStatus(ctx, tx, ap.ClassID, training.ClassAssessed, training.ClassArchived); err != nil {
 			return err
 		}
+		// SUP-1: the ledger is frozen with the archive (ledger.go); the
+		// audit row keeps its checksum.
+		sum, err := s.freezeLedger(ctx, tx, a, ap.ClassID)
+		if err != nil {
+			return err
+		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "exam.archive", Entity: "class", EntityID: ap.ClassID,
-			InstitutionID: ap.InstitutionID, After: map[string]any{"status": to.Label()}})
+			InstitutionID: ap.InstitutionID, After: map[string]any{"status": to.Label(), "ledger_sha256": sum}})
 	}), "archive application %d", id)
 }

@@ -286,7 +286,7 @@ func TestListQueriesUseIndexes(t *testing.T) {
 				if _, err := s.ClassVersions(ctx, a, id); err != nil {
 					return err
 				}
-				if _, err := s.ClassHistory(ctx, a, id); err != nil {
+				if _, _, err := s.ClassHistory(ctx, a, id, repository.Page{Number: 1}); err != nil {
 					return err
 				}
 				var teachers []int64

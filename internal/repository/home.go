@@ -20,6 +20,8 @@ type BureauFigures struct {
 	// (第十六条), FlaggedTotal how many there are.
 	Flagged      []training.DeliveryRow
 	FlaggedTotal int
+	// Complaints: open, overdue and due within three days (SUP-2).
+	Complaints training.ComplaintCounts
 	// Todos is the bureau's to-do list (todo.go).
 	Todos training.TodoList
 }
@@ -55,6 +57,9 @@ func (s *Store) BureauHome(ctx context.Context, a training.Actor, flaggedShown i
 	})
 	b.Queue(`SELECT count(*) FILTER (WHERE state = 'flagged'), count(*) FILTER (WHERE state = 'warning')
 		FROM institution_activity`).QueryRow(func(row pgx.Row) error { return row.Scan(&f.Inactive, &f.InactiveSoon) })
+	b.Queue(complaintCountsSQL, today).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&f.Complaints.Open, &f.Complaints.Overdue, &f.Complaints.DueSoon)
+	})
 	b.Queue(`SELECT count(*) FROM occupations`).QueryRow(func(row pgx.Row) error { return row.Scan(&f.Occupations) })
 	b.Queue(deliveryFlaggedCount, today).QueryRow(func(row pgx.Row) error { return row.Scan(&f.FlaggedTotal) })
 	// The page does not depend on the count here (flagged only, first page).

@@ -317,6 +317,11 @@ func (s *Store) ChangeInstitutionStatus(ctx context.Context, a training.Actor, i
 		if msg != "" {
 			return training.InvalidGeneral(msg)
 		}
+		// Suspend, resume and revoke are sanctions (SUP-4): recorded, and a
+		// resume needs an accepted rectification.
+		if err := s.legacySanction(ctx, tx, a, id, in, from, to); err != nil {
+			return err
+		}
 		now := s.now()
 		if in.Action == training.ActDesignate {
 			n, cerr := s.scopeCount(ctx, tx, id)

@@ -174,6 +174,8 @@ func TestInstitutionStateMachine(t *testing.T) {
 		{designate, training.InstDesignated, false},
 		{training.StatusChangeInput{Action: training.ActSuspend, Reason: "整改"}, training.InstSuspended, true},
 		{training.StatusChangeInput{Action: training.ActSuspend, Reason: "整改"}, training.InstSuspended, false},
+		// SUP-4: resumed only after a rectification accepted since the suspension.
+		{training.StatusChangeInput{Action: training.ActResume, Reason: "整改完成"}, training.InstSuspended, false},
 		{training.StatusChangeInput{Action: training.ActResume, Reason: "整改完成"}, training.InstDesignated, true},
 		{training.StatusChangeInput{Action: training.ActRevoke, Reason: "骗取补助"}, training.InstRevoked, true},
 		{training.StatusChangeInput{Action: training.ActResume, Reason: "x"}, training.InstRevoked, false},
@@ -183,6 +185,9 @@ func TestInstitutionStateMachine(t *testing.T) {
 		cur, err := s.InstitutionByID(ctx, bureau, id)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if i == 6 {
+			acceptedRectification(t, s, id)
 		}
 		auditBefore := auditCount(t, s)
 		stepErr := s.ChangeInstitutionStatus(ctx, bureau, id, cur.Version, st.in)

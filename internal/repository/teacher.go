@@ -70,7 +70,16 @@ func queueTeachers(b *pgx.Batch, ids []int64, withFiles bool, out map[int64]*tra
 	if len(ids) == 0 {
 		return
 	}
-	b.Queue(`SELECT `+teacherColumns+` FROM teachers t WHERE t.id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
+	queueTeachersIn(b, "ANY($1)", ids, withFiles, out)
+}
+
+// queueTeachersIn is queueTeachers for the teachers whose id is in set, an
+// SQL expression of one argument arg (e.g. "ANY($1)" with a slice of ids,
+// or a subquery on a class id), so a page can name its teachers without a
+// round trip to learn their ids first.
+func queueTeachersIn(b *pgx.Batch, set string, arg any, withFiles bool, out map[int64]*training.Teacher) {
+	ids := arg // the argument of set
+	b.Queue(`SELECT `+teacherColumns+` FROM teachers t WHERE t.id = `+set, ids).Query(func(rows pgx.Rows) error {
 		list, err := pgx.CollectRows(rows, scanTeacher)
 		for i := range list {
 			out[list[i].ID] = &list[i]
@@ -80,7 +89,7 @@ func queueTeachers(b *pgx.Batch, ids []int64, withFiles bool, out map[int64]*tra
 	b.Queue(`
 		SELECT c.teacher_id, c.id, c.occupation_id, o.code, o.name, c.level, c.cert_no, c.issue_date, c.issuer
 		FROM teacher_certificates c JOIN occupations o ON o.id = c.occupation_id
-		WHERE c.teacher_id = ANY($1) ORDER BY c.teacher_id, o.code, c.level, c.id`, ids).Query(func(rows pgx.Rows) error {
+		WHERE c.teacher_id = `+set+` ORDER BY c.teacher_id, o.code, c.level, c.id`, ids).Query(func(rows pgx.Rows) error {
 		var tid int64
 		var c training.Certificate
 		var lvl int16
@@ -97,7 +106,7 @@ func queueTeachers(b *pgx.Batch, ids []int64, withFiles bool, out map[int64]*tra
 		SELECT e.teacher_id, e.id, e.requirement, e.band, e.role, coalesce(e.occupation_id, 0), coalesce(o.name, ''),
 			e.basis, e.decided_by, e.decided_on, e.recorded_name, e.recorded_at
 		FROM teacher_equivalences e LEFT JOIN occupations o ON o.id = e.occupation_id
-		WHERE e.teacher_id = ANY($1) ORDER BY e.teacher_id, e.id`, ids).Query(func(rows pgx.Rows) error {
+		WHERE e.teacher_id = `+set+` ORDER BY e.teacher_id, e.id`, ids).Query(func(rows pgx.Rows) error {
 		var tid int64
 		var e training.Equivalence
 		var req, band, role string
@@ -113,7 +122,7 @@ func queueTeachers(b *pgx.Batch, ids []int64, withFiles bool, out map[int64]*tra
 	})
 	b.Queue(`
 		SELECT ti.teacher_id, i.id, i.name FROM teacher_institutions ti JOIN institutions i ON i.id = ti.institution_id
-		WHERE ti.teacher_id = ANY($1) ORDER BY ti.teacher_id, i.name, i.id`, ids).Query(func(rows pgx.Rows) error {
+		WHERE ti.teacher_id = `+set+` ORDER BY ti.teacher_id, i.name, i.id`, ids).Query(func(rows pgx.Rows) error {
 		var tid int64
 		var in training.TeacherInstitution
 		_, err := pgx.ForEachRow(rows, []any{&tid, &in.ID, &in.Name}, func() error {
@@ -129,7 +138,7 @@ func queueTeachers(b *pgx.Batch, ids []int64, withFiles bool, out map[int64]*tra
 			SELECT f.teacher_id, f.id, coalesce(f.certificate_id, 0), f.filename, f.content_type, f.size, f.sha256,
 				f.uploaded_at, coalesce(u.name, ''), coalesce(f.institution_id, 0)
 			FROM teacher_files f LEFT JOIN users u ON u.id = f.uploaded_by
-			WHERE f.teacher_id = ANY($1) ORDER BY f.teacher_id, f.id`, ids).Query(func(rows pgx.Rows) error {
+			WHERE f.teacher_id = `+set+` ORDER BY f.teacher_id, f.id`, ids).Query(func(rows pgx.Rows) error {
 			var tid int64
 			var f training.TeacherFile
 			var sum []byte

@@ -153,8 +153,15 @@ func queueTextbooksForCheck(b *pgx.Batch, ids []int64, out map[int64]training.Te
 	if len(ids) == 0 {
 		return
 	}
+	queueTextbooksForCheckIn(b, "ANY($1)", ids, out)
+}
+
+// queueTextbooksForCheckIn is queueTextbooksForCheck for the textbooks
+// whose id is in set, an SQL expression of one argument arg.
+func queueTextbooksForCheckIn(b *pgx.Batch, set string, arg any, out map[int64]training.Textbook) {
+	ids := arg // the argument of set
 	var list []training.Textbook
-	b.Queue(`SELECT `+textbookColumns+textbookFrom+` WHERE b.id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
+	b.Queue(`SELECT `+textbookColumns+textbookFrom+` WHERE b.id = `+set, ids).Query(func(rows pgx.Rows) error {
 		var err error
 		list, err = pgx.CollectRows(rows, scanTextbook)
 		return err
@@ -162,7 +169,7 @@ func queueTextbooksForCheck(b *pgx.Batch, ids []int64, out map[int64]training.Te
 	b.Queue(`
 		SELECT u.textbook_id, o.id, o.code, o.name, u.level
 		FROM textbook_uses u JOIN occupations o ON o.id = u.occupation_id
-		WHERE u.textbook_id = ANY($1) ORDER BY u.textbook_id, o.code, u.level`, ids).Query(func(rows pgx.Rows) error {
+		WHERE u.textbook_id = `+set+` ORDER BY u.textbook_id, o.code, u.level`, ids).Query(func(rows pgx.Rows) error {
 		idx := make(map[int64]int, len(list))
 		for i, t := range list {
 			idx[t.ID] = i

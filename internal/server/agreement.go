@@ -57,9 +57,8 @@ func (s *Server) classAgreements(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderClassAgreements(w http.ResponseWriter, r *http.Request, status int, typed map[int64]training.AgreementInput, errs web.Errors) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	a := actor(r)
@@ -110,9 +109,8 @@ func rowsByID(r *http.Request, set func(id int64, field, value string)) {
 // transaction; a page with any wrong row saves nothing and comes back with
 // the typed values and a message on each wrong row.
 func (s *Server) classAgreementsSave(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	rows := map[int64]training.AgreementInput{}
@@ -156,18 +154,16 @@ func (s *Server) classAgreementsPrint(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) enrolmentAgreementPrint(w http.ResponseWriter, r *http.Request) {
-	eid, ok := idParam(r, "eid")
+	eid, ok := s.pathID(w, r, "eid")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	s.printAgreements(w, r, eid)
 }
 
 func (s *Server) printAgreements(w http.ResponseWriter, r *http.Request, eid int64) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	a := actor(r)

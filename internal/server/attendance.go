@@ -15,10 +15,8 @@ func (s *Server) attendanceForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status int, typed *training.AttendanceInput, errs web.Errors) {
-	id, ok1 := idParam(r, "id")
-	sid, ok2 := idParam(r, "sid")
-	if !ok1 || !ok2 {
-		s.fail(w, r, training.ErrNotFound)
+	id, sid, ok := s.pathIDs(w, r, "id", "sid")
+	if !ok {
 		return
 	}
 	a := actor(r)
@@ -62,10 +60,8 @@ func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status
 // attendanceSave records one session for the whole class in one
 // transaction; the last session of the plan finishes the class.
 func (s *Server) attendanceSave(w http.ResponseWriter, r *http.Request) {
-	id, ok1 := idParam(r, "id")
-	sid, ok2 := idParam(r, "sid")
-	if !ok1 || !ok2 {
-		s.fail(w, r, training.ErrNotFound)
+	id, sid, ok := s.pathIDs(w, r, "id", "sid")
+	if !ok {
 		return
 	}
 	in := training.AttendanceInput{Hours: r.PostFormValue("hours"), TeacherID: r.PostFormValue("teacher_id"), Marks: map[int64]string{}}
@@ -108,18 +104,4 @@ func (s *Server) deliveryReport(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, web.DeliveryReportView(web.DeliveryReportPage{Layout: s.layout(r, "培训实施监管", "delivery"),
 		Rows: rows, FlaggedOnly: flagged, List: listView(r, p, total, filters)}))
-}
-
-// deliveryView is the class page's delivery section (approved and later).
-func (s *Server) deliveryView(r *http.Request, c training.Class) (*web.DeliveryView, error) {
-	switch c.Status {
-	case training.ClassDraft, training.ClassSubmitted, training.ClassReturned, training.ClassCancelled:
-		return nil, nil
-	}
-	d, err := s.store.ClassDelivery(r.Context(), actor(r), c.ID)
-	if err != nil {
-		return nil, err
-	}
-	return &web.DeliveryView{ClassID: c.ID, Plan: c.Plan, Deliveries: d.Deliveries, Summary: d.Summary, Trainees: d.Trainees,
-		Record: actor(r).IsInstitution() && (c.Status == training.ClassApproved || c.Status == training.ClassFinished)}, nil
 }

@@ -2,8 +2,6 @@ package server
 
 import (
 	"net/http"
-	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -60,23 +58,12 @@ func (s *Server) renderClassList(w http.ResponseWriter, r *http.Request, queue b
 		page.Layout = s.layout(r, "备案审核", "review")
 		page.Heading = "备案审核（按开班日期排序，越靠前越紧急）"
 	}
-	filters := url.Values{}
+	page.Occupation, page.Institution = idText(f.OccupationID), f.Institution
+	filters := filterEcho("type", string(f.Type), "occupation", page.Occupation, "institution", idText(f.InstitutionID),
+		"inst", f.Institution)
 	if f.Status != "" || queue {
+		// The review queue keeps an explicit "all statuses" in its links.
 		filters.Set("status", string(f.Status))
-	}
-	if f.Type != "" {
-		filters.Set("type", string(f.Type))
-	}
-	if f.OccupationID != 0 {
-		page.Occupation = strconv.FormatInt(f.OccupationID, 10)
-		filters.Set("occupation", page.Occupation)
-	}
-	if f.InstitutionID != 0 {
-		filters.Set("institution", strconv.FormatInt(f.InstitutionID, 10))
-	}
-	if f.Institution != "" {
-		page.Institution = f.Institution
-		filters.Set("inst", f.Institution)
 	}
 	today := s.store.Today()
 	for _, row := range rows {
@@ -134,9 +121,8 @@ func (s *Server) classCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) classEdit(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	c, err := s.store.ClassByID(r.Context(), actor(r), id)
@@ -159,9 +145,8 @@ func (s *Server) classEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) classUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	form, plan := parseClassForm(r)
@@ -188,6 +173,10 @@ func (s *Server) afterSave(w http.ResponseWriter, r *http.Request, id int64, ver
 				s.fail(w, r, err)
 				return
 			}
+			// The refused save changed nothing: the filing is still at
+			// version (a new filing: the draft just created), and the
+			// returned form must carry it to be submitted again.
+			form.Version = strconv.Itoa(version)
 			s.renderClassForm(w, r, id, "", false, form)
 			return
 		}
@@ -223,75 +212,30 @@ func (s *Server) classShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderClassShow(w http.ResponseWriter, r *http.Request, status int, step web.StepForm) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	a := actor(r)
-	ctx := r.Context()
-	c, err := s.store.ClassByID(ctx, a, id)
+	hp := repository.Page{Number: atoiOr(r.URL.Query().Get("hpage"), 1), Size: repository.PageSize}
+	cp, err := s.store.ClassPage(r.Context(), a, id, hp)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	c := cp.Class
 	page := web.ClassShowPage{Layout: s.layout(r, "办班备案 "+c.ClassNo, navClass(a)), Class: c, Step: step, Bureau: a.IsBureau(),
-		Display: training.DisplayStatus(c.Status, c.Plan.StartDate, s.store.Today()), Deadline: s.deadline(r, c.Plan.StartDate)}
-	if c.Status.Editable() || c.Status == training.ClassSubmitted {
-		chk, err := s.store.CheckClass(ctx, a, id)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		page.Check = &chk
+		Display: training.DisplayStatus(c.Status, c.Plan.StartDate, s.store.Today()), Deadline: s.deadline(r, c.Plan.StartDate),
+		Check: cp.Check, Versions: cp.Versions, History: cp.History, Names: web.NamesOf(web.FilingChoices(cp.Names))}
+	if d := cp.Delivery; d != nil {
+		page.Delivery = &web.DeliveryView{ClassID: c.ID, Plan: c.Plan, Deliveries: d.Deliveries, Summary: d.Summary, Trainees: d.Trainees,
+			Record: training.CanRecordAttendance(a, c.Status)}
 	}
-	if page.Delivery, err = s.deliveryView(r, c); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if page.Versions, err = s.store.ClassVersions(ctx, a, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if page.History, err = s.store.ClassHistory(ctx, a, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	teachers, textbooks := shownIDs(c, page.Versions)
-	choices, err := s.store.FilingNames(ctx, a, c.InstitutionID, teachers, textbooks)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	page.Names = web.NamesOf(web.FilingChoices(choices))
+	page.HistoryList = web.List{Path: r.URL.Path, Page: hp.Number, Size: hp.Size, Total: cp.HistoryTotal, PageParam: "hpage"}
 	for _, t := range c.Plan.Teachers {
 		page.Names.Teachers[t.TeacherID] = t.Name
 	}
 	s.render(w, r, status, web.ClassShowView(page))
-}
-
-// shownIDs is every teacher and textbook id the filing page names: the
-// plan's, the pending change's and every version's.
-func shownIDs(c training.Class, versions []training.ClassVersion) (teachers, textbooks []int64) {
-	plans := []training.Plan{c.Plan}
-	if c.PendingChange != nil {
-		plans = append(plans, c.PendingChange.Plan)
-	}
-	for _, v := range versions {
-		plans = append(plans, v.Plan)
-	}
-	for _, p := range plans {
-		for _, t := range p.Teachers {
-			teachers = append(teachers, t.TeacherID)
-		}
-		for _, ss := range p.Sessions {
-			teachers = append(teachers, ss.TeacherID)
-		}
-		textbooks = append(textbooks, p.TextbookIDs...)
-	}
-	slices.Sort(teachers)
-	slices.Sort(textbooks)
-	return slices.Compact(teachers), slices.Compact(textbooks)
 }
 
 func navClass(a training.Actor) string {
@@ -303,20 +247,13 @@ func navClass(a training.Actor) string {
 
 // classSubmit submits the saved plan from the filing page.
 func (s *Server) classSubmit(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
-		return
-	}
-	a := actor(r)
-	c, err := s.store.ClassByID(r.Context(), a, id)
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	step := web.StepForm{Action: "submit"}
-	if err := s.store.SaveClass(r.Context(), a, id, version, c.Plan, true); err != nil {
+	if err := s.store.SubmitClass(r.Context(), actor(r), id, version); err != nil {
 		if !mergeErrors(err, &step.Errors) {
 			s.fail(w, r, err)
 			return
@@ -335,9 +272,8 @@ func (s *Server) classSubmit(w http.ResponseWriter, r *http.Request) {
 // classStep handles withdraw, approve, return and cancel.
 func (s *Server) classStep(action training.ClassAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := idParam(r, "id")
+		id, ok := s.pathID(w, r, "id")
 		if !ok {
-			s.fail(w, r, training.ErrNotFound)
 			return
 		}
 		version, _ := strconv.Atoi(r.PostFormValue("version"))
@@ -357,9 +293,8 @@ func (s *Server) classStep(action training.ClassAction) http.HandlerFunc {
 }
 
 func (s *Server) classException(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	step := web.StepForm{Action: "exception", Size: r.PostFormValue("size"), Reason: r.PostFormValue("reason")}
@@ -382,9 +317,8 @@ func (s *Server) classException(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) classExceptionDecide(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	step := web.StepForm{Action: "exception-decide", Approved: r.PostFormValue("approved")}
@@ -407,9 +341,8 @@ func (s *Server) classExceptionDecide(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) classChangeForm(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	c, err := s.store.ClassByID(r.Context(), actor(r), id)
@@ -431,9 +364,8 @@ func (s *Server) classChangeForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) classChange(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	form, plan := parseClassForm(r)
@@ -458,9 +390,8 @@ func (s *Server) classChange(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) classChangeDecide(approve bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := idParam(r, "id")
+		id, ok := s.pathID(w, r, "id")
 		if !ok {
-			s.fail(w, r, training.ErrNotFound)
 			return
 		}
 		version, _ := strconv.Atoi(r.PostFormValue("version"))

@@ -91,9 +91,8 @@ func (s *Server) scheduleTemplate(w http.ResponseWriter, r *http.Request) {
 // scheduleImport reads a schedule spreadsheet into a draft's plan and
 // saves the draft, or shows the whole file's report and saves nothing.
 func (s *Server) scheduleImport(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	a := actor(r)

@@ -14,6 +14,11 @@ func init() {
 	for k, v := range map[string]access{
 		"GET /inbox":           {"-": same(see, ok)},
 		"POST /inbox/read-all": {"-": same(see, see)},
+		"GET /audit":           {"-": bureauOnly(ok)},
+		"GET /stats":           {"-": roleStatus{see, ok, forb, ok}},
+		"GET /stats.xlsx":      {"-": roleStatus{see, ok, forb, ok}},
+		"GET /audit.xlsx":      {"-": bureauOnly(ok)},
+		"POST /audit/verify":   {"-": bureauOnly(see)},
 		"POST /inbox/{id}/open": {
 			"own":     {see, nf, see, nf},
 			"other":   same(see, nf),

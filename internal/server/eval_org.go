@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"tianmu/internal/training"
 	"tianmu/web"
 )
 
@@ -26,9 +25,8 @@ func (s *Server) evalOrgAdmin(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Server) evalOrgWithdraw(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	step := web.StepForm{Action: strconv.FormatInt(id, 10), Reason: r.PostFormValue("reason")}
@@ -46,9 +44,8 @@ func (s *Server) evalOrgWithdraw(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) userEvalOrg(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	org, _ := strconv.ParseInt(r.PostFormValue("eval_org_id"), 10, 64)

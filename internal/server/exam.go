@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -45,10 +44,7 @@ func (s *Server) applicationList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	filters := url.Values{}
-	if f.Status != "" {
-		filters.Set("status", string(f.Status))
-	}
+	filters := filterEcho("status", string(f.Status))
 	s.render(w, r, http.StatusOK, web.ApplicationListView(web.ApplicationListPage{Layout: s.layout(r, "鉴定申报", "assessments"),
 		Rows: rows, List: listView(r, p, total, filters), Status: string(f.Status), Centre: actor(r).IsCentre()}))
 }
@@ -73,9 +69,8 @@ func (s *Server) applicationFormPage(w http.ResponseWriter, r *http.Request, sta
 }
 
 func (s *Server) applicationNew(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	c, err := s.store.ClassByID(r.Context(), actor(r), id)
@@ -83,7 +78,7 @@ func (s *Server) applicationNew(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if c.Status != training.ClassFinished {
+	if !training.CanApplyAssessment(c.Status) {
 		redirect(w, r, "/classes/"+strconv.FormatInt(id, 10))
 		return
 	}
@@ -91,9 +86,8 @@ func (s *Server) applicationNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) applicationCreate(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	form := web.ApplicationForm{CertKind: r.PostFormValue("cert_kind"), EvalOrgID: r.PostFormValue("eval_org_id"), Chosen: map[int64]bool{},
@@ -141,9 +135,8 @@ func (s *Server) applicationShowPage(w http.ResponseWriter, r *http.Request, sta
 }
 
 func (s *Server) applicationShow(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	s.applicationShowPage(w, r, http.StatusOK, id, web.StepForm{})
@@ -152,9 +145,8 @@ func (s *Server) applicationShow(w http.ResponseWriter, r *http.Request) {
 // applicationDecide is accept (true) or return (false).
 func (s *Server) applicationDecide(accept bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := idParam(r, "id")
+		id, ok := s.pathID(w, r, "id")
 		if !ok {
-			s.fail(w, r, training.ErrNotFound)
 			return
 		}
 		reason := r.PostFormValue("reason")
@@ -178,9 +170,8 @@ func (s *Server) applicationDecide(accept bool) http.HandlerFunc {
 }
 
 func (s *Server) applicationArchive(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	if err := s.store.ArchiveApplication(r.Context(), actor(r), id, formVersion(r)); err != nil {

@@ -235,9 +235,8 @@ func (s *Server) sessionResults(w http.ResponseWriter, r *http.Request) {
 // layout of Zhejiang's online exam-affairs system (full ID numbers and
 // phones: a POST, audited).
 func (s *Server) applicationExamAffairs(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	ap, list, err := s.store.ExamAffairsExport(r.Context(), actor(r), id)

@@ -41,9 +41,8 @@ func (s *Server) sessionFormPage(w http.ResponseWriter, r *http.Request, status 
 }
 
 func (s *Server) sessionNew(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	s.sessionFormPage(w, r, http.StatusOK, id, web.SessionForm{Retake: r.URL.Query().Get("retake") == "1",
@@ -51,9 +50,8 @@ func (s *Server) sessionNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	form, in := parseSessionForm(r)
@@ -78,9 +76,8 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 
 // loadSession reads {id} and loads the session the actor may see.
 func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) (web.SessionShowPage, bool) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return web.SessionShowPage{}, false
 	}
 	a := actor(r)
@@ -129,10 +126,8 @@ func (s *Server) sessionCheckPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) entryCheck(w http.ResponseWriter, r *http.Request) {
-	id, ok1 := idParam(r, "id")
-	eid, ok2 := idParam(r, "eid")
-	if !ok1 || !ok2 {
-		s.fail(w, r, training.ErrNotFound)
+	id, eid, ok := s.pathIDs(w, r, "id", "eid")
+	if !ok {
 		return
 	}
 	if err := s.store.CheckCandidate(r.Context(), actor(r), id, eid); err != nil {
@@ -224,9 +219,8 @@ func (s *Server) scoresSave(w http.ResponseWriter, r *http.Request) {
 // sessionStep is approve (four eyes) or publish.
 func (s *Server) sessionStep(publish bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := idParam(r, "id")
+		id, ok := s.pathID(w, r, "id")
 		if !ok {
-			s.fail(w, r, training.ErrNotFound)
 			return
 		}
 		var err error
@@ -248,9 +242,8 @@ func (s *Server) sessionStep(publish bool) http.HandlerFunc {
 
 // sessionCertificates is the whole session's certificates in one PDF.
 func (s *Server) sessionCertificates(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	certs, err := s.store.SessionCertificates(r.Context(), actor(r), id)
@@ -336,10 +329,8 @@ func (s *Server) amendSave(w http.ResponseWriter, r *http.Request) {
 // registered correction.
 func (s *Server) amendmentStep(confirm bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok1 := idParam(r, "id")
-		aid, ok2 := idParam(r, "aid")
-		if !ok1 || !ok2 {
-			s.fail(w, r, training.ErrNotFound)
+		id, aid, ok := s.pathIDs(w, r, "id", "aid")
+		if !ok {
 			return
 		}
 		var err error

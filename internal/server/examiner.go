@@ -67,9 +67,8 @@ func (s *Server) examinerCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) examinerEdit(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	x, err := s.store.ExaminerByID(r.Context(), actor(r), id)
@@ -81,9 +80,8 @@ func (s *Server) examinerEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) examinerUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	x, err := s.store.ExaminerByID(r.Context(), actor(r), id)
@@ -107,9 +105,8 @@ func (s *Server) examinerUpdate(w http.ResponseWriter, r *http.Request) {
 // examinerActive takes a record out of use or back into use.
 func (s *Server) examinerActive(active bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := idParam(r, "id")
+		id, ok := s.pathID(w, r, "id")
 		if !ok {
-			s.fail(w, r, training.ErrNotFound)
 			return
 		}
 		if err := s.store.SetExaminerActive(r.Context(), actor(r), id, formVersion(r), active); err != nil {

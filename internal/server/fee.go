@@ -40,9 +40,8 @@ func (s *Server) feeShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) feePage(w http.ResponseWriter, r *http.Request, status int, forms web.FeeForms) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	a := actor(r)
@@ -62,9 +61,8 @@ func (s *Server) feePage(w http.ResponseWriter, r *http.Request, status int, for
 }
 
 func (s *Server) feeApply(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	in := training.FeeInput{Amount: r.PostFormValue("amount"), Covers: r.PostFormValue("covers"), Reason: r.PostFormValue("reason")}
@@ -85,9 +83,8 @@ func (s *Server) feeApply(w http.ResponseWriter, r *http.Request) {
 // feeStep is the bureau's approve/return or the institution's withdraw.
 func (s *Server) feeStep(action training.FeeAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := idParam(r, "id")
+		id, ok := s.pathID(w, r, "id")
 		if !ok {
-			s.fail(w, r, training.ErrNotFound)
 			return
 		}
 		version, _ := strconv.Atoi(r.PostFormValue("version"))
@@ -102,9 +99,8 @@ func (s *Server) feeStep(action training.FeeAction) http.HandlerFunc {
 }
 
 func (s *Server) feePay(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	enrolment, _ := strconv.ParseInt(r.PostFormValue("enrolment_id"), 10, 64)
@@ -128,9 +124,8 @@ func (s *Server) feePay(w http.ResponseWriter, r *http.Request) {
 const maxFeeImportRows = 500
 
 func (s *Server) feeImport(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	failed := func(status int, err error) {

@@ -22,21 +22,33 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		sup, err := s.store.SupervisionNotices(ctx, a)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		thisYear := s.store.Today().Year()
 		l := s.layout(r, "工作台", "home")
 		l.NavCounts = f.Todos.NavCounts()
-		s.render(w, r, http.StatusOK, web.BureauHomeView(web.BureauHome{Layout: l, Todos: f.Todos,
+		s.render(w, r, http.StatusOK, web.BureauHomeView(web.BureauHome{Layout: l, Todos: f.Todos, Supervision: sup, Now: s.store.Now(),
 			ByStatus: f.ByStatus, Users: f.Users, Inactive: f.Inactive, InactiveSoon: f.InactiveSoon, Occupations: f.Occupations,
-			CalendarMissing: cal.MissingYears(thisYear, thisYear+1), ThisYear: thisYear, Flagged: f.Flagged, FlaggedTotal: f.FlaggedTotal}))
+			CalendarMissing: cal.MissingYears(thisYear, thisYear+1), ThisYear: thisYear, Flagged: f.Flagged, FlaggedTotal: f.FlaggedTotal,
+			Complaints: f.Complaints}))
 	case training.RoleInstitution:
 		p, err := s.store.InstitutionHome(ctx, a)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
+		sup, err := s.store.SupervisionNotices(ctx, a)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		l := s.layout(r, "工作台", "home")
 		l.NavCounts = p.Todos.NavCounts()
-		s.render(w, r, http.StatusOK, web.InstitutionHomeView(web.InstitutionHome{Layout: l, Institution: p.Institution, Todos: p.Todos}))
+		s.render(w, r, http.StatusOK, web.InstitutionHomeView(web.InstitutionHome{Layout: l, Institution: p.Institution, Todos: p.Todos,
+			Supervision: sup, Now: s.store.Now()}))
 	default:
 		p, err := s.store.CentreHome(ctx, a)
 		if err != nil {

@@ -2,8 +2,8 @@ package server
 
 import (
 	"net/http"
+	"strconv"
 
-	"tianmu/internal/training"
 	"tianmu/web"
 )
 
@@ -22,9 +22,8 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 
 // inboxOpen marks a message read and goes to the page of the work.
 func (s *Server) inboxOpen(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	m, err := s.store.OpenMessage(r.Context(), actor(r), id)
@@ -47,4 +46,13 @@ func (s *Server) inboxReadAll(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "已全部标记为已读")
 	redirect(w, r, "/inbox")
+}
+
+// atoiOr reads a positive number from a query value, or def.
+func atoiOr(s string, def int) int {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 100000 {
+		return def
+	}
+	return n
 }

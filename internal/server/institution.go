@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -29,18 +28,8 @@ func (s *Server) institutionList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	filters := url.Values{}
-	if f.Status != "" {
-		filters.Set("status", string(f.Status))
-	}
-	if f.Name != "" {
-		filters.Set("name", f.Name)
-	}
-	occ := ""
-	if f.OccupationID != 0 {
-		occ = strconv.FormatInt(f.OccupationID, 10)
-		filters.Set("occupation", occ)
-	}
+	occ := idText(f.OccupationID)
+	filters := filterEcho("status", string(f.Status), "name", f.Name, "occupation", occ)
 	view := make([]web.InstitutionListRow, len(rows))
 	for i, row := range rows {
 		view[i] = web.InstitutionListRow{Institution: row.Institution, ScopeCount: row.ScopeCount, UserCount: row.UserCount}
@@ -90,9 +79,8 @@ func (s *Server) institutionShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderInstitution(w http.ResponseWriter, r *http.Request, status int, form web.StatusForm) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	a := actor(r)
@@ -121,9 +109,8 @@ func navInstitution(a training.Actor) string {
 }
 
 func (s *Server) institutionEdit(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	a := actor(r)
@@ -140,9 +127,8 @@ func (s *Server) institutionEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) institutionUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	a := actor(r)
@@ -165,9 +151,8 @@ func (s *Server) institutionUpdate(w http.ResponseWriter, r *http.Request) {
 // institutionStatus handles the four workflow verbs of INST-1.
 func (s *Server) institutionStatus(action training.InstitutionAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := idParam(r, "id")
+		id, ok := s.pathID(w, r, "id")
 		if !ok {
-			s.fail(w, r, training.ErrNotFound)
 			return
 		}
 		form := web.StatusForm{Action: string(action), Reason: r.PostFormValue("reason"),
@@ -190,9 +175,8 @@ func (s *Server) institutionStatus(action training.InstitutionAction) http.Handl
 }
 
 func (s *Server) scopeForm(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	in, err := s.store.InstitutionByID(r.Context(), actor(r), id)
@@ -221,9 +205,8 @@ func (s *Server) renderScope(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (s *Server) scopeSave(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	a := actor(r)
@@ -268,9 +251,8 @@ func (s *Server) scopeSave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) institutionHistory(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	a := actor(r)

@@ -51,9 +51,8 @@ func (s *Server) jobList(w http.ResponseWriter, r *http.Request) {
 
 // jobRetry puts a failed job back in the queue (audited).
 func (s *Server) jobRetry(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	if err := s.store.RetryJob(r.Context(), actor(r), id); err != nil {

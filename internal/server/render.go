@@ -140,6 +140,48 @@ func idParam(r *http.Request, name string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
+// filterEcho is the filters a list page keeps in its paging, sort and
+// export links: each pair's value under its name, blank values left out.
+// The filter form shows the same values back.
+func filterEcho(pairs ...string) url.Values {
+	q := url.Values{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] != "" {
+			q.Set(pairs[i], pairs[i+1])
+		}
+	}
+	return q
+}
+
+// idText is a filter's id as the form echoes it ("" for none).
+func idText(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// pathID reads the positive integer path parameter name; when it is not
+// one, it answers 404 and reports false, and the handler returns.
+func (s *Server) pathID(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
+	id, ok := idParam(r, name)
+	if !ok {
+		s.fail(w, r, training.ErrNotFound)
+	}
+	return id, ok
+}
+
+// pathIDs is pathID for two parameters (a class and one of its parts).
+func (s *Server) pathIDs(w http.ResponseWriter, r *http.Request, name, other string) (int64, int64, bool) {
+	a, okA := idParam(r, name)
+	b, okB := idParam(r, other)
+	if !okA || !okB {
+		s.fail(w, r, training.ErrNotFound)
+		return 0, 0, false
+	}
+	return a, b, true
+}
+
 // listParams reads page, sort and desc from the query.
 func listParams(r *http.Request) repository.Page {
 	q := r.URL.Query()

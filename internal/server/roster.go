@@ -30,9 +30,8 @@ func (s *Server) rosterShow(w http.ResponseWriter, r *http.Request) {
 // renderRoster shows the roster page; edit fills in a form that was
 // submitted (with its messages).
 func (s *Server) renderRoster(w http.ResponseWriter, r *http.Request, status int, edit func(*web.RosterPage)) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	a := actor(r)
@@ -60,9 +59,8 @@ func traineeFormFrom(r *http.Request) web.TraineeForm {
 
 // rosterAdd puts one trainee on the roster.
 func (s *Server) rosterAdd(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	form := traineeFormFrom(r)
@@ -83,10 +81,8 @@ func (s *Server) rosterAdd(w http.ResponseWriter, r *http.Request) {
 // rosterRemove takes a trainee off the roster before the start, or
 // withdraws them with a reason after it.
 func (s *Server) rosterRemove(w http.ResponseWriter, r *http.Request) {
-	id, ok1 := idParam(r, "id")
-	eid, ok2 := idParam(r, "eid")
-	if !ok1 || !ok2 {
-		s.fail(w, r, training.ErrNotFound)
+	id, eid, ok := s.pathIDs(w, r, "id", "eid")
+	if !ok {
 		return
 	}
 	form := web.RemoveForm{EnrolmentID: eid, Reason: r.PostFormValue("reason")}
@@ -124,9 +120,8 @@ func (s *Server) rosterTemplate(w http.ResponseWriter, r *http.Request) {
 
 // rosterExport is the roster with ID numbers and phones masked.
 func (s *Server) rosterExport(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	a := actor(r)
@@ -155,9 +150,8 @@ func (s *Server) sendRoster(w http.ResponseWriter, r *http.Request, c training.C
 // rosterExportFull is the bureau's export with full ID numbers and
 // phones: a reason is required and the export is audited.
 func (s *Server) rosterExportFull(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	form := web.ReasonForm{Reason: r.PostFormValue("reason")}
@@ -179,9 +173,8 @@ func (s *Server) rosterExportFull(w http.ResponseWriter, r *http.Request) {
 // validation enqueued in one transaction (internal/jobs runs it, on
 // whichever node takes it); the job's page refreshes itself.
 func (s *Server) rosterImport(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	a := actor(r)
@@ -252,10 +245,8 @@ func (s *Server) rosterImportJob(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderImportJob(w http.ResponseWriter, r *http.Request, status int, errs web.Errors) {
-	id, ok1 := idParam(r, "id")
-	jid, ok2 := idParam(r, "jid")
-	if !ok1 || !ok2 {
-		s.fail(w, r, training.ErrNotFound)
+	id, jid, ok := s.pathIDs(w, r, "id", "jid")
+	if !ok {
 		return
 	}
 	a := actor(r)
@@ -279,10 +270,8 @@ func (s *Server) renderImportJob(w http.ResponseWriter, r *http.Request, status 
 
 // rosterImportRun imports the valid rows of a validated file.
 func (s *Server) rosterImportRun(w http.ResponseWriter, r *http.Request) {
-	id, ok1 := idParam(r, "id")
-	jid, ok2 := idParam(r, "jid")
-	if !ok1 || !ok2 {
-		s.fail(w, r, training.ErrNotFound)
+	id, jid, ok := s.pathIDs(w, r, "id", "jid")
+	if !ok {
 		return
 	}
 	n, err := s.store.ImportRoster(r.Context(), actor(r), id, jid)

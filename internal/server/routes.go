@@ -61,6 +61,15 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 		r.Post("/teachers/{id}/files", s.teacherFileUpload)
 	})
 
+	// Inspection evidence (bureau) and rectification answers (institution):
+	// a photo or PDF up to MaxUpload.
+	r.Group(func(r chi.Router) {
+		r.Use(stack(maxUploadBody, "上传的文件不能超过"+mb(repository.MaxUpload))...)
+		r.Use(m.requireUser)
+		r.With(s.requireRole(training.RoleBureau)).Post("/inspections/{id}/files", s.inspectionFileUpload)
+		r.With(s.requireRole(training.RoleInstitution)).Post("/rectifications/{id}/answer", s.orderAnswer)
+	})
+
 	// Roster imports (institution staff): a file up to roster.MaxFile.
 	r.Group(func(r chi.Router) {
 		r.Use(stack(maxRosterBody, "名单文件不能超过"+mb(roster.MaxFile))...)
@@ -68,6 +77,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 		r.Post("/classes/{id}/roster/import", s.rosterImport)
 		r.Post("/classes/{id}/schedule/import", s.scheduleImport)
 		r.Post("/classes/{id}/fees/import", s.feeImport)
+		r.Post("/classes/{id}/employment/import", s.employmentImport)
 	})
 
 	// Score sheets (centre staff): a file up to roster.MaxFile.
@@ -77,10 +87,25 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 		r.Post("/exam-sessions/{id}/scores/import", s.scoresImport)
 	})
 
+	// Public complaints with attachments (SUP-2): up to 10 MB, no sign-in.
+	r.Group(func(r chi.Router) {
+		r.Use(stack(maxComplaintBody, "投诉附件合计不能超过10 MB")...)
+		r.Post("/complaints", s.complaintFile)
+	})
+
 	r.Group(func(r chi.Router) {
 		r.Use(stack(maxFormBody, "表单内容不能超过"+mb(maxFormBody))...)
 
 		// Public.
+		r.Get("/complaints/new", s.complaintNew)
+		r.Get("/complaints/filed", s.complaintFiled)
+		r.Get("/complaints/status", s.complaintStatusForm)
+		r.Post("/complaints/status", s.complaintStatus)
+		r.Get("/survey", s.surveyForm)
+		r.Post("/survey", s.surveyAnswer)
+		r.Get("/survey/thanks", s.surveyThanks)
+		r.Get("/me", s.ownRecordForm)
+		r.Post("/me", s.ownRecord)
 		r.Get("/login", s.loginForm)
 		r.Post("/login", s.login)
 		r.Get("/results", s.resultLookupForm)
@@ -143,13 +168,47 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/fees/template.xlsx", s.feeTemplate)
 				r.Get("/classes/{id}/fees", s.feeShow)
 
+<<<<<<< HEAD
 				// Subsidy claims (第十二条): the bureau's, or the institution's own.
 				r.Get("/claims", s.claimList)
 				r.Get("/claims/{id}", s.claimShow)
+=======
+				// Complaints (SUP-2): the bureau's queue, an institution's
+				// forwarded ones (the repository scopes; never the contact).
+				r.Get("/complaints", s.complaintList)
+				r.Get("/complaints/{id}", s.complaintShow)
+
+				// Satisfaction and employment follow-up (SUP-3).
+				r.Get("/classes/{id}/survey", s.classSurvey)
+				r.Get("/classes/{id}/survey/slips", s.classSurveySlips)
+				r.Get("/classes/{id}/employment", s.classEmployment)
+				r.Get("/employment/template.xlsx", s.employmentTemplate)
+				// Supervision (SUP-4): an institution sees its own
+				// inspections, orders and sanctions (others get 404).
+				r.Get("/inspections", s.inspectionList)
+				r.Get("/inspections/{id}", s.inspectionShow)
+				r.Get("/inspections/{id}/files/{fid}", s.inspectionFile)
+				r.Get("/rectifications/{id}", s.orderShow)
+				r.Get("/rectifications/{id}/file", s.orderFile)
+				r.Get("/institutions/{id}/supervision", s.institutionSupervision)
+
+				// Ledgers (SUP-1, 第十四条): an institution its own, the
+				// bureau every institution's (others get 404).
+				r.Get("/classes/{id}/ledger", s.ledgerShow)
+				r.Get("/classes/{id}/ledger.xlsx", s.ledgerWorkbook)
+				r.Get("/ledgers", s.ledgerList)
+>>>>>>> main
 				// Fund use (第十三条): the bureau's report or the
 				// institution's own year; one institution's year.
 				r.Get("/fund-use", s.fundUse)
 				r.Get("/institutions/{id}/fund-use", s.fundUseInstitution)
+			})
+
+			// Statistics (issue 17): the bureau's and the centre's; counts only.
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireRole(training.RoleBureau, training.RoleCentre))
+				r.Get("/stats", s.stats)
+				r.Get("/stats.xlsx", s.statsExport)
 			})
 
 			// Institution only.
@@ -185,11 +244,17 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/classes/{id}/fees", s.feeApply)
 				r.Post("/classes/{id}/fees/payments", s.feePay)
 				r.Post("/fees/{id}/withdraw", s.feeStep(training.ActFeeWithdraw))
+<<<<<<< HEAD
 				r.Get("/claims/new", s.claimNew)
 				r.Post("/claims", s.claimBuild)
 				r.Post("/claims/{id}/rebuild", s.claimRebuild)
 				r.Post("/claims/{id}/submit", s.claimStep(training.ActClaimSubmit))
 				r.Post("/claims/{id}/withdraw", s.claimStep(training.ActClaimWithdraw))
+=======
+				r.Post("/complaints/{id}/reply", s.complaintStep(training.ActComplaintReply))
+				r.Post("/classes/{id}/survey/codes", s.surveyCodes)
+				r.Post("/classes/{id}/employment", s.employmentRecord)
+>>>>>>> main
 				r.Post("/fund-use", s.fundUseRecord)
 				r.Post("/fund-use/{id}/void", s.fundUseVoid)
 			})
@@ -254,6 +319,9 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/users/{id}/enable", s.userEnable)
 				r.Post("/users/{id}/reset-password", s.userResetPassword)
 
+				r.Get("/audit", s.auditLog)
+				r.Get("/audit.xlsx", s.auditExport)
+				r.Post("/audit/verify", s.auditVerify)
 				r.Get("/jobs", s.jobList)
 				r.Post("/jobs/{id}/retry", s.jobRetry)
 				r.Get("/calendar", s.calendarList)
@@ -288,9 +356,13 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/subsidy-standards", s.subsidyStandards)
 				r.Post("/subsidy-standards", s.subsidyFigureAdd)
 				r.Post("/subsidy-standards/{kind}/{id}/end", s.subsidyFigureEnd)
+				r.Post("/ledgers/export", s.ledgerExportStart)
+				r.Get("/ledger-exports/{id}", s.ledgerExportShow)
+				r.Get("/ledger-exports/{id}/download", s.ledgerExportDownload)
 				r.Post("/fees/{id}/approve", s.feeStep(training.ActFeeApprove))
 				r.Post("/fees/{id}/return", s.feeStep(training.ActFeeReturn))
 
+<<<<<<< HEAD
 				// Subsidy claims (第十二条): review, approval by a second user,
 				// objections, payment, recovery (第十六条).
 				r.Post("/claims/{id}/review", s.claimStep(training.ActClaimReview))
@@ -301,6 +373,32 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/claims/{id}/payment-failed", s.claimStep(training.ActClaimPaymentFailed))
 				r.Post("/objections/{id}/decide", s.objectionDecide)
 				r.Post("/claim-lines/{id}/recovery", s.claimRecovery)
+=======
+				// Complaints (SUP-2).
+				for _, act := range []training.ComplaintAction{training.ActComplaintAssign, training.ActComplaintNote,
+					training.ActComplaintForward, training.ActComplaintAnswer, training.ActComplaintClose} {
+					r.Post("/complaints/{id}/"+string(act), s.complaintStep(act))
+				}
+				r.Post("/complaints/{id}/reveal", s.complaintReveal)
+				r.Get("/complaints/{id}/files/{fid}", s.complaintFileGet)
+				r.Get("/surveys", s.surveyReport)
+				r.Get("/employment", s.employmentReport)
+				r.Get("/employment/checks", s.employmentChecks)
+				r.Post("/employment/checks/sample", s.employmentSample)
+				r.Post("/employment/records/{id}/check", s.employmentCheck)
+				// Inspections, rectification and sanctions (SUP-4, 第十六条).
+				r.Get("/supervision", s.supervisionOverview)
+				r.Get("/checklist", s.checklistPage)
+				r.Post("/checklist", s.checklistAdd)
+				r.Post("/checklist/{id}/retire", s.checklistActive(false))
+				r.Post("/checklist/{id}/restore", s.checklistActive(true))
+				r.Get("/institutions/{id}/inspections/new", s.inspectionNew)
+				r.Post("/institutions/{id}/inspections", s.inspectionCreate)
+				r.Post("/findings/{id}/order", s.orderCreate)
+				r.Post("/rectifications/{id}/accept", s.orderDecide(training.ActOrderAccept))
+				r.Post("/rectifications/{id}/escalate", s.orderDecide(training.ActOrderEscalate))
+				r.Post("/institutions/{id}/sanctions", s.sanctionCreate)
+>>>>>>> main
 			})
 		})
 

@@ -42,6 +42,8 @@ type Server struct {
 	draining     atomic.Bool       // /readyz answers 503: the node is shutting down
 	certs        *certpdf.Renderer // nil when the fonts are missing
 	publicLimits repository.PublicLimits
+	// complaintLimits bounds complaint filing per address (issue 12).
+	complaintLimits repository.PublicLimits
 }
 
 // Options tune a server; the zero value is production.
@@ -54,6 +56,8 @@ type Options struct {
 	SessionCleanup time.Duration
 	// PublicLimits overrides the public lookup limit.
 	PublicLimits *repository.PublicLimits
+	// ComplaintLimits overrides the complaint filing limit.
+	ComplaintLimits *repository.PublicLimits
 	// HashSlots is how many password hashes may run at once (default: the
 	// number of CPUs); HashWait how long a request waits for a slot before
 	// it is answered 503 (default 5 s).
@@ -91,6 +95,10 @@ func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options
 	s.publicLimits = repository.DefaultPublicLimits
 	if o.PublicLimits != nil {
 		s.publicLimits = *o.PublicLimits
+	}
+	s.complaintLimits = repository.ComplaintLimits
+	if o.ComplaintLimits != nil {
+		s.complaintLimits = *o.ComplaintLimits
 	}
 	// The certificate fonts are parsed once, here, not per request.
 	cjk, lat := certpdf.DefaultFont, certpdf.DefaultLatinFont

@@ -43,9 +43,8 @@ func (s *Server) subsidyFigureAdd(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) subsidyFigureEnd(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	if err := s.store.EndFigure(r.Context(), actor(r), r.PathValue("kind"), id, r.PostFormValue("to")); err != nil {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -35,18 +34,8 @@ func (s *Server) teacherList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	filters := url.Values{}
-	if f.Status != "" {
-		filters.Set("status", string(f.Status))
-	}
-	if f.Name != "" {
-		filters.Set("name", f.Name)
-	}
-	occ := ""
-	if f.OccupationID != 0 {
-		occ = strconv.FormatInt(f.OccupationID, 10)
-		filters.Set("occupation", occ)
-	}
+	occ := idText(f.OccupationID)
+	filters := filterEcho("status", string(f.Status), "name", f.Name, "occupation", occ)
 	view := make([]web.TeacherListRow, len(rows))
 	for i, t := range rows {
 		view[i] = web.TeacherListRow(t)
@@ -97,9 +86,8 @@ func (s *Server) teacherCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) teacherEdit(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	a := actor(r)
@@ -114,9 +102,8 @@ func (s *Server) teacherEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) teacherUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	form := teacherFormFrom(r)
@@ -145,9 +132,8 @@ func (s *Server) teacherShow(w http.ResponseWriter, r *http.Request) {
 // renderTeacher shows the teacher page with the forms in page (which carry
 // typed values and errors after a failed POST).
 func (s *Server) renderTeacher(w http.ResponseWriter, r *http.Request, status int, page web.TeacherShowPage) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	t, err := s.store.TeacherDetail(r.Context(), actor(r), id)
@@ -175,9 +161,8 @@ func (s *Server) renderTeacher(w http.ResponseWriter, r *http.Request, status in
 // teacherReview handles submit, approve and return.
 func (s *Server) teacherReview(action training.TeacherAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := idParam(r, "id")
+		id, ok := s.pathID(w, r, "id")
 		if !ok {
-			s.fail(w, r, training.ErrNotFound)
 			return
 		}
 		form := web.ReviewForm{Action: string(action), Note: r.PostFormValue("note")}
@@ -196,9 +181,8 @@ func (s *Server) teacherReview(action training.TeacherAction) http.HandlerFunc {
 }
 
 func (s *Server) certificateAdd(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	form := web.CertificateForm{OccupationID: r.PostFormValue("occupation_id"), Level: r.PostFormValue("level"),
@@ -221,10 +205,8 @@ func (s *Server) certificateAdd(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) certificateRemove(w http.ResponseWriter, r *http.Request) {
-	id, ok1 := idParam(r, "id")
-	cid, ok2 := idParam(r, "cid")
-	if !ok1 || !ok2 {
-		s.fail(w, r, training.ErrNotFound)
+	id, cid, ok := s.pathIDs(w, r, "id", "cid")
+	if !ok {
 		return
 	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
@@ -237,9 +219,8 @@ func (s *Server) certificateRemove(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) equivalenceAdd(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	form := web.EquivalenceForm{Requirement: r.PostFormValue("requirement"), Band: r.PostFormValue("band"),
@@ -261,10 +242,8 @@ func (s *Server) equivalenceAdd(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) equivalenceRemove(w http.ResponseWriter, r *http.Request) {
-	id, ok1 := idParam(r, "id")
-	eid, ok2 := idParam(r, "eid")
-	if !ok1 || !ok2 {
-		s.fail(w, r, training.ErrNotFound)
+	id, eid, ok := s.pathIDs(w, r, "id", "eid")
+	if !ok {
 		return
 	}
 	if err := s.store.RemoveEquivalence(r.Context(), actor(r), id, eid); err != nil {
@@ -280,9 +259,8 @@ func (s *Server) equivalenceRemove(w http.ResponseWriter, r *http.Request) {
 // file itself is checked here against MaxUpload, and its type is sniffed
 // from the content, never taken from the browser.
 func (s *Server) teacherFileUpload(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	form := web.UploadForm{CertificateID: r.FormValue("certificate_id")}
@@ -324,10 +302,8 @@ func (s *Server) teacherFileUpload(w http.ResponseWriter, r *http.Request) {
 // teacherFile sends a scan as an attachment with its stored type, to the
 // bureau and the teacher's linked institutions only.
 func (s *Server) teacherFile(w http.ResponseWriter, r *http.Request) {
-	id, ok1 := idParam(r, "id")
-	fid, ok2 := idParam(r, "fid")
-	if !ok1 || !ok2 {
-		s.fail(w, r, training.ErrNotFound)
+	id, fid, ok := s.pathIDs(w, r, "id", "fid")
+	if !ok {
 		return
 	}
 	f, data, err := s.store.TeacherFileData(r.Context(), actor(r), id, fid)
@@ -348,10 +324,8 @@ func (s *Server) teacherFile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) teacherFileRemove(w http.ResponseWriter, r *http.Request) {
-	id, ok1 := idParam(r, "id")
-	fid, ok2 := idParam(r, "fid")
-	if !ok1 || !ok2 {
-		s.fail(w, r, training.ErrNotFound)
+	id, fid, ok := s.pathIDs(w, r, "id", "fid")
+	if !ok {
 		return
 	}
 	if err := s.store.RemoveTeacherFile(r.Context(), actor(r), id, fid); err != nil {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -32,18 +31,8 @@ func (s *Server) textbookList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	filters := url.Values{}
-	if f.Status != "" {
-		filters.Set("status", string(f.Status))
-	}
-	if f.Text != "" {
-		filters.Set("q", f.Text)
-	}
-	occ := ""
-	if f.OccupationID != 0 {
-		occ = strconv.FormatInt(f.OccupationID, 10)
-		filters.Set("occupation", occ)
-	}
+	occ := idText(f.OccupationID)
+	filters := filterEcho("status", string(f.Status), "q", f.Text, "occupation", occ)
 	s.render(w, r, http.StatusOK, web.TextbookListView(web.TextbookListPage{Layout: s.layout(r, "教材目录", "textbooks"),
 		Rows: rows, List: listView(r, p, total, filters), Status: string(f.Status), Text: f.Text, Occupation: occ,
 		Occupations: occs, CanAdd: a.IsBureau() || a.IsInstitution(), Bureau: a.IsBureau()}))
@@ -154,9 +143,8 @@ func (s *Server) textbookShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderTextbook(w http.ResponseWriter, r *http.Request, status int, form web.TextbookStatusForm) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	b, err := s.store.TextbookByID(r.Context(), actor(r), id)
@@ -168,9 +156,8 @@ func (s *Server) renderTextbook(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (s *Server) textbookEdit(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	b, err := s.store.TextbookByID(r.Context(), actor(r), id)
@@ -189,9 +176,8 @@ func (s *Server) textbookEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) textbookUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	form := textbookFormFrom(r)
@@ -219,9 +205,8 @@ func (s *Server) textbookUpdate(w http.ResponseWriter, r *http.Request) {
 // textbookStatus handles the catalogue decisions.
 func (s *Server) textbookStatus(action training.TextbookAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := idParam(r, "id")
+		id, ok := s.pathID(w, r, "id")
 		if !ok {
-			s.fail(w, r, training.ErrNotFound)
 			return
 		}
 		form := web.TextbookStatusForm{Action: string(action), Reason: r.PostFormValue("reason")}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -24,13 +23,7 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	filters := url.Values{}
-	if f.Role != "" {
-		filters.Set("role", string(f.Role))
-	}
-	if f.Query != "" {
-		filters.Set("q", f.Query)
-	}
+	filters := filterEcho("role", string(f.Role), "q", f.Query)
 	s.render(w, r, http.StatusOK, web.UserListView(web.UserListPage{Layout: s.layout(r, "账号管理", "users"),
 		Users: users, List: listView(r, p, total, filters), Role: string(f.Role), Query: f.Query}))
 }
@@ -87,9 +80,8 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) userShow(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	u, err := s.store.UserForBureau(r.Context(), actor(r), id)
@@ -119,9 +111,8 @@ func (s *Server) userDisable(w http.ResponseWriter, r *http.Request) { s.setDisa
 func (s *Server) userEnable(w http.ResponseWriter, r *http.Request)  { s.setDisabled(w, r, false) }
 
 func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bool) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	if err := s.store.SetUserDisabled(r.Context(), actor(r), id, disabled); err != nil {
@@ -137,9 +128,8 @@ func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bo
 }
 
 func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	otp := password.Random(12)

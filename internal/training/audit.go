@@ -73,6 +73,8 @@ var auditLabels = map[string]string{
 	"exam.accept":                "受理鉴定申报",
 	"exam.return":                "退回鉴定申报",
 	"exam.archive":               "鉴定归档",
+	"ledger.export":              "导出机构年度培训台账",
+	"ledger.purge":               "删除保存期满的培训台账",
 	"exam.schedule":              "安排考试",
 	"exam.candidate_add":         "增加考生",
 	"exam.id_check":              "核对考号和身份证",

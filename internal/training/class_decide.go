@@ -114,3 +114,20 @@ func DecideSizeException(f SizeExceptionDecision) Refusals {
 	}
 	return rs
 }
+
+// HasDelivery reports whether a class in status st has a delivery to show
+// (sessions held, attendance): from its approval on.
+func HasDelivery(st ClassStatus) bool {
+	switch st {
+	case ClassDraft, ClassSubmitted, ClassReturned, ClassCancelled:
+		return false
+	}
+	return true
+}
+
+// CanRecordAttendance reports whether a may record attendance of a class in
+// status st: the institution, while the class is approved (in training) or
+// just finished.
+func CanRecordAttendance(a Actor, st ClassStatus) bool {
+	return a.IsInstitution() && (st == ClassApproved || st == ClassFinished)
+}

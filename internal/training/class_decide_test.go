@@ -65,3 +65,29 @@ func TestDecideSizeException(t *testing.T) {
 		wantRules(t, c.name, DecideSizeException(c.f), c.want...)
 	}
 }
+
+func TestClassQuestions(t *testing.T) {
+	inst, bureau := Actor{Role: RoleInstitution, InstitutionID: 1}, Actor{Role: RoleBureau}
+	for _, c := range []struct {
+		st                      ClassStatus
+		delivery, record, apply bool
+	}{
+		{ClassDraft, false, false, false},
+		{ClassSubmitted, false, false, false},
+		{ClassReturned, false, false, false},
+		{ClassCancelled, false, false, false},
+		{ClassApproved, true, true, false},
+		{ClassFinished, true, true, true},
+		{ClassAssessmentApplied, true, false, false},
+	} {
+		if HasDelivery(c.st) != c.delivery || CanRecordAttendance(inst, c.st) != c.record || CanApplyAssessment(c.st) != c.apply {
+			t.Errorf("%s: delivery %v record %v apply %v", c.st, HasDelivery(c.st), CanRecordAttendance(inst, c.st), CanApplyAssessment(c.st))
+		}
+		if CanRecordAttendance(bureau, c.st) {
+			t.Errorf("%s: the bureau records no attendance", c.st)
+		}
+		if CanAskSizeException(c.st) != (c.st == ClassDraft || c.st == ClassReturned || c.st == ClassSubmitted) {
+			t.Errorf("%s: CanAskSizeException", c.st)
+		}
+	}
+}

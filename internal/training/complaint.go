@@ -202,7 +202,7 @@ func (c Complaint) Overdue(today time.Time) bool {
 // Rules of complaints.
 var (
 	RuleComplaintInstitution = NewRule("SUP-2", "第十五条", "请选择被投诉的培训机构")
-	RuleComplaintClass       = NewRule("SUP-2", "", "所选培训班不属于该培训机构")
+	RuleComplaintClass       = NewRule("SUP-2", "", "该培训机构没有这个编号的培训班，请核对培训班编号（可不填）")
 	RuleComplaintBody        = NewRule("SUP-2", "第十五条", "请写明投诉事项（5至2000字）")
 	RuleComplaintPhone       = NewRule("SUP-2", "第十五条", "请填写联系电话（手机号或区号-座机号），用于查询办理进度")
 	RuleComplaintName        = NewRule("SUP-2", "", "姓名最多50字；不愿留名可选择匿名")
@@ -220,7 +220,7 @@ var (
 // ComplaintInput is the public form as typed.
 type ComplaintInput struct {
 	InstitutionID string
-	ClassID       string
+	ClassNo       string // optional: the class number on the agreement or notice
 	Body          string
 	Phone         string
 	Name          string
@@ -230,7 +230,7 @@ type ComplaintInput struct {
 // ComplaintPlan is a validated complaint.
 type ComplaintPlan struct {
 	InstitutionID int64
-	ClassID       int64
+	ClassNo       string
 	Body          string
 	Phone         string
 	Name          string
@@ -282,13 +282,7 @@ func ParseComplaint(in ComplaintInput) (ComplaintPlan, error) {
 	} else {
 		p.Add("institution_id", RuleComplaintInstitution.Msg())
 	}
-	if s := strings.TrimSpace(in.ClassID); s != "" {
-		if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 {
-			c.ClassID = id
-		} else {
-			p.Add("class_id", RuleComplaintClass.Msg())
-		}
-	}
+	c.ClassNo = strings.ToUpper(checkText(&p, "class_no", in.ClassNo, 0, 40, RuleComplaintClass.Msg()))
 	c.Body = checkText(&p, "body", in.Body, MinComplaintBody, MaxComplaintBody, RuleComplaintBody.Msg())
 	if ph, ok := NormalizePhone(in.Phone); ok {
 		c.Phone = ph
@@ -446,14 +440,6 @@ func CanComplaintStep(a Actor, c Complaint, action ComplaintAction) bool {
 	}
 	_, r := NextComplaintStatus(c.Status, action)
 	return r == nil
-}
-
-// ComplaintQueueFilter selects the bureau's queue.
-type ComplaintQueueFilter struct {
-	Status  ComplaintStatus // "" = all
-	Overdue bool
-	Mine    bool
-	Page    int
 }
 
 // ComplaintCounts are the figures on the bureau's home.

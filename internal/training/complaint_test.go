@@ -57,7 +57,7 @@ func TestParseComplaint(t *testing.T) {
 		{"anonymous drops the name", func(in *training.ComplaintInput) { in.Anonymous = true; in.Name = strings.Repeat("名", 80) }, ""},
 		{"no institution", func(in *training.ComplaintInput) { in.InstitutionID = "" }, "institution_id"},
 		{"bad institution", func(in *training.ComplaintInput) { in.InstitutionID = "-1" }, "institution_id"},
-		{"bad class", func(in *training.ComplaintInput) { in.ClassID = "x" }, "class_id"},
+		{"long class number", func(in *training.ComplaintInput) { in.ClassNo = strings.Repeat("X", 41) }, "class_no"},
 		{"short body", func(in *training.ComplaintInput) { in.Body = "差" }, "body"},
 		{"long body", func(in *training.ComplaintInput) { in.Body = strings.Repeat("长", training.MaxComplaintBody+1) }, "body"},
 		{"NUL in body", func(in *training.ComplaintInput) { in.Body = "培训只上了\x00一半" }, "body"},
@@ -175,5 +175,15 @@ func TestDecideComplaintStep(t *testing.T) {
 	}
 	if training.CanComplaintStep(other, c(training.ComplaintHandling, true), training.ActComplaintReply) {
 		t.Error("another institution may not reply")
+	}
+}
+
+func TestPublicAuditLabels(t *testing.T) {
+	for _, a := range []string{"complaint.file", "complaint.assign", "complaint.note", "complaint.forward", "complaint.answer",
+		"complaint.close", "complaint.reply", "complaint.reveal", "survey.codes", "survey.answer", "employment.record",
+		"employment.check", "employment.sample"} {
+		if training.AuditActionLabel(a) == a {
+			t.Errorf("audit action %s has no label", a)
+		}
 	}
 }

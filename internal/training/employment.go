@@ -243,3 +243,35 @@ type EmploymentImportRow struct {
 	Name     string
 	Problems []string
 }
+
+// EmploymentImportColumns are the header of an employment import file.
+var EmploymentImportColumns = []string{"身份证号码", "姓名", "是否就业", "是否自主创业", "就业单位", "入职（创业）日期"}
+
+// RuleEmploymentImportHeader refuses a file whose header is not the
+// template's.
+var RuleEmploymentImportHeader = NewRule("SUP-3", "", "文件表头应为：%s")
+
+// CheckEmploymentImportHeader checks the header row.
+func CheckEmploymentImportHeader(cells []string) Refusals {
+	var rs Refusals
+	for i, want := range EmploymentImportColumns {
+		if i >= len(cells) || strings.TrimSpace(strings.TrimPrefix(cells[i], "\ufeff")) != want {
+			rs.Add("file", RuleEmploymentImportHeader, strings.Join(EmploymentImportColumns, "、"))
+			break
+		}
+	}
+	return rs
+}
+
+// ParseEmploymentImportRow reads one data row (line is its 1-based line);
+// false for a blank row.
+func ParseEmploymentImportRow(line int, cells []string) (EmploymentInput, bool) {
+	get := func(i int) string {
+		if i < len(cells) {
+			return strings.TrimSpace(cells[i])
+		}
+		return ""
+	}
+	in := EmploymentInput{Line: line, IDNumber: NormalizeIDNumber(get(0)), Employed: get(2), SelfEmployed: get(3), Employer: get(4), StartDate: get(5)}
+	return in, in.IDNumber != "" || in.Employed != "" || in.Employer != "" || in.StartDate != ""
+}

@@ -208,3 +208,7 @@ type ApplicationInput struct {
 	EnrolmentIDs []int64
 	Reasons      map[int64]string // why a flagged candidate is chosen anyway
 }
+
+// CanApplyAssessment reports whether a class in status st may apply for
+// assessment (EXAM-1): once its training has finished, and not yet applied.
+func CanApplyAssessment(st ClassStatus) bool { return st == ClassFinished }

@@ -1,0 +1,361 @@
+package repository
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"tianmu/internal/training"
+)
+
+// Employment follow-up (SUP-3): the institution records, the bureau
+// spot-checks and reads the rates.
+
+// ClassEmployment reads a class's follow-up page: the bureau any class, an
+// institution its own (another's is ErrNotFound). ID numbers masked.
+func (s *Store) ClassEmployment(ctx context.Context, a training.Actor, classID int64, months int) (training.EmploymentPage, error) {
+	p := training.EmploymentPage{Months: months, Today: s.Today()}
+	var w where
+	if !classScope(a, &w) {
+		return p, training.ErrNotFound
+	}
+	w.add("c.id = ?", classID)
+	found := false
+	b := &pgx.Batch{}
+	b.Queue(classRefSQL+w.sql(), w.args...).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			found = true
+			if err := scanClassRef(rows, &p.Class); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+	b.Queue(`SELECT e.id, t.name, t.id_number, e.status = 'withdrawn', r.id, r.employed, r.self_employed, r.employer, r.start_date,
+			r.recorded_by, r.recorded_at, coalesce(r.check_result, ''), coalesce(r.check_note, ''), coalesce(r.checked_by, '')
+		FROM enrolments e JOIN trainees t ON t.id = e.trainee_id
+		LEFT JOIN employment_records r ON r.enrolment_id = e.id AND r.months = $2
+		WHERE e.class_id = $1 ORDER BY e.id`, classID, months).Query(func(rows pgx.Rows) error {
+		var err error
+		p.Rows, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.EmploymentRow, error) {
+			var er training.EmploymentRow
+			var rid *int64
+			var employed, self *bool
+			var employer, by, result, note, checkedBy *string
+			var start *time.Time
+			var at *time.Time
+			err := row.Scan(&er.EnrolmentID, &er.Name, &er.IDNumber, &er.Withdrawn, &rid, &employed, &self, &employer, &start,
+				&by, &at, &result, &note, &checkedBy)
+			er.IDNumber = training.MaskID(er.IDNumber)
+			if rid != nil {
+				er.Record = &training.EmploymentRecord{ID: *rid, EnrolmentID: er.EnrolmentID, Name: er.Name, Months: months,
+					Employed: *employed, SelfEmployed: *self, Employer: *employer, StartDate: start, RecordedBy: *by, RecordedAt: *at,
+					CheckResult: training.CheckResult(*result), CheckNote: *note, CheckedBy: *checkedBy}
+			}
+			return er, err
+		})
+		return err
+	})
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return p, translate(err, "employment of class %d", classID)
+	}
+	if !found {
+		return p, training.ErrNotFound
+	}
+	if p.Class.End != nil {
+		d := training.FollowUpDate(*p.Class.End, months)
+		p.Due = &d
+	}
+	rs := training.DecideEmployment(employmentFacts(p.Class, p.Today, months))
+	p.Open, p.Problems = rs.OK(), rs.Messages()
+	return p, nil
+}
+
+func employmentFacts(c training.ClassRef, today time.Time, months int) training.EmploymentFacts {
+	f := training.EmploymentFacts{ClassStatus: c.Status, Today: today, Months: months}
+	if c.End != nil {
+		f.ClassEnd = *c.End
+	}
+	return f
+}
+
+// RecordEmployment records the follow-up at months of the institution's
+// class: one record typed on the page, or the rows of an import file, with
+// the same checks. Nothing is saved unless every row is right; the report
+// lists every row's problems (the whole file at once).
+func (s *Store) RecordEmployment(ctx context.Context, a training.Actor, classID int64, months int, in []training.EmploymentInput) (int, []training.EmploymentImportRow, error) {
+	if !a.IsInstitution() {
+		return 0, nil, training.ErrForbidden
+	}
+	var report []training.EmploymentImportRow
+	n := 0
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		report, n = nil, 0
+		var c training.ClassRef
+		if err := scanClassRef(tx.QueryRow(ctx, classRefSQL+` WHERE c.id = $1 AND c.institution_id = $2 FOR UPDATE OF c`,
+			classID, a.InstitutionID), &c); err != nil {
+			return err
+		}
+		today := s.Today()
+		if rs := training.DecideEmployment(employmentFacts(c, today, months)); !rs.OK() {
+			return rs.Err()
+		}
+		type enr struct {
+			id        int64
+			name      string
+			withdrawn bool
+			recorded  bool
+		}
+		rows, err := tx.Query(ctx, `SELECT e.id, t.name, t.id_number, e.status = 'withdrawn',
+				EXISTS (SELECT 1 FROM employment_records r WHERE r.enrolment_id = e.id AND r.months = $2)
+			FROM enrolments e JOIN trainees t ON t.id = e.trainee_id WHERE e.class_id = $1`, classID, months)
+		if err != nil {
+			return err
+		}
+		byID, byNumber := map[int64]*enr{}, map[string]*enr{}
+		for rows.Next() {
+			var e enr
+			var idn string
+			if err := rows.Scan(&e.id, &e.name, &idn, &e.withdrawn, &e.recorded); err != nil {
+				return err
+			}
+			byID[e.id], byNumber[idn] = &e, &e
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		var ids []int64
+		var employed, self []bool
+		var employers []string
+		var starts []*time.Time
+		seen := map[int64]bool{}
+		for _, x := range in {
+			var probs []string
+			var e *enr
+			if x.Line > 0 {
+				e = byNumber[x.IDNumber]
+				if e == nil {
+					probs = append(probs, training.RuleEmploymentTrainee.Msg(training.MaskID(x.IDNumber)))
+				} else if seen[e.id] {
+					probs = append(probs, training.RuleEmploymentDup.Msg(training.MaskID(x.IDNumber)))
+				}
+			} else if e = byID[x.EnrolmentID]; e == nil {
+				return training.Invalid("enrolment_id", training.RuleEmploymentChoose.Msg())
+			}
+			if e != nil {
+				switch {
+				case e.withdrawn:
+					probs = append(probs, training.RuleEmploymentWithdrawn.Msg(e.name))
+				case e.recorded:
+					probs = append(probs, training.RuleEmploymentExists.Msg(e.name, months))
+				}
+				seen[e.id] = true
+			}
+			r, rs := training.ParseEmploymentRecord(x, today)
+			if x.Line == 0 {
+				if len(probs) > 0 {
+					return training.InvalidGeneral(probs[0])
+				}
+				if len(rs) > 0 {
+					return training.Refusals(rs).Err()
+				}
+			}
+			probs = append(probs, training.Refusals(rs).Messages()...)
+			if x.Line > 0 {
+				row := training.EmploymentImportRow{Line: x.Line, IDNumber: training.MaskID(x.IDNumber), Problems: probs}
+				if e != nil {
+					row.Name = e.name
+				}
+				report = append(report, row)
+			}
+			if len(probs) == 0 {
+				ids, employed, self = append(ids, e.id), append(employed, r.Employed), append(self, r.SelfEmployed)
+				employers, starts = append(employers, r.Employer), append(starts, r.StartDate)
+			}
+		}
+		for _, row := range report {
+			if len(row.Problems) > 0 {
+				return errImportRejected
+			}
+		}
+		if len(ids) == 0 {
+			return training.Invalid("file", "文件中没有就业记录")
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO employment_records (enrolment_id, class_id, institution_id, months, employed, self_employed,
+				employer, start_date, recorded_by, recorded_at)
+			SELECT v.id, $6, $7, $8, v.employed, v.self, v.employer, v.start, $9, $10
+			FROM unnest($1::bigint[], $2::bool[], $3::bool[], $4::text[], $5::date[]) AS v(id, employed, self, employer, start)`,
+			ids, employed, self, employers, starts, classID, a.InstitutionID, months, actorLabel(a), s.now())
+		if err != nil {
+			return err
+		}
+		n = int(tag.RowsAffected())
+		return s.appendAudit(ctx, tx, a, auditRecord{Action: "employment.record", Entity: "class", EntityID: classID,
+			InstitutionID: a.InstitutionID, After: map[string]any{"months": months, "records": n, "employed": countTrue(employed)}})
+	})
+	if err == errImportRejected {
+		return 0, report, nil
+	}
+	return n, report, translate(err, "record employment of class %d", classID)
+}
+
+// errImportRejected rolls back an import with row problems; the report
+// says why.
+var errImportRejected = training.InvalidGeneral("文件中有错误，未导入任何记录")
+
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// SpotCheck records the bureau's phone check of one record, guarded by
+// version (two checkers at once: one wins).
+func (s *Store) SpotCheck(ctx context.Context, a training.Actor, recordID int64, version int, in training.SpotCheckInput) error {
+	if !a.IsBureau() {
+		return training.ErrForbidden
+	}
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var classID, instID int64
+		var v int
+		var before *string
+		if err := tx.QueryRow(ctx, `SELECT class_id, institution_id, version, check_result FROM employment_records WHERE id = $1 FOR UPDATE`,
+			recordID).Scan(&classID, &instID, &v, &before); err != nil {
+			return err
+		}
+		if v != version {
+			return training.ErrConflict
+		}
+		if rs := training.DecideSpotCheck(a, in); !rs.OK() {
+			return rs.Err()
+		}
+		if _, err := tx.Exec(ctx, `UPDATE employment_records SET check_result = $2, check_note = $3, checked_by = $4, checked_at = $5,
+				version = version + 1 WHERE id = $1`, recordID, in.Result, in.Note, actorLabel(a), s.now()); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, a, auditRecord{Action: "employment.check", Entity: "class", EntityID: classID, InstitutionID: instID,
+			Before: map[string]any{"record": recordID, "result": before}, After: map[string]any{"result": in.Result, "note": in.Note}})
+	})
+	return translate(err, "spot-check %d", recordID)
+}
+
+// RecentChecks are the bureau's latest phone checks (no phones).
+func (s *Store) RecentChecks(ctx context.Context, a training.Actor, n int) ([]training.SpotCheckRow, error) {
+	if !a.IsBureau() {
+		return nil, training.ErrForbidden
+	}
+	rows, err := s.pool.Query(ctx, `SELECT r.id, r.version, r.enrolment_id, t.name, r.months, r.employed, r.self_employed, r.employer,
+			r.start_date, r.recorded_by, r.recorded_at, c.class_no, i.name, r.check_result, r.check_note, r.checked_by
+		FROM employment_records r JOIN enrolments e ON e.id = r.enrolment_id JOIN trainees t ON t.id = e.trainee_id
+		JOIN classes c ON c.id = r.class_id JOIN institutions i ON i.id = r.institution_id
+		WHERE r.checked_at IS NOT NULL ORDER BY r.checked_at DESC, r.id LIMIT $1`, n)
+	if err != nil {
+		return nil, translate(err, "recent checks")
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.SpotCheckRow, error) {
+		var x training.SpotCheckRow
+		var result string
+		err := row.Scan(&x.ID, &x.Version, &x.EnrolmentID, &x.Name, &x.Months, &x.Employed, &x.SelfEmployed, &x.Employer, &x.StartDate,
+			&x.RecordedBy, &x.RecordedAt, &x.ClassNo, &x.InstitutionName, &result, &x.CheckNote, &x.CheckedBy)
+		x.CheckResult = training.CheckResult(result)
+		return x, err
+	})
+	return list, translate(err, "recent checks")
+}
+
+// DrawSpotCheckSample draws n unchecked records from a random point of the
+// table (by index, cheap at any size), for the bureau's phone checks. The
+// trainees' phones are shown, so the draw is audited with the records.
+func (s *Store) DrawSpotCheckSample(ctx context.Context, a training.Actor, n int) ([]training.SpotCheckRow, error) {
+	if !a.IsBureau() {
+		return nil, training.ErrForbidden
+	}
+	q := `SELECT r.id, r.version, r.enrolment_id, t.name, r.months, r.employed, r.self_employed, r.employer, r.start_date, r.recorded_by,
+			r.recorded_at, c.class_no, i.name, t.phone
+		FROM employment_records r JOIN enrolments e ON e.id = r.enrolment_id JOIN trainees t ON t.id = e.trainee_id
+		JOIN classes c ON c.id = r.class_id JOIN institutions i ON i.id = r.institution_id
+		WHERE r.check_result IS NULL AND r.id >= (SELECT floor(random() * (coalesce(max(id), 0) + 1)) FROM employment_records)
+		ORDER BY r.id LIMIT $1`
+	var list []training.SpotCheckRow
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, q, n)
+		var err error
+		list, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.SpotCheckRow, error) {
+			var x training.SpotCheckRow
+			err := row.Scan(&x.ID, &x.Version, &x.EnrolmentID, &x.Name, &x.Months, &x.Employed, &x.SelfEmployed, &x.Employer, &x.StartDate,
+				&x.RecordedBy, &x.RecordedAt, &x.ClassNo, &x.InstitutionName, &x.Phone)
+			return x, err
+		})
+		if err != nil {
+			return err
+		}
+		ids := make([]int64, len(list))
+		for i, x := range list {
+			ids[i] = x.ID
+		}
+		return s.appendAudit(ctx, tx, a, auditRecord{Action: "employment.sample", Entity: "employment", EntityID: 0,
+			After: map[string]any{"records": ids}})
+	})
+	return list, translate(err, "spot-check sample")
+}
+
+// EmploymentGroup is how the bureau's employment report groups records.
+type EmploymentGroup string
+
+// Employment report groupings.
+const (
+	EmploymentByClass       EmploymentGroup = "class"
+	EmploymentByInstitution EmploymentGroup = "institution"
+	EmploymentByYear        EmploymentGroup = "year"
+)
+
+var employmentGroupSQL = map[EmploymentGroup][2]string{
+	EmploymentByClass:       {"c.id", "c.class_no || ' ' || i.name"},
+	EmploymentByInstitution: {"i.id", "i.name"},
+	EmploymentByYear:        {"extract(year FROM c.end_date)::bigint", "extract(year FROM c.end_date)::text || '年'"},
+}
+
+// EmploymentReport is the bureau's employment rate at months per class,
+// institution or year, for the classes that ended in year (0: all), over
+// the enrolments due a record (the class over, the point reached, not
+// withdrawn), with the missing records counted. Most missing first; paged.
+func (s *Store) EmploymentReport(ctx context.Context, a training.Actor, by EmploymentGroup, months, year int, p Page) ([]training.EmploymentStats, int, error) {
+	if !a.IsBureau() {
+		return nil, 0, training.ErrForbidden
+	}
+	g, ok := employmentGroupSQL[by]
+	if !ok {
+		g = employmentGroupSQL[EmploymentByInstitution]
+	}
+	var w where
+	w.add("c.status IN ('finished', 'assessment_applied', 'assessed', 'archived')")
+	w.add("c.end_date <= (?::date - make_interval(months => ?))::date", s.Today(), months)
+	if year > 0 {
+		w.add("c.end_date >= ?::date", strconv.Itoa(year)+"-01-01")
+		w.add("c.end_date < ?::date", strconv.Itoa(year+1)+"-01-01")
+	}
+	mArg := w.arg(months)
+	lim, off := w.arg(p.limit()), w.arg(p.offset())
+	rows, err := s.pool.Query(ctx, `SELECT `+g[0]+`, `+g[1]+`, count(e.id), count(r.id), count(*) FILTER (WHERE r.employed),
+			count(r.check_result), count(*) FILTER (WHERE r.check_result = 'differs'), count(*) OVER ()
+		FROM classes c JOIN institutions i ON i.id = c.institution_id
+		JOIN enrolments e ON e.class_id = c.id AND e.status = 'enrolled'
+		LEFT JOIN employment_records r ON r.enrolment_id = e.id AND r.months = `+mArg+w.sql()+`
+		GROUP BY 1, 2 ORDER BY count(e.id) - count(r.id) DESC, 1 LIMIT `+lim+` OFFSET `+off, w.args...)
+	if err != nil {
+		return nil, 0, translate(err, "employment report")
+	}
+	total := 0
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.EmploymentStats, error) {
+		st := training.EmploymentStats{Months: months}
+		err := row.Scan(&st.KeyID, &st.Key, &st.Enrolled, &st.Recorded, &st.Employed, &st.Checked, &st.Differs, &total)
+		return st, err
+	})
+	return list, total, translate(err, "employment report")
+}

@@ -1,0 +1,72 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"tianmu/internal/training"
+	"tianmu/web"
+)
+
+// Sanctions (SUP-4, INST-3, INST-4, 第十六条): the institution's
+// supervision page (its inspections, orders and sanctions; the bureau's
+// decision form) and the decision itself.
+
+func (s *Server) institutionSupervision(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	form := web.SanctionForm{Kind: q.Get("kind"), Ground: q.Get("ground"), DecidedOn: s.store.Today().Format("2006-01-02"),
+		Findings: map[string]bool{}}
+	if f := q.Get("finding"); f != "" {
+		form.Findings[f] = true
+	}
+	if u := currentUser(r); u != nil && form.DecidedBy == "" {
+		form.DecidedBy = u.Name
+	}
+	s.renderSupervision(w, r, http.StatusOK, form)
+}
+
+func (s *Server) renderSupervision(w http.ResponseWriter, r *http.Request, status int, form web.SanctionForm) {
+	id, ok := idParam(r, "id")
+	if !ok {
+		s.fail(w, r, training.ErrNotFound)
+		return
+	}
+	p, err := s.store.InstitutionSupervision(r.Context(), actor(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, status, web.InstitutionSupervisionView(web.InstitutionSupervisionPage{
+		Layout: s.layout(r, "监督与处理 · "+p.Institution.Name, "supervision"), P: p, Form: form, Now: s.store.Now()}))
+}
+
+func (s *Server) sanctionCreate(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(r, "id")
+	if !ok {
+		s.fail(w, r, training.ErrNotFound)
+		return
+	}
+	form := web.SanctionForm{Kind: r.PostFormValue("kind"), Ground: r.PostFormValue("ground"), Reason: r.PostFormValue("reason"),
+		DecisionNo: r.PostFormValue("decision_no"), DecidedBy: r.PostFormValue("decided_by"), DecidedOn: r.PostFormValue("decided_on"),
+		Recover: r.PostFormValue("recover"), Referral: r.PostFormValue("referral") == "1", ReferralNote: r.PostFormValue("referral_note"),
+		Findings: map[string]bool{}}
+	in := training.SanctionInput{Kind: training.SanctionKind(form.Kind), Ground: training.SanctionGround(form.Ground),
+		Reason: form.Reason, DecisionNo: form.DecisionNo, DecidedBy: form.DecidedBy, DecidedOn: form.DecidedOn,
+		Recover: form.Recover, Referral: form.Referral, ReferralNote: form.ReferralNote}
+	for _, v := range r.PostForm["findings"] {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
+			in.FindingIDs = append(in.FindingIDs, n)
+			form.Findings[v] = true
+		}
+	}
+	if _, err := s.store.RecordSanction(r.Context(), actor(r), id, in); err != nil {
+		if !mergeErrors(err, &form.Errors) {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderSupervision(w, r, http.StatusUnprocessableEntity, form)
+		return
+	}
+	s.flash(r, "处理决定已记录："+in.Kind.Label()+"。")
+	redirect(w, r, supervisionURL(id))
+}

@@ -1,0 +1,139 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"tianmu/internal/repository"
+	"tianmu/internal/training"
+	"tianmu/web"
+)
+
+// Satisfaction surveys (SUP-3): the public survey by code; a class's slips
+// and figures; the bureau's report.
+
+// surveyForm is the survey page; with a code (typed, or from the QR code)
+// it shows the class the code belongs to. Each code looked up counts
+// against the address like the result lookup.
+func (s *Server) surveyForm(w http.ResponseWriter, r *http.Request) {
+	f := web.SurveyForm{Code: strings.TrimSpace(r.URL.Query().Get("code"))}
+	s.surveyPage(w, r, http.StatusOK, f)
+}
+
+func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request, status int, f web.SurveyForm) {
+	p := web.SurveyPage{Layout: s.layoutNoFlash(r, "培训满意度评价"), Form: f}
+	if f.Code != "" {
+		if !s.allowLookup(w, r) {
+			return
+		}
+		t, answered, err := s.store.SurveyTarget(r.Context(), f.Code)
+		switch {
+		case errors.Is(err, training.ErrNotFound):
+			p.Form.Set("code", training.RuleSurveyCode.Msg())
+			if status == http.StatusOK {
+				status = http.StatusNotFound
+			}
+		case err != nil:
+			s.fail(w, r, err)
+			return
+		default:
+			p.Target, p.Found, p.Answered = t, true, answered
+		}
+	}
+	s.render(w, r, status, web.SurveyView(p))
+}
+
+func (s *Server) surveyAnswer(w http.ResponseWriter, r *http.Request) {
+	f := web.SurveyForm{Code: r.PostFormValue("code"), Overall: r.PostFormValue("overall"), Teaching: r.PostFormValue("teaching"),
+		Venue: r.PostFormValue("venue"), Organisation: r.PostFormValue("organisation"), Comment: r.PostFormValue("comment")}
+	if _, err := training.ParseSurvey(f.Input()); err != nil {
+		mergeErrors(err, &f.Errors)
+		s.render(w, r, http.StatusUnprocessableEntity, web.SurveyView(web.SurveyPage{Layout: s.layoutNoFlash(r, "培训满意度评价"), Form: f}))
+		return
+	}
+	if !s.allowLookup(w, r) {
+		return
+	}
+	if err := s.store.AnswerSurvey(r.Context(), f.Input()); err != nil {
+		if !mergeErrors(err, &f.Errors) {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, web.SurveyView(web.SurveyPage{Layout: s.layoutNoFlash(r, "培训满意度评价"), Form: f}))
+		return
+	}
+	redirect(w, r, "/survey/thanks")
+}
+
+func (s *Server) surveyThanks(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, web.SurveyThanksView(web.SurveyThanksPage{Layout: s.layoutNoFlash(r, "感谢评价")}))
+}
+
+func (s *Server) classSurvey(w http.ResponseWriter, r *http.Request) {
+	s.classSurveyPage(w, r, false)
+}
+
+func (s *Server) classSurveySlips(w http.ResponseWriter, r *http.Request) {
+	s.classSurveyPage(w, r, true)
+}
+
+func (s *Server) classSurveyPage(w http.ResponseWriter, r *http.Request, slips bool) {
+	id, ok := idParam(r, "id")
+	if !ok {
+		s.fail(w, r, training.ErrNotFound)
+		return
+	}
+	p, err := s.store.ClassSurvey(r.Context(), actor(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	page := web.ClassSurveyPage{Layout: s.layout(r, "满意度评价 · "+p.Class.ClassNo, "classes"), P: p, BaseURL: s.cfg.BaseURL}
+	if slips {
+		s.render(w, r, http.StatusOK, web.SurveySlipsView(page))
+		return
+	}
+	s.render(w, r, http.StatusOK, web.ClassSurveyView(page))
+}
+
+// surveyCodes makes the missing codes of a finished class.
+func (s *Server) surveyCodes(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(r, "id")
+	if !ok {
+		s.fail(w, r, training.ErrNotFound)
+		return
+	}
+	n, err := s.store.IssueSurveyCodes(r.Context(), actor(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(r, "已生成"+strconv.Itoa(n)+"个评价码。")
+	redirect(w, r, "/classes/"+strconv.FormatInt(id, 10)+"/survey")
+}
+
+// surveyReport is the bureau's satisfaction per class, institution,
+// occupation or year.
+func (s *Server) surveyReport(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	by := repository.SurveyGroup(q.Get("by"))
+	if by == "" {
+		by = repository.SurveyByInstitution
+	}
+	year, _ := strconv.Atoi(q.Get("year"))
+	p := listParams(r)
+	rows, total, err := s.store.SurveyReport(r.Context(), actor(r), by, year, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	filters := url.Values{"by": {string(by)}}
+	if year > 0 {
+		filters.Set("year", strconv.Itoa(year))
+	}
+	s.render(w, r, http.StatusOK, web.SurveyReportView(web.SurveyReportPage{Layout: s.layout(r, "培训满意度", "effect"), Rows: rows,
+		By: string(by), Year: q.Get("year"), List: listView(r, p, total, filters)}))
+}
