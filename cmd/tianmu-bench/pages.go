@@ -112,9 +112,7 @@ var pages = []page{
 	{route: "GET /login", role: anon, path: fixed("/login"), mix: 1},
 	{route: "GET /results", role: anon, path: fixed("/results")},
 	{route: "GET /verify", role: anon, path: fixed("/verify")},
-<<<<<<< HEAD
 	{route: "GET /notices", role: anon, path: fixed("/notices")},
-=======
 	{route: "GET /complaints/new", role: anon, path: fixed("/complaints/new"), mix: 1},
 	{route: "GET /complaints/filed", role: anon, path: fixed("/complaints/filed?no=TS20260302ABC123")},
 	{route: "GET /complaints/status", role: anon, path: fixed("/complaints/status")},
@@ -128,7 +126,6 @@ var pages = []page{
 	}},
 	{route: "GET /survey/thanks", role: anon, path: fixed("/survey/thanks")},
 	{route: "GET /me", role: anon, path: fixed("/me")},
->>>>>>> main
 	{route: "GET /verify/{code}", role: anon, mix: 1, path: func(f *fixtures, c *client, n int) string {
 		code, ok := walk(f.codes, c, n)
 		if !ok {
@@ -210,13 +207,10 @@ var pages = []page{
 	{route: "GET /assessments", name: "GET /assessments (bureau)", role: bureau, path: fixed("/assessments")},
 	{route: "GET /subsidy-standards", role: bureau, path: fixed("/subsidy-standards")},
 	{route: "GET /fees", name: "GET /fees (bureau)", role: bureau, path: fixed("/fees")},
-<<<<<<< HEAD
 	{route: "GET /claims", name: "GET /claims (bureau)", role: bureau, path: fixed("/claims")},
 	{route: "GET /claims", name: "GET /claims?queue=1 (bureau to-do)", role: bureau, path: fixed("/claims?queue=1")},
-=======
 	{route: "GET /ledgers", name: "GET /ledgers?institution= (bureau, the busiest institution)", role: bureau,
 		path: func(f *fixtures, _ *client, _ int) string { return fmt.Sprintf("/ledgers?institution=%d", f.busyInst) }},
->>>>>>> main
 	{route: "GET /fund-use", name: "GET /fund-use (bureau report)", role: bureau, path: fixed("/fund-use")},
 	{route: "GET /institutions/{id}/fund-use", name: "GET /institutions/{id}/fund-use (bureau)", role: bureau,
 		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/fund-use"))},
@@ -286,10 +280,8 @@ var pages = []page{
 	{route: "GET /classes/{id}/fees", role: inst,
 		path: bench(func(b benchClass) string { return fmt.Sprintf("/classes/%d/fees", b.class) })},
 	{route: "GET /fees", name: "GET /fees (institution)", role: inst, path: fixed("/fees")},
-<<<<<<< HEAD
 	{route: "GET /claims", name: "GET /claims (institution)", role: inst, path: fixed("/claims")},
 	{route: "GET /claims/new", role: inst, path: fixed("/claims/new")},
-=======
 	{route: "GET /inspections", name: "GET /inspections (institution)", role: inst, path: fixed("/inspections")},
 	{route: "GET /institutions/{id}/supervision", name: "GET /institutions/{own id}/supervision (institution)", role: inst,
 		path: func(_ *fixtures, c *client, _ int) string {
@@ -302,7 +294,6 @@ var pages = []page{
 	{route: "GET /classes/{id}/ledger.xlsx", name: "GET /classes/{id}/ledger.xlsx (largest finished class, 50 trainees)", role: inst,
 		kind: kindDownload, path: each(own(func(o *ownFixtures) []int64 { return o.ledger }), id("/classes/", "/ledger.xlsx"))},
 	{route: "GET /ledgers", name: "GET /ledgers (institution, this year)", role: inst, path: fixed("/ledgers")},
->>>>>>> main
 	{route: "GET /fund-use", name: "GET /fund-use (institution)", role: inst, path: fixed("/fund-use")},
 	{route: "GET /fees/template.xlsx", role: inst, kind: kindDownload, path: fixed("/fees/template.xlsx")},
 	{route: "GET /complaints", name: "GET /complaints (institution)", role: inst, path: fixed("/complaints")},
@@ -378,17 +369,14 @@ var pages = []page{
 
 // notBenched are the GET routes with no row, and why.
 var notBenched = map[string]string{
-<<<<<<< HEAD
 	// The scale data set has no subsidy claims yet (the funds helper's
 	// scale step adds them); a row without objects would leave the page
 	// with no client. Measured meanwhile by TestClaimBuildRoundTrips (a
 	// 500-line claim page in one round trip). Move them to pages, with
 	// fixtures of claims and notices, once the scale data has claims.
-	"GET /claims/{id}":  "no subsidy claims in the scale data set yet (issue 11 scale step pending)",
-	"GET /notices/{id}": "no claims on public notice in the scale data set yet (issue 11 scale step pending)",
-=======
+	"GET /claims/{id}":                  "no subsidy claims in the scale data set yet (issue 11 scale step pending)",
+	"GET /notices/{id}":                 "no claims on public notice in the scale data set yet (issue 11 scale step pending)",
 	"GET /complaints/{id}/files/{fid}":  "a complaint's attachment is its stored bytes sent as they are (no query beyond the primary key); the scale data has none",
 	"GET /ledger-exports/{id}":          "exists only after the bureau's POST /ledgers/export; a one-row read by primary key",
 	"GET /ledger-exports/{id}/download": "streams a finished export's stored workbooks; tested end to end by internal/server TestLedgerExportFlow; a 100-class year by internal/repository TestLedgerExportHundredClasses",
->>>>>>> main
 }

@@ -297,9 +297,9 @@ func (e *env) pathFor(route, variant string) string {
 	if p, ok := e.moneyPath(route, variant); ok { // money_access_test.go
 		return p
 	}
-<<<<<<< HEAD
 	if p, ok := e.claimPath(route, variant); ok { // claim_access_test.go
-=======
+		return p
+	}
 	if p, ok := e.publicPath(route, variant); ok { // public_access_test.go
 		return p
 	}
@@ -307,7 +307,6 @@ func (e *env) pathFor(route, variant string) string {
 		return p
 	}
 	if p, ok := e.ledgerPath(route, variant); ok { // ledger_access_test.go
->>>>>>> main
 		return p
 	}
 	if p, ok := e.dailyPath(route, variant); ok { // daily_access_test.go

@@ -39,7 +39,7 @@ func init() {
 		"POST /claims/{id}/paid":           bureauStep(conf, "own", "other"),
 		"POST /claims/{id}/payment-failed": bureauStep(conf, "own", "other"),
 		"POST /objections/{id}/decide":     bureauStep(see, "own"),
-		"POST /claim-lines/{id}/recovery": bureauStep(bad, "own"),
+		"POST /claim-lines/{id}/recovery":  bureauStep(bad, "own"),
 		"GET /notices":                     {"-": same(ok, ok)},
 		"GET /notices/{id}":                {"own": same(ok, ok), "other": same(nf, nf), "missing": same(nf, nf)},
 		"POST /notices/{id}/objections":    {"own": same(bad, bad), "other": same(nf, nf), "missing": same(nf, nf)},

@@ -168,11 +168,9 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/fees/template.xlsx", s.feeTemplate)
 				r.Get("/classes/{id}/fees", s.feeShow)
 
-<<<<<<< HEAD
 				// Subsidy claims (第十二条): the bureau's, or the institution's own.
 				r.Get("/claims", s.claimList)
 				r.Get("/claims/{id}", s.claimShow)
-=======
 				// Complaints (SUP-2): the bureau's queue, an institution's
 				// forwarded ones (the repository scopes; never the contact).
 				r.Get("/complaints", s.complaintList)
@@ -197,7 +195,6 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/classes/{id}/ledger", s.ledgerShow)
 				r.Get("/classes/{id}/ledger.xlsx", s.ledgerWorkbook)
 				r.Get("/ledgers", s.ledgerList)
->>>>>>> main
 				// Fund use (第十三条): the bureau's report or the
 				// institution's own year; one institution's year.
 				r.Get("/fund-use", s.fundUse)
@@ -244,17 +241,14 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/classes/{id}/fees", s.feeApply)
 				r.Post("/classes/{id}/fees/payments", s.feePay)
 				r.Post("/fees/{id}/withdraw", s.feeStep(training.ActFeeWithdraw))
-<<<<<<< HEAD
 				r.Get("/claims/new", s.claimNew)
 				r.Post("/claims", s.claimBuild)
 				r.Post("/claims/{id}/rebuild", s.claimRebuild)
 				r.Post("/claims/{id}/submit", s.claimStep(training.ActClaimSubmit))
 				r.Post("/claims/{id}/withdraw", s.claimStep(training.ActClaimWithdraw))
-=======
 				r.Post("/complaints/{id}/reply", s.complaintStep(training.ActComplaintReply))
 				r.Post("/classes/{id}/survey/codes", s.surveyCodes)
 				r.Post("/classes/{id}/employment", s.employmentRecord)
->>>>>>> main
 				r.Post("/fund-use", s.fundUseRecord)
 				r.Post("/fund-use/{id}/void", s.fundUseVoid)
 			})
@@ -362,7 +356,6 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/fees/{id}/approve", s.feeStep(training.ActFeeApprove))
 				r.Post("/fees/{id}/return", s.feeStep(training.ActFeeReturn))
 
-<<<<<<< HEAD
 				// Subsidy claims (第十二条): review, approval by a second user,
 				// objections, payment, recovery (第十六条).
 				r.Post("/claims/{id}/review", s.claimStep(training.ActClaimReview))
@@ -373,7 +366,6 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/claims/{id}/payment-failed", s.claimStep(training.ActClaimPaymentFailed))
 				r.Post("/objections/{id}/decide", s.objectionDecide)
 				r.Post("/claim-lines/{id}/recovery", s.claimRecovery)
-=======
 				// Complaints (SUP-2).
 				for _, act := range []training.ComplaintAction{training.ActComplaintAssign, training.ActComplaintNote,
 					training.ActComplaintForward, training.ActComplaintAnswer, training.ActComplaintClose} {
@@ -398,7 +390,6 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/rectifications/{id}/accept", s.orderDecide(training.ActOrderAccept))
 				r.Post("/rectifications/{id}/escalate", s.orderDecide(training.ActOrderEscalate))
 				r.Post("/institutions/{id}/sanctions", s.sanctionCreate)
->>>>>>> main
 			})
 		})
 
