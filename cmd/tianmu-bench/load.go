@@ -48,9 +48,26 @@ func newClient(role training.Role) *client {
 
 var csrfRe = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
-// login signs in through the real form: GET /login for the session's CSRF
-// token, then POST it with a same-origin header, as a browser does.
+// login signs in through the real form, as a browser does. The portal
+// bounds the password hashes running at once and answers 503 (busy) to
+// attempts that find no slot; a person tries again, and so does the bench
+// (the signed-in clients are set-up, not what is measured).
 func (c *client) login(base, username, pw string) error {
+	var err error
+	for try := 0; try < 20; try++ {
+		if err = c.loginOnce(base, username, pw); !errors.Is(err, errBusy) {
+			return err
+		}
+		time.Sleep(time.Duration(200+try*100) * time.Millisecond)
+	}
+	return err
+}
+
+var errBusy = errors.New("sign-in busy (503)")
+
+// loginOnce: GET /login for the CSRF token, then POST it with a
+// same-origin header.
+func (c *client) loginOnce(base, username, pw string) error {
 	res, err := c.http.Get(base + "/login")
 	if err != nil {
 		return err
@@ -71,6 +88,9 @@ func (c *client) login(base, username, pw string) error {
 	}
 	_, _ = io.Copy(io.Discard, res.Body)
 	res.Body.Close()
+	if res.StatusCode == http.StatusServiceUnavailable {
+		return errBusy
+	}
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
 		return fmt.Errorf("login %s: status %d, location %q", username, res.StatusCode, res.Header.Get("Location"))
 	}

@@ -212,6 +212,7 @@ var pages = []page{
 	{route: "GET /ledgers", name: "GET /ledgers?institution= (bureau, the busiest institution)", role: bureau,
 		path: func(f *fixtures, _ *client, _ int) string { return fmt.Sprintf("/ledgers?institution=%d", f.busyInst) }},
 	{route: "GET /fund-use", name: "GET /fund-use (bureau report)", role: bureau, path: fixed("/fund-use")},
+	{route: "GET /subsidy-overview", role: bureau, path: fixed("/subsidy-overview")},
 	{route: "GET /institutions/{id}/fund-use", name: "GET /institutions/{id}/fund-use (bureau)", role: bureau,
 		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/fund-use"))},
 	{route: "GET /jobs", role: bureau, path: fixed("/jobs")},
@@ -295,6 +296,10 @@ var pages = []page{
 		kind: kindDownload, path: each(own(func(o *ownFixtures) []int64 { return o.ledger }), id("/classes/", "/ledger.xlsx"))},
 	{route: "GET /ledgers", name: "GET /ledgers (institution, this year)", role: inst, path: fixed("/ledgers")},
 	{route: "GET /fund-use", name: "GET /fund-use (institution)", role: inst, path: fixed("/fund-use")},
+	{route: "GET /institutions/{id}/fund-use.xlsx", role: inst, kind: kindDownload,
+		path: func(_ *fixtures, c *client, _ int) string {
+			return "/institutions/" + strconv.FormatInt(c.inst, 10) + "/fund-use.xlsx"
+		}},
 	{route: "GET /fees/template.xlsx", role: inst, kind: kindDownload, path: fixed("/fees/template.xlsx")},
 	{route: "GET /complaints", name: "GET /complaints (institution)", role: inst, path: fixed("/complaints")},
 	{route: "GET /complaints/{id}", name: "GET /complaints/{own id} (institution)", role: inst,

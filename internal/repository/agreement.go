@@ -191,6 +191,7 @@ type PrintedAgreement struct {
 	TraineeName string
 	Recorded    bool // the agreement is recorded (number, date, fee)
 	Text        string
+	SurveyCode  string // the satisfaction survey code, once the class finished (SUP-3); "" before
 }
 
 // AgreementPrintout is the print page of a class's agreements.
@@ -219,8 +220,8 @@ func (s *Store) PrintAgreements(ctx context.Context, a training.Actor, classID, 
 			return err
 		}
 		rows, err := tx.Query(ctx, `SELECT e.id, coalesce(e.agreement_no, ''), e.agreement_date, e.pays_fee,
-				t.name, t.sex, t.id_number, t.phone
-			FROM enrolments e JOIN trainees t ON t.id = e.trainee_id
+				t.name, t.sex, t.id_number, t.phone, coalesce(sc.code, '')
+			FROM enrolments e JOIN trainees t ON t.id = e.trainee_id LEFT JOIN survey_codes sc ON sc.enrolment_id = e.id
 			WHERE e.class_id = $1 AND (e.id = $2 OR ($2 = 0 AND e.status = 'enrolled')) ORDER BY e.id`, classID, enrolmentID)
 		if err != nil {
 			return err
@@ -237,7 +238,7 @@ func (s *Store) PrintAgreements(ctx context.Context, a training.Actor, classID, 
 			var no, sex, idn, phone string
 			var date *time.Time
 			var fee *bool
-			if err := rows.Scan(&pa.EnrolmentID, &no, &date, &fee, &pa.TraineeName, &sex, &idn, &phone); err != nil {
+			if err := rows.Scan(&pa.EnrolmentID, &no, &date, &fee, &pa.TraineeName, &sex, &idn, &phone, &pa.SurveyCode); err != nil {
 				return err
 			}
 			vals := map[string]string{"协议编号": no, "学员姓名": pa.TraineeName, "身份证号码": idn, "联系电话": phone,

@@ -2,6 +2,7 @@ package repository
 
 import (
 	"context"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -278,4 +279,72 @@ func init() {
 	for k, v := range fundUseConstraints {
 		constraintErrors[k] = v
 	}
+}
+
+// subsidyOverviewSQL groups a year's paid lines four ways in one pass
+// (GROUPING SETS): by month of the successful payment, institution,
+// occupation and level, plus the grand total.
+const subsidyOverviewSQL = `WITH paid AS (
+		SELECT p.claim_id, extract(month FROM p.paid_on)::int AS month FROM subsidy_claim_payments p
+		WHERE p.status = 'paid' AND p.paid_on >= $1 AND p.paid_on < $2),
+	g AS (SELECT CASE WHEN GROUPING(paid.month) = 0 THEN 'm' WHEN GROUPING(l.institution_id) = 0 THEN 'i'
+				WHEN GROUPING(l.occupation_id) = 0 THEN 'o' WHEN GROUPING(l.level) = 0 THEN 'l' ELSE 't' END AS cut,
+			coalesce(paid.month::bigint, l.institution_id, l.occupation_id, l.level::bigint, 0) AS key,
+			count(*)::int AS lines, coalesce(sum(l.amount_fen), 0)::bigint AS amount, coalesce(sum(l.recovery_fen), 0)::bigint AS recovered
+		FROM paid JOIN subsidy_claim_lines l ON l.claim_id = paid.claim_id AND l.status = 'active'
+		GROUP BY GROUPING SETS ((paid.month), (l.institution_id), (l.occupation_id), (l.level), ()))
+	SELECT g.cut, g.key, coalesce(i.name, o.name, ''), g.lines, g.amount, g.recovered FROM g
+	LEFT JOIN institutions i ON g.cut = 'i' AND i.id = g.key
+	LEFT JOIN occupations o ON g.cut = 'o' AND o.id = g.key`
+
+// SubsidyOverview is the bureau's overview of a year's paid subsidies:
+// one statement.
+func (s *Store) SubsidyOverview(ctx context.Context, a training.Actor, year int) (training.SubsidyOverview, error) {
+	o := training.SubsidyOverview{Year: year}
+	if !a.IsBureau() {
+		return o, training.ErrForbidden
+	}
+	for i := range o.Months {
+		o.Months[i].Key = int64(i + 1)
+	}
+	from, to := yearBounds(year)
+	rows, err := s.pool.Query(ctx, subsidyOverviewSQL, from, to)
+	if err != nil {
+		return o, translate(err, "subsidy overview %d", year)
+	}
+	var cut string
+	var t training.SubsidyTotal
+	_, err = pgx.ForEachRow(rows, []any{&cut, &t.Key, &t.Label, &t.Lines, &t.Amount, &t.Recovered}, func() error {
+		switch cut {
+		case "m":
+			if t.Key >= 1 && t.Key <= 12 {
+				o.Months[t.Key-1] = t
+			}
+		case "i":
+			o.Institutions = append(o.Institutions, t)
+		case "o":
+			o.Occupations = append(o.Occupations, t)
+		case "l":
+			t.Label = training.Level(t.Key).Short()
+			o.Levels = append(o.Levels, t)
+		case "t":
+			o.Total = t
+		}
+		return nil
+	})
+	if err != nil {
+		return o, translate(err, "subsidy overview %d", year)
+	}
+	byAmount := func(l []training.SubsidyTotal) {
+		sort.Slice(l, func(i, j int) bool {
+			if l[i].Amount != l[j].Amount {
+				return l[i].Amount > l[j].Amount
+			}
+			return l[i].Key < l[j].Key
+		})
+	}
+	byAmount(o.Institutions)
+	byAmount(o.Occupations)
+	sort.Slice(o.Levels, func(i, j int) bool { return o.Levels[i].Key > o.Levels[j].Key })
+	return o, nil
 }

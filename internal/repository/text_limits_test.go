@@ -35,7 +35,8 @@ var noLengthNeeded = map[string]string{
 	"users.password_hash":          "a PHC string made by the system",
 	"complaint_files.content_type": "sniffed by the system", "teacher_files.content_type": "sniffed by the system",
 	"occupations.code": "reference data (unique key)", "employment_records.check_result": "a result code",
-	"complaints.outcome":  "an outcome code",
+	"complaints.outcome":      "an outcome code",
+	"sanctions.status_before": "an institution status copied by the system", "sanctions.status_after": "an institution status copied by the system",
 	"class_counts.status": "a counter kept by triggers", "exam_application_counts.status": "a counter kept by triggers",
 	"enrolments.agreement_no": "checked by DecideAgreements (40) and kept unique",
 	// An uploaded roster's rows as read, kept to report their problems:

@@ -36,7 +36,9 @@ func (s *Store) TraineeOwnRecord(ctx context.Context, code, idNumber string) (tr
 	b := &pgx.Batch{}
 	b.Queue(`SELECT c.class_no, c.institution_id, i.name, coalesce(o.name, ''), c.level, c.type, c.status, c.start_date, c.end_date,
 			e.status = 'withdrawn', coalesce(ea.sessions_recorded, 0), coalesce(ea.sessions_attended, 0), coalesce(sc.code, ''),
-			EXISTS (SELECT 1 FROM survey_answers sa WHERE sa.enrolment_id = e.id)
+			EXISTS (SELECT 1 FROM survey_answers sa WHERE sa.enrolment_id = e.id),
+			coalesce((SELECT l.amount_fen - l.recovery_fen FROM subsidy_claim_lines l JOIN subsidy_claims sc2 ON sc2.id = l.claim_id
+				WHERE l.enrolment_id = e.id AND l.status = 'active' AND sc2.status = 'paid'), 0)
 		FROM enrolments e JOIN classes c ON c.id = e.class_id JOIN institutions i ON i.id = c.institution_id
 		LEFT JOIN occupations o ON o.id = c.occupation_id LEFT JOIN enrolment_attendance ea ON ea.enrolment_id = e.id
 		LEFT JOIN survey_codes sc ON sc.enrolment_id = e.id
@@ -46,7 +48,7 @@ func (s *Store) TraineeOwnRecord(ctx context.Context, code, idNumber string) (tr
 			var c training.OwnClass
 			var typ, status string
 			err := row.Scan(&c.ClassNo, &c.InstitutionID, &c.InstitutionName, &c.OccupationName, &c.Level, &typ, &status, &c.Start, &c.End,
-				&c.Withdrawn, &c.Sessions, &c.Attended, &c.SurveyCode, &c.Surveyed)
+				&c.Withdrawn, &c.Sessions, &c.Attended, &c.SurveyCode, &c.Surveyed, &c.SubsidyPaid)
 			c.Type, c.Status = training.ClassType(typ), training.ClassStatus(status)
 			return c, err
 		})

@@ -175,7 +175,8 @@ func (s *Server) printAgreements(w http.ResponseWriter, r *http.Request, eid int
 	page := web.AgreementPrintPage{Layout: s.layout(r, "职业培训协议书 "+out.Class.ClassNo, navClass(a)), ClassID: id,
 		ClassNo: out.Class.ClassNo, TemplateNo: out.TemplateNo}
 	for _, pa := range out.Agreements {
-		page.Agreements = append(page.Agreements, web.PrintedAgreement{Name: pa.TraineeName, Recorded: pa.Recorded, Text: pa.Text})
+		page.Agreements = append(page.Agreements, web.PrintedAgreement{Name: pa.TraineeName, Recorded: pa.Recorded, Text: pa.Text,
+			SurveyCode: pa.SurveyCode, SurveyURL: s.cfg.BaseURL + "/survey?code=" + pa.SurveyCode})
 	}
 	w.Header().Set("Cache-Control", "no-store") // full ID numbers
 	s.render(w, r, http.StatusOK, web.AgreementPrintView(page))

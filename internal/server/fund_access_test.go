@@ -12,10 +12,12 @@ import (
 // posts no fields (422) and a stale version (409).
 func init() {
 	for k, v := range map[string]access{
-		"GET /fund-use":                   {"-": roleStatus{see, ok, ok, forb}},
-		"GET /institutions/{id}/fund-use": {"own": {see, ok, ok, forb}, "other": {see, ok, nf, forb}, "missing": {see, nf, nf, forb}},
-		"POST /fund-use":                  {"-": instOnly(bad)},
-		"POST /fund-use/{id}/void":        {"own": instOnly(conf), "other": instOnly(nf), "missing": instOnly(nf)},
+		"GET /fund-use":                        {"-": roleStatus{see, ok, ok, forb}},
+		"GET /institutions/{id}/fund-use":      {"own": {see, ok, ok, forb}, "other": {see, ok, nf, forb}, "missing": {see, nf, nf, forb}},
+		"POST /fund-use":                       {"-": instOnly(bad)},
+		"POST /fund-use/{id}/void":             {"own": instOnly(conf), "other": instOnly(nf), "missing": instOnly(nf)},
+		"GET /institutions/{id}/fund-use.xlsx": {"own": {see, ok, ok, forb}, "other": {see, ok, nf, forb}, "missing": {see, nf, nf, forb}},
+		"GET /subsidy-overview":                {"-": bureauOnly(ok)},
 	} {
 		accessTable[k] = v
 	}

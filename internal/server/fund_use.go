@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"tianmu/internal/roster"
 	"tianmu/internal/training"
 	"tianmu/web"
 )
@@ -113,4 +114,50 @@ func (s *Server) fundUseVoid(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "支出记录已作废。")
 	redirect(w, r, fundUseURL(year))
+}
+
+// subsidyOverview is the bureau's overview of a year's paid subsidies, by
+// month, institution, occupation and level, with charts.
+func (s *Server) subsidyOverview(w http.ResponseWriter, r *http.Request) {
+	year := s.yearParam(r)
+	o, err := s.store.SubsidyOverview(r.Context(), actor(r), year)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.SubsidyOverviewView(web.SubsidyOverviewPage{Layout: s.layout(r, "补贴概览", "subsidy-overview"),
+		O: o, Years: s.fundYears()}))
+}
+
+// fundUseExport is an institution's year as a spreadsheet (streamed): the
+// balance, spending by category, then every entry. Same access as the page.
+func (s *Server) fundUseExport(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(r, "id")
+	if !ok {
+		s.fail(w, r, training.ErrNotFound)
+		return
+	}
+	p, err := s.store.FundUseYear(r.Context(), actor(r), id, s.yearParam(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	b := p.Balance
+	rows := [][]string{{"培训机构", p.InstitutionName}, {"年度", strconv.Itoa(p.Year)},
+		{"已拨付培训补贴（元）", training.YuanInput(b.SubsidiesPaid)}, {"已收培训费（元）", training.YuanInput(b.FeesCollected)},
+		{"支出合计（元）", training.YuanInput(b.Spent())}, {"结余（元）", training.YuanInput(b.Balance())}, {}, {"支出类别（第十三条）", "金额（元）"}}
+	for i, c := range training.FundCategories {
+		rows = append(rows, []string{c.Label(), training.YuanInput(b.ByCategory[i])})
+	}
+	rows = append(rows, []string{}, []string{"支出日期", "类别", "培训班", "内容", "凭证编号", "金额（元）", "状态", "作废原因", "填报人"})
+	for _, e := range p.Entries {
+		rows = append(rows, []string{e.SpentOn.Format("2006-01-02"), e.Category.Label(), e.ClassNo, roster.SafeCell(e.Description),
+			roster.SafeCell(e.VoucherNo), training.YuanInput(e.Amount), e.Status.Label(), roster.SafeCell(e.VoidReason), roster.SafeCell(e.RecordedBy)})
+	}
+	name := "经费使用-" + strconv.Itoa(p.Year) + ".xlsx"
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="fund-use.xlsx"; filename*=UTF-8''`+url.PathEscape(name))
+	if err := roster.WriteSheet(w, rows, false); err != nil {
+		s.log.Error("fund use export", "request_id", requestID(r), "err", err)
+	}
 }

@@ -47,7 +47,25 @@ func TestFundUseThroughPages(t *testing.T) {
 	if r.status != http.StatusOK || r.has("fund-use-form") || !r.has("fund-use-void") {
 		t.Fatalf("bureau on the school's year: %d", r.status)
 	}
+	x := bureau.get("/institutions/" + itoa(inst) + "/fund-use.xlsx")
+	if x.status != http.StatusOK || !strings.HasPrefix(x.body, "PK") {
+		t.Fatalf("export: %d", x.status)
+	}
 	if r := e.login("academy").get("/institutions/" + itoa(inst) + "/fund-use"); r.status != http.StatusNotFound {
 		t.Fatalf("academy: %d", r.status)
+	}
+}
+
+// TestSubsidyOverviewPage: the bureau's overview has its four charts
+// beside the tables (plain SVG, no script) and a year filter; others are
+// refused (the access table checks the roles).
+func TestSubsidyOverviewPage(t *testing.T) {
+	e := newEnv(t)
+	r := e.login("bureau").get("/subsidy-overview?year=2025")
+	if r.status != http.StatusOK || len(r.texts("chart")) != 4 || !r.has("overview-total") || !r.has("overview-months") {
+		t.Fatalf("overview: %d charts %d", r.status, len(r.texts("chart")))
+	}
+	if !strings.Contains(r.body, "培训补贴概览 · 2025年") || strings.Contains(r.body, "<script") {
+		t.Fatal("year or script")
 	}
 }

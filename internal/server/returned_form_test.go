@@ -58,3 +58,23 @@ func TestReturnedFormsCarryTheVersion(t *testing.T) {
 		t.Fatalf("institution form: %d, version %v", res.status, m)
 	}
 }
+
+// Revoking an institution still 待审 is refused by the rule, with its
+// article, on the institution's page (422), not a CHECK violation's 500.
+func TestRevokePendingInstitutionRefused(t *testing.T) {
+	e := newEnv(t)
+	bureau := e.login("bureau")
+	var id int64
+	var version int
+	must(t, e.store.Pool().QueryRow(context.Background(),
+		`SELECT id, version FROM institutions WHERE status = 'pending' ORDER BY id LIMIT 1`).Scan(&id, &version))
+	res := bureau.post("/institutions/"+itoa(id)+"/revoke", url.Values{"version": {strconv.Itoa(version)}, "reason": {"骗取补助"}})
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "第十六条") || !strings.Contains(res.body, "没有可取消的定点资格") {
+		t.Fatalf("revoke a pending institution: %d", res.status)
+	}
+	var status string
+	must(t, e.store.Pool().QueryRow(context.Background(), `SELECT status FROM institutions WHERE id = $1`, id).Scan(&status))
+	if status != "pending" {
+		t.Fatalf("status %s after a refused revocation", status)
+	}
+}

@@ -199,6 +199,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				// institution's own year; one institution's year.
 				r.Get("/fund-use", s.fundUse)
 				r.Get("/institutions/{id}/fund-use", s.fundUseInstitution)
+				r.Get("/institutions/{id}/fund-use.xlsx", s.fundUseExport)
 			})
 
 			// Statistics (issue 17): the bureau's and the centre's; counts only.
@@ -322,6 +323,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/calendar/new", s.calendarNew)
 				r.Post("/calendar", s.calendarCreate)
 				r.Get("/review", s.reviewQueue)
+				r.Get("/subsidy-overview", s.subsidyOverview)
 				r.Get("/delivery", s.deliveryReport)
 				r.Get("/agreement-template", s.agreementTemplateForm)
 				r.Post("/agreement-template", s.agreementTemplateSave)

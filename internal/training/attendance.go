@@ -88,7 +88,7 @@ func HeldSessionsChanged(current Plan, held map[int64]bool, next Plan) []string 
 			avail[s.Key()]--
 			continue
 		}
-		out = append(out, "第六条：已上课的课程不能变更（"+s.Describe()+"，已登记考勤）")
+		out = append(out, RuleHeldSessionKept.Msg(s.Describe()))
 	}
 	return out
 }
@@ -125,23 +125,22 @@ func CheckRecording(rc RecordingContext) []string {
 	case ClassCancelled:
 		return []string{"培训班已撤销，不能登记考勤"}
 	case ClassDraft, ClassReturned, ClassSubmitted:
-		return []string{"第六条：培训班未经区人力社保局备案同意，不得开班，不能登记考勤"}
+		return []string{RuleAttendanceNotApproved.Msg()}
 	default:
 		return []string{"培训班已" + rc.Status.Label() + "，考勤不能再修改"}
 	}
 	if !rc.InPlan {
-		return append(out, "第六条：该课程不在现行备案计划中，不能登记考勤（计划变更经区人力社保局同意后才生效）")
+		return append(out, RuleAttendanceOffPlan.Msg())
 	}
 	if rc.Today.Before(rc.Session.Date) {
-		out = append(out, "第八条：该课程安排在 "+rc.Session.Date.Format("2006-01-02")+"，未到上课日期，不能登记考勤")
+		out = append(out, RuleAttendanceEarly.Msg(rc.Session.Date.Format("2006-01-02")))
 	}
 	if n := len(rc.MissingAgreements); n > 0 {
 		names := rc.MissingAgreements
 		if n > 5 {
 			names = names[:5]
 		}
-		out = append(out, fmt.Sprintf("第十六条：学员%s等%d人尚未登记培训协议，须先签订职业培训协议书，方可登记考勤",
-			strings.Join(names, "、"), n))
+		out = append(out, RuleAttendanceNoAgreement.Msg(strings.Join(names, "、"), n))
 	}
 	return out
 }
@@ -171,7 +170,7 @@ func ParseAttendance(in AttendanceInput, enrolled []int64, teachers map[int64]bo
 	h, err := strconv.Atoi(strings.TrimSpace(in.Hours))
 	switch {
 	case strings.TrimSpace(in.Hours) == "":
-		p.Add("hours", "第八条：请填写实际授课学时")
+		p.Add("hours", RuleAttendanceHours.Msg())
 	case err != nil || h < 0 || h > 12:
 		p.Add("hours", "实际学时应为0到12的整数")
 	}
@@ -179,7 +178,7 @@ func ParseAttendance(in AttendanceInput, enrolled []int64, teachers map[int64]bo
 	t, err := strconv.ParseInt(strings.TrimSpace(in.TeacherID), 10, 64)
 	switch {
 	case err != nil || t == 0:
-		p.Add("teacher_id", "第八条：请选择实际授课教师")
+		p.Add("teacher_id", RuleAttendanceTeacher.Msg())
 	case !teachers[t]:
 		p.Add("teacher_id", "所选教师不是本机构的教师")
 	}
@@ -232,12 +231,10 @@ func SummarizeDelivery(p Plan, done map[int64]Delivery) DeliverySummary {
 		d.PlannedHeld += s.Hours
 		d.Delivered += rec.Hours
 		if rec.Hours < s.Hours {
-			d.Flags = append(d.Flags, fmt.Sprintf("第十六条：第%d节（%s）计划%d学时，实际只上%d学时（擅自缩减课时）",
-				i+1, s.Describe(), s.Hours, rec.Hours))
+			d.Flags = append(d.Flags, RuleDeliveryShort.Msg(i+1, s.Describe(), s.Hours, rec.Hours))
 		}
 		if !onPlan[rec.TeacherID] {
-			d.Flags = append(d.Flags, fmt.Sprintf("第十六条：第%d节（%s）由%s授课，不在备案师资中（擅自更改授课教师）",
-				i+1, s.Describe(), rec.TeacherName))
+			d.Flags = append(d.Flags, RuleDeliveryOffPlan.Msg(i+1, s.Describe(), rec.TeacherName))
 		}
 	}
 	return d
@@ -291,3 +288,16 @@ type DeliveryRow struct {
 // hours short of the plan, a teacher not on the filing, or a session past
 // its date without attendance.
 func (r DeliveryRow) Flagged() bool { return r.Short > 0 || r.OffPlan > 0 || r.Unrecorded > 0 }
+
+// Rules of attendance and delivery (第六条, 第八条, 第十六条).
+var (
+	RuleHeldSessionKept       = NewRule("FILE-5", "第六条", "已上课的课程不能变更（%s，已登记考勤）")
+	RuleAttendanceNotApproved = NewRule("FILE-3", "第六条", "培训班未经区人力社保局备案同意，不得开班，不能登记考勤")
+	RuleAttendanceOffPlan     = NewRule("FILE-5", "第六条", "该课程不在现行备案计划中，不能登记考勤（计划变更经区人力社保局同意后才生效）")
+	RuleAttendanceEarly       = NewRule("DELIV-2", "第八条", "该课程安排在 %s，未到上课日期，不能登记考勤")
+	RuleAttendanceNoAgreement = NewRule("DELIV-1", "第十六条", "学员%s等%d人尚未登记培训协议，须先签订职业培训协议书，方可登记考勤")
+	RuleAttendanceHours       = NewRule("DELIV-2", "第八条", "请填写实际授课学时")
+	RuleAttendanceTeacher     = NewRule("DELIV-2", "第八条", "请选择实际授课教师")
+	RuleDeliveryShort         = NewRule("DELIV-2", "第十六条", "第%d节（%s）计划%d学时，实际只上%d学时（擅自缩减课时）")
+	RuleDeliveryOffPlan       = NewRule("DELIV-2", "第十六条", "第%d节（%s）由%s授课，不在备案师资中（擅自更改授课教师）")
+)

@@ -82,7 +82,7 @@ func CheckPlanShape(p Plan, today time.Time) Check {
 	if p.StartDate.IsZero() {
 		c.field("start_date", "请填写开班日期")
 	} else if !p.StartDate.After(today) {
-		c.field("start_date", "第六条：开班日期须晚于今天（办班前备案）")
+		c.field("start_date", RuleStartAfterToday.Msg())
 	}
 	if p.EndDate.IsZero() {
 		c.field("end_date", "请填写结业日期")
@@ -95,7 +95,7 @@ func CheckPlanShape(p Plan, today time.Time) Check {
 		c.field("venue", msg)
 	}
 	if strings.TrimSpace(p.Content) == "" {
-		c.field("content", "第六条：请填写培训内容（教学大纲）")
+		c.field("content", RuleContentNeeded.Msg())
 	} else if msg := TooLong("classes.content", p.Content); msg != "" {
 		c.field("content", msg)
 	}
@@ -103,7 +103,7 @@ func CheckPlanShape(p Plan, today time.Time) Check {
 		c.field("theory_hours", "请填写计划学时（理论、实操）")
 	}
 	if len(p.TextbookIDs) == 0 {
-		c.field("textbooks", "第六条：请选择使用的教材（区人力社保局指定或核准的教材）")
+		c.field("textbooks", RuleTextbooksNeeded.Msg())
 	}
 	roles := map[int64]map[TeachingRole]bool{}
 	for i, t := range p.Teachers {
@@ -120,10 +120,10 @@ func CheckPlanShape(p Plan, today time.Time) Check {
 		roles[t.TeacherID][t.Role] = true
 	}
 	if len(p.Teachers) == 0 {
-		c.field("teachers", "第六条：请填写上课师资")
+		c.field("teachers", RuleTeachersNeeded.Msg())
 	}
 	if len(p.Sessions) == 0 {
-		c.field("sessions", "第六条：请填写教学计划（课程安排）")
+		c.field("sessions", RuleSessionsNeeded.Msg())
 	}
 	hours := map[TeachingRole]int{}
 	for i, s := range p.Sessions {
@@ -153,13 +153,12 @@ func CheckPlanShape(p Plan, today time.Time) Check {
 		} else if s.TeacherID == 0 {
 			c.field(k+"teacher_id", "请选择授课教师")
 		} else if !roles[s.TeacherID][s.Kind] {
-			c.field(k+"teacher_id", "第六条：授课教师须是本班上课师资中担任"+s.Kind.Label()+"的教师")
+			c.field(k+"teacher_id", RuleSessionTeacherRole.Msg(s.Kind.Label()))
 		}
 		hours[s.Kind] += s.Hours
 	}
 	if len(p.Sessions) > 0 && (hours[RoleTheory] != p.TheoryHours || hours[RolePractical] != p.PracticalHours) {
-		c.field("theory_hours", fmt.Sprintf("第八条：课程安排合计理论%d学时、实操%d学时，与计划学时（理论%d、实操%d）不一致",
-			hours[RoleTheory], hours[RolePractical], p.TheoryHours, p.PracticalHours))
+		c.field("theory_hours", RuleScheduleHours.Msg(hours[RoleTheory], hours[RolePractical], p.TheoryHours, p.PracticalHours))
 	}
 	return c
 }
@@ -183,8 +182,7 @@ func CheckFiling(p Plan, fc FilingContext) Check {
 			c.Warnings = append(c.Warnings, fc.Calendar.FilingDeadlineWarning(p.StartDate))
 		}
 		if DeadlinePassed(fc.Now, deadline) {
-			c.fail(fmt.Sprintf("第六条：须在开班前3个工作日提交备案，开班日期 %s 的最晚提交日期为 %s，已过期，请调整开班日期",
-				p.StartDate.Format("2006-01-02"), deadline.Format("2006-01-02")))
+			c.fail(RuleFilingDeadline.Msg(p.StartDate.Format("2006-01-02"), deadline.Format("2006-01-02")))
 		}
 	}
 	// INST-3: only a designated institution files classes.
@@ -199,7 +197,7 @@ func CheckFiling(p Plan, fc FilingContext) Check {
 		case p.Level.Valid() && !fc.Occupation.HasLevel(p.Level):
 			c.field("level", fc.Occupation.Name+"没有"+p.Level.Label())
 		case !InScope(fc.Scope, p.OccupationID, p.Level):
-			c.fail("第六条：" + fc.Occupation.Name + levelSuffix(p.Level) + "不在本机构的许可范围内")
+			c.fail(RuleOutOfScope.Msg(fc.Occupation.Name + levelSuffix(p.Level)))
 		}
 	}
 	// FILE-4: textbooks from the catalogue, serving this class.
@@ -229,10 +227,24 @@ func levelSuffix(l Level) string {
 func CheckApproval(p Plan, today time.Time, approvedCap int) []string {
 	var out []string
 	if !today.Before(p.StartDate) {
-		out = append(out, "第六条：开班日期（"+p.StartDate.Format("2006-01-02")+"）已到，不能按原计划审核同意，请退回机构调整开班日期")
+		out = append(out, RuleApproveAfterStart.Msg(p.StartDate.Format("2006-01-02")))
 	}
 	if p.PlannedSize > EffectiveCap(p.Type, approvedCap) {
 		out = append(out, p.Type.CapMessage()+"；请先审核人数例外申请")
 	}
 	return out
 }
+
+// Rules of the submit check.
+var (
+	RuleStartAfterToday    = NewRule("FILE-2", "第六条", "开班日期须晚于今天（办班前备案）")
+	RuleContentNeeded      = NewRule("FILE-1", "第六条", "请填写培训内容（教学大纲）")
+	RuleTextbooksNeeded    = NewRule("FILE-4", "第六条", "请选择使用的教材（区人力社保局指定或核准的教材）")
+	RuleTeachersNeeded     = NewRule("FILE-1", "第六条", "请填写上课师资")
+	RuleSessionsNeeded     = NewRule("FILE-1", "第六条", "请填写教学计划（课程安排）")
+	RuleSessionTeacherRole = NewRule("FILE-1", "第六条", "授课教师须是本班上课师资中担任%s的教师")
+	RuleScheduleHours      = NewRule("FILE-1", "第八条", "课程安排合计理论%d学时、实操%d学时，与计划学时（理论%d、实操%d）不一致")
+	RuleFilingDeadline     = NewRule("FILE-2", "第六条", "须在开班前3个工作日提交备案，开班日期 %s 的最晚提交日期为 %s，已过期，请调整开班日期")
+	RuleOutOfScope         = NewRule("FILE-6", "第六条", "%s不在本机构的许可范围内")
+	RuleApproveAfterStart  = NewRule("FILE-3", "第六条", "开班日期（%s）已到，不能按原计划审核同意，请退回机构调整开班日期")
+)

@@ -84,8 +84,12 @@ func NextInstitutionStatus(from InstitutionStatus, action InstitutionAction) (In
 		return InstSuspended, ""
 	case action == ActResume && from == InstSuspended:
 		return InstDesignated, ""
-	case action == ActRevoke && (from == InstDesignated || from == InstSuspended || from == InstPending):
+	case action == ActRevoke && (from == InstDesignated || from == InstSuspended):
 		return InstRevoked, ""
+	case action == ActRevoke && from == InstPending:
+		// Nothing designated, nothing to revoke: a revoked status needs a
+		// designation decision (institutions_designation_check).
+		return from, RuleInstRevokePending.Msg()
 	}
 	if from == InstRevoked {
 		return from, RuleInstRevokedStep.Msg()
@@ -299,6 +303,7 @@ func itoa(n int) string {
 var (
 	RuleInstRevokedStep    = NewRule("INST-3", "第十六条", "定点资格已取消，不能再变更状态")
 	RuleInstState          = NewRule("", "第三条", "机构当前状态为「%s」，不能%s")
+	RuleInstRevokePending  = NewRule("INST-1", "第十六条", "机构尚未认定为定点机构（待审），没有可取消的定点资格")
 	RuleInstRevokedEdit    = NewRule("INST-3", "第十六条", "定点资格已取消的机构不能再修改")
 	RuleInstRevokedScope   = NewRule("INST-3", "第十六条", "定点资格已取消的机构不能修改许可范围")
 	RuleInstRevokedUser    = NewRule("INST-3", "第十六条", "该机构定点资格已取消，不能新建账号")

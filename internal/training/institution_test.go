@@ -7,7 +7,7 @@ import (
 
 func TestNextInstitutionStatus(t *testing.T) {
 	want := map[InstitutionStatus]map[InstitutionAction]InstitutionStatus{
-		InstPending:    {ActDesignate: InstDesignated, ActRevoke: InstRevoked},
+		InstPending:    {ActDesignate: InstDesignated},
 		InstDesignated: {ActSuspend: InstSuspended, ActRevoke: InstRevoked},
 		InstSuspended:  {ActResume: InstDesignated, ActRevoke: InstRevoked},
 		InstRevoked:    {},

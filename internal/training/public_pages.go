@@ -76,6 +76,7 @@ type OwnClass struct {
 	Attended        int
 	SurveyCode      string
 	Surveyed        bool
+	SubsidyPaid     int64 // fen paid to the institution for this enrolment (a paid claim's live line); 0 none
 }
 
 // AttendancePercent is sessions attended over sessions recorded.

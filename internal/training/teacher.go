@@ -95,7 +95,7 @@ func NextTeacherStatus(from TeacherStatus, action TeacherAction) (TeacherStatus,
 		}
 		return from, ""
 	}
-	return from, "第五条：教师当前状态为「" + from.Label() + "」，不能" + action.Label()
+	return from, RuleTeacherState.Msg(from.Label(), action.Label())
 }
 
 // CanTeacher reports whether actor may take action on a teacher in status
@@ -340,3 +340,6 @@ func (t Teacher) LinkedTo(id int64) bool {
 	}
 	return false
 }
+
+// RuleTeacherState refuses a step the teacher's review does not allow.
+var RuleTeacherState = NewRule("", "第五条", "教师当前状态为「%s」，不能%s")

@@ -134,9 +134,9 @@ func (in EquivalenceInput) Validate(today time.Time) (time.Time, error) {
 	}
 	switch {
 	case in.Requirement == ReqTitle && in.Role != RoleTheory:
-		p.Add("role", "第五条：职称要求只适用于理论课教师")
+		p.Add("role", RuleEquivTitleTheory.Msg())
 	case in.Requirement == ReqCertificate && in.Role != RolePractical:
-		p.Add("role", "第五条：职业资格证书要求只适用于操作技能课教师")
+		p.Add("role", RuleEquivCertPractical.Msg())
 	}
 	if in.Requirement == ReqCertificate && in.OccupationID == 0 {
 		p.Add("occupation_id", "替代职业资格证书要求时须选择工种")
@@ -164,3 +164,9 @@ func (in EquivalenceInput) Validate(today time.Time) (time.Time, error) {
 	}
 	return on, p.Err()
 }
+
+// Rules of equivalences as the bureau records them.
+var (
+	RuleEquivTitleTheory   = NewRule("QUAL-1", "第五条", "职称要求只适用于理论课教师")
+	RuleEquivCertPractical = NewRule("QUAL-2", "第五条", "职业资格证书要求只适用于操作技能课教师")
+)

@@ -67,7 +67,7 @@ func Qualify(t Teacher, occupationID int64, level Level, role TeachingRole, rela
 			out = append(out, clause+what+"操作技能课教师须持"+need+"或等同资质")
 		}
 	default:
-		out = append(out, "第五条：请选择授课类型（理论课或操作技能课）")
+		out = append(out, RuleTeachingRoleNeeded.Msg())
 	}
 	return out
 }
@@ -78,7 +78,7 @@ func Qualify(t Teacher, occupationID int64, level Level, role TeachingRole, rela
 func CheckTeacher(t Teacher, occupationID int64, level Level, role TeachingRole, related func(a, b int64) bool) []string {
 	var out []string
 	if t.Status != TeacherApproved {
-		out = append(out, "第五条：只有经区人力社保局审核入库（培训师资库）的教师方可列入办班计划（"+t.Name+"当前为「"+t.Status.Label()+"」）")
+		out = append(out, RuleTeacherNotInPool.Msg(t.Name, t.Status.Label()))
 	}
 	return append(out, Qualify(t, occupationID, level, role, related)...)
 }
@@ -158,3 +158,9 @@ func CheckAssignment(t *Teacher, institutionID, occupationID int64, level Level,
 	}
 	return out
 }
+
+// Rules of naming a teacher on a class.
+var (
+	RuleTeachingRoleNeeded = NewRule("QUAL-1", "第五条", "请选择授课类型（理论课或操作技能课）")
+	RuleTeacherNotInPool   = NewRule("QUAL-5", "第五条", "只有经区人力社保局审核入库（培训师资库）的教师方可列入办班计划（%s当前为「%s」）")
+)

@@ -91,6 +91,7 @@ var TextLimits = map[string]TextLimit{
 	"institutions.staff":                    {2000, "师资力量"},
 	"institutions.decision_no":              {100, "认定文号"},
 	"institutions.decided_by":               {50, "认定决定人"},
+	"institutions.contact_phone":            {30, "联系电话"},
 	"institutions.status_reason":            {1000, "原因"},
 	"occupations.name":                      {100, "工种名称"},
 	"occupations.category":                  {100, "工种类别"},

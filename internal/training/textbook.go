@@ -100,7 +100,7 @@ func NextTextbookStatus(from TextbookStatus, action TextbookAction) (TextbookSta
 	case action == ActTextbookRestore && from == TextbookWithdrawn:
 		return TextbookApproved, ""
 	}
-	return from, "第六条：教材当前状态为「" + from.Label() + "」，不能" + action.Label()
+	return from, RuleTextbookState.Msg(from.Label(), action.Label())
 }
 
 // CanTextbook reports whether actor may take action on a textbook in from.
@@ -170,10 +170,10 @@ func (t Textbook) Serves(occupationID int64, level Level) bool {
 func CheckTextbook(t Textbook, occupationID int64, level Level) []string {
 	var out []string
 	if !t.Status.Usable() {
-		out = append(out, "第六条：教材须使用区人力社保局指定或核准的培训教材（《"+t.Title+"》当前为「"+t.Status.Label()+"」）")
+		out = append(out, RuleTextbookNotDesignated.Msg(t.Title, t.Status.Label()))
 	}
 	if !t.Serves(occupationID, level) {
-		out = append(out, "第六条：《"+t.Title+"》未核定用于该工种和等级")
+		out = append(out, RuleTextbookNotForClass.Msg(t.Title))
 	}
 	return out
 }
@@ -322,3 +322,10 @@ func checkInternalCode(s string) string {
 	}
 	return ""
 }
+
+// Rules of the textbook catalogue (FILE-4).
+var (
+	RuleTextbookState         = NewRule("", "第六条", "教材当前状态为「%s」，不能%s")
+	RuleTextbookNotDesignated = NewRule("FILE-4", "第六条", "教材须使用区人力社保局指定或核准的培训教材（《%s》当前为「%s」）")
+	RuleTextbookNotForClass   = NewRule("FILE-4", "第六条", "《%s》未核定用于该工种和等级")
+)

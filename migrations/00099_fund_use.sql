@@ -35,9 +35,14 @@ CREATE TABLE fund_use_entries (
 CREATE INDEX fund_use_entries_institution_idx ON fund_use_entries (institution_id, year, spent_on DESC, id DESC);
 CREATE INDEX fund_use_entries_year_idx ON fund_use_entries (year, institution_id, category) INCLUDE (amount) WHERE status = 'recorded';
 CREATE INDEX fund_use_entries_class_idx ON fund_use_entries (class_id) WHERE class_id IS NOT NULL;
+-- The overview reads a year's paid lines by claim without the heap.
+CREATE INDEX subsidy_claim_lines_paid_idx ON subsidy_claim_lines (claim_id)
+    INCLUDE (institution_id, occupation_id, level, amount_fen, recovery_fen) WHERE status = 'active';
 -- Subsidies paid in a year (the comparison, the overview by month).
 CREATE INDEX subsidy_claim_payments_paid_idx ON subsidy_claim_payments (paid_on, claim_id) INCLUDE (amount) WHERE status = 'paid';
 
 -- +goose Down
+DROP INDEX subsidy_claim_payments_paid_idx;
+DROP INDEX subsidy_claim_lines_paid_idx;
 DROP TABLE fund_use_entries;
 ALTER TABLE classes DROP CONSTRAINT classes_id_institution_key;
