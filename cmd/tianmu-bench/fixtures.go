@@ -32,6 +32,7 @@ type fixtures struct {
 	// answered orders (with a file).
 	inspections, orders, answered []int64
 	inspectionFiles               [][2]int64
+	evalYear                      int // the latest evaluated year (0: none)
 }
 
 // ownFixtures are one institution's objects.
@@ -110,6 +111,9 @@ func findFixtures(ctx context.Context, pool *pgxpool.Pool, insts []int64) (*fixt
 		if f.classes[name], err = ids(ctx, pool, sql); err != nil {
 			return nil, err
 		}
+	}
+	if err := pool.QueryRow(ctx, `SELECT coalesce(max(year), 0) FROM evaluation_years WHERE status IN ('computed', 'published')`).Scan(&f.evalYear); err != nil {
+		return nil, err
 	}
 	if err := pool.QueryRow(ctx, `SELECT id FROM occupations WHERE code = '4-03-02-01'`).Scan(&f.occupation); err != nil {
 		return nil, fmt.Errorf("occupation 4-03-02-01: %w", err)

@@ -227,6 +227,16 @@ var pages = []page{
 	{route: "GET /employment", name: "GET /employment?by=class&months=6", role: bureau, path: fixed("/employment?by=class&months=6")},
 	{route: "GET /employment/checks", role: bureau, path: fixed("/employment/checks")},
 	{route: "GET /supervision", role: bureau, path: fixed("/supervision"), mix: 1},
+	{route: "GET /evaluations", role: bureau, path: fixed("/evaluations")},
+	{route: "GET /evaluations/{year}", name: "GET /evaluations/{year} (ranking, first page)", role: bureau, path: func(f *fixtures, _ *client, _ int) string {
+		if f.evalYear == 0 {
+			return ""
+		}
+		return "/evaluations/" + strconv.Itoa(f.evalYear)
+	}},
+	{route: "GET /institutions/{id}/scorecard", name: "GET /institutions/{id}/scorecard (bureau)", role: bureau, mix: 1,
+		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/scorecard"))},
+	{route: "GET /designated", role: anon, path: fixed("/designated"), mix: 1},
 	{route: "GET /checklist", role: bureau, path: fixed("/checklist")},
 	{route: "GET /inspections", name: "GET /inspections (bureau)", role: bureau, path: fixed("/inspections")},
 	{route: "GET /inspections/{id}", name: "GET /inspections/{id} (bureau)", role: bureau,
@@ -284,6 +294,10 @@ var pages = []page{
 	{route: "GET /claims", name: "GET /claims (institution)", role: inst, path: fixed("/claims")},
 	{route: "GET /claims/new", role: inst, path: fixed("/claims/new")},
 	{route: "GET /inspections", name: "GET /inspections (institution)", role: inst, path: fixed("/inspections")},
+	{route: "GET /institutions/{id}/scorecard", name: "GET /institutions/{own id}/scorecard (institution)", role: inst,
+		path: func(_ *fixtures, c *client, _ int) string {
+			return "/institutions/" + strconv.FormatInt(c.inst, 10) + "/scorecard"
+		}},
 	{route: "GET /institutions/{id}/supervision", name: "GET /institutions/{own id}/supervision (institution)", role: inst,
 		path: func(_ *fixtures, c *client, _ int) string {
 			return "/institutions/" + strconv.FormatInt(c.inst, 10) + "/supervision"

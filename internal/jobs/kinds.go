@@ -22,6 +22,7 @@ type Kind struct {
 // added here and its worker in register (see doc.go).
 var Kinds = []Kind{
 	{Name: repository.RosterValidateArgs{}.Kind(), Label: "学员名单文件校验"},
+	{Name: repository.EvaluationRunArgs{}.Kind(), Label: "第十五条：年度考评验审计算"},
 	{Name: repository.LedgerExportArgs{}.Kind(), Label: "第十四条：导出机构年度培训台账"},
 	{Name: ActivityArgs{}.Kind(), Label: "第十六条：六个月未开班机构标记及提前一个月预警", Schedule: DailyAt(1, 30),
 		args: func(s time.Time) river.JobArgs { return ActivityArgs{Slot: s} }},
@@ -98,6 +99,14 @@ func (r *Runner) register(w *river.Workers) {
 		}
 		r.log.Info("institution activity", "flagged", ch.Flagged, "warned", ch.Warned, "newly_flagged", len(ch.NewlyFlagged),
 			"newly_warned", len(ch.NewlyWarned), "cleared", len(ch.Cleared))
+		return nil
+	}))
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[repository.EvaluationRunArgs]) error {
+		took, err := r.store.RunEvaluation(ctx, job.Args.Year)
+		if err != nil {
+			return r.failure(job.JobRow, "年度考评计算出错，将自动重试", err)
+		}
+		r.log.Info("evaluation run", "year", job.Args.Year, "ms", took.Milliseconds())
 		return nil
 	}))
 	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[OverdueOrdersArgs]) error {

@@ -237,7 +237,7 @@ func TestSupervisionConstraintMessages(t *testing.T) {
 	s := newStore(t)
 	rows, err := s.Pool().Query(ctx, `SELECT k.conname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
 		WHERE c.relname IN ('inspection_items', 'inspections', 'inspection_results', 'inspection_findings', 'inspection_files',
-			'rectification_orders', 'sanctions', 'sanction_findings')
+			'rectification_orders', 'sanctions', 'sanction_findings', 'evaluation_years', 'evaluation_scores')
 		AND k.contype IN ('c', 'f', 'u', 'x')`)
 	if err != nil {
 		t.Fatal(err)

@@ -145,7 +145,7 @@ func (s *Server) fundUseExport(w http.ResponseWriter, r *http.Request) {
 	b := p.Balance
 	rows := [][]string{{"培训机构", p.InstitutionName}, {"年度", strconv.Itoa(p.Year)},
 		{"已拨付培训补贴（元）", training.YuanInput(b.SubsidiesPaid)}, {"已收培训费（元）", training.YuanInput(b.FeesCollected)},
-		{"支出合计（元）", training.YuanInput(b.Spent())}, {"结余（元）", training.YuanInput(b.Balance())}, {}, {"支出类别（第十三条）", "金额（元）"}}
+		{"支出合计（元）", training.YuanInput(b.Spent())}, {"结余（元）", training.YuanInput(b.Balance())}, {}, {web.FundUseCategoryHeader, "金额（元）"}}
 	for i, c := range training.FundCategories {
 		rows = append(rows, []string{c.Label(), training.YuanInput(b.ByCategory[i])})
 	}

@@ -117,6 +117,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 		r.Get("/notices", s.noticeList)
 		r.Get("/notices/{id}", s.noticeShow)
 		r.Post("/notices/{id}/objections", s.objectionFile)
+		r.Get("/designated", s.designatedList)
 
 		// Signed in, any role.
 		r.Group(func(r chi.Router) {
@@ -189,6 +190,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/rectifications/{id}", s.orderShow)
 				r.Get("/rectifications/{id}/file", s.orderFile)
 				r.Get("/institutions/{id}/supervision", s.institutionSupervision)
+				r.Get("/institutions/{id}/scorecard", s.scorecard)
 
 				// Ledgers (SUP-1, 第十四条): an institution its own, the
 				// bureau every institution's (others get 404).
@@ -392,6 +394,14 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/rectifications/{id}/accept", s.orderDecide(training.ActOrderAccept))
 				r.Post("/rectifications/{id}/escalate", s.orderDecide(training.ActOrderEscalate))
 				r.Post("/institutions/{id}/sanctions", s.sanctionCreate)
+
+				// The annual evaluation (SUP-6, 第十五条).
+				r.Get("/evaluations", s.evaluationList)
+				r.Post("/evaluations", s.evaluationSettings)
+				r.Get("/evaluations/{year}", s.evaluationShow)
+				r.Post("/evaluations/{year}/run", s.evaluationStep(false))
+				r.Post("/evaluations/{year}/publish", s.evaluationStep(true))
+				r.Post("/evaluations/{year}/institutions/{id}/outcome", s.evaluationOutcome)
 			})
 		})
 

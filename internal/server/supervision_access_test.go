@@ -19,25 +19,33 @@ func init() {
 		return access{"own": {see, ok, ok, forb}, "other": {see, ok, nf, forb}, "missing": {see, nf, nf, forb}}
 	}
 	for k, v := range map[string]access{
-		"GET /supervision":                       {"-": bureauOnly(ok)},
-		"GET /checklist":                         {"-": bureauOnly(ok)},
-		"POST /checklist":                        {"-": bureauOnly(bad)}, // no text
-		"POST /checklist/{id}/retire":            bureauStep(see, "own"),
-		"POST /checklist/{id}/restore":           bureauStep(conf, "own"), // still active
-		"GET /institutions/{id}/inspections/new": bureauStep(ok, "own", "other"),
-		"POST /institutions/{id}/inspections":    bureauStep(bad, "own", "other"), // no results
-		"POST /findings/{id}/order":              bureauStep(bad, "own", "other"), // no working days
-		"POST /rectifications/{id}/accept":       bureauStep(conf, "own", "other"),
-		"POST /rectifications/{id}/escalate":     bureauStep(conf, "own", "other"),
-		"POST /institutions/{id}/sanctions":      bureauStep(bad, "own", "other"), // no kind
-		"GET /inspections":                       {"-": {see, ok, ok, forb}},
-		"GET /inspections/{id}":                  own(),
-		"GET /inspections/{id}/files/{fid}":      own(),
-		"GET /rectifications/{id}":               own(),
-		"GET /rectifications/{id}/file":          {"own": {see, ok, ok, forb}, "other": {see, nf, nf, forb}, "missing": {see, nf, nf, forb}}, // the academy's is not answered
-		"GET /institutions/{id}/supervision":     own(),
-		"POST /inspections/{id}/files":           bureauStep(bad, "own", "other"), // multipart without a file
-		"POST /rectifications/{id}/answer":       {"own": instOnly(conf), "other": instOnly(nf), "missing": instOnly(nf)},
+		"GET /supervision":                                   {"-": bureauOnly(ok)},
+		"GET /checklist":                                     {"-": bureauOnly(ok)},
+		"POST /checklist":                                    {"-": bureauOnly(bad)}, // no text
+		"POST /checklist/{id}/retire":                        bureauStep(see, "own"),
+		"POST /checklist/{id}/restore":                       bureauStep(conf, "own"), // still active
+		"GET /institutions/{id}/inspections/new":             bureauStep(ok, "own", "other"),
+		"POST /institutions/{id}/inspections":                bureauStep(bad, "own", "other"), // no results
+		"POST /findings/{id}/order":                          bureauStep(bad, "own", "other"), // no working days
+		"POST /rectifications/{id}/accept":                   bureauStep(conf, "own", "other"),
+		"POST /rectifications/{id}/escalate":                 bureauStep(conf, "own", "other"),
+		"POST /institutions/{id}/sanctions":                  bureauStep(bad, "own", "other"), // no kind
+		"GET /inspections":                                   {"-": {see, ok, ok, forb}},
+		"GET /inspections/{id}":                              own(),
+		"GET /inspections/{id}/files/{fid}":                  own(),
+		"GET /rectifications/{id}":                           own(),
+		"GET /rectifications/{id}/file":                      {"own": {see, ok, ok, forb}, "other": {see, nf, nf, forb}, "missing": {see, nf, nf, forb}}, // the academy's is not answered
+		"GET /institutions/{id}/supervision":                 own(),
+		"POST /inspections/{id}/files":                       bureauStep(bad, "own", "other"), // multipart without a file
+		"GET /institutions/{id}/scorecard":                   own(),
+		"GET /designated":                                    {"-": same(ok, ok)},
+		"GET /evaluations":                                   {"-": bureauOnly(ok)},
+		"POST /evaluations":                                  {"-": bureauOnly(bad)}, // no year
+		"GET /evaluations/{year}":                            {"-": bureauOnly(nf)},  // 2025 has no settings
+		"POST /evaluations/{year}/run":                       {"-": bureauOnly(nf)},
+		"POST /evaluations/{year}/publish":                   {"-": bureauOnly(nf)},
+		"POST /evaluations/{year}/institutions/{id}/outcome": {"own": bureauOnly(bad), "other": bureauOnly(bad), "missing": bureauOnly(bad)}, // no outcome chosen
+		"POST /rectifications/{id}/answer":                   {"own": instOnly(conf), "other": instOnly(nf), "missing": instOnly(nf)},
 	} {
 		accessTable[k] = v
 	}
@@ -116,6 +124,9 @@ func (e *env) supervisionPath(route, variant string) (string, bool) {
 				id = itoa(o.order)
 			}
 		}
+	case strings.Contains(route, "{year}"):
+		return strings.NewReplacer("{year}", "2025", "{id}", itoa(e.institutionID(map[string]string{"own": "杭州市临安区天目职业技能培训学校",
+			"other": "临安锦城家政服务培训中心", "missing": "杭州市临安区天目职业技能培训学校", "-": "杭州市临安区天目职业技能培训学校"}[variant]))).Replace(route), true
 	default:
 		return "", false
 	}
