@@ -140,6 +140,10 @@ func Load(ctx context.Context, s *repository.Store, hash password.Params) error 
 	if err := loadPool(ctx, st, actors, byCode); err != nil {
 		return err
 	}
+	noticeClaim, err := loadClaims(ctx, st, actors)
+	if err != nil {
+		return err
+	}
 	if err := loadFinishedClass(ctx, st, actors, byCode); err != nil {
 		return err
 	}
@@ -147,6 +151,9 @@ func Load(ctx context.Context, s *repository.Store, hash password.Params) error 
 		return err
 	}
 	st.present()
+	if err := loadClaimNotice(ctx, st, actors, noticeClaim); err != nil {
+		return err
+	}
 	if err := loadFundUse(ctx, st, actors); err != nil {
 		return err
 	}

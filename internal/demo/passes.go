@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -77,11 +78,16 @@ func SeedPasses(ctx context.Context, tx pgx.Tx, spec PassSpec) (Passes, error) {
 		}
 		ids := make([]string, spec.PerClass)
 		names := make([]string, spec.PerClass)
+		tagN, _ := strconv.Atoi(spec.Tag)
 		for i := range ids {
 			if seat < len(spec.People) {
 				ids[i] = spec.People[seat]
 			} else {
-				prefix := "33018519" + padTag(spec.Tag) + fmt.Sprintf("%04d", k*50+i)
+				// A real date of birth (1975–2002) and a sequence number,
+				// unique per tag (mod 10000) and seat.
+				n := (tagN%10000)*1000 + k*50 + i
+				birth := time.Date(1975, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n%10000)
+				prefix := "330185" + birth.Format("20060102") + fmt.Sprintf("%03d", (n/10000)%1000)
 				ids[i] = prefix + string(training.IDCheckChar(prefix))
 			}
 			names[i] = passName(k*50 + i)
@@ -89,14 +95,15 @@ func SeedPasses(ctx context.Context, tx pgx.Tx, spec PassSpec) (Passes, error) {
 		}
 		rows, err := tx.Query(ctx, `WITH t AS (
 				INSERT INTO trainees (id_number, name, birth_date, sex, phone, target_group, employment, hukou, created_at, updated_at)
-				SELECT u.idn, u.name, DATE '1990-01-01', 'M', '13900000000', $2, 'unemployed', 'local_urban', $3, $3
+				SELECT u.idn, u.name, to_date(substr(u.idn, 7, 8), 'YYYYMMDD'),
+					CASE WHEN substr(u.idn, 17, 1)::int % 2 = 1 THEN 'M' ELSE 'F' END, '13900000000', $2, 'unemployed', 'local_urban', $8, $3
 				FROM unnest($1::text[], $4::text[]) AS u (idn, name)
 				ON CONFLICT (id_number) DO UPDATE SET updated_at = EXCLUDED.updated_at RETURNING id, id_number)
 			, e AS (INSERT INTO enrolments (class_id, trainee_id, agreement_no, agreement_date, pays_fee, agreement_by, agreement_at, created_by, created_at)
-			SELECT $5, t.id, $6 || '-' || t.id_number, $7, false, '演示数据', $3, '演示数据', $3 FROM t
+			SELECT $5, t.id, $6 || '-' || t.id_number, $7, false, '演示数据', $8 + interval '1 hour', '演示数据', $8 FROM t
 			RETURNING id, trainee_id)
 			SELECT e.id, t.id_number FROM e JOIN t ON t.id = e.trainee_id`,
-			ids, string(group), now, names, classID, classNo, spec.Start.AddDate(0, 0, -2))
+			ids, string(group), now, names, classID, classNo, spec.Start.AddDate(0, 0, -2), spec.Start.AddDate(0, 0, -3).Add(9*time.Hour))
 		if err != nil {
 			return out, fmt.Errorf("demo passes: enrolments: %w", err)
 		}
@@ -145,18 +152,16 @@ func SeedPasses(ctx context.Context, tx pgx.Tx, spec PassSpec) (Passes, error) {
 			sessionID, classNo, now, enr, certKind(spec.Type), int(spec.Level), spec.CertDate, occ); err != nil {
 			return out, fmt.Errorf("demo passes: certificates: %w", err)
 		}
+		// The kept delivery figures (migration 00035), as approving a class
+		// and recording attendance would have written them.
+		if _, err := tx.Exec(ctx, `SELECT refresh_class_delivery(ARRAY[$1::bigint])`, classID); err != nil {
+			return out, fmt.Errorf("demo passes: delivery figures: %w", err)
+		}
 		out.ClassIDs = append(out.ClassIDs, classID)
 		out.Enrolments = append(out.Enrolments, enr)
 		out.IDNumbers = append(out.IDNumbers, ids)
 	}
 	return out, nil
-}
-
-func padTag(tag string) string {
-	for len(tag) < 5 {
-		tag = "0" + tag
-	}
-	return tag[len(tag)-5:]
 }
 
 func certKind(t training.ClassType) string {

@@ -154,7 +154,7 @@ func checkStory(t *testing.T, s *repository.Store, now time.Time) {
 
 	// Agreements: every enrolment signed before its class starts, enrolled
 	// before the start too.
-	if n := c.count(`SELECT count(*) FROM enrolments`); n != len(demoTrainees)+len(demoSigned)+20 {
+	if n := c.count(`SELECT count(*) FROM enrolments`); n != len(demoTrainees)+len(demoSigned)+20+claimDemoEnrolments {
 		t.Errorf("%d enrolments", n)
 	}
 	c.none("enrolments without an agreement signed before the start", `SELECT count(*) FROM enrolments e JOIN classes c ON c.id = e.class_id
@@ -200,7 +200,7 @@ func checkStory(t *testing.T, s *repository.Store, now time.Time) {
 			t.Errorf("%s %s: male %v by the ID number, %v by the name (%s)", p.name, p.id, id.Male, p.male, msg)
 		}
 	}
-	if n := c.count(`SELECT count(*) FROM trainees`); n != len(demoTrainees)+len(demoSigned)+20 {
+	if n := c.count(`SELECT count(*) FROM trainees`); n != len(demoTrainees)+len(demoSigned)+20+claimDemoEnrolments {
 		t.Errorf("%d trainees in the database", n)
 	}
 

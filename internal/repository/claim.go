@@ -430,9 +430,13 @@ func (s *Store) StepClaim(ctx context.Context, a training.Actor, id int64, versi
 			}
 		case training.ActClaimApprove:
 			// The notice ends at the end of its last day (Asia/Shanghai).
+			// A store without a queue (the demo loader, shell commands)
+			// leaves it to the daily sweep, which closes every notice due.
 			end := time.Date(until.Year(), until.Month(), until.Day()+1, 0, 0, 30, 0, Shanghai)
-			if err := s.enqueue(ctx, tx, ClaimNoticeCloseArgs{ClaimID: id}, end); err != nil {
-				return err
+			if s.queue != nil {
+				if err := s.enqueue(ctx, tx, ClaimNoticeCloseArgs{ClaimID: id}, end); err != nil {
+					return err
+				}
 			}
 		}
 		after := map[string]any{"status": string(to)}

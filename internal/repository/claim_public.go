@@ -12,45 +12,17 @@ import (
 // read without signing in, so names and ID numbers are masked here, in
 // the repository, and never leave it whole.
 
-// NoticeLine is one line as the public sees it.
-type NoticeLine struct {
-	ID             int64
-	Name           string // masked
-	IDNumber       string // masked
-	OccupationName string
-	Level          training.Level
-	ClassType      training.ClassType
-	Amount         int64
-}
-
-// Notice is one claim on public notice.
-type Notice struct {
-	ID              int64
-	ClaimNo         string
-	InstitutionName string
-	NoticeFrom      string
-	NoticeUntil     string
-	Lines           int
-	Total           int64
-}
-
-// NoticePage is a claim's public notice with its masked lines.
-type NoticePage struct {
-	Notice
-	Items []NoticeLine
-}
-
 const noticeColumns = `sc.id, sc.claim_no, i.name, to_char(sc.notice_from, 'YYYY-MM-DD'), to_char(sc.notice_until, 'YYYY-MM-DD'), sc.lines, sc.total`
 
-func scanNotice(row pgx.CollectableRow) (Notice, error) {
-	var n Notice
+func scanNotice(row pgx.CollectableRow) (training.Notice, error) {
+	var n training.Notice
 	err := row.Scan(&n.ID, &n.ClaimNo, &n.InstitutionName, &n.NoticeFrom, &n.NoticeUntil, &n.Lines, &n.Total)
 	return n, err
 }
 
 // PublicNotices lists the claims on public notice, the soonest to close
 // first.
-func (s *Store) PublicNotices(ctx context.Context, p Page) ([]Notice, int, error) {
+func (s *Store) PublicNotices(ctx context.Context, p Page) ([]training.Notice, int, error) {
 	var w where
 	rows, err := s.pool.Query(ctx, `SELECT `+noticeColumns+`, count(*) OVER ()`+claimFrom+` WHERE sc.status = 'notice'
 		ORDER BY sc.notice_until, sc.id LIMIT `+w.arg(p.limit())+` OFFSET `+w.arg(p.offset()), w.args...)
@@ -58,8 +30,8 @@ func (s *Store) PublicNotices(ctx context.Context, p Page) ([]Notice, int, error
 		return nil, 0, translate(err, "notices")
 	}
 	var total int
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Notice, error) {
-		var n Notice
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.Notice, error) {
+		var n training.Notice
 		err := row.Scan(&n.ID, &n.ClaimNo, &n.InstitutionName, &n.NoticeFrom, &n.NoticeUntil, &n.Lines, &n.Total, &total)
 		return n, err
 	})
@@ -68,8 +40,8 @@ func (s *Store) PublicNotices(ctx context.Context, p Page) ([]Notice, int, error
 
 // PublicNotice reads one claim on notice with its live lines, masked, in
 // one round trip. A claim not on notice is ErrNotFound.
-func (s *Store) PublicNotice(ctx context.Context, id int64) (NoticePage, error) {
-	var p NoticePage
+func (s *Store) PublicNotice(ctx context.Context, id int64) (training.NoticeDetail, error) {
+	var p training.NoticeDetail
 	b := &pgx.Batch{}
 	b.Queue(`SELECT `+noticeColumns+claimFrom+` WHERE sc.id = $1 AND sc.status = 'notice'`, id)
 	b.Queue(`SELECT l.id, l.name, l.id_number, coalesce(o.name, ''), l.level, l.class_type, l.amount_fen
@@ -87,8 +59,8 @@ func (s *Store) PublicNotice(ctx context.Context, id int64) (NoticePage, error) 
 	}
 	p.Notice = list[0]
 	rows, _ = br.Query()
-	p.Items, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (NoticeLine, error) {
-		var l NoticeLine
+	p.Items, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.NoticeLine, error) {
+		var l training.NoticeLine
 		var name, idn, typ string
 		err := row.Scan(&l.ID, &name, &idn, &l.OccupationName, &l.Level, &typ, &l.Amount)
 		l.Name, l.IDNumber, l.ClassType = training.MaskName(name), training.MaskID(idn), training.ClassType(typ)
@@ -207,4 +179,20 @@ func (s *Store) DecideClaimObjection(ctx context.Context, a training.Actor, obje
 			InstitutionID: c.InstitutionID, Before: map[string]any{"status": string(c.Status)}, After: after})
 	})
 	return claimID, translate(err, "decide objection %d", objectionID)
+}
+
+// ReserveObjection counts one objection against the address, atomically,
+// and reports whether it may be filed.
+func (s *Store) ReserveObjection(ctx context.Context, addr string, l PublicLimits) (bool, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `
+		INSERT INTO login_throttle AS t (key, window_start, failures) VALUES ($1, $2, 1)
+		ON CONFLICT (key) DO UPDATE SET
+			window_start = CASE WHEN t.window_start <= $2 - $3::interval THEN $2 ELSE t.window_start END,
+			failures     = CASE WHEN t.window_start <= $2 - $3::interval THEN 1 ELSE t.failures + 1 END
+		RETURNING failures`, "objection:"+addr, s.now(), l.Window.String()).Scan(&n)
+	if err != nil {
+		return false, translate(err, "reserve objection")
+	}
+	return n <= l.PerAddress, nil
 }

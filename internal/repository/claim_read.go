@@ -77,37 +77,28 @@ func (s *Store) Claims(ctx context.Context, a training.Actor, f ClaimFilter, p P
 	return list, total, translate(err, "claims")
 }
 
-// ClaimableClass is a class of the institution with published results,
-// for the build page.
-type ClaimableClass struct {
-	training.ClassRef
-	Passes  int    // approved passes (certificates)
-	Claimed int    // of them on a live claim line
-	OpenNo  string // a claim in progress holding the class
-}
-
 // ClaimableClasses lists the institution's classes with published results,
 // newest first (at most 200).
-func (s *Store) ClaimableClasses(ctx context.Context, a training.Actor) ([]ClaimableClass, error) {
+func (s *Store) ClaimableClasses(ctx context.Context, a training.Actor) ([]training.ClaimableClass, error) {
 	if !a.IsInstitution() {
 		return nil, training.ErrForbidden
 	}
-	rows, err := s.pool.Query(ctx, classRefSQL+`
+	rows, err := s.pool.Query(ctx, `SELECT x.*, p.passes, p.claimed FROM (`+classRefSQL+` WHERE c.institution_id = $1)
+			x (id, class_no, institution_id, institution_name, occupation_id, occupation_name, level, type, status, start_date, end_date)
 		JOIN LATERAL (SELECT count(*) AS passes, count(l.id) AS claimed FROM enrolments e
-			JOIN exam_entries x ON x.enrolment_id = e.id AND x.outcome = 'pass'
-			JOIN exam_sessions es ON es.id = x.session_id AND es.status = 'published'
-			JOIN certificates cert ON cert.entry_id = x.id AND cert.revoked_at IS NULL
+			JOIN exam_entries xe ON xe.enrolment_id = e.id AND xe.outcome = 'pass'
+			JOIN exam_sessions es ON es.id = xe.session_id AND es.status = 'published'
+			JOIN certificates cert ON cert.entry_id = xe.id AND cert.revoked_at IS NULL
 			LEFT JOIN subsidy_claim_lines l ON l.certificate_id = cert.id AND l.status = 'active'
-			WHERE e.class_id = c.id) p ON p.passes > 0
-		WHERE c.institution_id = $1
-		ORDER BY c.end_date DESC NULLS LAST, c.id DESC LIMIT 200`, a.InstitutionID)
+			WHERE e.class_id = x.id) p ON p.passes > 0
+		ORDER BY x.end_date DESC NULLS LAST, x.id DESC LIMIT 200`, a.InstitutionID)
 	if err != nil {
 		return nil, translate(err, "claimable classes")
 	}
 	defer rows.Close()
-	var out []ClaimableClass
+	var out []training.ClaimableClass
 	for rows.Next() {
-		var cc ClaimableClass
+		var cc training.ClaimableClass
 		var status, typ string
 		if err := rows.Scan(&cc.ID, &cc.ClassNo, &cc.InstitutionID, &cc.InstitutionName, &cc.OccupationID, &cc.OccupationName,
 			&cc.Level, &typ, &status, &cc.Start, &cc.End, &cc.Passes, &cc.Claimed); err != nil {
@@ -117,17 +108,6 @@ func (s *Store) ClaimableClasses(ctx context.Context, a training.Actor) ([]Claim
 		out = append(out, cc)
 	}
 	return out, translate(rows.Err(), "claimable classes")
-}
-
-// ClaimPage is everything the claim page shows, read in one round trip.
-type ClaimPage struct {
-	Claim      training.Claim
-	Classes    []training.ClassRef
-	Lines      []training.ClaimLine
-	Exclusions []training.ClaimExclusion
-	Objections []training.Objection
-	Payments   []training.ClaimPayment
-	History    []training.AuditEntry
 }
 
 const claimLineColumns = `l.id, l.class_id, c.class_no, l.enrolment_id, l.trainee_id, l.certificate_id, l.cert_no, l.cert_date, l.name,
@@ -160,8 +140,8 @@ func scanObjection(row pgx.CollectableRow) (training.Objection, error) {
 // ClaimPage reads a claim's page in one round trip: the claim, its
 // classes, lines, exclusions, objections, payments and history. An
 // institution sees only its own claims (another's is ErrNotFound).
-func (s *Store) ClaimPage(ctx context.Context, a training.Actor, id int64) (ClaimPage, error) {
-	var p ClaimPage
+func (s *Store) ClaimPage(ctx context.Context, a training.Actor, id int64) (training.ClaimDetail, error) {
+	var p training.ClaimDetail
 	var w where
 	if !claimScope(a, &w) {
 		return p, training.ErrNotFound

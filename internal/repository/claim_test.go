@@ -68,7 +68,7 @@ func (cf *claimFixture) exec(sql string, args ...any) {
 	}
 }
 
-func (cf *claimFixture) page(a training.Actor, id int64) repository.ClaimPage {
+func (cf *claimFixture) page(a training.Actor, id int64) training.ClaimDetail {
 	cf.t.Helper()
 	p, err := cf.s.ClaimPage(cf.ctx, a, id)
 	if err != nil {
@@ -94,7 +94,7 @@ func (cf *claimFixture) mustStep(a training.Actor, id int64, act training.ClaimA
 	}
 }
 
-func exclusionOf(p repository.ClaimPage, enrolment int64) training.ClaimExclusion {
+func exclusionOf(p training.ClaimDetail, enrolment int64) training.ClaimExclusion {
 	for _, x := range p.Exclusions {
 		if x.EnrolmentID == enrolment {
 			return x
@@ -156,8 +156,8 @@ func TestClaimBuildExclusions(t *testing.T) {
 	// Not designated on the start date, and delivery short of plan.
 	early := cf.passes(cf.school.InstitutionID, "102", 2, 2)
 	cf.exec(`UPDATE classes SET start_date = '2025-12-01', end_date = '2025-12-05', approved_on = '2025-11-20' WHERE id = $1`, early.ClassIDs[0])
-	cf.exec(`INSERT INTO class_delivery (class_id, institution_id, start_date, running, sessions, planned_hours, held, planned_held, delivered, short, off_plan)
-		VALUES ($1, $2, '2026-03-09', false, 4, 80, 4, 80, 72, 1, 0)`, early.ClassIDs[1], cf.school.InstitutionID)
+	cf.exec(`UPDATE class_delivery SET sessions = 4, planned_hours = 80, held = 4, planned_held = 80, delivered = 72, short = 1
+		WHERE class_id = $1`, early.ClassIDs[1])
 	id2, err := cf.s.BuildClaim(cf.ctx, cf.school, early.ClassIDs)
 	if err != nil {
 		t.Fatal(err)
@@ -192,8 +192,14 @@ func TestClaimWorkflow(t *testing.T) {
 	if err := cf.step(cf.acad, id, training.ActClaimSubmit, ""); !errors.Is(err, training.ErrNotFound) {
 		t.Fatalf("another institution submits: %v", err)
 	}
-	if list, n, err := cf.s.Claims(cf.ctx, cf.acad, repository.ClaimFilter{}, repository.Page{}); err != nil || n != 0 || len(list) != 0 {
-		t.Fatalf("academy's list: %d %v", n, err)
+	list, _, err := cf.s.Claims(cf.ctx, cf.acad, repository.ClaimFilter{}, repository.Page{Size: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range list {
+		if c.InstitutionID != cf.acad.InstitutionID {
+			t.Fatalf("academy's list holds %s of institution %d", c.ClaimNo, c.InstitutionID)
+		}
 	}
 	if err := cf.step(cf.school, id, training.ActClaimReview, ""); !errors.Is(err, training.ErrForbidden) {
 		t.Fatalf("the institution reviews its own claim: %v", err)
@@ -244,7 +250,7 @@ func TestClaimWorkflow(t *testing.T) {
 		t.Fatalf("closed during the notice: %v %v", closed, err)
 	}
 	cf.setNow(time.Date(2026, 5, 10, 0, 1, 0, 0, repository.Shanghai))
-	if n, err := cf.s.CloseDueNotices(cf.ctx); err != nil || n != 1 {
+	if n, err := cf.s.CloseDueNotices(cf.ctx); err != nil || n < 1 { // the demo's notice is due too
 		t.Fatalf("due notices closed: %d %v", n, err)
 	}
 	if closed, err := cf.s.CloseClaimNotice(cf.ctx, id); err != nil || closed {

@@ -80,7 +80,7 @@ func TestExaminerPoolAndSessions(t *testing.T) {
 	in.Examiners, in.PoolIDs = nil, []int64{narrow}
 	_, err = s.ScheduleSession(ctx, ef.centre, appID, in)
 	wantRule(t, err, "考评范围不含")
-	if n := ef.count(`SELECT count(*) FROM exam_sessions`); n != 0 {
+	if n := ef.count(`SELECT count(*) FROM exam_sessions WHERE application_id = $1`, appID); n != 0 {
 		t.Fatalf("%d sessions after refusals", n)
 	}
 
@@ -487,7 +487,7 @@ func TestApplicationFlagsCandidates(t *testing.T) {
 	if !ok || v.Fields["reason_"+itoa64(ef.enrolments[1])] == "" || v.Fields["reason_"+itoa64(ef.enrolments[2])] == "" || v.Fields["reason_"+itoa64(ef.enrolments[0])] != "" {
 		t.Fatalf("flagged candidates without a reason: %v", err)
 	}
-	if n := ef.count(`SELECT count(*) FROM exam_applications`); n != 0 {
+	if n := ef.count(`SELECT count(*) FROM exam_applications WHERE class_id = $1`, ef.classID); n != 0 {
 		t.Fatal("an application was saved")
 	}
 	in.Reasons = map[int64]string{ef.enrolments[1]: "病假已补课，有证明", ef.enrolments[2]: "协议原件在档案室，补录中"}

@@ -297,6 +297,9 @@ func (e *env) pathFor(route, variant string) string {
 	if p, ok := e.moneyPath(route, variant); ok { // money_access_test.go
 		return p
 	}
+	if p, ok := e.claimPath(route, variant); ok { // claim_access_test.go
+		return p
+	}
 	if p, ok := e.publicPath(route, variant); ok { // public_access_test.go
 		return p
 	}

@@ -113,6 +113,10 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 		r.Get("/verify", s.verifyForm)
 		r.Post("/verify", s.verifyByNo)
 		r.Get("/verify/{code}", s.verifyCode)
+		// Subsidy notices (公示, 第十二条): masked, objections without sign-in.
+		r.Get("/notices", s.noticeList)
+		r.Get("/notices/{id}", s.noticeShow)
+		r.Post("/notices/{id}/objections", s.objectionFile)
 		r.Get("/designated", s.designatedList)
 
 		// Signed in, any role.
@@ -165,6 +169,9 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/fees/template.xlsx", s.feeTemplate)
 				r.Get("/classes/{id}/fees", s.feeShow)
 
+				// Subsidy claims (第十二条): the bureau's, or the institution's own.
+				r.Get("/claims", s.claimList)
+				r.Get("/claims/{id}", s.claimShow)
 				// Complaints (SUP-2): the bureau's queue, an institution's
 				// forwarded ones (the repository scopes; never the contact).
 				r.Get("/complaints", s.complaintList)
@@ -237,6 +244,11 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/classes/{id}/fees", s.feeApply)
 				r.Post("/classes/{id}/fees/payments", s.feePay)
 				r.Post("/fees/{id}/withdraw", s.feeStep(training.ActFeeWithdraw))
+				r.Get("/claims/new", s.claimNew)
+				r.Post("/claims", s.claimBuild)
+				r.Post("/claims/{id}/rebuild", s.claimRebuild)
+				r.Post("/claims/{id}/submit", s.claimStep(training.ActClaimSubmit))
+				r.Post("/claims/{id}/withdraw", s.claimStep(training.ActClaimWithdraw))
 				r.Post("/complaints/{id}/reply", s.complaintStep(training.ActComplaintReply))
 				r.Post("/classes/{id}/survey/codes", s.surveyCodes)
 				r.Post("/classes/{id}/employment", s.employmentRecord)
@@ -348,6 +360,16 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/fees/{id}/approve", s.feeStep(training.ActFeeApprove))
 				r.Post("/fees/{id}/return", s.feeStep(training.ActFeeReturn))
 
+				// Subsidy claims (第十二条): review, approval by a second user,
+				// objections, payment, recovery (第十六条).
+				r.Post("/claims/{id}/review", s.claimStep(training.ActClaimReview))
+				r.Post("/claims/{id}/return", s.claimStep(training.ActClaimReturn))
+				r.Post("/claims/{id}/approve", s.claimStep(training.ActClaimApprove))
+				r.Post("/claims/{id}/payment", s.claimPayment)
+				r.Post("/claims/{id}/paid", s.claimStep(training.ActClaimConfirmPaid))
+				r.Post("/claims/{id}/payment-failed", s.claimStep(training.ActClaimPaymentFailed))
+				r.Post("/objections/{id}/decide", s.objectionDecide)
+				r.Post("/claim-lines/{id}/recovery", s.claimRecovery)
 				// Complaints (SUP-2).
 				for _, act := range []training.ComplaintAction{training.ActComplaintAssign, training.ActComplaintNote,
 					training.ActComplaintForward, training.ActComplaintAnswer, training.ActComplaintClose} {

@@ -668,3 +668,51 @@ func MaskName(s string) string {
 	}
 	return string(r[0]) + strings.Repeat("*", len(r)-1)
 }
+
+// ClaimableClass is a class of the institution with published results,
+// for the build page.
+type ClaimableClass struct {
+	ClassRef
+	Passes  int // approved passes (certificates)
+	Claimed int // of them on a live claim line
+}
+
+// ClaimDetail is everything the claim page shows.
+type ClaimDetail struct {
+	Claim      Claim
+	Classes    []ClassRef
+	Lines      []ClaimLine
+	Exclusions []ClaimExclusion
+	Objections []Objection
+	Payments   []ClaimPayment
+	History    []AuditEntry
+}
+
+// NoticeLine is one line as the public sees it: name and ID number
+// masked by the repository before they leave it.
+type NoticeLine struct {
+	ID             int64
+	Name           string // masked
+	IDNumber       string // masked
+	OccupationName string
+	Level          Level
+	ClassType      ClassType
+	Amount         int64
+}
+
+// Notice is one claim on public notice.
+type Notice struct {
+	ID              int64
+	ClaimNo         string
+	InstitutionName string
+	NoticeFrom      string
+	NoticeUntil     string
+	Lines           int
+	Total           int64
+}
+
+// NoticeDetail is a claim's public notice with its masked lines.
+type NoticeDetail struct {
+	Notice
+	Items []NoticeLine
+}
