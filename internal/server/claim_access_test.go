@@ -57,10 +57,10 @@ func (e *env) claimPath(route, variant string) (string, bool) {
 		if variant == "other" {
 			return strings.Replace(route, "{id}", itoa(e.fixture("academy claim", e.academyClaim)), 1), true
 		}
-		id = map[string]string{"own": `SELECT id FROM subsidy_claims WHERE status = 'draft'`}[variant]
+		id = map[string]string{"own": `SELECT id FROM subsidy_claims WHERE status = 'draft' AND institution_id = (SELECT institution_id FROM users WHERE username = 'school') ORDER BY id LIMIT 1`}[variant]
 	case strings.HasPrefix(route, "/notices/{id}"):
 		id = map[string]string{"own": `SELECT id FROM subsidy_claims WHERE status = 'notice'`,
-			"other": `SELECT id FROM subsidy_claims WHERE status = 'draft'`}[variant]
+			"other": `SELECT id FROM subsidy_claims WHERE status = 'draft' AND institution_id = (SELECT institution_id FROM users WHERE username = 'school') ORDER BY id LIMIT 1`}[variant]
 	case strings.HasPrefix(route, "/objections/{id}"):
 		id = map[string]string{"own": `SELECT o.id FROM subsidy_claim_objections o JOIN subsidy_claims c ON c.id = o.claim_id
 			WHERE c.status = 'notice' AND o.status = 'pending'`}[variant]
