@@ -160,15 +160,22 @@ var DefaultPublicLimits = PublicLimits{Window: 15 * time.Minute, PerAddress: 30}
 // verification) against the address, atomically, and reports whether it
 // may go ahead.
 func (s *Store) ReservePublicLookup(ctx context.Context, addr string, l PublicLimits) (bool, error) {
+	return s.reserveForAddress(ctx, "lookup", addr, l)
+}
+
+// reserveForAddress counts one public action of a kind (lookup, complaint,
+// objection) against the address in the throttle table, atomically, and
+// reports whether it is within the limits.
+func (s *Store) reserveForAddress(ctx context.Context, kind, addr string, l PublicLimits) (bool, error) {
 	var n int
 	err := s.pool.QueryRow(ctx, `
 		INSERT INTO login_throttle AS t (key, window_start, failures) VALUES ($1, $2, 1)
 		ON CONFLICT (key) DO UPDATE SET
 			window_start = CASE WHEN t.window_start <= $2 - $3::interval THEN $2 ELSE t.window_start END,
 			failures     = CASE WHEN t.window_start <= $2 - $3::interval THEN 1 ELSE t.failures + 1 END
-		RETURNING failures`, "lookup:"+addr, s.now(), l.Window.String()).Scan(&n)
+		RETURNING failures`, kind+":"+addr, s.now(), l.Window.String()).Scan(&n)
 	if err != nil {
-		return false, translate(err, "reserve public lookup")
+		return false, translate(err, "reserve %s", kind)
 	}
 	return n <= l.PerAddress, nil
 }

@@ -184,15 +184,5 @@ func (s *Store) DecideClaimObjection(ctx context.Context, a training.Actor, obje
 // ReserveObjection counts one objection against the address, atomically,
 // and reports whether it may be filed.
 func (s *Store) ReserveObjection(ctx context.Context, addr string, l PublicLimits) (bool, error) {
-	var n int
-	err := s.pool.QueryRow(ctx, `
-		INSERT INTO login_throttle AS t (key, window_start, failures) VALUES ($1, $2, 1)
-		ON CONFLICT (key) DO UPDATE SET
-			window_start = CASE WHEN t.window_start <= $2 - $3::interval THEN $2 ELSE t.window_start END,
-			failures     = CASE WHEN t.window_start <= $2 - $3::interval THEN 1 ELSE t.failures + 1 END
-		RETURNING failures`, "objection:"+addr, s.now(), l.Window.String()).Scan(&n)
-	if err != nil {
-		return false, translate(err, "reserve objection")
-	}
-	return n <= l.PerAddress, nil
+	return s.reserveForAddress(ctx, "objection", addr, l)
 }

@@ -426,15 +426,5 @@ var ComplaintLimits = PublicLimits{Window: time.Hour, PerAddress: 5}
 // ReserveComplaint counts one complaint from addr, atomically, and reports
 // whether it may be filed (the same counter table as sign-in and lookups).
 func (s *Store) ReserveComplaint(ctx context.Context, addr string, l PublicLimits) (bool, error) {
-	var n int
-	err := s.pool.QueryRow(ctx, `
-		INSERT INTO login_throttle AS t (key, window_start, failures) VALUES ($1, $2, 1)
-		ON CONFLICT (key) DO UPDATE SET
-			window_start = CASE WHEN t.window_start <= $2 - $3::interval THEN $2 ELSE t.window_start END,
-			failures     = CASE WHEN t.window_start <= $2 - $3::interval THEN 1 ELSE t.failures + 1 END
-		RETURNING failures`, "complaint:"+addr, s.now(), l.Window.String()).Scan(&n)
-	if err != nil {
-		return false, translate(err, "reserve complaint")
-	}
-	return n <= l.PerAddress, nil
+	return s.reserveForAddress(ctx, "complaint", addr, l)
 }
