@@ -251,22 +251,8 @@ func (s *Server) classSubmit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	step := web.StepForm{Action: "submit"}
-	if err := s.store.SubmitClass(r.Context(), actor(r), id, version); err != nil {
-		if !mergeErrors(err, &step.Errors) {
-			s.fail(w, r, err)
-			return
-		}
-		// Field messages have no fields here: list them all.
-		for _, m := range step.Fields {
-			step.General = append(step.General, m)
-		}
-		s.renderClassShow(w, r, http.StatusUnprocessableEntity, step)
-		return
-	}
-	s.flash(r, "已提交备案，等待区人力社保局审核。")
-	redirect(w, r, classURL(id))
+	err := s.store.SubmitClass(r.Context(), actor(r), id, formVersion(r))
+	s.stepDone(w, r, err, web.StepForm{Action: "submit"}, "已提交备案，等待区人力社保局审核。", classURL(id), s.renderClassShow)
 }
 
 // classStep handles withdraw, approve, return and cancel.
@@ -276,19 +262,9 @@ func (s *Server) classStep(action training.ClassAction) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		version, _ := strconv.Atoi(r.PostFormValue("version"))
 		step := web.StepForm{Action: string(action), Reason: r.PostFormValue("reason")}
-		err := s.store.StepClass(r.Context(), actor(r), id, repository.ClassStep{Action: action, Version: version, Reason: step.Reason})
-		if err != nil {
-			if !mergeErrors(err, &step.Errors) {
-				s.fail(w, r, err)
-				return
-			}
-			s.renderClassShow(w, r, http.StatusUnprocessableEntity, step)
-			return
-		}
-		s.flash(r, "已"+action.Label()+"。")
-		redirect(w, r, classURL(id))
+		err := s.store.StepClass(r.Context(), actor(r), id, repository.ClassStep{Action: action, Version: formVersion(r), Reason: step.Reason})
+		s.stepDone(w, r, err, step, "已"+action.Label()+"。", classURL(id), s.renderClassShow)
 	}
 }
 
@@ -298,22 +274,13 @@ func (s *Server) classException(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	step := web.StepForm{Action: "exception", Size: r.PostFormValue("size"), Reason: r.PostFormValue("reason")}
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	size, err := strconv.Atoi(step.Size)
 	if err != nil {
-		step.Set("exception_size", "请填写人数（整数）")
-	} else if err := s.store.RequestSizeException(r.Context(), actor(r), id, version, size, step.Reason); err != nil {
-		if !mergeErrors(err, &step.Errors) {
-			s.fail(w, r, err)
-			return
-		}
+		err = training.Invalid("exception_size", "请填写人数（整数）")
+	} else {
+		err = s.store.RequestSizeException(r.Context(), actor(r), id, formVersion(r), size, step.Reason)
 	}
-	if step.Any() {
-		s.renderClassShow(w, r, http.StatusUnprocessableEntity, step)
-		return
-	}
-	s.flash(r, "人数例外申请已提交。")
-	redirect(w, r, classURL(id))
+	s.stepDone(w, r, err, step, "人数例外申请已提交。", classURL(id), s.renderClassShow)
 }
 
 func (s *Server) classExceptionDecide(w http.ResponseWriter, r *http.Request) {
@@ -322,22 +289,13 @@ func (s *Server) classExceptionDecide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	step := web.StepForm{Action: "exception-decide", Approved: r.PostFormValue("approved")}
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	n, err := strconv.Atoi(step.Approved)
 	if err != nil || n < 0 {
-		step.Set("exception_approved", "请填写人数（整数，0 为不同意）")
-	} else if err := s.store.DecideSizeException(r.Context(), actor(r), id, version, n); err != nil {
-		if !mergeErrors(err, &step.Errors) {
-			s.fail(w, r, err)
-			return
-		}
+		err = training.Invalid("exception_approved", "请填写人数（整数，0 为不同意）")
+	} else {
+		err = s.store.DecideSizeException(r.Context(), actor(r), id, formVersion(r), n)
 	}
-	if step.Any() {
-		s.renderClassShow(w, r, http.StatusUnprocessableEntity, step)
-		return
-	}
-	s.flash(r, "人数例外已决定。")
-	redirect(w, r, classURL(id))
+	s.stepDone(w, r, err, step, "人数例外已决定。", classURL(id), s.renderClassShow)
 }
 
 func (s *Server) classChangeForm(w http.ResponseWriter, r *http.Request) {
@@ -389,26 +347,17 @@ func (s *Server) classChange(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) classChangeDecide(approve bool) http.HandlerFunc {
+	done, action := "已不同意变更。", "change-reject"
+	if approve {
+		done, action = "已同意变更，新计划生效。", "change-approve"
+	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, ok := s.pathID(w, r, "id")
 		if !ok {
 			return
 		}
-		version, _ := strconv.Atoi(r.PostFormValue("version"))
-		step := web.StepForm{Action: "change", Reason: r.PostFormValue("decision")}
-		if err := s.store.DecideChange(r.Context(), actor(r), id, version, approve, step.Reason); err != nil {
-			if !mergeErrors(err, &step.Errors) {
-				s.fail(w, r, err)
-				return
-			}
-			s.renderClassShow(w, r, http.StatusUnprocessableEntity, step)
-			return
-		}
-		if approve {
-			s.flash(r, "已同意变更，新计划生效。")
-		} else {
-			s.flash(r, "已不同意变更。")
-		}
-		redirect(w, r, classURL(id))
+		step := web.StepForm{Action: action, Reason: r.PostFormValue("decision")}
+		err := s.store.DecideChange(r.Context(), actor(r), id, formVersion(r), approve, step.Reason)
+		s.stepDone(w, r, err, step, done, classURL(id), s.renderClassShow)
 	}
 }

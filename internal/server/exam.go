@@ -142,30 +142,26 @@ func (s *Server) applicationShow(w http.ResponseWriter, r *http.Request) {
 	s.applicationShowPage(w, r, http.StatusOK, id, web.StepForm{})
 }
 
+// applicationStepPage is the application's page with a refused step.
+func (s *Server) applicationStepPage(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
+	id, _ := idParam(r, "id")
+	s.applicationShowPage(w, r, status, id, f)
+}
+
 // applicationDecide is accept (true) or return (false).
 func (s *Server) applicationDecide(accept bool) http.HandlerFunc {
+	action, done := "return", "已退回培训机构。"
+	if accept {
+		action, done = "accept", "已受理，请安排考试。"
+	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, ok := s.pathID(w, r, "id")
 		if !ok {
 			return
 		}
-		reason := r.PostFormValue("reason")
-		err := s.store.DecideApplication(r.Context(), actor(r), id, formVersion(r), accept, reason)
-		if err == nil {
-			if accept {
-				s.flash(r, "已受理，请安排考试。")
-			} else {
-				s.flash(r, "已退回培训机构。")
-			}
-			redirect(w, r, applicationURL(id))
-			return
-		}
-		f := web.StepForm{Action: "return", Reason: reason}
-		if !mergeErrors(err, &f.Errors) {
-			s.fail(w, r, err)
-			return
-		}
-		s.applicationShowPage(w, r, http.StatusUnprocessableEntity, id, f)
+		f := web.StepForm{Action: action, Reason: r.PostFormValue("reason")}
+		err := s.store.DecideApplication(r.Context(), actor(r), id, formVersion(r), accept, f.Reason)
+		s.stepDone(w, r, err, f, done, applicationURL(id), s.applicationStepPage)
 	}
 }
 
@@ -174,12 +170,8 @@ func (s *Server) applicationArchive(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.store.ArchiveApplication(r.Context(), actor(r), id, formVersion(r)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.flash(r, "鉴定申报及培训班已归档。")
-	redirect(w, r, applicationURL(id))
+	err := s.store.ArchiveApplication(r.Context(), actor(r), id, formVersion(r))
+	s.stepDone(w, r, err, web.StepForm{Action: "archive"}, "鉴定申报及培训班已归档。", applicationURL(id), s.applicationStepPage)
 }
 
 func (s *Server) evalOrgPage(w http.ResponseWriter, r *http.Request, status int, form web.EvalOrgForm) {

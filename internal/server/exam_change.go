@@ -107,16 +107,14 @@ func (s *Server) sessionCancel(w http.ResponseWriter, r *http.Request) {
 	}
 	step := web.StepForm{Action: "cancel", Reason: r.PostFormValue("cancel_reason")}
 	err := s.store.CancelSession(r.Context(), actor(r), p.S.ID, formVersion(r), step.Reason)
-	if err == nil {
-		s.flash(r, "考试已取消，本场次考生可另行安排考试。")
-		redirect(w, r, sessionURL(p.S.ID))
-		return
-	}
-	if !mergeErrors(err, &step.Errors) {
-		s.fail(w, r, err)
-		return
-	}
-	s.reschedulePage(w, r, http.StatusUnprocessableEntity, p.S, rescheduleFormOf(p.S), step)
+	s.stepDone(w, r, err, step, "考试已取消，本场次考生可另行安排考试。", sessionURL(p.S.ID),
+		func(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
+			// A stale version: the form shows the session as it is now.
+			if x, err := s.store.SessionByID(r.Context(), actor(r), p.S.ID); err == nil {
+				p.S = x
+			}
+			s.reschedulePage(w, r, status, p.S, rescheduleFormOf(p.S), f)
+		})
 }
 
 // entryReveal shows the check page with one candidate's full ID number

@@ -93,6 +93,11 @@ func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) (web.Sessio
 }
 
 func (s *Server) sessionShow(w http.ResponseWriter, r *http.Request) {
+	s.renderSession(w, r, http.StatusOK, web.StepForm{})
+}
+
+// renderSession is the session's page, with the step f refused.
+func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
 	p, ok := s.loadSession(w, r)
 	if !ok {
 		return
@@ -107,8 +112,8 @@ func (s *Server) sessionShow(w http.ResponseWriter, r *http.Request) {
 			After: am.After, Reason: am.Reason, By: am.By, At: am.At, Status: am.Status, DecidedBy: am.DecidedBy, DecidedAt: am.DecidedAt,
 			Facts: am.Facts})
 	}
-	p.Layout = s.layout(r, "考试场次 "+p.S.No, "assessments")
-	s.render(w, r, http.StatusOK, web.SessionShowView(p))
+	p.Layout, p.Step = s.layout(r, "考试场次 "+p.S.No, "assessments"), f
+	s.render(w, r, status, web.SessionShowView(p))
 }
 
 func (s *Server) sessionAdmission(w http.ResponseWriter, r *http.Request) {
@@ -223,20 +228,13 @@ func (s *Server) sessionStep(publish bool) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		var err error
-		msg := "成绩已核准，可以公布。"
 		if publish {
-			err = s.store.PublishResults(r.Context(), actor(r), id, formVersion(r))
-			msg = "成绩已公布，合格考生的证书已生成。"
-		} else {
-			err = s.store.ApproveResults(r.Context(), actor(r), id, formVersion(r))
-		}
-		if err != nil {
-			s.fail(w, r, err)
+			err := s.store.PublishResults(r.Context(), actor(r), id, formVersion(r))
+			s.stepDone(w, r, err, web.StepForm{Action: "publish"}, "成绩已公布，合格考生的证书已生成。", sessionURL(id), s.renderSession)
 			return
 		}
-		s.flash(r, msg)
-		redirect(w, r, sessionURL(id))
+		err := s.store.ApproveResults(r.Context(), actor(r), id, formVersion(r))
+		s.stepDone(w, r, err, web.StepForm{Action: "approve"}, "成绩已核准，可以公布。", sessionURL(id), s.renderSession)
 	}
 }
 
@@ -333,19 +331,14 @@ func (s *Server) amendmentStep(confirm bool) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		var err error
-		msg := "成绩更正已核准，考生的成绩和证书已按更正后的结果更新。"
+		f := web.StepForm{Action: "amendment-reject-" + strconv.FormatInt(aid, 10)}
 		if confirm {
-			err = s.store.ConfirmAmendment(r.Context(), actor(r), id, aid, formVersion(r))
-		} else {
-			err = s.store.RejectAmendment(r.Context(), actor(r), id, aid, formVersion(r))
-			msg = "成绩更正已驳回，成绩不变。"
-		}
-		if err != nil {
-			s.fail(w, r, err)
+			f.Action = "amendment-confirm-" + strconv.FormatInt(aid, 10)
+			err := s.store.ConfirmAmendment(r.Context(), actor(r), id, aid, formVersion(r))
+			s.stepDone(w, r, err, f, "成绩更正已核准，考生的成绩和证书已按更正后的结果更新。", sessionURL(id), s.renderSession)
 			return
 		}
-		s.flash(r, msg)
-		redirect(w, r, sessionURL(id))
+		err := s.store.RejectAmendment(r.Context(), actor(r), id, aid, formVersion(r))
+		s.stepDone(w, r, err, f, "成绩更正已驳回，成绩不变。", sessionURL(id), s.renderSession)
 	}
 }

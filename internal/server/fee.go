@@ -44,6 +44,11 @@ func (s *Server) feePage(w http.ResponseWriter, r *http.Request, status int, for
 	if !ok {
 		return
 	}
+	s.classFeePage(w, r, status, id, forms)
+}
+
+// classFeePage is the fee page of class id with the forms as typed.
+func (s *Server) classFeePage(w http.ResponseWriter, r *http.Request, status int, id int64, forms web.FeeForms) {
 	a := actor(r)
 	p, err := s.store.ClassFees(r.Context(), a, id)
 	if err != nil {
@@ -87,14 +92,16 @@ func (s *Server) feeStep(action training.FeeAction) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		version, _ := strconv.Atoi(r.PostFormValue("version"))
-		classID, err := s.store.StepFee(r.Context(), actor(r), id, version, action, strings.TrimSpace(r.PostFormValue("note")))
-		if err != nil {
-			s.fail(w, r, err)
+		f := web.StepForm{Action: string(action) + "-" + strconv.FormatInt(id, 10), Reason: strings.TrimSpace(r.PostFormValue("note"))}
+		classID, err := s.store.StepFee(r.Context(), actor(r), id, formVersion(r), action, f.Reason)
+		if err != nil && classID == 0 {
+			s.fail(w, r, err) // not found, or not the actor's to see
 			return
 		}
-		s.flash(r, "收费申请已"+action.Label()+"。")
-		redirect(w, r, feesURL(classID))
+		s.stepDone(w, r, err, f, "收费申请已"+action.Label()+"。", feesURL(classID),
+			func(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
+				s.classFeePage(w, r, status, classID, web.FeeForms{Step: f})
+			})
 	}
 }
 

@@ -155,18 +155,18 @@ func (s *Server) institutionStatus(action training.InstitutionAction) http.Handl
 		if !ok {
 			return
 		}
-		form := web.StatusForm{Action: string(action), Reason: r.PostFormValue("reason"),
+		form := web.StatusForm{StepForm: web.StepForm{Action: string(action), Reason: r.PostFormValue("reason")},
 			DecisionNo: r.PostFormValue("decision_no"), DecisionDate: r.PostFormValue("decision_date"),
 			DecidedBy: r.PostFormValue("decided_by")}
-		version, _ := strconv.Atoi(r.PostFormValue("version"))
-		err := s.store.ChangeInstitutionStatus(r.Context(), actor(r), id, version, training.StatusChangeInput{
+		err := s.store.ChangeInstitutionStatus(r.Context(), actor(r), id, formVersion(r), training.StatusChangeInput{
 			Action: action, Reason: form.Reason, DecisionNo: form.DecisionNo, DecisionDate: form.DecisionDate, DecidedBy: form.DecidedBy})
 		if err != nil {
-			if !mergeErrors(err, &form.Errors) {
+			status, ok := refusal(err, &form.Errors)
+			if !ok {
 				s.fail(w, r, err)
 				return
 			}
-			s.renderInstitution(w, r, http.StatusUnprocessableEntity, form)
+			s.renderInstitution(w, r, status, form)
 			return
 		}
 		s.flash(r, "已"+action.Label()+"。")

@@ -158,6 +158,11 @@ func (s *Server) renderTeacher(w http.ResponseWriter, r *http.Request, status in
 	s.render(w, r, status, web.TeacherShowView(page))
 }
 
+// teacherStepPage is the teacher page with a refused step.
+func (s *Server) teacherStepPage(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
+	s.renderTeacher(w, r, status, web.TeacherShowPage{Review: f})
+}
+
 // teacherReview handles submit, approve and return.
 func (s *Server) teacherReview(action training.TeacherAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -165,18 +170,9 @@ func (s *Server) teacherReview(action training.TeacherAction) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		form := web.ReviewForm{Action: string(action), Note: r.PostFormValue("note")}
-		version, _ := strconv.Atoi(r.PostFormValue("version"))
-		if err := s.store.ReviewTeacher(r.Context(), actor(r), id, version, action, form.Note); err != nil {
-			if !mergeErrors(err, &form.Errors) {
-				s.fail(w, r, err)
-				return
-			}
-			s.renderTeacher(w, r, http.StatusUnprocessableEntity, web.TeacherShowPage{Review: form})
-			return
-		}
-		s.flash(r, "已"+action.Label()+"。")
-		redirect(w, r, teacherURL(id))
+		form := web.StepForm{Action: string(action), Reason: r.PostFormValue("note")}
+		err := s.store.ReviewTeacher(r.Context(), actor(r), id, formVersion(r), action, form.Reason)
+		s.stepDone(w, r, err, form, "已"+action.Label()+"。", teacherURL(id), s.teacherStepPage)
 	}
 }
 
@@ -209,13 +205,8 @@ func (s *Server) certificateRemove(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	if err := s.store.RemoveCertificate(r.Context(), actor(r), id, version, cid); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.flash(r, "证书已删除。")
-	redirect(w, r, teacherURL(id))
+	err := s.store.RemoveCertificate(r.Context(), actor(r), id, formVersion(r), cid)
+	s.stepDone(w, r, err, web.StepForm{Action: "certificate-delete-" + strconv.FormatInt(cid, 10)}, "证书已删除。", teacherURL(id), s.teacherStepPage)
 }
 
 func (s *Server) equivalenceAdd(w http.ResponseWriter, r *http.Request) {
@@ -246,12 +237,8 @@ func (s *Server) equivalenceRemove(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.store.RemoveEquivalence(r.Context(), actor(r), id, eid); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.flash(r, "等同资质已撤销。")
-	redirect(w, r, teacherURL(id))
+	err := s.store.RemoveEquivalence(r.Context(), actor(r), id, eid)
+	s.stepDone(w, r, err, web.StepForm{Action: "equivalence-delete-" + strconv.FormatInt(eid, 10)}, "等同资质已撤销。", teacherURL(id), s.teacherStepPage)
 }
 
 // teacherFileUpload stores a certificate scan. The body is already capped
@@ -328,12 +315,8 @@ func (s *Server) teacherFileRemove(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.store.RemoveTeacherFile(r.Context(), actor(r), id, fid); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.flash(r, "扫描件已删除。")
-	redirect(w, r, teacherURL(id))
+	err := s.store.RemoveTeacherFile(r.Context(), actor(r), id, fid)
+	s.stepDone(w, r, err, web.StepForm{Action: "file-delete-" + strconv.FormatInt(fid, 10)}, "扫描件已删除。", teacherURL(id), s.teacherStepPage)
 }
 
 func (s *Server) teacherEligible(w http.ResponseWriter, r *http.Request) {

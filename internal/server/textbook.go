@@ -139,10 +139,10 @@ func (s *Server) textbookCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) textbookShow(w http.ResponseWriter, r *http.Request) {
-	s.renderTextbook(w, r, http.StatusOK, web.TextbookStatusForm{})
+	s.renderTextbook(w, r, http.StatusOK, web.StepForm{})
 }
 
-func (s *Server) renderTextbook(w http.ResponseWriter, r *http.Request, status int, form web.TextbookStatusForm) {
+func (s *Server) renderTextbook(w http.ResponseWriter, r *http.Request, status int, form web.StepForm) {
 	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
@@ -209,17 +209,8 @@ func (s *Server) textbookStatus(action training.TextbookAction) http.HandlerFunc
 		if !ok {
 			return
 		}
-		form := web.TextbookStatusForm{Action: string(action), Reason: r.PostFormValue("reason")}
-		version, _ := strconv.Atoi(r.PostFormValue("version"))
-		if err := s.store.ChangeTextbookStatus(r.Context(), actor(r), id, version, action, form.Reason); err != nil {
-			if !mergeErrors(err, &form.Errors) {
-				s.fail(w, r, err)
-				return
-			}
-			s.renderTextbook(w, r, http.StatusUnprocessableEntity, form)
-			return
-		}
-		s.flash(r, "已"+action.Label()+"。")
-		redirect(w, r, textbookURL(id))
+		form := web.StepForm{Action: string(action), Reason: r.PostFormValue("reason")}
+		err := s.store.ChangeTextbookStatus(r.Context(), actor(r), id, formVersion(r), action, form.Reason)
+		s.stepDone(w, r, err, form, "已"+action.Label()+"。", textbookURL(id), s.renderTextbook)
 	}
 }

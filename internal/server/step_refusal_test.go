@@ -1,0 +1,136 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// refusedStep is a one-button step the rules refuse (a wrong state, with
+// the current version) or a stale version makes conflict.
+type refusedStep struct {
+	name   string
+	user   string
+	record string // SELECT id, version of a record in the state refused
+	path   string // %d: the record's id
+	form   url.Values
+	stale  bool   // post version - 1: the step conflicts (409)
+	status int    // the answer when not 422 (or 409 for stale)
+	button string // data-testid of the step's button on the page
+	want   string // the message's article, or the conflict's words
+	page   string // a data-testid only the record's page has
+}
+
+// TestRefusedStepLandsBesideItsButton: every refused one-button step
+// answers with the page it came from (not the error page), 422 for a rule
+// (the message cites its article) or 409 for a stale version, the message
+// inside the form of the button that was pressed, and the reason typed kept.
+func TestRefusedStepLandsBesideItsButton(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []refusedStep{
+		{name: "institution revoke while pending", user: "bureau", record: `SELECT id, version FROM institutions WHERE status = 'pending'`,
+			path: "/institutions/%d/revoke", form: url.Values{"reason": {"骗取补助（保留）"}}, button: "revoke-submit", want: "第十六条", page: "inst-status"},
+		{name: "institution suspend, stale", user: "bureau", record: `SELECT id, version FROM institutions WHERE status = 'designated'`,
+			path: "/institutions/%d/suspend", form: url.Values{"reason": {"整改（保留）"}}, stale: true, button: "suspend-submit", want: "已被他人修改", page: "inst-status"},
+		{name: "class approve when approved", user: "bureau", record: `SELECT id, version FROM classes WHERE status = 'approved'`,
+			path: "/classes/%d/approve", button: "class-approve", want: "第六条", page: "class-status"},
+		{name: "class cancel, stale", user: "school", record: `SELECT c.id, c.version FROM classes c JOIN users u ON u.institution_id = c.institution_id
+			WHERE u.username = 'school' AND c.status = 'approved'`,
+			path: "/classes/%d/cancel", form: url.Values{"reason": {"场地不可用（保留）"}}, stale: true, button: "class-cancel", want: "已被他人修改", page: "class-status"},
+		{name: "teacher approve when approved", user: "bureau", record: `SELECT id, version FROM teachers WHERE status = 'approved'`,
+			path: "/teachers/%d/approve", button: "teacher-approve", want: "第五条", page: "teacher-status"},
+		{name: "textbook approve when approved", user: "bureau", record: `SELECT id, version FROM textbooks WHERE status = 'approved'`,
+			path: "/textbooks/%d/approve", button: "textbook-approve", want: "第六条", page: "textbook-status"},
+		{name: "application accept when accepted", user: "centre", record: `SELECT id, version FROM exam_applications WHERE status IN ('accepted', 'archived')`,
+			path: "/assessments/%d/accept", status: http.StatusConflict, button: "application-accept", want: "状态已变化", page: "application-status"},
+		{name: "session approve when published", user: "centre", record: `SELECT id, version FROM exam_sessions WHERE status = 'published'`,
+			path: "/exam-sessions/%d/approve", status: http.StatusConflict, button: "session-approve", want: "状态已变化", page: "session-status"},
+		{name: "fee approve when approved", user: "bureau", record: `SELECT id, version FROM fee_applications WHERE status = 'approved'`,
+			path: "/fees/%d/approve", button: "fee-approve", want: "第十二条", page: "fee-status"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var id int64
+			var version int
+			must(t, e.store.Pool().QueryRow(context.Background(), c.record+` ORDER BY 1 LIMIT 1`).Scan(&id, &version))
+			if c.stale {
+				version--
+			}
+			form := url.Values{"version": {fmt.Sprint(version)}}
+			for k, v := range c.form {
+				form[k] = v
+			}
+			res := e.login(c.user).post(fmt.Sprintf(c.path, id), form)
+			status := http.StatusUnprocessableEntity
+			if c.stale {
+				status = http.StatusConflict
+			}
+			if c.status != 0 {
+				status = c.status
+			}
+			assertBeside(t, res, status, c.button, c.want, c.page)
+			for _, v := range c.form {
+				if !strings.Contains(formOf(res, c.button), v[0]) {
+					t.Errorf("the reason typed %q is not kept in the form", v[0])
+				}
+			}
+		})
+	}
+}
+
+// assertBeside checks a refused step's answer: status, the record's page,
+// and want inside the form of button, in an alert the button points to.
+func assertBeside(t *testing.T, res response, status int, button, want, page string) {
+	t.Helper()
+	if res.status != status {
+		t.Fatalf("status %d, want %d\n%s", res.status, status, res.text("form-errors"))
+	}
+	if res.has(fmt.Sprintf("error-%d", status)) || !res.has(page) {
+		t.Fatalf("not the record's page (%s)", page)
+	}
+	f := formOf(res, button)
+	if !strings.Contains(f, want) {
+		t.Fatalf("the form of %s says %q, want %q", button, f, want)
+	}
+	if !strings.Contains(res.body, `role="alert"`) || !strings.Contains(res.body, `aria-describedby="err-`) {
+		t.Fatalf("the message is not an alert the button points to")
+	}
+}
+
+// formOf is the text (and typed values) of the form holding the element
+// with data-testid=button.
+func formOf(res response, button string) string {
+	doc, err := html.Parse(strings.NewReader(res.body))
+	if err != nil {
+		return ""
+	}
+	var found *html.Node
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if found != nil {
+			return
+		}
+		if n.Type == html.ElementNode {
+			for _, a := range n.Attr {
+				if a.Key == "data-testid" && a.Val == button {
+					found = n
+					return
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	for n := found; n != nil; n = n.Parent {
+		if n.Type == html.ElementNode && n.Data == "form" {
+			return textOf(n)
+		}
+	}
+	return ""
+}
