@@ -1173,7 +1173,7 @@ func classActions(p ClassShowPage) templ.Component {
 				}
 				return nil
 			})
-			templ_7745c5c3_Err = ConfirmButton(p.stepAt("exception-decide", "/exception/decide").Button("确定", "", "exception-decide").Tested("exception-decide-form").Fields("exception_approved")).Render(templ.WithChildren(ctx, templ_7745c5c3_Var57), templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ConfirmButton(p.stepAt("exception-decide", "/exception/decide").Button("确定", "", "exception-decide").Tested("exception-decide-form").Fields("exception_approved").Carded()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var57), templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1216,7 +1216,7 @@ func classActions(p ClassShowPage) templ.Component {
 				}
 				return nil
 			})
-			templ_7745c5c3_Err = ConfirmButton(p.stepAt("exception", "/exception").Button("提交申请", "", "exception-submit").Asking("申请理由", "reason", true).Keyed("exception_reason").Tested("exception-form").Fields("exception_size")).Render(templ.WithChildren(ctx, templ_7745c5c3_Var58), templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ConfirmButton(p.stepAt("exception", "/exception").Button("提交申请", "", "exception-submit").Asking("申请理由", "reason", true).Keyed("exception_reason").Tested("exception-form").Fields("exception_size").Carded()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var58), templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -317,11 +317,11 @@ func feeApplication(p FeePage, f training.FeeApplication) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "</div>")
+			templ_7745c5c3_Err = ConfirmButton(p.step(f, training.ActFeeReturn).Button("退回", "", "fee-return").Noting("退回理由", "note", true)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = ConfirmButton(p.step(f, training.ActFeeReturn).Button("退回", "", "fee-return").Asking("退回理由", "note", true)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "</div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -31,29 +31,6 @@ type ComplaintStatusForm struct {
 }
 
 // ComplaintForms carries a refused step's text and messages back to the
-// complaint page.
-type ComplaintForms struct {
-	Action training.ComplaintAction
-	Text   string
-	Errors
-}
-
-// For is the text typed for action (kept after a refusal).
-func (f ComplaintForms) For(a training.ComplaintAction) string {
-	if f.Action == a {
-		return f.Text
-	}
-	return ""
-}
-
-// ErrFor is the message of field for action.
-func (f ComplaintForms) ErrFor(a training.ComplaintAction, field string) string {
-	if f.Action == a {
-		return f.Err(field)
-	}
-	return ""
-}
-
 // ComplaintNewPage is the public complaint form.
 type ComplaintNewPage struct {
 	Layout
@@ -98,8 +75,20 @@ type ComplaintListPage struct {
 type ComplaintShowPage struct {
 	Layout
 	P        training.ComplaintPage
-	Forms    ComplaintForms
+	Forms    StepForm // the refused step (a ComplaintAction), its text as Reason
 	Revealed bool
+}
+
+// step is the form of action a on the complaint.
+func (p ComplaintShowPage) step(a training.ComplaintAction) Step {
+	c := p.P.Complaint
+	return NewStep("/complaints/"+I64(c.ID)+"/"+string(a), p.CSRF, c.Version, p.Forms, string(a))
+}
+
+// offers reports whether the page shows a's form: the viewer may take it,
+// or it was just refused.
+func (p ComplaintShowPage) offers(a training.ComplaintAction) bool {
+	return training.CanComplaintStep(p.Actor(), p.P.Complaint, a) || p.Forms.Refused(string(a))
 }
 
 // Actor is the signed-in user as the rules see them.

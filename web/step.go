@@ -59,6 +59,7 @@ type Reason struct {
 	Name     string // the form field
 	Key      string // the message key, when it is not Name
 	Required bool
+	Line     bool // a one-line input beside the button (a short note)
 }
 
 // NewStep is the form of action posting to url for a record at version,
@@ -77,6 +78,12 @@ func (s Step) Button(label, class, testid string) Step {
 func (s Step) Asking(label, name string, required bool) Step {
 	s.Reason = Reason{Label: label, Name: name, Required: required}
 	s.Card = true
+	return s
+}
+
+// Noting adds a one-line reason beside the button (labelled by label).
+func (s Step) Noting(label, name string, required bool) Step {
+	s.Reason = Reason{Label: label, Name: name, Required: required, Line: true}
 	return s
 }
 
@@ -102,7 +109,6 @@ func (s Step) Tested(formID string) Step {
 // themselves (ConfirmButton's children): they are not repeated by the button.
 func (s Step) Fields(keys ...string) Step {
 	s.Shown = keys
-	s.Card = true
 	return s
 }
 

@@ -180,10 +180,10 @@ func (s *Server) complaintList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) complaintShow(w http.ResponseWriter, r *http.Request) {
-	s.complaintPage(w, r, http.StatusOK, web.ComplaintForms{}, "", "")
+	s.complaintPage(w, r, http.StatusOK, web.StepForm{}, "", "")
 }
 
-func (s *Server) complaintPage(w http.ResponseWriter, r *http.Request, status int, forms web.ComplaintForms, phone, name string) {
+func (s *Server) complaintPage(w http.ResponseWriter, r *http.Request, status int, forms web.StepForm, phone, name string) {
 	id, ok := idParam(r, "id")
 	if !ok {
 		s.fail(w, r, training.ErrNotFound)
@@ -201,8 +201,8 @@ func (s *Server) complaintPage(w http.ResponseWriter, r *http.Request, status in
 		P: p, Forms: forms, Revealed: phone != ""}))
 }
 
-// complaintStep takes one step; a refused one shows the page again (422)
-// with the text typed.
+// complaintStep takes one step; a refused one shows the page again with
+// the message beside its button and the text typed.
 func (s *Server) complaintStep(action training.ComplaintAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, ok := idParam(r, "id")
@@ -210,22 +210,14 @@ func (s *Server) complaintStep(action training.ComplaintAction) http.HandlerFunc
 			s.fail(w, r, training.ErrNotFound)
 			return
 		}
-		version, _ := strconv.Atoi(r.PostFormValue("version"))
 		assignee, _ := strconv.ParseInt(r.PostFormValue("assignee_id"), 10, 64)
 		in := training.ComplaintStepInput{AssigneeID: assignee, Outcome: training.ComplaintOutcome(r.PostFormValue("outcome")),
 			Text: strings.TrimSpace(r.PostFormValue("text"))}
-		err := s.store.StepComplaint(r.Context(), actor(r), id, version, action, in)
-		if err != nil {
-			forms := web.ComplaintForms{Action: action, Text: in.Text}
-			if !mergeErrors(err, &forms.Errors) {
-				s.fail(w, r, err)
-				return
-			}
-			s.complaintPage(w, r, http.StatusUnprocessableEntity, forms, "", "")
-			return
-		}
-		s.flash(r, "已"+action.Label()+"。")
-		redirect(w, r, complaintURL(id))
+		err := s.store.StepComplaint(r.Context(), actor(r), id, formVersion(r), action, in)
+		s.stepDone(w, r, err, web.StepForm{Action: string(action), Reason: in.Text}, "已"+action.Label()+"。", complaintURL(id),
+			func(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
+				s.complaintPage(w, r, status, f, "", "")
+			})
 	}
 }
 
@@ -244,7 +236,7 @@ func (s *Server) complaintReveal(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "（匿名）"
 	}
-	s.complaintPage(w, r, http.StatusOK, web.ComplaintForms{}, phone, name)
+	s.complaintPage(w, r, http.StatusOK, web.StepForm{}, phone, name)
 }
 
 // complaintFileGet sends an attachment (bureau only) as a download, with

@@ -51,6 +51,11 @@ func (s *Server) evaluationSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) evaluationShow(w http.ResponseWriter, r *http.Request) {
+	s.renderEvaluation(w, r, http.StatusOK, web.StepForm{})
+}
+
+// renderEvaluation is the year's page, with the step f refused.
+func (s *Server) renderEvaluation(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
 	year, ok := yearParam(r)
 	if !ok {
 		s.fail(w, r, training.ErrNotFound)
@@ -67,7 +72,7 @@ func (s *Server) evaluationShow(w http.ResponseWriter, r *http.Request) {
 	if page.Settings.Status == training.EvalRunning {
 		l.Refresh = 2
 	}
-	s.render(w, r, http.StatusOK, web.EvaluationView(web.EvaluationPageView{Layout: l, P: page, List: listView(r, p, page.Total, nil)}))
+	s.render(w, r, status, web.EvaluationView(web.EvaluationPageView{Layout: l, P: page, List: listView(r, p, page.Total, nil), Step: f}))
 }
 
 // evaluationStep runs (or re-runs) or publishes a year.
@@ -78,23 +83,13 @@ func (s *Server) evaluationStep(publish bool) http.HandlerFunc {
 			s.fail(w, r, training.ErrNotFound)
 			return
 		}
-		var err error
-		msg := "考评已开始计算，页面将显示进度。"
 		if publish {
-			err, msg = s.store.PublishEvaluation(r.Context(), actor(r), year), "考评结果已公布，不能再重新计算。"
-		} else {
-			err = s.store.StartEvaluation(r.Context(), actor(r), year)
-		}
-		if err != nil {
-			if v, ok := training.AsValidation(err); ok {
-				s.errorPageList(w, r, http.StatusUnprocessableEntity, "不能执行该操作", v)
-				return
-			}
-			s.fail(w, r, err)
+			err := s.store.PublishEvaluation(r.Context(), actor(r), year)
+			s.stepDone(w, r, err, web.StepForm{Action: "publish"}, "考评结果已公布，不能再重新计算。", evaluationURL(year), s.renderEvaluation)
 			return
 		}
-		s.flash(r, msg)
-		redirect(w, r, evaluationURL(year))
+		err := s.store.StartEvaluation(r.Context(), actor(r), year)
+		s.stepDone(w, r, err, web.StepForm{Action: "run"}, "考评已开始计算，页面将显示进度。", evaluationURL(year), s.renderEvaluation)
 	}
 }
 
@@ -105,17 +100,12 @@ func (s *Server) evaluationOutcome(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, training.ErrNotFound)
 		return
 	}
-	err := s.store.RecordOutcome(r.Context(), actor(r), year, inst, training.EvalOutcome(r.PostFormValue("outcome")), r.PostFormValue("note"))
-	if err != nil {
-		if v, ok := training.AsValidation(err); ok {
-			s.errorPageList(w, r, http.StatusUnprocessableEntity, "不能记录处理结果", v)
-			return
-		}
-		s.fail(w, r, err)
-		return
-	}
-	s.flash(r, "处理结果已记录。")
-	redirect(w, r, "/institutions/"+strconv.FormatInt(inst, 10)+"/scorecard")
+	f := web.StepForm{Action: "outcome-" + strconv.Itoa(year), Approved: r.PostFormValue("outcome"), Reason: r.PostFormValue("note")}
+	err := s.store.RecordOutcome(r.Context(), actor(r), year, inst, training.EvalOutcome(f.Approved), f.Reason)
+	s.stepDone(w, r, err, f, "处理结果已记录。", "/institutions/"+strconv.FormatInt(inst, 10)+"/scorecard",
+		func(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
+			s.renderScorecard(w, r, status, inst, f)
+		})
 }
 
 func (s *Server) scorecard(w http.ResponseWriter, r *http.Request) {
@@ -124,12 +114,17 @@ func (s *Server) scorecard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, training.ErrNotFound)
 		return
 	}
+	s.renderScorecard(w, r, http.StatusOK, id, web.StepForm{})
+}
+
+// renderScorecard is institution id's scorecard, with the outcome f refused.
+func (s *Server) renderScorecard(w http.ResponseWriter, r *http.Request, status int, id int64, f web.StepForm) {
 	sc, err := s.store.Scorecard(r.Context(), actor(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.ScorecardView(web.ScorecardPage{Layout: s.layout(r, "考评记分卡 · "+sc.Institution.Name, "supervision"), S: sc}))
+	s.render(w, r, status, web.ScorecardView(web.ScorecardPage{Layout: s.layout(r, "考评记分卡 · "+sc.Institution.Name, "supervision"), S: sc, Step: f}))
 }
 
 // designatedList is the public list of designated institutions with their

@@ -299,15 +299,21 @@ func (s *Server) orderAnswer(w http.ResponseWriter, r *http.Request) {
 	forms := web.OrderForms{Answer: r.FormValue("answer")}
 	version, _ := strconv.Atoi(r.FormValue("version"))
 	if err := s.store.AnswerOrder(r.Context(), actor(r), id, version, forms.Answer, name, sniffed, data); err != nil {
-		if !mergeErrors(err, &forms.Errors) {
+		status, ok := refusal(err, &forms.Errors)
+		if !ok {
 			s.fail(w, r, err)
 			return
 		}
-		s.renderOrder(w, r, http.StatusUnprocessableEntity, forms)
+		s.renderOrder(w, r, status, forms)
 		return
 	}
 	s.flash(r, "整改情况已报送，等待区人力社保局验收。")
 	redirect(w, r, orderURL(id))
+}
+
+// orderStepPage is the order's page with a refused decision.
+func (s *Server) orderStepPage(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
+	s.renderOrder(w, r, status, web.OrderForms{Step: f})
 }
 
 // orderDecide is the bureau accepting or escalating an order.
@@ -318,14 +324,9 @@ func (s *Server) orderDecide(act training.OrderAction) http.HandlerFunc {
 			s.fail(w, r, training.ErrNotFound)
 			return
 		}
-		forms := web.OrderForms{Note: r.PostFormValue("note")}
-		version, _ := strconv.Atoi(r.PostFormValue("version"))
-		if err := s.store.DecideOrder(r.Context(), actor(r), id, version, act, forms.Note); err != nil {
-			if !mergeErrors(err, &forms.Errors) {
-				s.fail(w, r, err)
-				return
-			}
-			s.renderOrder(w, r, http.StatusUnprocessableEntity, forms)
+		f := web.StepForm{Action: string(act), Reason: r.PostFormValue("note")}
+		if err := s.store.DecideOrder(r.Context(), actor(r), id, formVersion(r), act, f.Reason); err != nil {
+			s.stepDone(w, r, err, f, "", "", s.orderStepPage)
 			return
 		}
 		if act == training.ActOrderEscalate {

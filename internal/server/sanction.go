@@ -60,11 +60,12 @@ func (s *Server) sanctionCreate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if _, err := s.store.RecordSanction(r.Context(), actor(r), id, in); err != nil {
-		if !mergeErrors(err, &form.Errors) {
+		status, ok := refusal(err, &form.Errors)
+		if !ok {
 			s.fail(w, r, err)
 			return
 		}
-		s.renderSupervision(w, r, http.StatusUnprocessableEntity, form)
+		s.renderSupervision(w, r, status, form)
 		return
 	}
 	s.flash(r, "处理决定已记录："+in.Kind.Label()+"。")

@@ -80,6 +80,11 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) userShow(w http.ResponseWriter, r *http.Request) {
+	s.renderUser(w, r, http.StatusOK, web.StepForm{})
+}
+
+// renderUser is the account's page, with the step f refused.
+func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
 	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
@@ -89,7 +94,7 @@ func (s *Server) userShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.UserShowView(web.UserShowPage{Layout: s.layout(r, "账号 "+u.Username, "users"), User: u}))
+	s.render(w, r, status, web.UserShowView(web.UserShowPage{Layout: s.layout(r, "账号 "+u.Username, "users"), User: u, Step: f}))
 }
 
 // showOneTimePassword answers the POST that made a one-time password with
@@ -115,16 +120,12 @@ func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bo
 	if !ok {
 		return
 	}
-	if err := s.store.SetUserDisabled(r.Context(), actor(r), id, disabled); err != nil {
-		s.fail(w, r, err)
+	err := s.store.SetUserDisabled(r.Context(), actor(r), id, disabled)
+	if disabled {
+		s.stepDone(w, r, err, web.StepForm{Action: "disable"}, "账号已停用，其所有会话已结束。", "/users/"+strconv.FormatInt(id, 10), s.renderUser)
 		return
 	}
-	if disabled {
-		s.flash(r, "账号已停用，其所有会话已结束。")
-	} else {
-		s.flash(r, "账号已启用。")
-	}
-	redirect(w, r, "/users/"+strconv.FormatInt(id, 10))
+	s.stepDone(w, r, err, web.StepForm{Action: "enable"}, "账号已启用。", "/users/"+strconv.FormatInt(id, 10), s.renderUser)
 }
 
 func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) {
@@ -139,7 +140,7 @@ func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.store.ResetPassword(r.Context(), actor(r), id, hash); err != nil {
-		s.fail(w, r, err)
+		s.stepDone(w, r, err, web.StepForm{Action: "reset-password"}, "", "", s.renderUser)
 		return
 	}
 	s.showOneTimePassword(w, r, id, otp, "密码已重置，用户须在下次登录时修改密码。")
