@@ -145,13 +145,6 @@ var walkPending = map[string]string{
 	"POST /classes/{id}/schedule/import":                 "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
 	"POST /classes/{id}/sessions/{sid}/attendance":       "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
 	"POST /classes/{id}/survey/codes":                    "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
-	"POST /complaints/{id}/answer":                       "complaints (public_access_test.go)",
-	"POST /complaints/{id}/assign":                       "complaints (public_access_test.go)",
-	"POST /complaints/{id}/close":                        "complaints (public_access_test.go)",
-	"POST /complaints/{id}/forward":                      "complaints (public_access_test.go)",
-	"POST /complaints/{id}/note":                         "complaints (public_access_test.go)",
-	"POST /complaints/{id}/reply":                        "complaints (public_access_test.go)",
-	"POST /complaints/{id}/reveal":                       "complaints (public_access_test.go)",
 	"POST /evaluations/{year}/institutions/{id}/outcome": "evaluation runs (supervision_access_test.go)",
 	"POST /evaluations/{year}/publish":                   "evaluation runs (supervision_access_test.go)",
 	"POST /evaluations/{year}/run":                       "evaluation runs (supervision_access_test.go)",
@@ -166,21 +159,15 @@ var walkPending = map[string]string{
 	"POST /exam-sessions/{id}/reschedule":                "exam sessions and results (exam_test.go, exam_gaps_test.go)",
 	"POST /exam-sessions/{id}/scores":                    "exam sessions and results (exam_test.go, exam_gaps_test.go)",
 	"POST /exam-sessions/{id}/scores/import":             "exam sessions and results (exam_test.go, exam_gaps_test.go)",
-	"POST /fees/{id}/approve":                            "fee applications (fee_test.go)",
-	"POST /fees/{id}/return":                             "fee applications (fee_test.go)",
-	"POST /fees/{id}/withdraw":                           "fee applications (fee_test.go)",
 	"POST /findings/{id}/order":                          "rectification orders (supervision_access_test.go)",
 	"POST /inspections/{id}/files":                       "inspections (supervision_access_test.go)",
 	"POST /institutions/{id}/inspections":                "inspections (supervision_access_test.go)",
 	"POST /institutions/{id}/sanctions":                  "sanctions (supervision_access_test.go)",
 	"POST /objections/{id}/decide":                       "objections (claim_access_test.go)",
-	"POST /rectifications/{id}/accept":                   "rectification orders (supervision_access_test.go)",
-	"POST /rectifications/{id}/answer":                   "rectification orders (supervision_access_test.go)",
-	"POST /rectifications/{id}/escalate":                 "rectification orders (supervision_access_test.go)",
 }
 
 func walkWorkflows() []workflow {
-	return []workflow{institutionWalk(), teacherWalk(), textbookWalk(), classWalk()}
+	return []workflow{institutionWalk(), teacherWalk(), textbookWalk(), classWalk(), feeWalk(), complaintWalk(), orderWalk()}
 }
 
 func TestStateWalkCoversEveryPOST(t *testing.T) {
@@ -296,6 +283,11 @@ func (e *env) walkOne(workflow string, st walkState, a walkAction) {
 	case http.StatusConflict, http.StatusUnprocessableEntity:
 		if msg := refusalText(r.body); !articleRe.MatchString(msg) {
 			t.Errorf("%s: %d without the rule it rests on: %q\n%s", what, r.status, msg, excerpt(visible))
+		}
+		if r.status == http.StatusUnprocessableEntity && r.has("error-422") {
+			// Issue 9: a refused step lands on the page it came from, with
+			// its message, not on a bare error page.
+			t.Errorf("%s: refused on a bare error page, not on the record's page", what)
 		}
 	case http.StatusForbidden, http.StatusNotFound:
 	default:
@@ -663,6 +655,168 @@ func classWalk() workflow {
 			{route: "POST /classes/{id}/exception/decide", as: "bureau", form: decide},
 			{route: "POST /classes/{id}/change/approve", as: "bureau", form: decision},
 			{route: "POST /classes/{id}/change/reject", as: "bureau", form: decision},
+		},
+	}
+}
+
+// ---- Fee applications (第十二条, SUB-2) ----
+
+// walkFee applies for a fee on a fresh submitted filing of the school, then
+// takes the steps.
+func (e *env) walkFee(kit func(e *env) classKit, steps ...training.FeeAction) walkObj {
+	e.t.Helper()
+	class := e.walkClass(kit(e), training.ActClassSubmit)
+	id, err := e.store.ApplyFee(e.ctx(), e.actorOf("school"), class.id, training.FeeInput{Amount: "300", Covers: "实训耗材", Reason: "走查"})
+	e.must(err)
+	for _, act := range steps {
+		by := e.actorOf("bureau")
+		if act == training.ActFeeWithdraw {
+			by = e.actorOf("school")
+		}
+		_, err := e.store.StepFee(e.ctx(), by, id, e.version("fee_applications", id), act, "走查")
+		e.must(err)
+	}
+	return walkObj{id: id, table: "fee_applications"}
+}
+
+func feeWalk() workflow {
+	kit := lazyKit()
+	note := func(e *env, o walkObj) url.Values { return url.Values{"note": {"走查"}} }
+	state := func(steps ...training.FeeAction) func(e *env) walkObj {
+		return func(e *env) walkObj { return e.walkFee(kit, steps...) }
+	}
+	return workflow{
+		name: "fees",
+		states: []walkState{
+			{"待审核", state()},
+			{"已核准", state(training.ActFeeApprove)},
+			{"退回", state(training.ActFeeReturn)},
+			{"已撤回", state(training.ActFeeWithdraw)},
+		},
+		actions: []walkAction{
+			{route: "POST /fees/{id}/approve", as: "bureau", form: note},
+			{route: "POST /fees/{id}/return", as: "bureau", form: note},
+			{route: "POST /fees/{id}/withdraw", as: "school", form: note},
+		},
+	}
+}
+
+// lazyKit makes the filing kit once per env (the first state that needs it).
+func lazyKit() func(e *env) classKit {
+	var kit *classKit
+	return func(e *env) classKit {
+		if kit == nil {
+			k := e.classKit()
+			kit = &k
+		}
+		return *kit
+	}
+}
+
+// ---- Complaints (SUP-2) ----
+
+func (e *env) walkComplaint(steps ...training.ComplaintAction) walkObj {
+	e.t.Helper()
+	_, err := e.store.FileComplaint(e.ctx(), training.ComplaintInput{InstitutionID: itoa(e.institutionID("杭州市临安区天目职业技能培训学校")),
+		Body: "走查投诉：培训课时不足。", Phone: "13900002222", Name: "走查人"}, nil)
+	e.must(err)
+	id := e.queryID(`SELECT max(id) FROM complaints`)
+	for _, act := range steps {
+		by := e.actorOf("bureau")
+		if act == training.ActComplaintReply {
+			by = e.actorOf("school")
+		}
+		e.must(e.store.StepComplaint(e.ctx(), by, id, e.version("complaints", id), act, complaintStep(e)))
+	}
+	return walkObj{id: id, table: "complaints"}
+}
+
+func complaintStep(e *env) training.ComplaintStepInput {
+	return training.ComplaintStepInput{AssigneeID: e.userID("bureau2"), Outcome: training.ComplaintPartlyUpheld, Text: "走查"}
+}
+
+func complaintWalk() workflow {
+	form := func(e *env, o walkObj) url.Values {
+		in := complaintStep(e)
+		return url.Values{"assignee_id": {itoa(in.AssigneeID)}, "outcome": {string(in.Outcome)}, "text": {in.Text}}
+	}
+	state := func(steps ...training.ComplaintAction) func(e *env) walkObj {
+		return func(e *env) walkObj { return e.walkComplaint(steps...) }
+	}
+	w := workflow{
+		name: "complaints",
+		states: []walkState{
+			{"已收到", state()},
+			{"处理中", state(training.ActComplaintAssign)},
+			{"转机构", state(training.ActComplaintAssign, training.ActComplaintForward)},
+			{"机构已回复", state(training.ActComplaintAssign, training.ActComplaintForward, training.ActComplaintReply)},
+			{"已答复", state(training.ActComplaintAssign, training.ActComplaintAnswer)},
+			{"已办结", state(training.ActComplaintAssign, training.ActComplaintAnswer, training.ActComplaintClose)},
+		},
+		actions: []walkAction{
+			{route: "POST /complaints/{id}/reply", as: "school", form: form},
+			{route: "POST /complaints/{id}/reveal", as: "bureau"},
+		},
+	}
+	for _, act := range []training.ComplaintAction{training.ActComplaintAssign, training.ActComplaintNote,
+		training.ActComplaintForward, training.ActComplaintAnswer, training.ActComplaintClose} {
+		w.actions = append(w.actions, walkAction{route: "POST /complaints/{id}/" + string(act), as: "bureau", form: form})
+	}
+	return w
+}
+
+// ---- Rectification orders (SUP-4, 第十六条) ----
+
+// walkOrder inspects the school (one item failed), orders the finding put
+// right, then takes the steps.
+func (e *env) walkOrder(steps ...training.OrderAction) walkObj {
+	e.t.Helper()
+	bureau := e.actorOf("bureau")
+	items, err := e.store.Checklist(e.ctx(), bureau, true)
+	e.must(err)
+	in := training.InspectionInput{InstitutionID: e.institutionID("杭州市临安区天目职业技能培训学校"), Mode: training.ModeOnSite,
+		Date: e.store.Today().Format("2006-01-02"), Inspectors: "王科长、李科员",
+		Results: map[int64]training.ItemResult{}, Notes: map[int64]string{}}
+	for i, it := range items {
+		in.Results[it.ID] = training.ItemOK
+		if i == 0 {
+			in.Results[it.ID], in.Notes[it.ID] = training.ItemFail, "走查发现的问题"
+		}
+	}
+	insp, err := e.store.CreateInspection(e.ctx(), bureau, in)
+	e.must(err)
+	finding := e.queryID(`SELECT min(id) FROM inspection_findings WHERE inspection_id = $1`, insp)
+	id, err := e.store.OrderRectification(e.ctx(), bureau, finding, training.OrderInput{WorkingDays: "10", Requirement: "走查"})
+	e.must(err)
+	for _, act := range steps {
+		v := e.version("rectification_orders", id)
+		if act == training.ActOrderAnswer {
+			e.must(e.store.AnswerOrder(e.ctx(), e.actorOf("school"), id, v, "已整改", "answer.pdf", "application/pdf", pdfBytes))
+			continue
+		}
+		e.must(e.store.DecideOrder(e.ctx(), bureau, id, v, act, "走查"))
+	}
+	return walkObj{id: id, table: "rectification_orders"}
+}
+
+func orderWalk() workflow {
+	note := func(e *env, o walkObj) url.Values { return url.Values{"note": {"走查"}} }
+	answer := func(e *env, o walkObj) url.Values { return url.Values{"answer": {"已整改"}} }
+	state := func(steps ...training.OrderAction) func(e *env) walkObj {
+		return func(e *env) walkObj { return e.walkOrder(steps...) }
+	}
+	return workflow{
+		name: "rectifications",
+		states: []walkState{
+			{"待整改", state()},
+			{"已回复", state(training.ActOrderAnswer)},
+			{"已验收", state(training.ActOrderAnswer, training.ActOrderAccept)},
+			{"已移交", state(training.ActOrderAnswer, training.ActOrderEscalate)},
+		},
+		actions: []walkAction{
+			{route: "POST /rectifications/{id}/answer", as: "school", form: answer, upload: true},
+			{route: "POST /rectifications/{id}/accept", as: "bureau", form: note},
+			{route: "POST /rectifications/{id}/escalate", as: "bureau", form: note},
 		},
 	}
 }
