@@ -469,3 +469,82 @@ func TestStatisticsFiguresUnderConcurrency(t *testing.T) {
 	checkStatistics(t, s, "after the concurrent changes", []training.Actor{ef.bureau, ef.centre}, []int{2026},
 		[]int64{ef.school.InstitutionID})
 }
+
+// TestComplaintQueueTotals: the queue's page and total, for the whole
+// queue and each status (totals kept in complaint_counts, migration 00102)
+// and for the overdue and own filters (counted), equal what a count of
+// the complaints gives, in the queue's order, on the first page and the
+// second.
+func TestComplaintQueueTotals(t *testing.T) {
+	cf := newClassFixture(t)
+	s, ctx := cf.s, cf.ctx
+	id := cf.approvedClass()
+	for i := range 7 {
+		in := training.ComplaintInput{InstitutionID: itoa(cf.school.InstitutionID), ClassNo: cf.class(id).ClassNo,
+			Body: fmt.Sprintf("第%d次投诉：培训只上了一半课时。", i+1), Phone: "13812345678"}
+		if _, err := s.FileComplaint(ctx, in, nil); err != nil {
+			t.Fatal(err)
+		}
+		cf.setNow(cf.now.AddDate(0, 0, 1))
+	}
+	q, _, err := s.ComplaintQueue(ctx, cf.bureau, training.ComplaintFilter{}, repository.Page{})
+	must(t, err)
+	step := func(cid int64, act training.ComplaintAction, in training.ComplaintStepInput) {
+		t.Helper()
+		p, err := s.ComplaintByID(ctx, cf.bureau, cid)
+		must(t, err)
+		must(t, s.StepComplaint(ctx, cf.bureau, cid, p.Complaint.Version, act, in))
+	}
+	for _, c := range q[:4] {
+		step(c.ID, training.ActComplaintAssign, training.ComplaintStepInput{AssigneeID: cf.bureau.UserID})
+	}
+	for _, c := range q[:2] {
+		step(c.ID, training.ActComplaintAnswer, training.ComplaintStepInput{Text: "经核实，机构已补课。"})
+	}
+	step(q[0].ID, training.ActComplaintClose, training.ComplaintStepInput{Outcome: training.ComplaintUpheld})
+	cf.setNow(time.Date(2026, 4, 20, 9, 0, 0, 0, repository.Shanghai))
+
+	var kept, counted int
+	must(t, s.Pool().QueryRow(ctx, `SELECT (SELECT sum(n) FROM complaint_counts), (SELECT count(*) FROM complaints)`).Scan(&kept, &counted))
+	if kept != counted {
+		t.Fatalf("complaint_counts %d, complaints %d", kept, counted)
+	}
+	for _, c := range []struct {
+		f    training.ComplaintFilter
+		cond string
+	}{
+		{training.ComplaintFilter{}, "true"},
+		{training.ComplaintFilter{Status: training.ComplaintReceived}, "status = 'received'"},
+		{training.ComplaintFilter{Status: training.ComplaintHandling}, "status = 'handling'"},
+		{training.ComplaintFilter{Status: training.ComplaintAnswered}, "status = 'answered'"},
+		{training.ComplaintFilter{Status: training.ComplaintClosed}, "status = 'closed'"},
+		{training.ComplaintFilter{Overdue: true}, "status IN ('received', 'handling') AND due_date < '2026-04-20'"},
+		{training.ComplaintFilter{Mine: true}, fmt.Sprintf("assignee_id = %d", cf.bureau.UserID)},
+	} {
+		rows, err := s.Pool().Query(ctx, `SELECT id FROM complaints WHERE `+c.cond+` ORDER BY due_date, id`)
+		must(t, err)
+		want, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		must(t, err)
+		if len(want) == 0 && c.f != (training.ComplaintFilter{Mine: true}) {
+			t.Errorf("%+v: no complaint matches: the case tests nothing", c.f)
+		}
+		for _, p := range []repository.Page{{Number: 1, Size: 2}, {Number: 2, Size: 2}} {
+			list, total, err := s.ComplaintQueue(ctx, cf.bureau, c.f, p)
+			must(t, err)
+			var got []int64
+			for _, x := range list {
+				got = append(got, x.ID)
+			}
+			lo, hi := min(len(want), (p.Number-1)*2), min(len(want), p.Number*2)
+			if lo == hi { // past the end: no rows, so no total either (as every list)
+				if len(got) != 0 {
+					t.Errorf("%+v page %d: %v past the end", c.f, p.Number, got)
+				}
+				continue
+			}
+			if total != len(want) || !reflect.DeepEqual(got, want[lo:hi]) {
+				t.Errorf("%+v page %d: %v of %d, want %v of %d", c.f, p.Number, got, total, want[lo:hi], len(want))
+			}
+		}
+	}
+}

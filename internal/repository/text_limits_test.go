@@ -40,6 +40,7 @@ var noLengthNeeded = map[string]string{
 	"class_counts.status": "a counter kept by triggers", "exam_application_counts.status": "a counter kept by triggers",
 	"class_figures.dim": "a counter kept by triggers", "class_figures.key": "a counter kept by triggers",
 	"pass_figures.dim": "a counter kept by triggers", "pass_figures.key": "a counter kept by triggers",
+	"complaint_counts.status": "a counter kept by triggers",
 	"enrolments.agreement_no": "checked by DecideAgreements (40) and kept unique",
 	// An uploaded roster's rows as read, kept to report their problems:
 	// bounded by the file's limits and checked before they become trainees.
