@@ -54,8 +54,6 @@ func TestRefusedStepLandsBesideItsButton(t *testing.T) {
 			path: "/fees/%d/approve", button: "fee-approve", want: "第十二条", page: "fee-status"},
 		{name: "claim review, stale", user: "bureau", record: `SELECT id, version FROM subsidy_claims`,
 			path: "/claims/%d/review", stale: true, button: "claim-review", want: "已被他人修改", page: "claim-status"},
-		{name: "complaint forward, stale", user: "bureau", record: `SELECT id, version FROM complaints`,
-			path: "/complaints/%d/forward", stale: true, button: "complaint-forward", want: "已被他人修改", page: "complaint-status"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var id int64
