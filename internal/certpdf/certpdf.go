@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/signintech/gopdf"
 	"github.com/skip2/go-qrcode"
@@ -192,11 +193,8 @@ func latinRune(r rune) bool { return r < 0x80 || r == '¥' || r == '·' }
 
 // fontOf is the font of a run.
 func fontOf(run string) string {
-	for _, r := range run {
-		if latinRune(r) {
-			return latin
-		}
-		break
+	if r, _ := utf8.DecodeRuneInString(run); latinRune(r) {
+		return latin
 	}
 	return family
 }

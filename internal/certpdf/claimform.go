@@ -28,7 +28,6 @@ const (
 	bottomY = pageH - 60.0  // last baseline a row may use before the footer
 	headerH = 20.0          // the table's header row
 	textTop = 12.0          // baseline offset of text inside a row
-	cjkNum  = "零壹贰叁肆伍陆柒捌玖"
 )
 
 // column of the lines table: title, width (points), right-aligned.
