@@ -106,7 +106,7 @@ func (s *Server) fundUseReportExport(w http.ResponseWriter, r *http.Request) {
 	widths := make([]float64, len(header))
 	widths[0] = 30
 	startDownload(w, xlsxType, "经费使用报表-"+strconv.Itoa(year)+".xlsx")
-	err = roster.Stream(w, "经费使用", strconv.Itoa(year)+"年度培训补贴和收费的使用情况（第十三条）", header, widths,
+	err = roster.Stream(w, "经费使用", strconv.Itoa(year)+"年度培训补贴和收费的使用情况", header, widths,
 		func(put func(cells ...string) error) error {
 			page := first
 			for n := 1; ; n++ {
