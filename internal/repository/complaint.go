@@ -265,23 +265,22 @@ func (s *Store) ComplaintQueue(ctx context.Context, a training.Actor, f training
 		w.add("c.assignee_id = ?", a.UserID)
 	}
 	order := orderBy(p, complaintSorts, "due")
+	// The total counts complaints alone; the page's rows come in index
+	// order (complaints_due_idx, complaints_received_idx) and only they
+	// are joined (a window count joined all 20,000 first: 0.6 s).
+	b := &pgx.Batch{}
+	total := 0
+	b.Queue(`SELECT count(*) FROM complaints c`+w.sql(), w.args...).QueryRow(func(row pgx.Row) error { return row.Scan(&total) })
 	lim, off := w.arg(p.limit()), w.arg(p.offset())
 	// The contact is not listed: the queue masks it (the page shows it).
-	rows, err := s.pool.Query(ctx, `SELECT `+complaintColumnsNoContact+`, count(*) OVER ()`+complaintFrom+w.sql()+
-		order+` LIMIT `+lim+` OFFSET `+off, w.args...)
-	if err != nil {
-		return nil, 0, translate(err, "complaint queue")
-	}
-	total := 0
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.Complaint, error) {
-		var c training.Complaint
-		var status, outcome string
-		err := row.Scan(&c.ID, &c.TrackingNo, &c.InstitutionID, &c.InstitutionName, &c.ClassID, &c.ClassNo, &c.Body, &c.Phone, &c.Name,
-			&status, &c.ReceivedAt, &c.DueDate, &c.AssigneeID, &c.AssigneeName, &c.Forwarded, &c.Answer, &c.AnsweredAt, &outcome,
-			&c.ClosedAt, &c.Version, &total)
-		c.Status, c.Outcome = training.ComplaintStatus(status), training.ComplaintOutcome(outcome)
-		return c, err
-	})
+	var list []training.Complaint
+	b.Queue(`SELECT `+complaintColumnsNoContact+complaintFrom+w.sql()+order+` LIMIT `+lim+` OFFSET `+off, w.args...).
+		Query(func(rows pgx.Rows) error {
+			var err error
+			list, err = pgx.CollectRows(rows, scanComplaint)
+			return err
+		})
+	err := s.pool.SendBatch(ctx, b).Close()
 	return list, total, translate(err, "complaint queue")
 }
 
