@@ -284,7 +284,7 @@ func init() {
 // subsidyOverviewSQL reads a year's totals of paid lines by month of the
 // successful payment (cut 1), institution (2), occupation (3) and level
 // (4), plus the year's total (0): subsidy_paid_totals, which the
-// payment's confirmation and every recovery keep (migration 00103), so
+// payment's confirmation and every recovery keep (migration 00104), so
 // the page reads about two thousand rows where grouping the 300,000 paid
 // lines of a province's year took a second.
 const subsidyOverviewSQL = `SELECT t.cut, t.key, coalesce(i.name, o.name, ''), t.lines, t.amount, t.recovered
