@@ -99,85 +99,122 @@ func (s *Server) claimPageOf(w http.ResponseWriter, r *http.Request, status int,
 	s.render(w, r, status, web.ClaimView(web.ClaimPage{Layout: s.layout(r, "补贴申领 "+p.Claim.ClaimNo, "subsidy-claims"), P: p, Forms: forms}))
 }
 
-// claimStepPage is the claim page (of the path's id) with a refused step.
-func (s *Server) claimStepPage(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
-	s.claimPage(w, r, status, web.ClaimForms{Step: f})
-}
-
-// claimStep is a workflow step on the claim page: a refusal shows the page
-// again with the message beside the step's button.
+// claimStep is a workflow step on the claim page: a refusal with reasons
+// shows the page again (422) with them.
 func (s *Server) claimStep(action training.ClaimAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := s.pathID(w, r, "id")
+		id, ok := idParam(r, "id")
 		if !ok {
+			s.fail(w, r, training.ErrNotFound)
 			return
 		}
-		f := web.StepForm{Action: string(action), Reason: strings.TrimSpace(r.PostFormValue("note"))}
-		to, err := s.store.StepClaim(r.Context(), actor(r), id, formVersion(r), action, f.Reason)
-		s.stepDone(w, r, err, f, "补贴申领已"+action.Label()+"，当前状态：「"+to.Label()+"」。", claimURL(id), s.claimStepPage)
+		version, _ := strconv.Atoi(r.PostFormValue("version"))
+		note := strings.TrimSpace(r.PostFormValue("note"))
+		to, err := s.store.StepClaim(r.Context(), actor(r), id, version, action, note)
+		if err == nil {
+			s.flash(r, "补贴申领已"+action.Label()+"，当前状态：「"+to.Label()+"」。")
+			redirect(w, r, claimURL(id))
+			return
+		}
+		forms := web.ClaimForms{Note: note, Action: action}
+		if !mergeErrors(err, &forms.Step) {
+			s.fail(w, r, err)
+			return
+		}
+		s.claimPage(w, r, http.StatusUnprocessableEntity, forms)
 	}
 }
 
 func (s *Server) claimRebuild(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+	id, ok := idParam(r, "id")
 	if !ok {
+		s.fail(w, r, training.ErrNotFound)
 		return
 	}
-	err := s.store.RebuildClaim(r.Context(), actor(r), id, formVersion(r))
-	s.stepDone(w, r, err, web.StepForm{Action: "rebuild"}, "申领明细已按最新情况重新生成。", claimURL(id), s.claimStepPage)
-}
-
-func (s *Server) claimPayment(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
-	if !ok {
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	err := s.store.RebuildClaim(r.Context(), actor(r), id, version)
+	if err == nil {
+		s.flash(r, "申领明细已按最新情况重新生成。")
+		redirect(w, r, claimURL(id))
 		return
 	}
-	in := training.ClaimPaymentInput{BatchNo: r.PostFormValue("batch_no"), PaidOn: r.PostFormValue("paid_on"),
-		VoucherNo: r.PostFormValue("voucher_no"), Amount: r.PostFormValue("amount")}
-	err := s.store.RecordClaimPayment(r.Context(), actor(r), id, formVersion(r), in)
-	s.stepDone(w, r, err, web.StepForm{Action: "payment"}, "拨付已登记，到账后请确认。", claimURL(id),
-		func(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
-			s.claimPage(w, r, status, web.ClaimForms{Step: f, Payment: in})
-		})
-}
-
-// claimRowStep ends a step on one objection or line of a claim: the claim
-// is found through the row (claimID 0: the row is not the actor's to see).
-func (s *Server) claimRowStep(w http.ResponseWriter, r *http.Request, claimID int64, err error, forms web.ClaimForms, done string) {
-	if err != nil && claimID == 0 {
+	var forms web.ClaimForms
+	if !mergeErrors(err, &forms.Step) {
 		s.fail(w, r, err)
 		return
 	}
-	s.stepDone(w, r, err, forms.Step, done, claimURL(claimID), func(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
-		forms.Step = f
-		s.claimPageOf(w, r, status, claimID, forms)
-	})
+	s.claimPage(w, r, http.StatusUnprocessableEntity, forms)
+}
+
+func (s *Server) claimPayment(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(r, "id")
+	if !ok {
+		s.fail(w, r, training.ErrNotFound)
+		return
+	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	in := training.ClaimPaymentInput{BatchNo: r.PostFormValue("batch_no"), PaidOn: r.PostFormValue("paid_on"),
+		VoucherNo: r.PostFormValue("voucher_no"), Amount: r.PostFormValue("amount")}
+	err := s.store.RecordClaimPayment(r.Context(), actor(r), id, version, in)
+	if err == nil {
+		s.flash(r, "拨付已登记，到账后请确认。")
+		redirect(w, r, claimURL(id))
+		return
+	}
+	forms := web.ClaimForms{Payment: in}
+	if !mergeErrors(err, &forms.PayErr) {
+		s.fail(w, r, err)
+		return
+	}
+	s.claimPage(w, r, http.StatusUnprocessableEntity, forms)
 }
 
 func (s *Server) objectionDecide(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+	id, ok := idParam(r, "id")
 	if !ok {
+		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	upheld := r.PostFormValue("outcome") == "upheld"
-	f := web.StepForm{Action: "objection-" + strconv.FormatInt(id, 10), Reason: strings.TrimSpace(r.PostFormValue("decision"))}
-	claimID, err := s.store.DecideClaimObjection(r.Context(), actor(r), id, upheld, f.Reason)
-	done := "异议已处理：不成立。"
-	if upheld {
-		done = "异议成立，所涉人员已移出申领。"
+	claimID, err := s.store.DecideClaimObjection(r.Context(), actor(r), id, upheld, strings.TrimSpace(r.PostFormValue("decision")))
+	if err == nil {
+		msg := "异议已处理：不成立。"
+		if upheld {
+			msg = "异议成立，所涉人员已移出申领。"
+		}
+		s.flash(r, msg)
+		redirect(w, r, claimURL(claimID))
+		return
 	}
-	s.claimRowStep(w, r, claimID, err, web.ClaimForms{Step: f}, done)
+	// A refused decision: the claim page again with the message beside the
+	// objection (its claim found through the objection).
+	e := web.Errors{}
+	if !mergeErrors(err, &e) || claimID == 0 {
+		s.fail(w, r, err)
+		return
+	}
+	s.claimPageOf(w, r, http.StatusUnprocessableEntity, claimID, web.ClaimForms{Decision: map[int64]web.Errors{id: e}})
 }
 
 func (s *Server) claimRecovery(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+	id, ok := idParam(r, "id")
 	if !ok {
+		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	in := training.RecoveryInput{Amount: r.PostFormValue("amount"), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
 	claimID, err := s.store.MarkRecovery(r.Context(), actor(r), id, in)
-	f := web.StepForm{Action: "recovery-" + strconv.FormatInt(id, 10), Reason: in.Reason}
-	s.claimRowStep(w, r, claimID, err, web.ClaimForms{Step: f, Recovery: in.Amount}, "已标记追缴。")
+	if err == nil {
+		s.flash(r, "已标记追缴。")
+		redirect(w, r, claimURL(claimID))
+		return
+	}
+	e := web.Errors{}
+	if !mergeErrors(err, &e) || claimID == 0 {
+		s.fail(w, r, err)
+		return
+	}
+	s.claimPageOf(w, r, http.StatusUnprocessableEntity, claimID, web.ClaimForms{Recovery: map[int64]web.Errors{id: e}})
 }
 
 // Public notice (公示), no sign-in: masked lines and the objection form.

@@ -52,8 +52,6 @@ func TestRefusedStepLandsBesideItsButton(t *testing.T) {
 			path: "/exam-sessions/%d/approve", status: http.StatusConflict, button: "session-approve", want: "状态已变化", page: "session-status"},
 		{name: "fee approve when approved", user: "bureau", record: `SELECT id, version FROM fee_applications WHERE status = 'approved'`,
 			path: "/fees/%d/approve", button: "fee-approve", want: "第十二条", page: "fee-status"},
-		{name: "claim review, stale", user: "bureau", record: `SELECT id, version FROM subsidy_claims`,
-			path: "/claims/%d/review", stale: true, button: "claim-review", want: "已被他人修改", page: "claim-status"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var id int64
