@@ -47,7 +47,7 @@ func TestRefusedStepLandsBesideItsButton(t *testing.T) {
 		{name: "textbook approve when approved", user: "bureau", record: `SELECT id, version FROM textbooks WHERE status = 'approved'`,
 			path: "/textbooks/%d/approve", button: "textbook-approve", want: "第六条", page: "textbook-status"},
 		{name: "application accept when accepted", user: "centre", record: `SELECT id, version FROM exam_applications WHERE status IN ('accepted', 'archived')`,
-			path: "/assessments/%d/accept", status: http.StatusConflict, button: "application-accept", want: "状态已变化", page: "application-status"},
+			path: "/assessments/%d/accept", button: "application-accept", want: "第九条", page: "application-status"},
 		{name: "session approve when published", user: "centre", record: `SELECT id, version FROM exam_sessions WHERE status = 'published'`,
 			path: "/exam-sessions/%d/approve", status: http.StatusConflict, button: "session-approve", want: "状态已变化", page: "session-status"},
 		{name: "fee approve when approved", user: "bureau", record: `SELECT id, version FROM fee_applications WHERE status = 'approved'`,
