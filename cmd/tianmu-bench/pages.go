@@ -234,6 +234,19 @@ var pages = []page{
 		}
 		return "/evaluations/" + strconv.Itoa(f.evalYear)
 	}},
+	{route: "GET /evaluations/{year}", name: "GET /evaluations/{year}?sort=pass&desc=1 (ranking by pass rate)", role: bureau, path: func(f *fixtures, _ *client, _ int) string {
+		if f.evalYear == 0 {
+			return ""
+		}
+		return "/evaluations/" + strconv.Itoa(f.evalYear) + "?sort=pass&desc=1"
+	}},
+	{route: "GET /evaluations/{year}/ranking.xlsx", name: "GET /evaluations/{year}/ranking.xlsx (whole year)", role: bureau, kind: kindDownload,
+		path: func(f *fixtures, _ *client, _ int) string {
+			if f.evalYear == 0 {
+				return ""
+			}
+			return "/evaluations/" + strconv.Itoa(f.evalYear) + "/ranking.xlsx?sort=score&desc=1"
+		}},
 	{route: "GET /institutions/{id}/scorecard", name: "GET /institutions/{id}/scorecard (bureau)", role: bureau, mix: 1,
 		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/scorecard"))},
 	{route: "GET /designated", role: anon, path: fixed("/designated"), mix: 1},

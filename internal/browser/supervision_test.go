@@ -1,6 +1,7 @@
 package browser_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"tianmu/internal/repository"
 )
@@ -242,6 +244,34 @@ func TestEvaluationRunRankScorecardPublish(t *testing.T) {
 		t.Fatalf("the school is not ranked: %q", rows)
 	}
 	e.shot("ranking")
+
+	// Sorted by score, best first, then exported in that order.
+	e.click(chromedp.CSS(`[data-testid="ranking"] th a[href*="sort=score"]`))
+	e.click(chromedp.CSS(`[data-testid="ranking"] th a[href*="sort=score"]`))
+	if loc := e.location(); !strings.Contains(loc, "sort=score") || !strings.Contains(loc, "desc=1") {
+		t.Fatalf("sorted: %s", loc)
+	}
+	scores := e.texts(`[data-testid="ranking-score"]`)
+	href := run(e, "export link", chromedp.Evaluate[string](`document.querySelector('[data-testid="ranking-xlsx"]').getAttribute('href')`))
+	if href != "/evaluations/2026/ranking.xlsx?desc=1&sort=score" {
+		t.Fatalf("export link %s", href)
+	}
+	status, ctype, body := e.fetchBytes(href)
+	if status != 200 || !strings.Contains(ctype, "spreadsheetml") {
+		t.Fatalf("export: %d %s", status, ctype)
+	}
+	book, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet, err := book.GetRows(book.GetSheetList()[0])
+	book.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(sheet)) != designated+2 || sheet[1][2] != "得分" || sheet[2][2] != scores[0] {
+		t.Fatalf("export: %d rows for %d institutions; %q; first score %q on the page", len(sheet), designated, sheet[:2], scores[0])
+	}
 
 	// The school's scorecard: the charts and this year's inputs.
 	e.click(chromedp.CSS(fmt.Sprintf(`[data-testid="ranking"] a[href="/institutions/%d/scorecard"]`, school)))

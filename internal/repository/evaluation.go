@@ -1,6 +1,7 @@
 package repository
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strings"
@@ -406,8 +407,50 @@ func scanEvalRow(row pgx.CollectableRow) (training.EvalRow, error) {
 	return r, err
 }
 
+// RankingSort is the ranking table's sort whitelist: rank (best first,
+// the unranked last), name, score, the three rates (missing data first
+// ascending, last descending) and deductions; each ends in the
+// institution's id so pages are stable.
+var RankingSort = map[string]string{
+	"rank":         "coalesce(e.rank, 0) = 0, e.rank, e.institution_id",
+	"name":         "i.name, e.institution_id",
+	"score":        "e.score NULLS FIRST, e.institution_id",
+	"pass":         "e.passed::float8 / nullif(e.enrolled, 0) NULLS FIRST, e.institution_id",
+	"employment":   "e.employed::float8 / nullif(e.followed, 0) NULLS FIRST, e.institution_id",
+	"satisfaction": "e.overall_sum::float8 / nullif(e.surveys, 0) NULLS FIRST, e.institution_id",
+	"deductions":   "coalesce(e.deductions, 0), e.institution_id",
+}
+
+// EvaluationExport calls each for every row of a year's ranking in the
+// page's order (bureau): the .xlsx export of the ranking table.
+func (s *Store) EvaluationExport(ctx context.Context, a training.Actor, year int, p Page, each func(training.EvalRow) error) error {
+	if !a.IsBureau() {
+		return training.ErrForbidden
+	}
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM evaluation_years WHERE year = $1`, year).Scan(&n); err != nil || n == 0 {
+		return translate(cmp.Or(err, pgx.ErrNoRows), "evaluation %d export", year)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+evalRowColumns+` FROM evaluation_scores e JOIN institutions i ON i.id = e.institution_id
+		WHERE e.year = $1`+orderBy(p, RankingSort, "rank"), year)
+	if err != nil {
+		return translate(err, "evaluation %d export", year)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanEvalRow(rows)
+		if err != nil {
+			return translate(err, "evaluation %d export", year)
+		}
+		if err := each(r); err != nil {
+			return err
+		}
+	}
+	return translate(rows.Err(), "evaluation %d export", year)
+}
+
 // EvaluationPage reads a year's settings and a page of its ranking, best
-// first, by index (bureau).
+// first by default, sorted by RankingSort (bureau).
 func (s *Store) EvaluationPage(ctx context.Context, a training.Actor, year int, p Page) (training.EvaluationPage, error) {
 	var out training.EvaluationPage
 	if !a.IsBureau() {
@@ -419,7 +462,7 @@ func (s *Store) EvaluationPage(ctx context.Context, a training.Actor, year int, 
 		return out, translate(err, "evaluation %d", year)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+evalRowColumns+` FROM evaluation_scores e JOIN institutions i ON i.id = e.institution_id
-		WHERE e.year = $1 ORDER BY e.rank = 0, e.rank, e.institution_id LIMIT $2 OFFSET $3`, year, p.limit(), p.offset())
+		WHERE e.year = $1`+orderBy(p, RankingSort, "rank")+` LIMIT $2 OFFSET $3`, year, p.limit(), p.offset())
 	if err != nil {
 		return out, translate(err, "evaluation %d ranking", year)
 	}

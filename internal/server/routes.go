@@ -399,6 +399,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/evaluations", s.evaluationList)
 				r.Post("/evaluations", s.evaluationSettings)
 				r.Get("/evaluations/{year}", s.evaluationShow)
+				r.Get("/evaluations/{year}/ranking.xlsx", s.evaluationExport)
 				r.Post("/evaluations/{year}/run", s.evaluationStep(false))
 				r.Post("/evaluations/{year}/publish", s.evaluationStep(true))
 				r.Post("/evaluations/{year}/institutions/{id}/outcome", s.evaluationOutcome)

@@ -42,6 +42,7 @@ func init() {
 		"GET /evaluations":                                   {"-": bureauOnly(ok)},
 		"POST /evaluations":                                  {"-": bureauOnly(bad)}, // no year
 		"GET /evaluations/{year}":                            {"-": bureauOnly(nf)},  // 2025 has no settings
+		"GET /evaluations/{year}/ranking.xlsx":               {"-": bureauOnly(nf)},
 		"POST /evaluations/{year}/run":                       {"-": bureauOnly(nf)},
 		"POST /evaluations/{year}/publish":                   {"-": bureauOnly(nf)},
 		"POST /evaluations/{year}/institutions/{id}/outcome": {"own": bureauOnly(bad), "other": bureauOnly(bad), "missing": bureauOnly(bad)}, // no outcome chosen
