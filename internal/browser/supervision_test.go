@@ -134,7 +134,7 @@ func TestSupervisionInspectRectifySuspendLift(t *testing.T) {
 	if st := e.text(tid("inst-status")); st != "暂停" {
 		t.Fatalf("status after the suspension: %q (%s)", st, e.text(chromedp.CSS("main")))
 	}
-	if row := e.text(tid("sanction-row")); !strings.Contains(row, "暂停定点资质") || !strings.Contains(row, "授课教师不是备案教师") {
+	if row := e.text(tid("sanction-row")); !strings.Contains(row, "暂停定点资质") || !strings.Contains(row, "授课教师不是备案教师") { // newest first
 		t.Fatalf("the sanction: %s", row)
 	}
 
@@ -193,8 +193,8 @@ func TestSupervisionInspectRectifySuspendLift(t *testing.T) {
 	if st := e.text(tid("inst-status")); st != "定点" {
 		t.Fatalf("status after the lift: %q (%s)", st, e.text(chromedp.CSS("main")))
 	}
-	if n := e.count(tid("sanction-row")); n != 2 {
-		t.Fatalf("%d sanctions, want the suspension and the lift", n)
+	if n := e.count(tid("sanction-row")); n != 3 {
+		t.Fatalf("%d sanctions, want the demo's warning, the suspension and the lift", n)
 	}
 	e.shot("lifted")
 	if n := e.scalar(`SELECT count(*) FROM audit_log WHERE action IN ('sanction.suspension', 'sanction.lift') AND institution_id = $1`, school); n != 2 {
@@ -212,12 +212,12 @@ func TestEvaluationRunRankScorecardPublish(t *testing.T) {
 	school := e.institutionID(schoolName)
 	e.login("bureau")
 	e.visit("/evaluations")
-	e.typeInto("year", "2026")
+	e.typeInto("year", "2025")
 	e.typeInto("w_pass", "50")
 	e.typeInto("w_employment", "30")
 	e.typeInto("w_satisfaction", "20")
 	e.click(tid("evaluation-save"))
-	if e.location() != "/evaluations/2026" {
+	if e.location() != "/evaluations/2025" {
 		t.Fatalf("after saving the settings: %s (%s)", e.location(), e.text(chromedp.CSS("main")))
 	}
 	if st := e.text(tid("evaluation-status")); st != "草稿" {
@@ -253,7 +253,7 @@ func TestEvaluationRunRankScorecardPublish(t *testing.T) {
 	}
 	scores := e.texts(`[data-testid="ranking-score"]`)
 	href := run(e, "export link", chromedp.Evaluate[string](`document.querySelector('[data-testid="ranking-xlsx"]').getAttribute('href')`))
-	if href != "/evaluations/2026/ranking.xlsx?desc=1&sort=score" {
+	if href != "/evaluations/2025/ranking.xlsx?desc=1&sort=score" {
 		t.Fatalf("export link %s", href)
 	}
 	status, ctype, body := e.fetchBytes(href)
@@ -278,20 +278,38 @@ func TestEvaluationRunRankScorecardPublish(t *testing.T) {
 	if n := e.count(`[data-testid="scorecard-charts"] svg`); n != 3 {
 		t.Fatalf("%d charts on the scorecard", n)
 	}
-	year := e.text(tid("scorecard-year"))
-	if !strings.Contains(year, "2026 年度") || !strings.Contains(year, "培训合格率") {
-		t.Fatalf("scorecard: %s", year)
+	// Two years: the demo's published one and this run; the outcome of
+	// 2025 is recorded in its own section.
+	years := e.texts(`[data-testid="scorecard-year"] h2`)
+	if len(years) != 2 {
+		t.Fatalf("scorecard years: %q", years)
 	}
-	e.choose(field("outcome"), "继续认定")
-	e.typeInto("note", "考评结果已告知机构。")
-	e.click(tid("outcome-submit"))
-	if got := e.text(tid("scorecard-outcome")); got != "继续认定" {
-		t.Fatalf("outcome: %q", got)
+	picked := run(e, "the 2025 section", chromedp.Evaluate[bool](`(() => {
+		const sec = Array.from(document.querySelectorAll('[data-testid="scorecard-year"]')).find(s => s.querySelector('h2').innerText.includes('2025 年度'));
+		if (!sec || !sec.innerText.includes('培训合格率')) return false;
+		const sel = sec.querySelector('select[name="outcome"]');
+		sel.value = Array.from(sel.options).find(o => o.text === '继续认定').value;
+		sec.querySelector('input[name="note"]').value = '考评结果已告知机构。';
+		sec.querySelector('[data-testid="outcome-submit"]').setAttribute('data-pick', '1');
+		sec.setAttribute('data-pick-year', '1');
+		return true; })()`))
+	if !picked {
+		t.Fatalf("no 2025 section: %q", years)
+	}
+	e.click(chromedp.CSS(`[data-pick="1"]`))
+	var outcome string
+	for _, sec := range e.texts(`[data-testid="scorecard-year"]`) {
+		if strings.Contains(sec, "2025 年度") {
+			outcome = sec
+		}
+	}
+	if !strings.Contains(outcome, "处理结果：继续认定 考评结果已告知机构。") {
+		t.Fatalf("outcome: %q", outcome)
 	}
 	e.shot("scorecard")
 
 	// Publish: the year is frozen.
-	e.visit("/evaluations/2026")
+	e.visit("/evaluations/2025")
 	e.click(tid("evaluation-publish"))
 	if st := e.text(tid("evaluation-status")); st != "已公布" {
 		t.Fatalf("after publishing: %q", st)
@@ -299,12 +317,12 @@ func TestEvaluationRunRankScorecardPublish(t *testing.T) {
 	if e.count(tid("evaluation-run")) != 0 {
 		t.Fatal("a published year offers a re-run")
 	}
-	grade := e.scalar(`SELECT count(*) FROM evaluation_scores WHERE year = 2026 AND institution_id = $1`, school)
-	if grade != 1 {
-		t.Fatalf("%d results of the school", grade)
+	if n := e.scalar(`SELECT count(*) FROM evaluation_years WHERE year = 2025 AND status = 'published'`); n != 1 {
+		t.Fatal("2025 is not published")
 	}
 
-	// Signed out: the public list with the grade.
+	// Signed out: the public list with the last published grade (the
+	// demo's year, after 2025).
 	e.click(tid("logout"))
 	e.visit("/designated")
 	var line string
@@ -313,7 +331,7 @@ func TestEvaluationRunRankScorecardPublish(t *testing.T) {
 			line = r
 		}
 	}
-	if !strings.Contains(line, "2026 年度") {
+	if want := fmt.Sprintf("%d 年度", e.scalar(`SELECT max(year) FROM evaluation_years WHERE status = 'published'`)); !strings.Contains(line, want) {
 		t.Fatalf("the public list: %q", line)
 	}
 }

@@ -421,6 +421,21 @@ var RankingSort = map[string]string{
 	"deductions":   "coalesce(e.deductions, 0), e.institution_id",
 }
 
+// rankingSQL is a page of a year's ranking. The page of scores is chosen
+// first, from evaluation_scores alone (by evaluation_scores_ranking_idx in
+// the default order, else a top-N sort of the year's rows), and only its
+// rows are joined to institutions by key; sorting by name needs the names
+// of the whole year.
+func rankingSQL(p Page) string {
+	order := orderBy(p, RankingSort, "rank")
+	if p.Sort == "name" {
+		return `SELECT ` + evalRowColumns + ` FROM evaluation_scores e JOIN institutions i ON i.id = e.institution_id
+		WHERE e.year = $1` + order + ` LIMIT $2 OFFSET $3`
+	}
+	return `SELECT ` + evalRowColumns + ` FROM (SELECT * FROM evaluation_scores e WHERE e.year = $1` + order + ` LIMIT $2 OFFSET $3) e
+		JOIN institutions i ON i.id = e.institution_id` + order
+}
+
 // EvaluationExport calls each for every row of a year's ranking in the
 // page's order (bureau): the .xlsx export of the ranking table.
 func (s *Store) EvaluationExport(ctx context.Context, a training.Actor, year int, p Page, each func(training.EvalRow) error) error {
@@ -461,8 +476,7 @@ func (s *Store) EvaluationPage(ctx context.Context, a training.Actor, year int, 
 	if err != nil {
 		return out, translate(err, "evaluation %d", year)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+evalRowColumns+` FROM evaluation_scores e JOIN institutions i ON i.id = e.institution_id
-		WHERE e.year = $1`+orderBy(p, RankingSort, "rank")+` LIMIT $2 OFFSET $3`, year, p.limit(), p.offset())
+	rows, err := s.pool.Query(ctx, rankingSQL(p), year, p.limit(), p.offset())
 	if err != nil {
 		return out, translate(err, "evaluation %d ranking", year)
 	}

@@ -304,6 +304,11 @@ func TestListQueriesUseIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases = append(cases, more...)
+	evals, err := evaluationCases(ctx, plain, s, rec, bureau)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, evals...)
 
 	conn, err := plain.Acquire(ctx)
 	if err != nil {

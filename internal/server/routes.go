@@ -394,6 +394,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/rectifications/{id}/accept", s.orderDecide(training.ActOrderAccept))
 				r.Post("/rectifications/{id}/escalate", s.orderDecide(training.ActOrderEscalate))
 				r.Post("/institutions/{id}/sanctions", s.sanctionCreate)
+				r.Post("/classes/{id}/stop", s.classStop)
 
 				// The annual evaluation (SUP-6, 第十五条).
 				r.Get("/evaluations", s.evaluationList)

@@ -30,6 +30,7 @@ func init() {
 		"POST /rectifications/{id}/accept":                   bureauStep(conf, "own", "other"),
 		"POST /rectifications/{id}/escalate":                 bureauStep(conf, "own", "other"),
 		"POST /institutions/{id}/sanctions":                  bureauStep(bad, "own", "other"), // no kind
+		"POST /classes/{id}/stop":                            bureauStep(conf, "own", "other"), // a stale version
 		"GET /inspections":                                   {"-": {see, ok, ok, forb}},
 		"GET /inspections/{id}":                              own(),
 		"GET /inspections/{id}/files/{fid}":                  own(),
