@@ -109,4 +109,3 @@ func loadEvaluation(ctx context.Context, st *story, actors map[string]training.A
 	}
 	return s.RecordOutcome(ctx, bureau, year, actors["school"].InstitutionID, training.EvalOutcome(sug), "考评结果已书面告知机构。")
 }
-

@@ -29,7 +29,7 @@ func init() {
 		"POST /findings/{id}/order":                          bureauStep(bad, "own", "other"), // no working days
 		"POST /rectifications/{id}/accept":                   bureauStep(conf, "own", "other"),
 		"POST /rectifications/{id}/escalate":                 bureauStep(conf, "own", "other"),
-		"POST /institutions/{id}/sanctions":                  bureauStep(bad, "own", "other"), // no kind
+		"POST /institutions/{id}/sanctions":                  bureauStep(bad, "own", "other"),  // no kind
 		"POST /classes/{id}/stop":                            bureauStep(conf, "own", "other"), // a stale version
 		"GET /inspections":                                   {"-": {see, ok, ok, forb}},
 		"GET /inspections/{id}":                              own(),
