@@ -423,17 +423,18 @@ var RankingSort = map[string]string{
 
 // rankingSQL is a page of a year's ranking. The page of scores is chosen
 // first, from evaluation_scores alone (by evaluation_scores_ranking_idx in
-// the default order, else a top-N sort of the year's rows), and only its
-// rows are joined to institutions by key; sorting by name needs the names
-// of the whole year.
+// the default order, else a top-N sort of the year's rows), then each of
+// its rows looks up its institution's name by key (a hash join would read
+// all institutions for 50 names); sorting by name needs the names of the
+// whole year.
 func rankingSQL(p Page) string {
 	order := orderBy(p, RankingSort, "rank")
 	if p.Sort == "name" {
 		return `SELECT ` + evalRowColumns + ` FROM evaluation_scores e JOIN institutions i ON i.id = e.institution_id
 		WHERE e.year = $1` + order + ` LIMIT $2 OFFSET $3`
 	}
-	return `SELECT ` + evalRowColumns + ` FROM (SELECT * FROM evaluation_scores e WHERE e.year = $1` + order + ` LIMIT $2 OFFSET $3) e
-		JOIN institutions i ON i.id = e.institution_id` + order
+	cols := strings.Replace(evalRowColumns, "i.name", "(SELECT i.name FROM institutions i WHERE i.id = e.institution_id)", 1)
+	return `SELECT ` + cols + ` FROM (SELECT * FROM evaluation_scores e WHERE e.year = $1` + order + ` LIMIT $2 OFFSET $3) e` + order
 }
 
 // EvaluationExport calls each for every row of a year's ranking in the
