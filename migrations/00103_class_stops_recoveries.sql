@@ -29,7 +29,7 @@ CREATE TABLE sanction_recoveries (
 
 -- The ranking's default order (ranked first, by rank; the unranked
 -- after), read by index for a page of 50 of a year.
-CREATE INDEX evaluation_scores_ranking_idx ON evaluation_scores (year, (coalesce(rank, 0) = 0), rank, institution_id);
+CREATE INDEX evaluation_scores_ranking_idx ON evaluation_scores (year, (rank IS NULL OR rank = 0), rank, institution_id);
 
 -- +goose Down
 DROP INDEX evaluation_scores_ranking_idx;

@@ -410,15 +410,16 @@ func scanEvalRow(row pgx.CollectableRow) (training.EvalRow, error) {
 // RankingSort is the ranking table's sort whitelist: rank (best first,
 // the unranked last), name, score, the three rates (missing data first
 // ascending, last descending) and deductions; each ends in the
-// institution's id so pages are stable.
+// institution's id so pages are stable (no comma inside a clause's
+// expressions: orderBy splits on commas to flip the direction).
 var RankingSort = map[string]string{
-	"rank":         "coalesce(e.rank, 0) = 0, e.rank, e.institution_id",
+	"rank":         "(e.rank IS NULL OR e.rank = 0), e.rank, e.institution_id",
 	"name":         "i.name, e.institution_id",
 	"score":        "e.score NULLS FIRST, e.institution_id",
-	"pass":         "e.passed::float8 / nullif(e.enrolled, 0) NULLS FIRST, e.institution_id",
-	"employment":   "e.employed::float8 / nullif(e.followed, 0) NULLS FIRST, e.institution_id",
-	"satisfaction": "e.overall_sum::float8 / nullif(e.surveys, 0) NULLS FIRST, e.institution_id",
-	"deductions":   "coalesce(e.deductions, 0), e.institution_id",
+	"pass":         "CASE WHEN e.enrolled > 0 THEN e.passed::float8 / e.enrolled END NULLS FIRST, e.institution_id",
+	"employment":   "CASE WHEN e.followed > 0 THEN e.employed::float8 / e.followed END NULLS FIRST, e.institution_id",
+	"satisfaction": "CASE WHEN e.surveys > 0 THEN e.overall_sum::float8 / e.surveys END NULLS FIRST, e.institution_id",
+	"deductions":   "e.deductions NULLS FIRST, e.institution_id",
 }
 
 // rankingSQL is a page of a year's ranking. The page of scores is chosen

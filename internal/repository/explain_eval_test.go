@@ -20,7 +20,8 @@ import (
 //
 // The input statement reads a whole year of every institution: about a
 // quarter of the filings and of the enrolments with their exam entries,
-// employment records and surveys. For those tables a sequential scan with
+// employment records and surveys, and the year's closed complaints. For
+// those tables a sequential scan with
 // hash joins is the right plan, and the test allows it (measured on the
 // province-scale data set, 2025: the planner's plan 34 s, the same
 // statement with sequential scans disabled 43 s, both on the shared
@@ -44,7 +45,7 @@ func evaluationCases(ctx context.Context, db *pgxpool.Pool, s *repository.Store,
 	from := time.Date(inputsYear, 1, 1, 0, 0, 0, 0, time.UTC)
 	cases := []listCase{
 		{name: "evaluation scorecard", call: func() error { _, err := s.Scorecard(ctx, bureau, inst); return err }},
-		{name: "evaluation inputs", allow: "classes,enrolments,exam_entries,employment_records,survey_answers,class_delivery",
+		{name: "evaluation inputs", allow: "classes,enrolments,exam_entries,employment_records,survey_answers,class_delivery,complaints",
 			call: func() error {
 				rec.mu.Lock()
 				rec.list = append(rec.list, recordedSQL{repository.EvalInputsSQL, []any{inputsYear, from, from.AddDate(1, 0, 0)}})
@@ -55,8 +56,15 @@ func evaluationCases(ctx context.Context, db *pgxpool.Pool, s *repository.Store,
 	if year == 0 {
 		return cases, nil
 	}
-	for _, p := range []repository.Page{{Number: 1, Size: 50}, {Number: 2, Size: 50, Sort: "pass", Desc: true}, {Number: 1, Size: 50, Sort: "score", Desc: true}} {
-		cases = append(cases, listCase{name: "evaluation ranking " + p.Sort, call: func() error {
+	for _, p := range []repository.Page{{Number: 1, Size: 50}, {Number: 2, Size: 50, Sort: "pass", Desc: true},
+		{Number: 1, Size: 50, Sort: "score", Desc: true}, {Number: 1, Size: 50, Sort: "employment"},
+		{Number: 1, Size: 50, Sort: "satisfaction", Desc: true}, {Number: 1, Size: 50, Sort: "deductions", Desc: true},
+		{Number: 1, Size: 50, Sort: "name"}} {
+		allow := ""
+		if p.Sort == "name" {
+			allow = "institutions" // sorting by name reads the year's names
+		}
+		cases = append(cases, listCase{name: "evaluation ranking " + p.Sort, allow: allow, call: func() error {
 			_, err := s.EvaluationPage(ctx, bureau, year, p)
 			return err
 		}})
