@@ -9,10 +9,10 @@ import (
 	"tianmu/internal/training"
 )
 
-// The supervision part of the story (issue 13, SUP-4, SUP-6): the day
-// after the finished class ended the bureau inspects it on site and finds
+// The supervision part of the story (issue 13, SUP-4, SUP-6): three
+// working days after the finished class ended the bureau inspects it on site and finds
 // the attendance sheets incomplete; it orders rectification within five
-// working days, the school answers with a PDF two working days later, the
+// working days, the school answers with a PDF the next working day, the
 // bureau accepts the answer and records a warning resting on the finding.
 // At present the bureau evaluates the story's year (the finished class, its
 // results, the finding), publishes it and decides the school's outcome, so
@@ -32,7 +32,7 @@ func loadSupervision(ctx context.Context, st *story, actors map[string]training.
 	if err := s.Pool().QueryRow(ctx, `SELECT id FROM classes WHERE content = $1`, FinishedClassContent).Scan(&class); err != nil {
 		return fmt.Errorf("demo: the finished class: %w", err)
 	}
-	day := st.after(st.end, 1)
+	day := st.after(st.end, 3) // after the public part's days (public.go)
 	st.at(day, 10, 0)
 	items, err := s.Checklist(ctx, bureau, true)
 	if err != nil {
@@ -65,11 +65,11 @@ func loadSupervision(ctx context.Context, st *story, actors map[string]training.
 	if err != nil {
 		return fmt.Errorf("demo: order: %w", err)
 	}
-	st.at(st.after(day, 2), 15, 0)
+	st.at(st.after(day, 1), 15, 0)
 	if err := s.AnswerOrder(ctx, school, order, 1, "已逐一联系学员补签，并改为每节课当场签到。", "整改报告.pdf", "application/pdf", demoEvidence); err != nil {
 		return fmt.Errorf("demo: answer: %w", err)
 	}
-	decided := st.after(day, 3)
+	decided := st.after(day, 2) // before the present even across the spring festival
 	st.at(decided, 10, 0)
 	if err := s.DecideOrder(ctx, bureau, order, 2, training.ActOrderAccept, "补签材料齐全。"); err != nil {
 		return fmt.Errorf("demo: accept: %w", err)
