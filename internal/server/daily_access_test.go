@@ -19,6 +19,14 @@ func init() {
 		"GET /stats.xlsx":      {"-": roleStatus{see, ok, forb, ok}},
 		"GET /audit.xlsx":      {"-": bureauOnly(ok)},
 		"POST /audit/verify":   {"-": bureauOnly(see)},
+		// List exports: the same access as the lists.
+		"GET /institutions.xlsx": {"-": bureauOnly(ok)},
+		"GET /users.xlsx":        {"-": bureauOnly(ok)},
+		"GET /review.xlsx":       {"-": bureauOnly(ok)},
+		"GET /classes.xlsx":      {"-": roleStatus{see, ok, ok, forb}},
+		"GET /teachers.xlsx":     {"-": roleStatus{see, ok, ok, forb}},
+		"GET /textbooks.xlsx":    {"-": same(see, ok)},
+		"GET /assessments.xlsx":  {"-": same(see, ok)},
 		"POST /inbox/{id}/open": {
 			"own":     {see, nf, see, nf},
 			"other":   same(see, nf),
