@@ -207,7 +207,10 @@ func LoadScale(ctx context.Context, pool *pgxpool.Pool, sc Scale, progress io.Wr
 	}
 	// Outside the transaction: VACUUM sets the visibility map (index-only
 	// scans), ANALYZE the statistics the planner needs at this size.
-	if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) `+strings.Join(scaleTables, ", ")); err != nil {
+	// On its own connection without the pool's statement timeout: at
+	// province scale on a busy machine the vacuum takes longer than the 30 s
+	// a page's statement may.
+	if err := vacuumScale(ctx, pool); err != nil {
 		return fmt.Errorf("demo: vacuum: %w", err)
 	}
 	// The evaluation year the loader set up is computed as the job would,
@@ -493,4 +496,25 @@ func loadScaleAudit(ctx context.Context, tx pgx.Tx, r *scaleRun) (int64, error) 
 	}
 	return tx.CopyFrom(ctx, pgx.Identifier{"audit_log"}, []string{"at", "actor_name", "actor_role", "action", "entity",
 		"entity_id", "institution_id", "after", "seq", "prev_hash", "hash"}, pgx.CopyFromRows(rows))
+}
+
+// vacuumScale vacuums and analyses the loaded tables on one connection whose
+// statement timeout is lifted for the duration (VACUUM cannot run inside a
+// transaction, so SET LOCAL is not available).
+func vacuumScale(ctx context.Context, pool *pgxpool.Pool) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SET statement_timeout = 0`); err != nil {
+		return err
+	}
+	_, err = conn.Exec(ctx, `VACUUM (ANALYZE) `+strings.Join(scaleTables, ", "))
+	if _, rerr := conn.Exec(ctx, `RESET statement_timeout`); err == nil && rerr != nil {
+		// A connection that cannot be reset must not go back to the pool.
+		_ = conn.Conn().Close(ctx) // Release then drops it
+		return rerr
+	}
+	return err
 }

@@ -38,7 +38,7 @@ func (s *Store) EnterScores(ctx context.Context, a training.Actor, sessionID int
 		if _, msg := training.NextSessionStatus(x.Status, training.ActSessScore, false); msg != "" {
 			return training.ErrConflict
 		}
-		if msg := training.ExamDayReached(x.ExamDate, s.Today()); msg != "" {
+		if msg := training.BeforeExamDayReason(x.ExamDate, s.Today()); msg != "" {
 			return training.InvalidGeneral(msg)
 		}
 		if err := s.loadSessionParts(ctx, tx, &x); err != nil {

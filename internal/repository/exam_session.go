@@ -419,7 +419,7 @@ func (s *Store) CheckCandidate(ctx context.Context, a training.Actor, sessionID,
 		if _, msg := training.NextSessionStatus(x.Status, training.ActSessCheck, false); msg != "" {
 			return training.ErrConflict
 		}
-		if msg := training.ExamDayReached(x.ExamDate, s.Today()); msg != "" {
+		if msg := training.BeforeExamDayReason(x.ExamDate, s.Today()); msg != "" {
 			return training.InvalidGeneral(msg)
 		}
 		var no string

@@ -320,10 +320,10 @@ type ExamEntry struct {
 // Checked reports EXAM-3.
 func (e ExamEntry) Checked() bool { return e.CheckedAt != nil }
 
-// ExamDayReached is EXAM-3/4 in time: candidate numbers and ID cards are
-// checked, and scores entered, on or after the exam date, never before
-// (第十条). It returns the message, or "" when today is the exam day or later.
-func ExamDayReached(examDate, today time.Time) string {
+// BeforeExamDayReason says why candidates may not be checked nor scores
+// entered yet: the exam day has not come (EXAM-3/4, 第十条). It is "" on
+// the exam day and after.
+func BeforeExamDayReason(examDate, today time.Time) string {
 	if today.Before(examDate) {
 		return RuleExamDayNotYet.Msg(examDate.Format("2006-01-02"))
 	}

@@ -260,7 +260,7 @@ func TestVerifyCode(t *testing.T) {
 	}
 }
 
-func TestExamDayReached(t *testing.T) {
+func TestBeforeExamDayReason(t *testing.T) {
 	exam := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		today string
@@ -270,7 +270,7 @@ func TestExamDayReached(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if msg := ExamDayReached(exam, d); (msg == "") != tc.ok || !tc.ok && !strings.HasPrefix(msg, "第十条") {
+		if msg := BeforeExamDayReason(exam, d); (msg == "") != tc.ok || !tc.ok && !strings.HasPrefix(msg, "第十条") {
 			t.Errorf("%s: %q", tc.today, msg)
 		}
 	}

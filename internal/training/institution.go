@@ -210,10 +210,18 @@ func (in InstitutionInput) Validate() error {
 	} else {
 		p.CheckLen("contact_phone", "institutions.contact_phone", in.ContactPhone)
 	}
-	required("venue", in.Venue, "培训场地（第三条）", MaxLen("institutions.venue"))
-	required("facilities", in.Facilities, "培训设施（第三条）", MaxLen("institutions.facilities"))
-	required("equipment", in.Equipment, "培训设备（第三条）", MaxLen("institutions.equipment"))
-	required("staff", in.Staff, "师资力量（第三条）", MaxLen("institutions.staff"))
+	// INST-1: what the institution was assessed on (第三条).
+	assessed := func(field, value, label string, r *Rule, max int) {
+		if value == "" {
+			p.Add(field, r.Msg())
+			return
+		}
+		required(field, value, label, max)
+	}
+	assessed("venue", in.Venue, "培训场地", RuleInstVenueNeeded, MaxLen("institutions.venue"))
+	assessed("facilities", in.Facilities, "培训设施", RuleInstFacilitiesNeeded, MaxLen("institutions.facilities"))
+	assessed("equipment", in.Equipment, "培训设备", RuleInstEquipmentNeeded, MaxLen("institutions.equipment"))
+	assessed("staff", in.Staff, "师资力量", RuleInstStaffNeeded, MaxLen("institutions.staff"))
 	return p.Err()
 }
 
@@ -301,13 +309,17 @@ func itoa(n int) string {
 
 // Rules of the institution's record.
 var (
-	RuleInstRevokedStep    = NewRule("INST-3", "第十六条", "定点资格已取消，不能再变更状态")
-	RuleInstState          = NewRule("", "第三条", "机构当前状态为「%s」，不能%s")
-	RuleInstRevokePending  = NewRule("INST-1", "第十六条", "机构尚未认定为定点机构（待审），没有可取消的定点资格")
-	RuleInstRevokedEdit    = NewRule("INST-3", "第十六条", "定点资格已取消的机构不能再修改")
-	RuleInstRevokedScope   = NewRule("INST-3", "第十六条", "定点资格已取消的机构不能修改许可范围")
-	RuleInstRevokedUser    = NewRule("INST-3", "第十六条", "该机构定点资格已取消，不能新建账号")
-	RuleDesignateNeedScope = NewRule("INST-2", "第六条", "请先填写许可范围（工种及最高等级），再认定为定点机构")
+	RuleInstRevokedStep      = NewRule("INST-3", "第十六条", "定点资格已取消，不能再变更状态")
+	RuleInstState            = NewRule("", "第三条", "机构当前状态为「%s」，不能%s")
+	RuleInstRevokePending    = NewRule("INST-1", "第十六条", "机构尚未认定为定点机构（待审），没有可取消的定点资格")
+	RuleInstRevokedEdit      = NewRule("INST-3", "第十六条", "定点资格已取消的机构不能再修改")
+	RuleInstRevokedScope     = NewRule("INST-3", "第十六条", "定点资格已取消的机构不能修改许可范围")
+	RuleInstRevokedUser      = NewRule("INST-3", "第十六条", "该机构定点资格已取消，不能新建账号")
+	RuleInstVenueNeeded      = NewRule("INST-1", "第三条", "请填写培训场地")
+	RuleInstFacilitiesNeeded = NewRule("INST-1", "第三条", "请填写培训设施")
+	RuleInstEquipmentNeeded  = NewRule("INST-1", "第三条", "请填写培训设备")
+	RuleInstStaffNeeded      = NewRule("INST-1", "第三条", "请填写师资力量")
+	RuleDesignateNeedScope   = NewRule("INST-2", "第六条", "请先填写许可范围（工种及最高等级），再认定为定点机构")
 )
 
 // CanEditInstitution reports whether an institution's record (and its

@@ -28,9 +28,9 @@ func SameOccupation(a, b int64) bool { return a == b }
 // the pool) is CheckTeacher's.
 func Qualify(t Teacher, occupationID int64, level Level, role TeachingRole, related func(a, b int64) bool) []string {
 	band := BandOf(level)
-	clause, what := "第五条（一）：", "初、中级技能培训"
+	rules := qualBasic
 	if band == BandAdvanced {
-		clause, what = "第五条（二）：", "高级技能培训"
+		rules = qualAdvanced
 	}
 	var out []string
 	switch role {
@@ -40,19 +40,19 @@ func Qualify(t Teacher, occupationID int64, level Level, role TeachingRole, rela
 			minEdu = EduCollege
 		}
 		if t.Education < minEdu && !t.hasEquivalence(ReqEducation, band, role, nil) {
-			out = append(out, clause+what+"理论课教师须具有"+eduName(minEdu)+"以上学历或等同资质（现为"+t.Education.Label()+"）")
+			out = append(out, rules.theoryEdu.Msg(t.Education.Label()))
 		}
 		if t.Title < TitleMiddle && !t.hasEquivalence(ReqTitle, band, role, nil) {
-			out = append(out, clause+what+"理论课教师须具有中级以上职称或等同资质（现为"+t.Title.Label()+"）")
+			out = append(out, rules.theoryTitle.Msg(t.Title.Label()))
 		}
 	case RolePractical:
 		if t.Education < EduHigh && !t.hasEquivalence(ReqEducation, band, role, nil) {
-			out = append(out, clause+what+"操作技能课教师须具有高中以上文化程度或等同资质（现为"+t.Education.Label()+"）")
+			out = append(out, rules.practicalEdu.Msg(t.Education.Label()))
 		}
 		accept := func(occ int64) bool { return occ == occupationID }
-		minLevel, need := Level3, "相关工种三级/高级工以上职业资格证书"
+		minLevel := Level3
 		if band == BandAdvanced {
-			minLevel, need = Level2, "本工种技师以上职业资格证书"
+			minLevel = Level2
 		} else if related != nil {
 			accept = func(occ int64) bool { return occ == occupationID || related(occ, occupationID) }
 		}
@@ -64,13 +64,36 @@ func Qualify(t Teacher, occupationID int64, level Level, role TeachingRole, rela
 			}
 		}
 		if !held && !t.hasEquivalence(ReqCertificate, band, role, accept) {
-			out = append(out, clause+what+"操作技能课教师须持"+need+"或等同资质")
+			out = append(out, rules.practicalCert.Msg())
 		}
 	default:
 		out = append(out, RuleTeachingRoleNeeded.Msg())
 	}
 	return out
 }
+
+// qualRules are the four requirements of one band of 第五条: (一) for
+// 初、中级 (QUAL-1 theory, QUAL-2 practical), (二) for 高级 (QUAL-3, QUAL-4).
+type qualRules struct {
+	theoryEdu, theoryTitle, practicalEdu, practicalCert *Rule
+}
+
+// The teacher requirements of 第五条 (QUAL-1..4); the %s is what the
+// teacher has now.
+var (
+	qualBasic = qualRules{
+		theoryEdu:     NewRule("QUAL-1", "第五条（一）", "初、中级技能培训理论课教师须具有中专以上学历或等同资质（现为%s）"),
+		theoryTitle:   NewRule("QUAL-1", "第五条（一）", "初、中级技能培训理论课教师须具有中级以上职称或等同资质（现为%s）"),
+		practicalEdu:  NewRule("QUAL-2", "第五条（一）", "初、中级技能培训操作技能课教师须具有高中以上文化程度或等同资质（现为%s）"),
+		practicalCert: NewRule("QUAL-2", "第五条（一）", "初、中级技能培训操作技能课教师须持相关工种三级/高级工以上职业资格证书或等同资质"),
+	}
+	qualAdvanced = qualRules{
+		theoryEdu:     NewRule("QUAL-3", "第五条（二）", "高级技能培训理论课教师须具有大专以上学历或等同资质（现为%s）"),
+		theoryTitle:   NewRule("QUAL-3", "第五条（二）", "高级技能培训理论课教师须具有中级以上职称或等同资质（现为%s）"),
+		practicalEdu:  NewRule("QUAL-4", "第五条（二）", "高级技能培训操作技能课教师须具有高中以上文化程度或等同资质（现为%s）"),
+		practicalCert: NewRule("QUAL-4", "第五条（二）", "高级技能培训操作技能课教师须持本工种技师以上职业资格证书或等同资质"),
+	}
+)
 
 // CheckTeacher is QUAL-1..5 for naming t on a class: the teacher must have
 // been reviewed into the pool, and must meet 第五条 for the role. An empty
@@ -81,13 +104,6 @@ func CheckTeacher(t Teacher, occupationID int64, level Level, role TeachingRole,
 		out = append(out, RuleTeacherNotInPool.Msg(t.Name, t.Status.Label()))
 	}
 	return append(out, Qualify(t, occupationID, level, role, related)...)
-}
-
-func eduName(e Education) string {
-	if e == EduSecondaryVoc {
-		return "中专"
-	}
-	return e.Label()
 }
 
 // Eligibility is one cell of a teacher's "what may I teach" table.

@@ -190,7 +190,7 @@ func (in TraineeInput) Validate(today time.Time) (Trainee, error) {
 	}
 	var ok bool
 	if t.TargetGroup, ok = ParseTargetGroup(in.TargetGroup); !ok {
-		p.Add("target_group", "请选择人员类别（第二条：企业职工、农村转移就业劳动者、失业人员、退役军人、就业困难人员、其他）")
+		p.Add("target_group", RuleTargetGroupNeeded.Msg())
 	}
 	if t.Employment, ok = ParseEmployment(in.Employment); !ok {
 		p.Add("employment", "请选择就业状态")
@@ -242,3 +242,7 @@ func RosterClosedReason(status ClassStatus, start, today time.Time) string {
 	}
 	return ""
 }
+
+// RuleTargetGroupNeeded is 第二条 on a trainee: the groups the regulation
+// trains.
+var RuleTargetGroupNeeded = NewRule("", "第二条", "请选择人员类别（企业职工、农村转移就业劳动者、失业人员、退役军人、就业困难人员、其他）")
