@@ -75,6 +75,10 @@ func TestTodoAndInboxStayWithinTheInstitution(t *testing.T) {
 	if !strings.Contains(home.text("todo-class.returned"), "场地证明缺失") || home.text("nav-count") == "" {
 		t.Fatalf("academy's to-do: %q", home.text("todo"))
 	}
+	// Every page's navigation carries the counts, not only the home page.
+	if list := academy.get("/classes"); list.text("nav-count") == "" || list.text("nav-count") != home.text("nav-count") {
+		t.Fatalf("academy's navigation on /classes: %q, on the home page %q", list.text("nav-count"), home.text("nav-count"))
+	}
 	if strings.Contains(school.get("/").body, "场地证明缺失") {
 		t.Fatal("the school's home shows the academy's returned filing")
 	}

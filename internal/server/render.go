@@ -102,6 +102,17 @@ func (s *Server) errorPageList(w http.ResponseWriter, r *http.Request, status in
 func (s *Server) layout(r *http.Request, title, nav string) web.Layout {
 	l := s.layoutNoFlash(r, title)
 	l.Nav = nav
+	// The to-do counts beside the navigation on every page: one statement
+	// (repository.NavCounts). The home page fills them from its own to-do
+	// read instead. A failed count leaves the navigation without numbers
+	// rather than failing the page.
+	if l.User != nil && nav != "home" {
+		if counts, err := s.store.NavCounts(r.Context(), actor(r)); err == nil {
+			l.NavCounts = counts
+		} else {
+			s.log.Warn("navigation counts", "err", err)
+		}
+	}
 	if s.sessions != nil && r.Context().Value(sessionLoadedKey{}) != nil {
 		l.Flash = s.sessions.PopString(r.Context(), "flash")
 		l.FlashKind = s.sessions.PopString(r.Context(), "flash_kind")
