@@ -155,7 +155,6 @@ func TestBureauDayApprovesTheFirstFiling(t *testing.T) {
 	if got := e.todoTotal(); got != total-1 || e.todoCount("class.review") != review-1 {
 		t.Fatalf("home after approving: %d to do (%d filings), want %d (%d)", got, e.todoCount("class.review"), total-1, review-1)
 	}
-	e.shot("bureau-home-after")
 
 	id, _ := strconv.ParseInt(strings.TrimPrefix(href, "/classes/"), 10, 64)
 	var user, classNo string
@@ -165,7 +164,6 @@ func TestBureauDayApprovesTheFirstFiling(t *testing.T) {
 	e.click(tid("logout"))
 	e.login(user)
 	e.openInboxMessage("办班备案已同意："+classNo, href)
-	e.shot("institution-inbox")
 }
 
 // TestInstitutionDaySubmitsTheFirstDraft: the school's first to-do item
@@ -194,7 +192,6 @@ func TestInstitutionDaySubmitsTheFirstDraft(t *testing.T) {
 	if got := e.todoTotal(); got != total-1 || e.todoCount("class.draft") != drafts-1 {
 		t.Fatalf("home after submitting: %d to do (%d drafts), want %d (%d)", got, e.todoCount("class.draft"), total-1, drafts-1)
 	}
-	e.shot("school-home-after")
 
 	// The other side: the filing waits on the bureau's to-do list.
 	e.click(tid("logout"))
@@ -259,7 +256,6 @@ func TestCentreDayAcceptsTheFirstApplication(t *testing.T) {
 	if got := e.todoCount("session.schedule"); got != schedule+1 || e.todoTotal() != total {
 		t.Fatalf("to schedule: %d (was %d); total %d (was %d)", got, schedule, e.todoTotal(), total)
 	}
-	e.shot("centre-home-after")
 
 	var classNo string
 	e.must(e.store.Pool().QueryRow(ctx, `SELECT class_no FROM classes WHERE id = $1`, cls).Scan(&classNo))
