@@ -1,5 +1,7 @@
 package web
 
+import "sort"
+
 // Errors holds the messages of a submitted form: per field and general.
 type Errors struct {
 	Fields  map[string]string
@@ -11,6 +13,22 @@ func (e Errors) Err(field string) string { return e.Fields[field] }
 
 // Any reports whether there is any message.
 func (e Errors) Any() bool { return len(e.Fields) > 0 || len(e.General) > 0 }
+
+// AsGeneral is every message as a general one (the fields' in field
+// order): for a refused step whose form is not on the page, so that no
+// message is lost with its field.
+func (e Errors) AsGeneral() Errors {
+	keys := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := Errors{General: append([]string(nil), e.General...)}
+	for _, k := range keys {
+		out.General = append(out.General, e.Fields[k])
+	}
+	return out
+}
 
 // Set records a message for field.
 func (e *Errors) Set(field, msg string) {

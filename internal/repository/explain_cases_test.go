@@ -3,6 +3,7 @@ package repository_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -150,6 +151,39 @@ func reportCases(ctx context.Context, db *pgxpool.Pool, s *repository.Store, bur
 			return err
 		}},
 		c("class fees", func() error { _, err := s.ClassFees(ctx, school, f.class); return err }),
+	}
+	// The bureau's complaint queue (migration 00102): each filter, a deep
+	// page, the other sort.
+	for _, q := range []struct {
+		name string
+		f    training.ComplaintFilter
+		p    repository.Page
+	}{
+		{"", training.ComplaintFilter{}, page(1)},
+		{" page 100", training.ComplaintFilter{}, page(100)},
+		{" by receipt, newest first", training.ComplaintFilter{}, repository.Page{Number: 1, Sort: "received", Desc: true}},
+		{" received", training.ComplaintFilter{Status: training.ComplaintReceived}, page(1)},
+		{" closed by receipt", training.ComplaintFilter{Status: training.ComplaintClosed}, repository.Page{Number: 1, Sort: "received"}},
+		{" overdue", training.ComplaintFilter{Overdue: true}, page(1)},
+		{" mine", training.ComplaintFilter{Mine: true}, page(1)},
+	} {
+		cases = append(cases, c("complaint queue"+q.name, func() error {
+			_, _, err := s.ComplaintQueue(ctx, bureau, q.f, q.p)
+			return err
+		}))
+	}
+	// The statistics pages (kept figures, migration 00101): the bureau's
+	// and a centre user's, for every institution and for one, this year
+	// and last.
+	for _, a := range []training.Actor{bureau, centre} {
+		for _, inst := range []int64{0, f.inst} {
+			for _, year := range []int{time.Now().Year(), time.Now().Year() - 1} {
+				cases = append(cases, c(fmt.Sprintf("statistics %s institution %d %d", a.Role, inst, year), func() error {
+					_, err := s.Statistics(ctx, a, repository.StatsFilter{Year: year, InstitutionID: inst})
+					return err
+				}))
+			}
+		}
 	}
 	if f.job != 0 {
 		var cls int64

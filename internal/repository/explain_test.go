@@ -65,7 +65,8 @@ func (r *sqlRecorder) take() []recordedSQL {
 var bigTables = map[string]bool{"institutions": true, "users": true, "audit_log": true,
 	"teachers": true, "teacher_institutions": true, "teacher_certificates": true,
 	"classes": true, "class_sessions": true, "class_teachers": true, "class_textbooks": true, "class_versions": true,
-	"class_delivery": true}
+	"class_delivery": true, "class_figures": true, "pass_figures": true, "shortfall_figures": true,
+	"complaints": true}
 
 // rosterTables grow with the enrolments: checked on the whole data set
 // (TIANMU_SCALE_DATABASE_URL), where they are big; with the ten thousand

@@ -56,26 +56,27 @@ type StatOption struct {
 	Name string
 }
 
-// classFilter: classes with a plan in force (approved and later) starting
-// in the year, of one institution or all ($1 year, $2 institution or 0).
-const statWhere = ` WHERE c.status NOT IN ('draft', 'submitted', 'returned', 'cancelled')
-	AND c.start_date >= make_date($1::int, 1, 1) AND c.start_date < make_date($1::int + 1, 1, 1)
-	AND ($2::bigint = 0 OR c.institution_id = $2)`
+// The figures are kept on write by the triggers of migration 00101
+// (class_figures, pass_figures, shortfall_figures): the page reads the
+// rows of its year and of one institution or of all of them
+// (institution_id 0) by primary key, whatever the number of classes and
+// exam entries behind them. $1 is the year, $2 the institution or 0.
 
-// passBase: each candidate of the year's published sessions with the
-// first attempt's and any attempt's outcome, scoped to the centre user's
-// organisation when $3 is not 0.
-const passBase = `WITH cand AS (
-	SELECT x.enrolment_id, ap.institution_id, c.occupation_id, c.level,
-		bool_or(x.attempt = 1 AND x.outcome = 'pass') AS first_pass, bool_or(x.outcome = 'pass') AS final_pass
-	FROM exam_entries x JOIN exam_sessions s ON s.id = x.session_id JOIN exam_applications ap ON ap.id = s.application_id
-	JOIN classes c ON c.id = ap.class_id
-	WHERE s.status = 'published' AND c.start_date >= make_date($1::int, 1, 1) AND c.start_date < make_date($1::int + 1, 1, 1)
-		AND ($2::bigint = 0 OR ap.institution_id = $2)
-		AND ($3::bigint = 0 OR ap.eval_org_id = coalesce((SELECT eval_org_id FROM users WHERE id = $3), (SELECT id FROM eval_orgs WHERE kind = 'centre')))
-	GROUP BY x.enrolment_id, ap.institution_id, c.occupation_id, c.level
-	HAVING bool_or(x.attempt = 1))
-`
+// classFigures reads one dimension of class_figures, with a join.
+func classFigures(dim, join string) string {
+	return ` FROM class_figures f ` + join + ` WHERE f.year = $1 AND f.institution_id = $2 AND f.dim = '` + dim + `' AND f.classes > 0`
+}
+
+// passOrg is the evaluation organisation whose pass figures a page shows:
+// 0 (every one) for the bureau ($3 = 0), the centre user's own otherwise.
+const passOrg = `(SELECT CASE WHEN $3::bigint = 0 THEN 0 ELSE coalesce((SELECT eval_org_id FROM users WHERE id = $3),
+	(SELECT id FROM eval_orgs WHERE kind = 'centre')) END)`
+
+// passFigures reads one dimension of pass_figures, with a join.
+func passFigures(dim, join string) string {
+	return ` FROM pass_figures f ` + join + ` WHERE f.year = $1 AND f.eval_org_id = ` + passOrg + `
+	AND f.institution_id = $2 AND f.dim = '` + dim + `' AND f.candidates > 0`
+}
 
 // Statistics reads a statistics page in one round trip. The bureau sees
 // everything; a centre user the same class figures and the pass rates of
@@ -114,13 +115,14 @@ func (s *Store) Statistics(ctx context.Context, a training.Actor, f StatsFilter)
 			return err
 		}
 	}
-	b.Queue(`SELECT m || '月', count(c.id), coalesce(sum(c.enrolled), 0)
-		FROM generate_series(1, 12) m LEFT JOIN (SELECT c.id, c.enrolled, c.start_date FROM classes c`+statWhere+`) c
-			ON extract(month FROM c.start_date) = m
-		GROUP BY m ORDER BY m`, f.Year, f.InstitutionID).Query(stat(&st.ByMonth))
-	b.Queue(`SELECT coalesce(o.name, '未选工种'), count(*), sum(c.enrolled) FROM classes c LEFT JOIN occupations o ON o.id = c.occupation_id`+statWhere+`
-		GROUP BY o.name ORDER BY count(*) DESC, o.name LIMIT 20`, f.Year, f.InstitutionID).Query(stat(&st.ByOccupation))
-	b.Queue(`SELECT c.type, count(*), sum(c.enrolled) FROM classes c`+statWhere+` GROUP BY c.type ORDER BY c.type`, f.Year, f.InstitutionID).Query(func(rows pgx.Rows) error {
+	b.Queue(`SELECT m || '月', coalesce(f.classes, 0), coalesce(f.trainees, 0)
+		FROM generate_series(1, 12) m LEFT JOIN class_figures f
+			ON f.year = $1 AND f.institution_id = $2 AND f.dim = 'month' AND f.key = m::text
+		ORDER BY m`, f.Year, f.InstitutionID).Query(stat(&st.ByMonth))
+	b.Queue(`SELECT coalesce(o.name, '未选工种'), f.classes, f.trainees`+classFigures("occupation", "LEFT JOIN occupations o ON o.id = f.key::bigint")+`
+		ORDER BY f.classes DESC, o.name LIMIT 20`, f.Year, f.InstitutionID).Query(stat(&st.ByOccupation))
+	b.Queue(`SELECT f.key, f.classes, f.trainees`+classFigures("type", "")+` ORDER BY f.key`,
+		f.Year, f.InstitutionID).Query(func(rows pgx.Rows) error {
 		var r StatRow
 		_, err := pgx.ForEachRow(rows, []any{&r.Label, &r.Classes, &r.Trainees}, func() error {
 			r.Label = training.ClassType(r.Label).Label()
@@ -129,16 +131,14 @@ func (s *Store) Statistics(ctx context.Context, a training.Actor, f StatsFilter)
 		})
 		return err
 	})
-	b.Queue(`SELECT i.name, count(*), sum(c.enrolled) FROM classes c JOIN institutions i ON i.id = c.institution_id`+statWhere+`
-		GROUP BY i.name ORDER BY count(*) DESC, i.name LIMIT 20`, f.Year, f.InstitutionID).Query(stat(&st.ByInstitution))
-	b.Queue(passBase+`SELECT i.name, count(*), count(*) FILTER (WHERE first_pass), count(*) FILTER (WHERE final_pass)
-		FROM cand JOIN institutions i ON i.id = cand.institution_id GROUP BY i.name ORDER BY count(*) DESC, i.name LIMIT 20`,
-		f.Year, f.InstitutionID, org).Query(pass(&st.PassByInst))
-	b.Queue(passBase+`SELECT coalesce(o.name, '—'), count(*), count(*) FILTER (WHERE first_pass), count(*) FILTER (WHERE final_pass)
-		FROM cand LEFT JOIN occupations o ON o.id = cand.occupation_id GROUP BY o.name ORDER BY count(*) DESC, o.name LIMIT 20`,
-		f.Year, f.InstitutionID, org).Query(pass(&st.PassByOcc))
-	b.Queue(passBase+`SELECT level, count(*), count(*) FILTER (WHERE first_pass), count(*) FILTER (WHERE final_pass)
-		FROM cand GROUP BY level ORDER BY level`, f.Year, f.InstitutionID, org).Query(func(rows pgx.Rows) error {
+	b.Queue(`SELECT i.name, f.classes, f.trainees`+classFigures("institution", "JOIN institutions i ON i.id = f.key::bigint")+`
+		ORDER BY f.classes DESC, i.name LIMIT 20`, f.Year, f.InstitutionID).Query(stat(&st.ByInstitution))
+	b.Queue(`SELECT i.name, f.candidates, f.first_pass, f.final_pass`+passFigures("institution", "JOIN institutions i ON i.id = f.key::bigint")+`
+		ORDER BY f.candidates DESC, i.name LIMIT 20`, f.Year, f.InstitutionID, org).Query(pass(&st.PassByInst))
+	b.Queue(`SELECT coalesce(o.name, '—'), f.candidates, f.first_pass, f.final_pass`+passFigures("occupation", "LEFT JOIN occupations o ON o.id = f.key::bigint")+`
+		ORDER BY f.candidates DESC, o.name LIMIT 20`, f.Year, f.InstitutionID, org).Query(pass(&st.PassByOcc))
+	b.Queue(`SELECT f.key::int, f.candidates, f.first_pass, f.final_pass`+passFigures("level", "")+` ORDER BY f.key::int`,
+		f.Year, f.InstitutionID, org).Query(func(rows pgx.Rows) error {
 		var r PassRow
 		var level int
 		_, err := pgx.ForEachRow(rows, []any{&level, &r.Candidates, &r.First, &r.Final}, func() error {
@@ -148,12 +148,18 @@ func (s *Store) Statistics(ctx context.Context, a training.Actor, f StatsFilter)
 		})
 		return err
 	})
-	b.Queue(`SELECT i.name, count(*), count(*) FILTER (WHERE d.short > 0), count(*) FILTER (WHERE d.off_plan > 0),
-			coalesce(sum(greatest(d.planned_held - d.delivered, 0)), 0)
-		FROM class_delivery d JOIN institutions i ON i.id = d.institution_id
-		WHERE d.flagged AND d.start_date >= make_date($1::int, 1, 1) AND d.start_date < make_date($1::int + 1, 1, 1)
-			AND ($2::bigint = 0 OR d.institution_id = $2)
-		GROUP BY i.name ORDER BY count(*) DESC, i.name LIMIT 20`, f.Year, f.InstitutionID).Query(func(rows pgx.Rows) error {
+	// Every institution's shortfalls, the largest first, or one's.
+	short := `SELECT i.name, f.classes, f.short, f.off_plan, f.hours_short
+		FROM shortfall_figures f JOIN institutions i ON i.id = f.institution_id
+		WHERE f.year = $1 AND f.classes > 0 ORDER BY f.classes DESC, i.name LIMIT 20`
+	args := []any{f.Year}
+	if f.InstitutionID != 0 {
+		short = `SELECT i.name, f.classes, f.short, f.off_plan, f.hours_short
+		FROM shortfall_figures f JOIN institutions i ON i.id = f.institution_id
+		WHERE f.year = $1 AND f.institution_id = $2 AND f.classes > 0`
+		args = append(args, f.InstitutionID)
+	}
+	b.Queue(short, args...).Query(func(rows pgx.Rows) error {
 		var r ShortRow
 		_, err := pgx.ForEachRow(rows, []any{&r.Label, &r.Classes, &r.Short, &r.OffPlan, &r.HoursShort}, func() error {
 			st.Shortfalls = append(st.Shortfalls, r)

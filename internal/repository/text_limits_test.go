@@ -38,6 +38,9 @@ var noLengthNeeded = map[string]string{
 	"complaints.outcome":      "an outcome code",
 	"sanctions.status_before": "an institution status copied by the system", "sanctions.status_after": "an institution status copied by the system",
 	"class_counts.status": "a counter kept by triggers", "exam_application_counts.status": "a counter kept by triggers",
+	"class_figures.dim": "a counter kept by triggers", "class_figures.key": "a counter kept by triggers",
+	"pass_figures.dim": "a counter kept by triggers", "pass_figures.key": "a counter kept by triggers",
+	"complaint_counts.status": "a counter kept by triggers",
 	"enrolments.agreement_no": "checked by DecideAgreements (40) and kept unique",
 	// An uploaded roster's rows as read, kept to report their problems:
 	// bounded by the file's limits and checked before they become trainees.

@@ -39,11 +39,17 @@ func (s *Server) feeShow(w http.ResponseWriter, r *http.Request) {
 	s.feePage(w, r, http.StatusOK, web.FeeForms{})
 }
 
+// feePage shows the fee page of the class in the path.
 func (s *Server) feePage(w http.ResponseWriter, r *http.Request, status int, forms web.FeeForms) {
 	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
+	s.classFeePage(w, r, id, status, forms)
+}
+
+// classFeePage shows class id's fee page with the forms as typed.
+func (s *Server) classFeePage(w http.ResponseWriter, r *http.Request, id int64, status int, forms web.FeeForms) {
 	a := actor(r)
 	p, err := s.store.ClassFees(r.Context(), a, id)
 	if err != nil {
@@ -90,7 +96,20 @@ func (s *Server) feeStep(action training.FeeAction) http.HandlerFunc {
 		version, _ := strconv.Atoi(r.PostFormValue("version"))
 		classID, err := s.store.StepFee(r.Context(), actor(r), id, version, action, strings.TrimSpace(r.PostFormValue("note")))
 		if err != nil {
-			s.fail(w, r, err)
+			// A refused step lands on the class's fee page with its
+			// message (StepFee names the class when it refuses).
+			v, ok := training.AsValidation(err)
+			if classID == 0 || !ok {
+				s.fail(w, r, err)
+				return
+			}
+			// The step's fields (the return's reason) are not on the page
+			// as fields: every message stands above the application.
+			forms := web.FeeForms{Step: web.Errors{General: v.General}}
+			for _, m := range v.Fields {
+				forms.Step.General = append(forms.Step.General, m)
+			}
+			s.classFeePage(w, r, classID, http.StatusUnprocessableEntity, forms)
 			return
 		}
 		s.flash(r, "收费申请已"+action.Label()+"。")

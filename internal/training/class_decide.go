@@ -18,12 +18,12 @@ var (
 	RuleCapStartup           = NewRule("SIZE-2", "第七条", "创业类培训班每班不超过30人")
 	RuleCapOther             = NewRule("SIZE-1", "第七条", "职业资格类、技能等级类、专项能力类培训班每班不超过50人")
 	RuleExceptionNotNeeded   = NewRule("SIZE-3", "第七条", "%s不超过%d人无需申请例外")
-	RuleExceptionTooLarge    = NewRule("SIZE-3", "", "人数过大")
+	RuleExceptionTooLarge    = NewRule("SIZE-3", "第七条", "人数过大")
 	RuleExceptionReason      = NewRule("SIZE-3", "", "请填写申请理由（第七条：特殊情况需报区人力社保局同意）")
 	RuleExceptionLateAsk     = NewRule("SIZE-3", "第七条", "人数例外须在备案审核前申请")
-	RuleExceptionNone        = NewRule("SIZE-3", "", "该培训班没有人数例外申请")
+	RuleExceptionNone        = NewRule("SIZE-3", "第七条", "该培训班没有人数例外申请")
 	RuleExceptionLateDecide  = NewRule("SIZE-3", "第七条", "人数例外须在备案审核前决定")
-	RuleExceptionRange       = NewRule("SIZE-3", "", "同意人数须大于%d且不超过申请人数%d")
+	RuleExceptionRange       = NewRule("SIZE-3", "第七条", "同意人数须大于%d且不超过申请人数%d")
 )
 
 // DecideCreateClass is INST-3: only a designated institution starts a

@@ -213,8 +213,8 @@ var (
 	RuleComplaintAnswer      = NewRule("SUP-2", "第十五条", "请填写给投诉人的答复（最多2000字）")
 	RuleComplaintNote        = NewRule("SUP-2", "", "请填写内容（最多2000字）")
 	RuleComplaintOutcome     = NewRule("SUP-2", "第十五条", "办结时请选择结论：属实、部分属实或不属实")
-	RuleComplaintForwarded   = NewRule("SUP-2", "", "该投诉已转培训机构")
-	RuleComplaintNotForward  = NewRule("SUP-2", "", "该投诉尚未转交本机构")
+	RuleComplaintForwarded   = NewRule("SUP-2", "第十五条", "该投诉已转培训机构")
+	RuleComplaintNotForward  = NewRule("SUP-2", "第十五条", "该投诉尚未转交本机构")
 )
 
 // ComplaintInput is the public form as typed.

@@ -123,7 +123,7 @@ const (
 var (
 	RuleOrderDays        = NewRule("SUP-4", "第十六条", "整改期限为1至60个工作日")
 	RuleOrderRequirement = NewRule("SUP-4", "第十六条", "请写明整改要求（最多1000字）")
-	RuleOrderExists      = NewRule("SUP-4", "", "该问题已下达整改通知，不能重复下达")
+	RuleOrderExists      = NewRule("SUP-4", "第十六条", "该问题已下达整改通知，不能重复下达")
 	RuleOrderStep        = NewRule("SUP-4", "第十六条", "整改通知当前状态为「%s」，不能%s")
 	RuleOrderLate        = NewRule("SUP-4", "第十六条", "整改期限已于 %s 届满，不能再报送整改情况；请联系区人力社保局")
 	RuleOrderAnswer      = NewRule("SUP-4", "第十六条", "请写明整改情况（最多2000字）")
