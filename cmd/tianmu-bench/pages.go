@@ -212,6 +212,7 @@ var pages = []page{
 	{route: "GET /ledgers", name: "GET /ledgers?institution= (bureau, the busiest institution)", role: bureau,
 		path: func(f *fixtures, _ *client, _ int) string { return fmt.Sprintf("/ledgers?institution=%d", f.busyInst) }},
 	{route: "GET /fund-use", name: "GET /fund-use (bureau report)", role: bureau, path: fixed("/fund-use")},
+	{route: "GET /fund-use.xlsx", name: "GET /fund-use.xlsx (bureau report, every institution)", role: bureau, kind: kindDownload, path: fixed("/fund-use.xlsx")},
 	{route: "GET /subsidy-overview", role: bureau, path: fixed("/subsidy-overview")},
 	{route: "GET /institutions/{id}/fund-use", name: "GET /institutions/{id}/fund-use (bureau)", role: bureau,
 		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/fund-use"))},
@@ -401,9 +402,12 @@ var notBenched = map[string]string{
 	// with no client. Measured meanwhile by TestClaimBuildRoundTrips (a
 	// 500-line claim page in one round trip). Move them to pages, with
 	// fixtures of claims and notices, once the scale data has claims.
-	"GET /claims/{id}":                  "no subsidy claims in the scale data set yet (issue 11 scale step pending)",
-	"GET /notices/{id}":                 "no claims on public notice in the scale data set yet (issue 11 scale step pending)",
-	"GET /complaints/{id}/files/{fid}":  "a complaint's attachment is its stored bytes sent as they are (no query beyond the primary key); the scale data has none",
-	"GET /ledger-exports/{id}":          "exists only after the bureau's POST /ledgers/export; a one-row read by primary key",
-	"GET /ledger-exports/{id}/download": "streams a finished export's stored workbooks; tested end to end by internal/server TestLedgerExportFlow (a 100-class year is not measured yet)",
+	"GET /claims/{id}":                    "no subsidy claims in the scale data set yet (issue 11 scale step pending)",
+	"GET /claims/{id}/export.xlsx":        "no subsidy claims in the scale data set yet (issue 11 scale step pending); the claim page's one-round-trip read, then the workbook",
+	"GET /claims/{id}/form.pdf":           "no subsidy claims in the scale data set yet (issue 11 scale step pending); the claim page's read, then the PDF (certpdf BenchmarkClaimForm500)",
+	"GET /claim-payments/{id}/batch.xlsx": "no claim payments in the scale data set yet (issue 11 scale step pending); two statements on subsidy_claim_payments_batch_idx",
+	"GET /notices/{id}":                   "no claims on public notice in the scale data set yet (issue 11 scale step pending)",
+	"GET /complaints/{id}/files/{fid}":    "a complaint's attachment is its stored bytes sent as they are (no query beyond the primary key); the scale data has none",
+	"GET /ledger-exports/{id}":            "exists only after the bureau's POST /ledgers/export; a one-row read by primary key",
+	"GET /ledger-exports/{id}/download":   "streams a finished export's stored workbooks; tested end to end by internal/server TestLedgerExportFlow (a 100-class year is not measured yet)",
 }

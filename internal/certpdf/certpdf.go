@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/signintech/gopdf"
 	"github.com/skip2/go-qrcode"
@@ -170,11 +171,7 @@ func (r *Renderer) page(gp *gopdf.GoPdf, c training.IssuedCertificate) error {
 func mixed(gp *gopdf.GoPdf, size, x, y float64, text string) (float64, error) {
 	start := x
 	for _, run := range runs(text) {
-		fam := family
-		if run[0] < 0x80 {
-			fam = latin
-		}
-		if err := gp.SetFont(fam, "", size); err != nil {
+		if err := gp.SetFont(fontOf(run), "", size); err != nil {
 			return 0, err
 		}
 		w, err := gp.MeasureTextWidth(run)
@@ -190,14 +187,28 @@ func mixed(gp *gopdf.GoPdf, size, x, y float64, text string) (float64, error) {
 	return x - start, nil
 }
 
-// runs splits text into maximal runs of ASCII and of other characters.
+// latinRune reports whether the Latin font prints r: ASCII, and the yuan
+// sign and middle dot, which the CJK fallback font lacks.
+func latinRune(r rune) bool { return r < 0x80 || r == '¥' || r == '·' }
+
+// fontOf is the font of a run.
+func fontOf(run string) string {
+	if r, _ := utf8.DecodeRuneInString(run); latinRune(r) {
+		return latin
+	}
+	return family
+}
+
+// runs splits text into maximal runs of Latin-font and CJK-font characters.
 func runs(text string) []string {
 	var out []string
-	begin := 0
+	begin, lat := 0, false
 	for i, r := range text {
-		if i > begin && (r < 0x80) != (text[begin] < 0x80) {
+		if l := latinRune(r); i == 0 {
+			lat = l
+		} else if l != lat {
 			out = append(out, text[begin:i])
-			begin = i
+			begin, lat = i, l
 		}
 	}
 	if begin < len(text) {
@@ -210,11 +221,7 @@ func runs(text string) []string {
 func centred(gp *gopdf.GoPdf, size, y float64, text string) error {
 	w := 0.0
 	for _, run := range runs(text) {
-		fam := family
-		if run[0] < 0x80 {
-			fam = latin
-		}
-		if err := gp.SetFont(fam, "", size); err != nil {
+		if err := gp.SetFont(fontOf(run), "", size); err != nil {
 			return err
 		}
 		rw, err := gp.MeasureTextWidth(run)

@@ -3,6 +3,7 @@ package repository
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -439,6 +440,9 @@ func (s *Store) StepClaim(ctx context.Context, a training.Actor, id int64, versi
 				}
 			}
 		}
+		if err := s.notifyClaimStep(ctx, tx, c, action, note, until); err != nil {
+			return err
+		}
 		after := map[string]any{"status": string(to)}
 		if note != "" {
 			after["note"] = note
@@ -450,6 +454,31 @@ func (s *Store) StepClaim(ctx context.Context, a training.Actor, id int64, versi
 			InstitutionID: c.InstitutionID, Before: map[string]any{"status": string(c.Status)}, After: after})
 	})
 	return to, translate(err, "claim %d %s", id, action)
+}
+
+// notifyClaimStep tells who must act next or whose money moved, in the
+// step's transaction: the bureau of a submission, the institution of a
+// return, an approval (the notice period), a failed payment and the money
+// received.
+func (s *Store) notifyClaimStep(ctx context.Context, tx pgx.Tx, c training.Claim, action training.ClaimAction, note string, until time.Time) error {
+	href := "/claims/" + strconv.FormatInt(c.ID, 10)
+	kind := "claim." + string(action)
+	switch action {
+	case training.ActClaimSubmit:
+		return s.NotifyBureau(ctx, tx, InboxNotice{Kind: kind, Title: "新的补贴申领待初审：" + c.ClaimNo + " " + c.InstitutionName,
+			Body: strconv.Itoa(c.Lines) + " 人，" + training.YuanText(c.Total), Href: href})
+	case training.ActClaimReturn:
+		return s.NotifyInstitution(ctx, tx, c.InstitutionID, InboxNotice{Kind: kind, Title: "补贴申领被退回：" + c.ClaimNo, Body: note, Href: href})
+	case training.ActClaimApprove:
+		return s.NotifyInstitution(ctx, tx, c.InstitutionID, InboxNotice{Kind: kind, Title: "补贴申领已审批，进入公示：" + c.ClaimNo,
+			Body: "公示期至 " + until.Format("2006-01-02") + "（5个工作日），期满且异议处理完毕后拨付。", Href: href})
+	case training.ActClaimPaymentFailed:
+		return s.NotifyInstitution(ctx, tx, c.InstitutionID, InboxNotice{Kind: kind, Title: "补贴拨付失败，待重新拨付：" + c.ClaimNo, Body: note, Href: href})
+	case training.ActClaimConfirmPaid:
+		return s.NotifyInstitution(ctx, tx, c.InstitutionID, InboxNotice{Kind: kind, Title: "补贴已拨付到账：" + c.ClaimNo,
+			Body: strconv.Itoa(c.Lines) + " 人，" + training.YuanText(c.Total), Href: href})
+	}
+	return nil
 }
 
 // CloseClaimNotice ends the public notice of a claim whose last day has

@@ -2,6 +2,7 @@ package repository
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
@@ -106,6 +107,19 @@ func (s *Store) FileObjection(ctx context.Context, claimID int64, in training.Ob
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, claimID, line, o.Objector, o.Contact, o.Body, s.now()).Scan(&id); err != nil {
 			return err
 		}
+		// The bureau decides it; the institution learns of it (never who
+		// filed it or how to reach them).
+		var no string
+		if err := tx.QueryRow(ctx, `SELECT claim_no FROM subsidy_claims WHERE id = $1`, claimID).Scan(&no); err != nil {
+			return err
+		}
+		n := InboxNotice{Kind: "claim.objection", Title: "补贴公示收到异议：" + no, Href: "/claims/" + strconv.FormatInt(claimID, 10)}
+		if err := s.NotifyBureau(ctx, tx, n); err != nil {
+			return err
+		}
+		if err := s.NotifyInstitution(ctx, tx, inst, n); err != nil {
+			return err
+		}
 		// The objector's name and contact are personal data: not in the log.
 		return s.appendAudit(ctx, tx, Public, auditRecord{Action: "claim.objection", Entity: "claim", EntityID: claimID, InstitutionID: inst,
 			After: map[string]any{"objection_id": id, "line_id": o.LineID}})
@@ -165,6 +179,11 @@ func (s *Store) DecideClaimObjection(ctx context.Context, a training.Actor, obje
 				}
 				after["removed_line"] = o.LineID
 				after["amount"] = amount
+				if err := s.NotifyInstitution(ctx, tx, c.InstitutionID, InboxNotice{Kind: "claim.objection_decide",
+					Title: "公示异议成立，" + o.LineName + " 移出补贴申领：" + c.ClaimNo, Body: reason,
+					Href: "/claims/" + strconv.FormatInt(claimID, 10)}); err != nil {
+					return err
+				}
 			}
 		}
 		c.Pending--

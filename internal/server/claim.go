@@ -116,7 +116,7 @@ func (s *Server) claimStep(action training.ClaimAction) http.HandlerFunc {
 			redirect(w, r, claimURL(id))
 			return
 		}
-		forms := web.ClaimForms{Note: note}
+		forms := web.ClaimForms{Note: note, Action: action}
 		if !mergeErrors(err, &forms.Step) {
 			s.fail(w, r, err)
 			return

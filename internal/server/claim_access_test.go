@@ -43,6 +43,14 @@ func init() {
 		"GET /notices":                     {"-": same(ok, ok)},
 		"GET /notices/{id}":                {"own": same(ok, ok), "other": same(nf, nf), "missing": same(nf, nf)},
 		"POST /notices/{id}/objections":    {"own": same(bad, bad), "other": same(nf, nf), "missing": same(nf, nf)},
+		// Exports: the claim's workbook and printed form as its page; the
+		// bureau's full list (the walk's reason: 200, audited); the
+		// payment batch of the school's paid claim; the fund-use report.
+		"GET /claims/{id}/export.xlsx":        claimGet,
+		"GET /claims/{id}/form.pdf":           claimGet,
+		"POST /claims/{id}/export-full":       bureauStep(ok, "own", "other"),
+		"GET /claim-payments/{id}/batch.xlsx": {"own": {see, ok, ok, forb}, "missing": {see, nf, nf, forb}},
+		"GET /fund-use.xlsx":                  {"-": bureauOnly(ok)},
 	} {
 		accessTable[k] = v
 	}
@@ -64,6 +72,8 @@ func (e *env) claimPath(route, variant string) (string, bool) {
 	case strings.HasPrefix(route, "/objections/{id}"):
 		id = map[string]string{"own": `SELECT o.id FROM subsidy_claim_objections o JOIN subsidy_claims c ON c.id = o.claim_id
 			WHERE c.status = 'notice' AND o.status = 'pending'`}[variant]
+	case strings.HasPrefix(route, "/claim-payments/{id}"):
+		id = map[string]string{"own": `SELECT min(p.id) FROM subsidy_claim_payments p JOIN subsidy_claims c ON c.id = p.claim_id WHERE c.status = 'paid'`}[variant]
 	case strings.HasPrefix(route, "/claim-lines/{id}"):
 		id = map[string]string{"own": `SELECT min(l.id) FROM subsidy_claim_lines l JOIN subsidy_claims c ON c.id = l.claim_id WHERE c.status = 'paid'`}[variant]
 	default:

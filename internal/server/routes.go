@@ -177,6 +177,9 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				// Subsidy claims (第十二条): the bureau's, or the institution's own.
 				r.Get("/claims", s.claimList)
 				r.Get("/claims/{id}", s.claimShow)
+				r.Get("/claims/{id}/export.xlsx", s.claimExport)
+				r.Get("/claims/{id}/form.pdf", s.claimFormPDF)
+				r.Get("/claim-payments/{id}/batch.xlsx", s.paymentBatchExport)
 				// Complaints (SUP-2): the bureau's queue, an institution's
 				// forwarded ones (the repository scopes; never the contact).
 				r.Get("/complaints", s.complaintList)
@@ -378,6 +381,8 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/claims/{id}/payment-failed", s.claimStep(training.ActClaimPaymentFailed))
 				r.Post("/objections/{id}/decide", s.objectionDecide)
 				r.Post("/claim-lines/{id}/recovery", s.claimRecovery)
+				r.Post("/claims/{id}/export-full", s.claimExportFull)
+				r.Get("/fund-use.xlsx", s.fundUseReportExport)
 				// Complaints (SUP-2).
 				for _, act := range []training.ComplaintAction{training.ActComplaintAssign, training.ActComplaintNote,
 					training.ActComplaintForward, training.ActComplaintAnswer, training.ActComplaintClose} {

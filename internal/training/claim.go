@@ -169,6 +169,7 @@ var (
 	RuleClaimStep        = NewRule("SUB-3", "第十二条", "补贴申领当前状态为「%s」，不能%s")
 	RuleClaimFourEyes    = NewRule("SUB-3", "第十二条", "审批须由初审人以外的其他工作人员进行：您已初审或处理过该申领，不能审批")
 	RuleClaimNoLines     = NewRule("SUB-3", "第十二条", "申领中没有可补贴的学员，不能提交")
+	RuleClaimAllRemoved  = NewRule("SUB-3", "第十二条", "申领中的人员已全部移出（异议成立或已撤回），没有可补贴的学员，不能%s")
 	RuleClaimReturnNote  = NewRule("SUB-3", "", "请填写退回理由")
 	RuleClaimNoticeOpen  = NewRule("SUB-3", "第十二条", "公示期至%s结束，公示期满后才能结束公示")
 	RuleClaimPending     = NewRule("SUB-3", "第十二条", "还有%d条异议未处理")
@@ -277,6 +278,9 @@ func DecideClaimStep(a Actor, c Claim, action ClaimAction, f ClaimStepFacts) (no
 		if a.UserID == c.ReviewedByID || slices.Contains(c.TouchedBy, a.UserID) {
 			rs.General(RuleClaimFourEyes)
 		}
+		if c.Lines == 0 {
+			rs.General(RuleClaimAllRemoved, action.Label())
+		}
 		if f.Calendar != nil {
 			until, ok := f.Calendar.AddWorkingDays(f.Today, NoticeWorkingDays)
 			if !ok {
@@ -302,6 +306,9 @@ func CanClaimStep(a Actor, c Claim, action ClaimAction) bool {
 		return false
 	}
 	if action == ActClaimApprove && (a.UserID == c.ReviewedByID || slices.Contains(c.TouchedBy, a.UserID)) {
+		return false
+	}
+	if (action == ActClaimApprove || action == ActClaimRecordPayment) && c.Lines == 0 {
 		return false
 	}
 	_, r := NextClaimStatus(c.Status, action, c.Pending)
@@ -605,6 +612,8 @@ func DecideClaimPayment(c Claim, in ClaimPaymentInput, today time.Time) (ClaimPa
 	var p ClaimPayment
 	if _, r := NextClaimStatus(c.Status, ActClaimRecordPayment, c.Pending); r != nil {
 		rs.General(r, c.Status.Label(), ActClaimRecordPayment.Label())
+	} else if c.Lines == 0 {
+		rs.General(RuleClaimAllRemoved, ActClaimRecordPayment.Label())
 	}
 	p.BatchNo = strings.TrimSpace(in.BatchNo)
 	if n := utf8.RuneCountInString(p.BatchNo); n == 0 || n > MaxNoLen || !utf8.ValidString(p.BatchNo) {

@@ -148,6 +148,7 @@ func TestDecideClaimStep(t *testing.T) {
 		{"the reviewer approves", reviewer, reviewed, ActClaimApprove, "", today, "第十二条：审批须由初审人以外"},
 		{"one who returned it approves", returner, reviewed, ActClaimApprove, "", today, "第十二条：审批须由初审人以外"},
 		{"a second user approves", second, reviewed, ActClaimApprove, "", today, ""},
+		{"approve a claim emptied of lines", second, Claim{Status: ClaimReviewed, ReviewedByID: 10}, ActClaimApprove, "", today, "第十二条：申领中的人员已全部移出"},
 		{"approve a submitted claim", second, Claim{Status: ClaimSubmitted}, ActClaimApprove, "", today, "第十二条：补贴申领当前状态为「待审核」，不能审批并公示"},
 		{"close during the notice", second, Claim{Status: ClaimNotice, NoticeUntil: dayPtr("2026-05-11")}, ActClaimCloseNotice, "", day("2026-05-11"), "第十二条：公示期至2026-05-11结束"},
 		{"close after the notice", second, Claim{Status: ClaimNotice, NoticeUntil: dayPtr("2026-05-11")}, ActClaimCloseNotice, "", day("2026-05-12"), ""},
@@ -246,7 +247,7 @@ func TestDecideObjectionPaymentRecovery(t *testing.T) {
 		t.Fatal("decided twice")
 	}
 
-	payable := Claim{Status: ClaimPayable, Total: 150000}
+	payable := Claim{Status: ClaimPayable, Total: 150000, Lines: 1}
 	in := ClaimPaymentInput{BatchNo: "PC2026-05", PaidOn: "2026-05-20", VoucherNo: "PZ001", Amount: "1500"}
 	if _, rs := DecideClaimPayment(payable, in, day("2026-05-20")); !rs.OK() {
 		t.Fatal(rs.Messages())
@@ -256,13 +257,21 @@ func TestDecideObjectionPaymentRecovery(t *testing.T) {
 	if _, rs := DecideClaimPayment(payable, bad, day("2026-05-20")); rs.OK() || !strings.Contains(rs.Messages()[0], "不一致") {
 		t.Fatalf("amount below the total: %v", rs.Messages())
 	}
+	emptied := Claim{Status: ClaimPayable}
+	if _, rs := DecideClaimPayment(emptied, ClaimPaymentInput{BatchNo: "PC2026-05", PaidOn: "2026-05-20", VoucherNo: "PZ001", Amount: "0"}, day("2026-05-20")); rs.OK() ||
+		!strings.HasPrefix(rs.Messages()[0], "第十二条：申领中的人员已全部移出") {
+		t.Fatalf("paid a claim emptied of lines: %v", rs.Messages())
+	}
+	if CanClaimStep(Actor{UserID: 12, Role: RoleBureau}, emptied, ActClaimRecordPayment) {
+		t.Fatal("the payment form is offered for a claim emptied of lines")
+	}
 	if _, rs := DecideClaimPayment(payable, in, day("2026-05-19")); rs.OK() {
 		t.Fatal("a payment dated tomorrow")
 	}
 	if _, rs := DecideClaimPayment(Claim{Status: ClaimNotice, Total: 150000}, in, day("2026-05-20")); rs.OK() {
 		t.Fatal("paid during the notice")
 	}
-	if _, rs := DecideClaimPayment(Claim{Status: ClaimPaymentFailed, Total: 150000}, in, day("2026-05-20")); !rs.OK() {
+	if _, rs := DecideClaimPayment(Claim{Status: ClaimPaymentFailed, Total: 150000, Lines: 1}, in, day("2026-05-20")); !rs.OK() {
 		t.Fatalf("re-issue refused: %v", rs.Messages())
 	}
 
