@@ -227,6 +227,9 @@ var pages = []page{
 	{route: "GET /employment", name: "GET /employment (by institution)", role: bureau, path: fixed("/employment")},
 	{route: "GET /employment", name: "GET /employment?by=class&months=6", role: bureau, path: fixed("/employment?by=class&months=6")},
 	{route: "GET /employment/checks", role: bureau, path: fixed("/employment/checks")},
+	{route: "GET /surveys.xlsx", name: "GET /surveys.xlsx?by=institution", role: bureau, kind: kindDownload, path: fixed("/surveys.xlsx?by=institution")},
+	{route: "GET /employment.xlsx", name: "GET /employment.xlsx?by=institution&months=6", role: bureau, kind: kindDownload,
+		path: fixed("/employment.xlsx?by=institution&months=6")},
 	{route: "GET /supervision", role: bureau, path: fixed("/supervision"), mix: 1},
 	{route: "GET /evaluations", role: bureau, path: fixed("/evaluations")},
 	{route: "GET /evaluations/{year}", name: "GET /evaluations/{year} (ranking, first page)", role: bureau, path: func(f *fixtures, _ *client, _ int) string {

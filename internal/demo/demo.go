@@ -150,6 +150,9 @@ func Load(ctx context.Context, s *repository.Store, hash password.Params) error 
 	if err := loadExaminers(ctx, st, actors, byCode); err != nil {
 		return err
 	}
+	if err := loadPublic(ctx, st, actors); err != nil {
+		return err
+	}
 	st.present()
 	if err := loadClaimNotice(ctx, st, actors, noticeClaim); err != nil {
 		return err

@@ -204,6 +204,27 @@ func checkStory(t *testing.T, s *repository.Store, now time.Time) {
 		t.Errorf("%d trainees in the database", n)
 	}
 
+	// The public's part: the finished class's five trainees answered the
+	// survey (the school sees its figures), complaints stand in every
+	// state, none overdue, the forwarded one with the school's reply.
+	if n := c.count(`SELECT count(*) FROM survey_answers sa JOIN classes k ON k.id = sa.class_id WHERE k.content = $1`, FinishedClassContent); n != training.SurveyMinAnswers {
+		t.Errorf("%d survey answers for the finished class", n)
+	}
+	for _, x := range []struct {
+		status    string
+		forwarded bool
+		n         int
+	}{{"received", false, 1}, {"handling", false, 1}, {"handling", true, 1}, {"answered", false, 1}, {"closed", false, 1}} {
+		if n := c.count(`SELECT count(*) FROM complaints WHERE status = $1 AND (forwarded_at IS NOT NULL) = $2`, x.status, x.forwarded); n != x.n {
+			t.Errorf("%d complaints %s (forwarded %v), want %d", n, x.status, x.forwarded, x.n)
+		}
+	}
+	if n := c.count(`SELECT count(*) FROM complaint_notes WHERE kind = 'reply'`); n != 1 {
+		t.Errorf("%d institution replies", n)
+	}
+	c.none("complaints past due", `SELECT count(*) FROM complaints WHERE status IN ('received', 'handling') AND due_date < $1`, today)
+	c.none("complaints received before the class ended", `SELECT count(*) FROM complaints WHERE received_at < $1`, end)
+
 	// The audit chain verifies and tells the story in order.
 	if brk, n, err := s.VerifyAudit(c.ctx); err != nil || brk != nil || n == 0 {
 		t.Errorf("audit chain: %+v after %d rows (%v)", brk, n, err)

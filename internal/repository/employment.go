@@ -312,12 +312,14 @@ type EmploymentGroup string
 const (
 	EmploymentByClass       EmploymentGroup = "class"
 	EmploymentByInstitution EmploymentGroup = "institution"
+	EmploymentByOccupation  EmploymentGroup = "occupation"
 	EmploymentByYear        EmploymentGroup = "year"
 )
 
 var employmentGroupSQL = map[EmploymentGroup][2]string{
 	EmploymentByClass:       {"c.id", "c.class_no || ' ' || i.name"},
 	EmploymentByInstitution: {"i.id", "i.name"},
+	EmploymentByOccupation:  {"coalesce(o.id, 0)", "coalesce(o.name, '（未定）')"},
 	EmploymentByYear:        {"extract(year FROM c.end_date)::bigint", "extract(year FROM c.end_date)::text || '年'"},
 }
 
@@ -344,7 +346,7 @@ func (s *Store) EmploymentReport(ctx context.Context, a training.Actor, by Emplo
 	lim, off := w.arg(p.limit()), w.arg(p.offset())
 	rows, err := s.pool.Query(ctx, `SELECT `+g[0]+`, `+g[1]+`, count(e.id), count(r.id), count(*) FILTER (WHERE r.employed),
 			count(r.check_result), count(*) FILTER (WHERE r.check_result = 'differs'), count(*) OVER ()
-		FROM classes c JOIN institutions i ON i.id = c.institution_id
+		FROM classes c JOIN institutions i ON i.id = c.institution_id LEFT JOIN occupations o ON o.id = c.occupation_id
 		JOIN enrolments e ON e.class_id = c.id AND e.status = 'enrolled'
 		LEFT JOIN employment_records r ON r.enrolment_id = e.id AND r.months = `+mArg+w.sql()+`
 		GROUP BY 1, 2 ORDER BY count(e.id) - count(r.id) DESC, 1 LIMIT `+lim+` OFFSET `+off, w.args...)

@@ -13,11 +13,19 @@ import (
 // The year-end ledger list (第十四条: 年终接受区人力社保局的督查考评) and the
 // bureau's download of an institution's ledgers of a year.
 
-// ledgerYearSQL lists an institution's classes that finished in a year
-// (by end date) with the counts the completeness rule reads.
-const ledgerYearSQL = `SELECT c.id, c.class_no, coalesce(o.name, ''), c.level, c.status, c.start_date, c.end_date, l.class_id IS NOT NULL,
-	(SELECT count(*) FROM enrolments e WHERE e.class_id = c.id AND e.status = 'enrolled'),
-	(SELECT count(*) FROM enrolments e WHERE e.class_id = c.id AND e.status = 'enrolled' AND e.agreement_date IS NOT NULL),
+// ledgerYearSQL lists a page of an institution's classes that finished in
+// a year (by end date) with the counts the completeness rule reads. The
+// page's classes come first, index-only from classes_institution_end_id_idx
+// in list order; the counts are read for those rows only (at province
+// scale an institution ends nearly 2,000 classes a year: counting them all
+// took 0.9 s).
+const ledgerYearSQL = `WITH page AS (
+		SELECT c.id FROM classes c
+		WHERE c.institution_id = $1 AND c.status IN ('finished', 'assessment_applied', 'assessed', 'archived')
+			AND c.end_date >= $2 AND c.end_date < $3
+		ORDER BY c.end_date, c.id LIMIT $4 OFFSET $5)
+	SELECT c.id, c.class_no, coalesce(o.name, ''), c.level, c.status, c.start_date, c.end_date, l.class_id IS NOT NULL,
+	en.enrolled, en.agreed,
 	coalesce(d.sessions, 0), coalesce(d.held, 0),
 	EXISTS (SELECT 1 FROM exam_applications ap WHERE ap.class_id = c.id AND ap.status <> 'returned'),
 	(SELECT count(DISTINCT x.enrolment_id) FROM enrolments e JOIN exam_entries x ON x.enrolment_id = e.id
@@ -26,11 +34,16 @@ const ledgerYearSQL = `SELECT c.id, c.class_no, coalesce(o.name, ''), c.level, c
 	EXISTS (SELECT 1 FROM fee_payments p WHERE p.class_id = c.id)
 		OR EXISTS (SELECT 1 FROM subsidy_claim_lines sl WHERE sl.class_id = c.id AND sl.status = 'active'),
 	EXISTS (SELECT 1 FROM fund_use_entries u WHERE u.class_id = c.id AND u.status = 'recorded')
-	FROM classes c LEFT JOIN occupations o ON o.id = c.occupation_id
+	FROM page JOIN classes c ON c.id = page.id LEFT JOIN occupations o ON o.id = c.occupation_id
 	LEFT JOIN class_delivery d ON d.class_id = c.id LEFT JOIN class_ledgers l ON l.class_id = c.id
-	WHERE c.institution_id = $1 AND c.status IN ('finished', 'assessment_applied', 'assessed', 'archived')
-		AND c.end_date >= $2 AND c.end_date < $3
+	CROSS JOIN LATERAL (SELECT count(*) AS enrolled, count(e.agreement_date) AS agreed
+		FROM enrolments e WHERE e.class_id = c.id AND e.status = 'enrolled') en
 	ORDER BY c.end_date, c.id`
+
+// ledgerYearCountSQL counts the year's classes (index-only).
+const ledgerYearCountSQL = `SELECT count(*) FROM classes c
+	WHERE c.institution_id = $1 AND c.status IN ('finished', 'assessment_applied', 'assessed', 'archived')
+		AND c.end_date >= $2 AND c.end_date < $3`
 
 // ledgerScope is the institution whose ledgers the actor may list: an
 // institution its own whatever it asks, the bureau the one it names.
@@ -44,9 +57,10 @@ func ledgerScope(a training.Actor, institutionID int64) (int64, error) {
 	return 0, training.ErrForbidden
 }
 
-// LedgerYear reads the year-end list in one round trip. The bureau with
-// no institution chosen gets the institutions to choose from and no rows.
-func (s *Store) LedgerYear(ctx context.Context, a training.Actor, institutionID int64, year int) (training.LedgerYear, error) {
+// LedgerYear reads a page of the year-end list in one round trip, with the
+// number of the year's classes. The bureau with no institution chosen gets
+// the institutions to choose from and no rows.
+func (s *Store) LedgerYear(ctx context.Context, a training.Actor, institutionID int64, year int, pg Page) (training.LedgerYear, error) {
 	inst, err := ledgerScope(a, institutionID)
 	if err != nil {
 		return training.LedgerYear{}, err
@@ -80,7 +94,8 @@ func (s *Store) LedgerYear(ctx context.Context, a training.Actor, institutionID 
 			}
 			return rows.Err()
 		})
-		b.Queue(ledgerYearSQL, inst, from, to).Query(func(rows pgx.Rows) error {
+		b.Queue(ledgerYearCountSQL, inst, from, to).QueryRow(func(row pgx.Row) error { return row.Scan(&p.Total) })
+		b.Queue(ledgerYearSQL, inst, from, to, pg.limit(), pg.offset()).Query(func(rows pgx.Rows) error {
 			var err error
 			p.Rows, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.LedgerRow, error) {
 				var r training.LedgerRow

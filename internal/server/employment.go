@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net/http"
@@ -220,4 +221,41 @@ func (s *Server) employmentCheck(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "已记录抽查结果。")
 	redirect(w, r, "/employment/checks")
+}
+
+// employmentExport downloads what /employment shows with the same
+// grouping, follow-up point and year, every page of it.
+func (s *Server) employmentExport(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	by := repository.EmploymentGroup(q.Get("by"))
+	if by == "" {
+		by = repository.EmploymentByInstitution
+	}
+	months := monthsParam(q.Get("months"))
+	year, _ := strconv.Atoi(q.Get("year"))
+	rows, _, err := s.store.EmploymentReport(r.Context(), actor(r), by, months, year, repository.Page{Number: 1, Size: maxReportRows})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	title := "结业后" + strconv.Itoa(months) + "个月就业情况（" + web.EmploymentGroupLabel(string(by)) + "）"
+	if year > 0 {
+		title = strconv.Itoa(year) + "年结业 " + title
+	}
+	var buf bytes.Buffer
+	err = roster.Stream(&buf, "就业情况", title, web.EmploymentReportHeader, nil, func(put func(...string) error) error {
+		for _, row := range rows {
+			if err := put(web.EmploymentReportCells(row)...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="employment-`+string(by)+`-`+strconv.Itoa(months)+`.xlsx"; filename*=UTF-8''`+url.PathEscape(title+".xlsx"))
+	_, _ = buf.WriteTo(w)
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"tianmu/internal/roster"
@@ -65,12 +66,19 @@ func (s *Server) ledgerList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) ledgerListPage(w http.ResponseWriter, r *http.Request, status int, inst int64, year int, errs web.Errors) {
-	p, err := s.store.LedgerYear(r.Context(), actor(r), inst, year)
+	pg := listParams(r)
+	pg.Sort, pg.Desc = "", false // one order: by the end date
+	p, err := s.store.LedgerYear(r.Context(), actor(r), inst, year, pg)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, status, web.LedgerListView(web.LedgerListPage{Layout: s.layout(r, "培训台账", "ledgers"), P: p, Errors: errs}))
+	filters := url.Values{"year": {strconv.Itoa(p.Year)}}
+	if p.InstitutionID != 0 && actor(r).IsBureau() {
+		filters.Set("institution", strconv.FormatInt(p.InstitutionID, 10))
+	}
+	s.render(w, r, status, web.LedgerListView(web.LedgerListPage{Layout: s.layout(r, "培训台账", "ledgers"), P: p, Errors: errs,
+		List: listView(r, pg, p.Total, filters)}))
 }
 
 func (s *Server) ledgerExportStart(w http.ResponseWriter, r *http.Request) {

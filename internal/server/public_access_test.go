@@ -58,7 +58,9 @@ func init() {
 		"POST /classes/{id}/employment/import": classInstStep(bad), // not multipart: no file
 		"GET /employment/template.xlsx":        {"-": roleStatus{see, ok, ok, forb}},
 		"GET /surveys":                         {"-": bureauOnly(ok)},
+		"GET /surveys.xlsx":                    {"-": bureauOnly(ok)},
 		"GET /employment":                      {"-": bureauOnly(ok)},
+		"GET /employment.xlsx":                 {"-": bureauOnly(ok)},
 		"GET /employment/checks":               {"-": bureauOnly(ok)},
 		"POST /employment/checks/sample":       {"-": bureauOnly(ok)},
 		"POST /employment/records/{id}/check":  bureauStep(conf, "own"),

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"tianmu/internal/repository"
+	"tianmu/internal/roster"
 	"tianmu/internal/training"
 	"tianmu/web"
 )
@@ -136,4 +138,44 @@ func (s *Server) surveyReport(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, web.SurveyReportView(web.SurveyReportPage{Layout: s.layout(r, "培训满意度", "effect"), Rows: rows,
 		By: string(by), Year: q.Get("year"), List: listView(r, p, total, filters)}))
+}
+
+// maxReportRows bounds a report download (a group per class at province
+// scale is 66,000 rows; the cap keeps a download bounded).
+const maxReportRows = 50000
+
+// surveyExport downloads what /surveys shows with the same grouping and
+// year, every page of it.
+func (s *Server) surveyExport(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	by := repository.SurveyGroup(q.Get("by"))
+	if by == "" {
+		by = repository.SurveyByInstitution
+	}
+	year, _ := strconv.Atoi(q.Get("year"))
+	rows, _, err := s.store.SurveyReport(r.Context(), actor(r), by, year, repository.Page{Number: 1, Size: maxReportRows})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	title := "培训满意度（" + web.SurveyGroupLabel(string(by)) + "）"
+	if year > 0 {
+		title = strconv.Itoa(year) + "年结业 " + title
+	}
+	var buf bytes.Buffer
+	err = roster.Stream(&buf, "满意度", title, web.SurveyReportHeader, nil, func(put func(...string) error) error {
+		for _, row := range rows {
+			if err := put(web.SurveyReportCells(row)...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="surveys-`+string(by)+`.xlsx"; filename*=UTF-8''`+url.PathEscape(title+".xlsx"))
+	_, _ = buf.WriteTo(w)
 }

@@ -34,8 +34,9 @@ type LedgerYear struct {
 	InstitutionID   int64
 	InstitutionName string
 	Year            int
-	Rows            []LedgerRow
-	Complete        int                 // classes with nothing missing
+	Rows            []LedgerRow         // one page, in order of the end date
+	Total           int                 // the year's classes
+	Complete        int                 // classes of the page with nothing missing
 	Institutions    []LedgerInstitution // bureau: the institutions to choose from
 	Exports         []LedgerExport      // bureau: the recent downloads of this institution and year
 }
