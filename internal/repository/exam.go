@@ -481,7 +481,7 @@ func (s *Store) DecideApplication(ctx context.Context, a training.Actor, id int6
 		}
 		to, msg := training.NextApplicationStatus(ap.Status, act)
 		if msg != "" {
-			return training.ErrConflict
+			return training.InvalidGeneral(msg) // the state rule, with its article
 		}
 		if !accept && reason == "" {
 			return training.Invalid("reason", "请填写退回原因")
@@ -525,7 +525,7 @@ func (s *Store) ArchiveApplication(ctx context.Context, a training.Actor, id int
 		}
 		to, msg := training.NextApplicationStatus(ap.Status, training.ActAppArchive)
 		if msg != "" {
-			return training.ErrConflict
+			return training.InvalidGeneral(msg) // the state rule, with its article
 		}
 		var open, published int
 		var pending bool

@@ -167,6 +167,9 @@ func (s *Server) applicationDecide(accept bool) http.HandlerFunc {
 			return
 		}
 		f := web.StepForm{Action: "return", Reason: reason}
+		if accept {
+			f.Action = "accept"
+		}
 		if !mergeErrors(err, &f.Errors) {
 			s.fail(w, r, err)
 			return
@@ -181,7 +184,12 @@ func (s *Server) applicationArchive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.store.ArchiveApplication(r.Context(), actor(r), id, formVersion(r)); err != nil {
-		s.fail(w, r, err)
+		f := web.StepForm{Action: "archive"}
+		if !mergeErrors(err, &f.Errors) {
+			s.fail(w, r, err)
+			return
+		}
+		s.applicationShowPage(w, r, http.StatusUnprocessableEntity, id, f)
 		return
 	}
 	s.flash(r, "鉴定申报及培训班已归档。")
