@@ -33,6 +33,9 @@ type fixtures struct {
 	inspections, orders, answered []int64
 	inspectionFiles               [][2]int64
 	evalYear                      int // the latest evaluated year (0: none)
+	// Subsidy claims (issue 11): claims of about 500 lines, claims on
+	// public notice.
+	bigClaims, notices []int64
 }
 
 // ownFixtures are one institution's objects.
@@ -41,6 +44,7 @@ type ownFixtures struct {
 	complaints                                                   []int64 // forwarded to the institution
 	inspections, orders                                          []int64
 	ledger                                                       []int64 // the largest class past training
+	claims                                                       []int64 // its subsidy claims, newest first
 	files                                                        [][2]int64
 	bench                                                        *benchClass
 }
@@ -94,6 +98,8 @@ func findFixtures(ctx context.Context, pool *pgxpool.Pool, insts []int64) (*fixt
 		{&f.inspections, `SELECT id FROM inspections ORDER BY id DESC LIMIT 20000`},
 		{&f.orders, `SELECT id FROM rectification_orders ORDER BY id DESC LIMIT 20000`},
 		{&f.answered, `SELECT id FROM rectification_orders WHERE file_data IS NOT NULL ORDER BY id DESC LIMIT 20000`},
+		{&f.bigClaims, `SELECT id FROM subsidy_claims WHERE lines BETWEEN 450 AND 550 ORDER BY id DESC LIMIT 2000`},
+		{&f.notices, `SELECT id FROM subsidy_claims WHERE status = 'notice' ORDER BY id`},
 		{&f.published, `SELECT s.id FROM exam_sessions s JOIN exam_applications ap ON ap.id = s.application_id
 			JOIN eval_orgs o ON o.id = ap.eval_org_id WHERE o.kind = 'centre' AND s.status = 'published' ORDER BY s.id LIMIT 20000`},
 	}
@@ -213,6 +219,8 @@ func findFixtures(ctx context.Context, pool *pgxpool.Pool, insts []int64) (*fixt
 		{func(o *ownFixtures, l []int64) { o.ledger = l }, `SELECT DISTINCT ON (institution_id) institution_id, id FROM classes
 			WHERE institution_id = ANY($1) AND status IN ('finished', 'assessment_applied', 'assessed', 'archived')
 			ORDER BY institution_id, enrolled DESC, id`},
+		{func(o *ownFixtures, l []int64) { o.claims = l }, `SELECT institution_id, id FROM subsidy_claims WHERE institution_id = ANY($1)
+			ORDER BY id DESC`},
 		{func(o *ownFixtures, l []int64) { o.apps = l }, `SELECT institution_id, id FROM exam_applications WHERE institution_id = ANY($1) ORDER BY id`},
 		{func(o *ownFixtures, l []int64) { o.published = l }, `SELECT ap.institution_id, s.id FROM exam_sessions s
 			JOIN exam_applications ap ON ap.id = s.application_id WHERE ap.institution_id = ANY($1) AND s.status = 'published' ORDER BY s.id`},

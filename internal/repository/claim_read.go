@@ -63,8 +63,14 @@ func (s *Store) Claims(ctx context.Context, a training.Actor, f ClaimFilter, p P
 	if p.Sort == "" {
 		p.Sort, p.Desc = "id", true
 	}
-	sql := `SELECT ` + claimColumns + `, count(*) OVER ()` + claimFrom + w.sql() + orderBy(p, claimSorts, "id") +
-		` LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset())
+	// The page's ids and the count first (an index scan of the claims
+	// alone), then the page's rows with their joins and pending
+	// objections: not for every claim of the province.
+	order := orderBy(p, claimSorts, "id")
+	sql := `WITH page AS (SELECT sc.id, count(*) OVER () AS total FROM subsidy_claims sc` + w.sql() + order +
+		` LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset()) + `)
+		SELECT ` + claimColumns + `, page.total FROM page JOIN subsidy_claims sc ON sc.id = page.id
+		JOIN institutions i ON i.id = sc.institution_id` + order
 	rows, err := s.pool.Query(ctx, sql, w.args...)
 	if err != nil {
 		return nil, 0, translate(err, "claims")
@@ -83,7 +89,12 @@ func (s *Store) ClaimableClasses(ctx context.Context, a training.Actor) ([]train
 	if !a.IsInstitution() {
 		return nil, training.ErrForbidden
 	}
-	rows, err := s.pool.Query(ctx, `SELECT x.*, p.passes, p.claimed FROM (`+classRefSQL+` WHERE c.institution_id = $1)
+	// The newest 200 classes with published results first, then their
+	// passes: a large school has filed thousands of classes.
+	rows, err := s.pool.Query(ctx, `SELECT x.*, p.passes, p.claimed FROM (`+classRefSQL+` WHERE c.institution_id = $1
+			AND EXISTS (SELECT 1 FROM exam_applications a JOIN exam_sessions es ON es.application_id = a.id
+				WHERE a.class_id = c.id AND es.status = 'published')
+			ORDER BY c.end_date DESC NULLS LAST, c.id DESC LIMIT 200)
 			x (id, class_no, institution_id, institution_name, occupation_id, occupation_name, level, type, status, start_date, end_date)
 		JOIN LATERAL (SELECT count(*) AS passes, count(l.id) AS claimed FROM enrolments e
 			JOIN exam_entries xe ON xe.enrolment_id = e.id AND xe.outcome = 'pass'

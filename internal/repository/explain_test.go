@@ -310,6 +310,11 @@ func TestListQueriesUseIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases = append(cases, evals...)
+	money, err := claimCases(ctx, plain, s, bureau)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, money...)
 
 	conn, err := plain.Acquire(ctx)
 	if err != nil {

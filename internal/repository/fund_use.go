@@ -281,21 +281,17 @@ func init() {
 	}
 }
 
-// subsidyOverviewSQL groups a year's paid lines four ways in one pass
-// (GROUPING SETS): by month of the successful payment, institution,
-// occupation and level, plus the grand total.
-const subsidyOverviewSQL = `WITH paid AS (
-		SELECT p.claim_id, extract(month FROM p.paid_on)::int AS month FROM subsidy_claim_payments p
-		WHERE p.status = 'paid' AND p.paid_on >= $1 AND p.paid_on < $2),
-	g AS (SELECT CASE WHEN GROUPING(paid.month) = 0 THEN 'm' WHEN GROUPING(l.institution_id) = 0 THEN 'i'
-				WHEN GROUPING(l.occupation_id) = 0 THEN 'o' WHEN GROUPING(l.level) = 0 THEN 'l' ELSE 't' END AS cut,
-			coalesce(paid.month::bigint, l.institution_id, l.occupation_id, l.level::bigint, 0) AS key,
-			count(*)::int AS lines, coalesce(sum(l.amount_fen), 0)::bigint AS amount, coalesce(sum(l.recovery_fen), 0)::bigint AS recovered
-		FROM paid JOIN subsidy_claim_lines l ON l.claim_id = paid.claim_id AND l.status = 'active'
-		GROUP BY GROUPING SETS ((paid.month), (l.institution_id), (l.occupation_id), (l.level), ()))
-	SELECT g.cut, g.key, coalesce(i.name, o.name, ''), g.lines, g.amount, g.recovered FROM g
-	LEFT JOIN institutions i ON g.cut = 'i' AND i.id = g.key
-	LEFT JOIN occupations o ON g.cut = 'o' AND o.id = g.key`
+// subsidyOverviewSQL reads a year's totals of paid lines by month of the
+// successful payment (cut 1), institution (2), occupation (3) and level
+// (4), plus the year's total (0): subsidy_paid_totals, which the
+// payment's confirmation and every recovery keep (migration 00104), so
+// the page reads about two thousand rows where grouping the 300,000 paid
+// lines of a province's year took a second.
+const subsidyOverviewSQL = `SELECT t.cut, t.key, coalesce(i.name, o.name, ''), t.lines, t.amount, t.recovered
+	FROM subsidy_paid_totals t
+	LEFT JOIN institutions i ON t.cut = 2 AND i.id = t.key
+	LEFT JOIN occupations o ON t.cut = 3 AND o.id = t.key
+	WHERE t.year = $1`
 
 // SubsidyOverview is the bureau's overview of a year's paid subsidies:
 // one statement.
@@ -307,27 +303,29 @@ func (s *Store) SubsidyOverview(ctx context.Context, a training.Actor, year int)
 	for i := range o.Months {
 		o.Months[i].Key = int64(i + 1)
 	}
-	from, to := yearBounds(year)
-	rows, err := s.pool.Query(ctx, subsidyOverviewSQL, from, to)
+	rows, err := s.pool.Query(ctx, subsidyOverviewSQL, year)
 	if err != nil {
 		return o, translate(err, "subsidy overview %d", year)
 	}
-	var cut string
+	var cut int16
 	var t training.SubsidyTotal
 	_, err = pgx.ForEachRow(rows, []any{&cut, &t.Key, &t.Label, &t.Lines, &t.Amount, &t.Recovered}, func() error {
+		if t.Lines == 0 && t.Recovered == 0 {
+			return nil
+		}
 		switch cut {
-		case "m":
+		case 1:
 			if t.Key >= 1 && t.Key <= 12 {
 				o.Months[t.Key-1] = t
 			}
-		case "i":
+		case 2:
 			o.Institutions = append(o.Institutions, t)
-		case "o":
+		case 3:
 			o.Occupations = append(o.Occupations, t)
-		case "l":
+		case 4:
 			t.Label = training.Level(t.Key).Short()
 			o.Levels = append(o.Levels, t)
-		case "t":
+		case 0:
 			o.Total = t
 		}
 		return nil

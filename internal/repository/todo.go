@@ -1,8 +1,10 @@
 package repository
 
 import (
+	"context"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -229,4 +231,49 @@ func TodoKinds(r training.Role) []training.TodoKind {
 		}
 	}
 	return out
+}
+
+// navCountSQL is, per role, one statement counting every to-do source of
+// the role by navigation key (built once, after every file's init has
+// added its sources).
+var navCountSQL = sync.OnceValue(func() map[training.Role]string {
+	parts := map[training.Role][]string{}
+	for _, src := range todoSources {
+		parts[src.Role] = append(parts[src.Role], `SELECT '`+src.Nav+`' AS nav, (SELECT count(*) FROM (`+src.SQL+`) AS t) AS n`)
+	}
+	out := map[training.Role]string{}
+	for role, p := range parts {
+		out[role] = `SELECT nav, sum(n)::int FROM (` + strings.Join(p, "\n UNION ALL ") + `) AS c
+			WHERE $1::bigint IS NOT NULL AND $2::date IS NOT NULL GROUP BY nav`
+	}
+	return out
+})
+
+// NavCounts is the actor's to-do counts per navigation key, and under
+// "home" their total, for the navigation of every page: the home page's
+// to-do queries, counted only, in one statement (one round trip). A
+// signed-out visitor, or a role without to-do items, gets nil.
+func (s *Store) NavCounts(ctx context.Context, a training.Actor) (map[string]int, error) {
+	scope, ok := todoScope(a)
+	q := navCountSQL()[a.Role]
+	if !ok || q == "" {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, q, scope, s.Today())
+	if err != nil {
+		return nil, translate(err, "navigation counts")
+	}
+	out := map[string]int{}
+	var nav string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&nav, &n}, func() error {
+		if n > 0 {
+			if nav != "" {
+				out[nav] += n
+			}
+			out["home"] += n
+		}
+		return nil
+	})
+	return out, translate(err, "navigation counts")
 }

@@ -121,10 +121,6 @@ var walkExcluded = map[string]string{
 // so that it shows in review; move a route to its workflow's actions when
 // the workflow's states are built.
 var walkPending = map[string]string{
-	"POST /assessments/{id}/accept":                      "assessment applications (exam_test.go walks their access)",
-	"POST /assessments/{id}/archive":                     "assessment applications (exam_test.go walks their access)",
-	"POST /assessments/{id}/exam-affairs.xlsx":           "assessment applications (exam_test.go walks their access)",
-	"POST /assessments/{id}/return":                      "assessment applications (exam_test.go walks their access)",
 	"POST /assessments/{id}/sessions":                    "assessment applications (exam_test.go walks their access)",
 	"POST /claim-lines/{id}/recovery":                    "subsidy claims (claim_access_test.go)",
 	"POST /claims":                                       "subsidy claims (claim_access_test.go)",
@@ -170,7 +166,7 @@ var walkPending = map[string]string{
 }
 
 func walkWorkflows() []workflow {
-	return []workflow{institutionWalk(), teacherWalk(), textbookWalk(), classWalk(), feeWalk(), complaintWalk(), orderWalk(), findingWalk()}
+	return []workflow{institutionWalk(), teacherWalk(), textbookWalk(), classWalk(), feeWalk(), complaintWalk(), orderWalk(), findingWalk(), applicationWalk()}
 }
 
 func TestStateWalkCoversEveryPOST(t *testing.T) {
@@ -873,5 +869,46 @@ func findingWalk() workflow {
 		// The order form is on the inspection's page; orderCreate knows
 		// only the finding, and refuses on the error page.
 		actions: []walkAction{{route: "POST /findings/{id}/order", as: "bureau", form: order, bareRefusal: true}},
+	}
+}
+
+// ---- Assessment applications (第九条, 第十条) ----
+
+// walkApplication files a fresh class of the school, approves it, enrols
+// one trainee, finishes it (by SQL, as the exam tests do: finishing is the
+// attendance's), applies for assessment and takes the centre's steps.
+func (e *env) walkApplication(kit func(e *env) classKit, accept *bool) walkObj {
+	e.t.Helper()
+	class := e.walkClass(kit(e), training.ActClassSubmit, training.ActClassApprove)
+	enr, err := e.store.AddTrainee(e.ctx(), e.actorOf("school"), class.id, training.TraineeInput{IDNumber: idNo("33018519900505" + walkNo(3)),
+		Name: "走查学员", Phone: "13900001111", TargetGroup: "失业人员", Employment: "未就业", Hukou: "本地城镇"})
+	e.must(err)
+	e.finishClassForTest(class.id)
+	id, err := e.store.Apply(e.ctx(), e.actorOf("school"), class.id, training.ApplicationInput{CertKind: training.CertSkillLevel,
+		EvalOrgID: e.centreOrg(), EnrolmentIDs: []int64{enr}, Reasons: anyReason([]int64{enr})})
+	e.must(err)
+	if accept != nil {
+		e.must(e.store.DecideApplication(e.ctx(), e.actorOf("centre"), id, e.version("exam_applications", id), *accept, "走查"))
+	}
+	return walkObj{id: id, table: "exam_applications"}
+}
+
+func applicationWalk() workflow {
+	kit := lazyKit()
+	yes, no := true, false
+	reason := func(e *env, o walkObj) url.Values { return url.Values{"reason": {"走查"}} }
+	return workflow{
+		name: "applications",
+		states: []walkState{
+			{"已申报", func(e *env) walkObj { return e.walkApplication(kit, nil) }},
+			{"已受理", func(e *env) walkObj { return e.walkApplication(kit, &yes) }},
+			{"退回", func(e *env) walkObj { return e.walkApplication(kit, &no) }},
+		},
+		actions: []walkAction{
+			{route: "POST /assessments/{id}/accept", as: "centre", form: reason},
+			{route: "POST /assessments/{id}/return", as: "centre", form: reason},
+			{route: "POST /assessments/{id}/archive", as: "centre"},
+			{route: "POST /assessments/{id}/exam-affairs.xlsx", as: "centre"},
+		},
 	}
 }
