@@ -104,6 +104,18 @@ type List struct {
 	// PageParam is the query parameter of the page number; "" is "page"
 	// (a second paged table on a page uses its own, e.g. "hpage").
 	PageParam string
+	// Export is the list's .xlsx download with the same filters and sort
+	// (WithExport); the pager links to it.
+	Export string
+}
+
+// WithExport sets the list's export to path (e.g. "/classes.xlsx") with
+// the list's filters and sort, without the page.
+func (l List) WithExport(path string) List {
+	e := l
+	e.Path = path
+	l.Export = e.url(1, l.Sort, l.Desc)
+	return l
 }
 
 // Pages is the number of pages.

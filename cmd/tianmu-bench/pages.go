@@ -242,6 +242,19 @@ var pages = []page{
 		}
 		return "/evaluations/" + strconv.Itoa(f.evalYear)
 	}},
+	{route: "GET /evaluations/{year}", name: "GET /evaluations/{year}?sort=pass&desc=1 (ranking by pass rate)", role: bureau, path: func(f *fixtures, _ *client, _ int) string {
+		if f.evalYear == 0 {
+			return ""
+		}
+		return "/evaluations/" + strconv.Itoa(f.evalYear) + "?sort=pass&desc=1"
+	}},
+	{route: "GET /evaluations/{year}/ranking.xlsx", name: "GET /evaluations/{year}/ranking.xlsx (whole year)", role: bureau, kind: kindDownload,
+		path: func(f *fixtures, _ *client, _ int) string {
+			if f.evalYear == 0 {
+				return ""
+			}
+			return "/evaluations/" + strconv.Itoa(f.evalYear) + "/ranking.xlsx?sort=score&desc=1"
+		}},
 	{route: "GET /institutions/{id}/scorecard", name: "GET /institutions/{id}/scorecard (bureau)", role: bureau, mix: 1,
 		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/scorecard"))},
 	{route: "GET /designated", role: anon, path: fixed("/designated"), mix: 1},
@@ -394,6 +407,14 @@ var pages = []page{
 	{route: "GET /audit", name: "GET /audit?pii=1", role: bureau, path: fixed("/audit?pii=1")},
 	{route: "GET /audit", name: "GET /audit?page=100", role: bureau, path: fixed("/audit?page=100")},
 	{route: "GET /audit.xlsx", name: "GET /audit.xlsx?action=class.approve", role: bureau, kind: kindDownload, path: fixed("/audit.xlsx?action=class.approve")},
+	// List exports (issue 17): every matching row, streamed.
+	{route: "GET /classes.xlsx", name: "GET /classes.xlsx (institution, all its filings)", role: inst, kind: kindDownload, path: fixed("/classes.xlsx")},
+	{route: "GET /review.xlsx", name: "GET /review.xlsx (submitted filings)", role: bureau, kind: kindDownload, path: fixed("/review.xlsx")},
+	{route: "GET /teachers.xlsx", name: "GET /teachers.xlsx (institution)", role: inst, kind: kindDownload, path: fixed("/teachers.xlsx")},
+	{route: "GET /institutions.xlsx", name: "GET /institutions.xlsx?status=designated", role: bureau, kind: kindDownload, path: fixed("/institutions.xlsx?status=designated")},
+	{route: "GET /textbooks.xlsx", name: "GET /textbooks.xlsx (bureau, whole catalogue)", role: bureau, kind: kindDownload, path: fixed("/textbooks.xlsx")},
+	{route: "GET /assessments.xlsx", name: "GET /assessments.xlsx?status=submitted (centre)", role: centre, kind: kindDownload, path: fixed("/assessments.xlsx?status=submitted")},
+	{route: "GET /users.xlsx", name: "GET /users.xlsx?role=centre", role: bureau, kind: kindDownload, path: fixed("/users.xlsx?role=centre")},
 }
 
 // notBenched are the GET routes with no row, and why.

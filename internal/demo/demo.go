@@ -153,11 +153,17 @@ func Load(ctx context.Context, s *repository.Store, hash password.Params) error 
 	if err := loadPublic(ctx, st, actors); err != nil {
 		return err
 	}
+	if err := loadSupervision(ctx, st, actors); err != nil {
+		return err
+	}
 	st.present()
 	if err := loadClaimNotice(ctx, st, actors, noticeClaim); err != nil {
 		return err
 	}
 	if err := loadFundUse(ctx, st, actors); err != nil {
+		return err
+	}
+	if err := loadEvaluation(ctx, st, actors); err != nil {
 		return err
 	}
 	return loadClasses(ctx, ds, actors, byCode)

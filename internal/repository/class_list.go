@@ -38,9 +38,28 @@ var classSorts = map[string]string{
 // Classes lists filings: the bureau sees all (the review queue is this list
 // filtered by status), an institution its own.
 func (s *Store) Classes(ctx context.Context, a training.Actor, f ClassFilter, p Page) ([]ClassRow, int, error) {
+	var list []ClassRow
+	var total int
+	err := s.classRows(ctx, a, f, p, &total, func(r ClassRow) error {
+		list = append(list, r)
+		return nil
+	})
+	return list, total, err
+}
+
+// ClassesEach hands each every filing of the list in the page's order,
+// one at a time (the list's .xlsx export): the same scope and filters as
+// Classes, no page.
+func (s *Store) ClassesEach(ctx context.Context, a training.Actor, f ClassFilter, p Page, each func(ClassRow) error) error {
+	p.all = true
+	var total int
+	return s.classRows(ctx, a, f, p, &total, each)
+}
+
+func (s *Store) classRows(ctx context.Context, a training.Actor, f ClassFilter, p Page, total *int, each func(ClassRow) error) error {
 	var w where
 	if !classScope(a, &w) {
-		return nil, 0, training.ErrForbidden
+		return training.ErrForbidden
 	}
 	today := s.Today()
 	switch f.Status {
@@ -81,6 +100,9 @@ func (s *Store) Classes(ctx context.Context, a training.Actor, f ClassFilter, p 
 			totalSQL = `(SELECT coalesce(sum(n), 0) FROM class_counts WHERE status = $1)`
 		}
 	}
+	if p.all {
+		totalSQL = `0`
+	}
 	order := orderBy(p, classSorts, "urgency")
 	from := ` FROM classes c`
 	if p.Sort == "institution" {
@@ -90,20 +112,19 @@ func (s *Store) Classes(ctx context.Context, a training.Actor, f ClassFilter, p 
 			EXISTS (SELECT 1 FROM class_changes ch WHERE ch.class_id = c.id AND ch.status = 'pending'),
 			c.check_warnings, pg.total
 		FROM (SELECT c.id, ` + totalSQL + ` AS total` + from + w.sql() + order +
-		` LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset()) + `) pg
+		` LIMIT ` + w.arg(p.limitArg()) + ` OFFSET ` + w.arg(p.offsetArg()) + `) pg
 		JOIN classes c ON c.id = pg.id JOIN institutions i ON i.id = c.institution_id
 		LEFT JOIN occupations o ON o.id = c.occupation_id` + order
 	rows, err := s.pool.Query(ctx, q, w.args...)
 	if err != nil {
-		return nil, 0, translate(err, "classes")
+		return translate(err, "classes")
 	}
-	var total int
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ClassRow, error) {
+	err = forEach(rows, func(row pgx.CollectableRow) (ClassRow, error) {
 		var r ClassRow
-		err := scanClassInto(row, &r.Class, &r.HasPendingChange, &r.CheckWarnings, &total)
+		err := scanClassInto(row, &r.Class, &r.HasPendingChange, &r.CheckWarnings, total)
 		return r, err
-	})
-	return list, total, translate(err, "classes")
+	}, each)
+	return translate(err, "classes")
 }
 
 // ClassCounts counts filings per stored status for home pages, scoped.

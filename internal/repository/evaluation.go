@@ -1,6 +1,7 @@
 package repository
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strings"
@@ -406,8 +407,67 @@ func scanEvalRow(row pgx.CollectableRow) (training.EvalRow, error) {
 	return r, err
 }
 
+// RankingSort is the ranking table's sort whitelist: rank (best first,
+// the unranked last), name, score, the three rates (missing data first
+// ascending, last descending) and deductions; each ends in the
+// institution's id so pages are stable (no comma inside a clause's
+// expressions: orderBy splits on commas to flip the direction).
+var RankingSort = map[string]string{
+	"rank":         "(e.rank IS NULL OR e.rank = 0), e.rank, e.institution_id",
+	"name":         "i.name, e.institution_id",
+	"score":        "e.score NULLS FIRST, e.institution_id",
+	"pass":         "CASE WHEN e.enrolled > 0 THEN e.passed::float8 / e.enrolled END NULLS FIRST, e.institution_id",
+	"employment":   "CASE WHEN e.followed > 0 THEN e.employed::float8 / e.followed END NULLS FIRST, e.institution_id",
+	"satisfaction": "CASE WHEN e.surveys > 0 THEN e.overall_sum::float8 / e.surveys END NULLS FIRST, e.institution_id",
+	"deductions":   "e.deductions NULLS FIRST, e.institution_id",
+}
+
+// rankingSQL is a page of a year's ranking. The page of scores is chosen
+// first, from evaluation_scores alone (by evaluation_scores_ranking_idx in
+// the default order, else a top-N sort of the year's rows), then each of
+// its rows looks up its institution's name by key (a hash join would read
+// all institutions for 50 names); sorting by name needs the names of the
+// whole year.
+func rankingSQL(p Page) string {
+	order := orderBy(p, RankingSort, "rank")
+	if p.Sort == "name" {
+		return `SELECT ` + evalRowColumns + ` FROM evaluation_scores e JOIN institutions i ON i.id = e.institution_id
+		WHERE e.year = $1` + order + ` LIMIT $2 OFFSET $3`
+	}
+	cols := strings.Replace(evalRowColumns, "i.name", "(SELECT i.name FROM institutions i WHERE i.id = e.institution_id)", 1)
+	return `SELECT ` + cols + ` FROM (SELECT * FROM evaluation_scores e WHERE e.year = $1` + order + ` LIMIT $2 OFFSET $3) e` + order
+}
+
+// EvaluationExport calls each for every row of a year's ranking in the
+// page's order (bureau): the .xlsx export of the ranking table.
+func (s *Store) EvaluationExport(ctx context.Context, a training.Actor, year int, p Page, each func(training.EvalRow) error) error {
+	if !a.IsBureau() {
+		return training.ErrForbidden
+	}
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM evaluation_years WHERE year = $1`, year).Scan(&n); err != nil || n == 0 {
+		return translate(cmp.Or(err, pgx.ErrNoRows), "evaluation %d export", year)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+evalRowColumns+` FROM evaluation_scores e JOIN institutions i ON i.id = e.institution_id
+		WHERE e.year = $1`+orderBy(p, RankingSort, "rank"), year)
+	if err != nil {
+		return translate(err, "evaluation %d export", year)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanEvalRow(rows)
+		if err != nil {
+			return translate(err, "evaluation %d export", year)
+		}
+		if err := each(r); err != nil {
+			return err
+		}
+	}
+	return translate(rows.Err(), "evaluation %d export", year)
+}
+
 // EvaluationPage reads a year's settings and a page of its ranking, best
-// first, by index (bureau).
+// first by default, sorted by RankingSort (bureau).
 func (s *Store) EvaluationPage(ctx context.Context, a training.Actor, year int, p Page) (training.EvaluationPage, error) {
 	var out training.EvaluationPage
 	if !a.IsBureau() {
@@ -418,8 +478,7 @@ func (s *Store) EvaluationPage(ctx context.Context, a training.Actor, year int, 
 	if err != nil {
 		return out, translate(err, "evaluation %d", year)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+evalRowColumns+` FROM evaluation_scores e JOIN institutions i ON i.id = e.institution_id
-		WHERE e.year = $1 ORDER BY e.rank = 0, e.rank, e.institution_id LIMIT $2 OFFSET $3`, year, p.limit(), p.offset())
+	rows, err := s.pool.Query(ctx, rankingSQL(p), year, p.limit(), p.offset())
 	if err != nil {
 		return out, translate(err, "evaluation %d ranking", year)
 	}

@@ -11,7 +11,8 @@ import (
 	"tianmu/internal/training"
 )
 
-// TestEvaluationHandComputed runs the 2026 evaluation on the demo data plus
+// TestEvaluationHandComputed runs the 2027 evaluation (the demo publishes
+// the year of its story, 2026) on the demo data plus
 // four institutions whose figures are worked out by hand:
 //
 //	甲: 4 trainees, 3 passed → 75.00 %; no employment records and no
@@ -23,7 +24,7 @@ import (
 //	丁: designated, no class: 数据不足, no score, no rank, suggestion 警告.
 func TestEvaluationHandComputed(t *testing.T) {
 	f := newFixture(t)
-	s := repository.New(f.s.Pool(), func() time.Time { return time.Date(2026, 11, 2, 9, 0, 0, 0, repository.Shanghai) })
+	s := repository.New(f.s.Pool(), func() time.Time { return time.Date(2027, 11, 2, 9, 0, 0, 0, repository.Shanghai) })
 	a := designated(t, s, "考评甲", "52330185MJ8899001")
 	b := designated(t, s, "考评乙", "52330185MJ8899002")
 	c := designated(t, s, "考评丙", "52330185MJ8899003")
@@ -33,7 +34,7 @@ func TestEvaluationHandComputed(t *testing.T) {
 		err := pgx.BeginFunc(ctx, s.Pool(), func(tx pgx.Tx) error {
 			var err error
 			p, err = demo.SeedPasses(ctx, tx, demo.PassSpec{InstitutionID: inst, Occupation: "4-03-02-01", Level: training.Level4,
-				Type: training.TypeSkillLevel, Classes: 1, PerClass: 4, Start: d("2026-03-09"), CertDate: d("2026-04-20"),
+				Type: training.TypeSkillLevel, Classes: 1, PerClass: 4, Start: d("2027-03-09"), CertDate: d("2027-04-20"),
 				Tag: "9900" + string(rune('1'+i))})
 			return err
 		})
@@ -49,16 +50,16 @@ func TestEvaluationHandComputed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Pool().Exec(ctx, `UPDATE rectification_orders SET overdue_since = '2026-11-01' WHERE id = $1`, order); err != nil {
+	if _, err := s.Pool().Exec(ctx, `UPDATE rectification_orders SET overdue_since = '2027-11-01' WHERE id = $1`, order); err != nil {
 		t.Fatal(err)
 	}
-	set := training.EvalSettingsInput{Year: "2026", WPass: "40", WEmployment: "35", WSatisfaction: "25", DComplaint: "3",
+	set := training.EvalSettingsInput{Year: "2027", WPass: "40", WEmployment: "35", WSatisfaction: "25", DComplaint: "3",
 		DFinding: "2", DOverdue: "5", DShortfall: "2", DRecovered: "5", Excellent: "85", Pass: "70", Basic: "60"}
 	if _, err := s.SaveEvaluationSettings(ctx, bureau, set); err != nil {
 		t.Fatal(err)
 	}
 	for run := 0; run < 2; run++ { // a draft year re-runs to the same result
-		if _, err := s.RunEvaluation(ctx, 2026); err != nil {
+		if _, err := s.RunEvaluation(ctx, 2027); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -66,7 +67,7 @@ func TestEvaluationHandComputed(t *testing.T) {
 	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM institutions WHERE status IN ('designated', 'suspended')`).Scan(&designatedCount); err != nil {
 		t.Fatal(err)
 	}
-	page, err := s.EvaluationPage(ctx, bureau, 2026, repository.Page{Number: 1, Size: 200})
+	page, err := s.EvaluationPage(ctx, bureau, 2027, repository.Page{Number: 1, Size: 200})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,16 +105,16 @@ func TestEvaluationHandComputed(t *testing.T) {
 		t.Fatalf("丁 %+v", rd)
 	}
 	// The outcome is a person's decision, recorded; then published, frozen.
-	if err := s.RecordOutcome(ctx, bureau, 2026, a, training.OutcomeWarn, "限期提高合格率"); err != nil {
+	if err := s.RecordOutcome(ctx, bureau, 2027, a, training.OutcomeWarn, "限期提高合格率"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PublishEvaluation(ctx, bureau, 2026); err != nil {
+	if err := s.PublishEvaluation(ctx, bureau, 2027); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.RunEvaluation(ctx, 2026); err == nil {
+	if _, err := s.RunEvaluation(ctx, 2027); err == nil {
 		t.Fatal("a published year was re-run")
 	}
-	if err := s.StartEvaluation(ctx, bureau, 2026); err == nil {
+	if err := s.StartEvaluation(ctx, bureau, 2027); err == nil {
 		t.Fatal("a published year was started")
 	}
 	if _, err := s.SaveEvaluationSettings(ctx, bureau, set); err == nil {
@@ -136,7 +137,7 @@ func TestEvaluationHandComputed(t *testing.T) {
 	found := false
 	for _, p := range pub {
 		if p.ID == a {
-			found = p.Grade == training.GradeBasic && p.GradeYear == 2026
+			found = p.Grade == training.GradeBasic && p.GradeYear == 2027
 		}
 	}
 	if !found {

@@ -170,6 +170,33 @@ func (s *Store) Applications(ctx context.Context, a training.Actor, f Applicatio
 	return list, total, translate(err, "applications")
 }
 
+// ApplicationsEach hands each every application of the list, in the
+// page's order (waiting ones first, then the rest, each oldest first),
+// one at a time: the list's .xlsx export, with the same scope.
+func (s *Store) ApplicationsEach(ctx context.Context, a training.Actor, f ApplicationFilter, each func(training.Application) error) error {
+	var scope string
+	var arg any
+	switch {
+	case a.IsBureau():
+		scope, arg = `$1::bigint IS NOT NULL`, int64(0)
+	case a.IsInstitution():
+		scope, arg = `ap.institution_id = $1`, a.InstitutionID
+	case a.IsCentre():
+		scope, arg = `ap.eval_org_id = `+strings.ReplaceAll(centreOrgSQL, "?", "$1"), a.UserID
+	default:
+		return training.ErrNotFound
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+applicationColumns+` FROM exam_applications ap JOIN classes c ON c.id = ap.class_id
+			JOIN institutions i ON i.id = ap.institution_id JOIN eval_orgs eo ON eo.id = ap.eval_org_id
+			LEFT JOIN occupations o ON o.id = c.occupation_id
+		WHERE `+scope+` AND ($2 = '' OR ap.status = $2)
+		ORDER BY ap.status <> 'submitted', ap.submitted_at, ap.id`, arg, string(f.Status))
+	if err != nil {
+		return translate(err, "applications")
+	}
+	return translate(forEach(rows, func(row pgx.CollectableRow) (training.Application, error) { return scanApplication(row) }, each), "applications")
+}
+
 // ApplicationByID returns an application with its candidates. Another
 // institution's, or another organisation's, is ErrNotFound.
 func (s *Store) ApplicationByID(ctx context.Context, a training.Actor, id int64) (training.Application, error) {

@@ -305,6 +305,11 @@ func TestListQueriesUseIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases = append(cases, more...)
+	evals, err := evaluationCases(ctx, plain, s, rec, bureau)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, evals...)
 	money, err := claimCases(ctx, plain, s, bureau)
 	if err != nil {
 		t.Fatal(err)

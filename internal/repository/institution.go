@@ -104,8 +104,26 @@ type InstitutionRow struct {
 
 // Institutions lists institutions for the bureau.
 func (s *Store) Institutions(ctx context.Context, a training.Actor, f InstitutionFilter, p Page) ([]InstitutionRow, int, error) {
+	var list []InstitutionRow
+	var total int
+	err := s.institutionRows(ctx, a, f, p, &total, func(r InstitutionRow) error {
+		list = append(list, r)
+		return nil
+	})
+	return list, total, err
+}
+
+// InstitutionsEach hands each every institution of the list in the
+// page's order, one at a time (the list's .xlsx export).
+func (s *Store) InstitutionsEach(ctx context.Context, a training.Actor, f InstitutionFilter, p Page, each func(InstitutionRow) error) error {
+	p.all = true
+	var total int
+	return s.institutionRows(ctx, a, f, p, &total, each)
+}
+
+func (s *Store) institutionRows(ctx context.Context, a training.Actor, f InstitutionFilter, p Page, total *int, each func(InstitutionRow) error) error {
 	if !a.IsBureau() {
-		return nil, 0, training.ErrForbidden
+		return training.ErrForbidden
 	}
 	var w where
 	if f.Status != "" {
@@ -130,29 +148,31 @@ func (s *Store) Institutions(ctx context.Context, a training.Actor, f Institutio
 			totalSQL = `(SELECT coalesce(sum(n), 0) FROM institution_counts WHERE status = $1)`
 		}
 	}
+	if p.all {
+		totalSQL = `0`
+	}
 	order := orderBy(p, institutionSorts, "name")
 	q := `SELECT ` + institutionColumns + `,
 			(SELECT count(*) FROM institution_scopes sc WHERE sc.institution_id = i.id),
 			(SELECT count(*) FROM users u WHERE u.institution_id = i.id AND u.disabled_at IS NULL),
 			pg.total
 		FROM (SELECT i.id, ` + totalSQL + ` AS total FROM institutions i` + w.sql() + order +
-		` LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset()) + `) pg
+		` LIMIT ` + w.arg(p.limitArg()) + ` OFFSET ` + w.arg(p.offsetArg()) + `) pg
 		JOIN institutions i ON i.id = pg.id` + order
 	rows, err := s.pool.Query(ctx, q, w.args...)
 	if err != nil {
-		return nil, 0, translate(err, "institutions")
+		return translate(err, "institutions")
 	}
-	var total int
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (InstitutionRow, error) {
+	err = forEach(rows, func(row pgx.CollectableRow) (InstitutionRow, error) {
 		var r InstitutionRow
 		var status string
 		err := row.Scan(&r.ID, &r.Name, &r.CreditCode, &r.Address, &r.LegalRep, &r.ContactName, &r.ContactPhone,
 			&r.Venue, &r.Facilities, &r.Equipment, &r.Staff, &status, &r.DecisionNo, &r.DecisionDate, &r.DecidedBy,
-			&r.StatusReason, &r.StatusChanged, &r.Version, &r.CreatedAt, &r.UpdatedAt, &r.ScopeCount, &r.UserCount, &total)
+			&r.StatusReason, &r.StatusChanged, &r.Version, &r.CreatedAt, &r.UpdatedAt, &r.ScopeCount, &r.UserCount, total)
 		r.Status = training.InstitutionStatus(status)
 		return r, err
-	})
-	return list, total, translate(err, "institutions")
+	}, each)
+	return translate(err, "institutions")
 }
 
 // InstitutionChoices is every non-revoked institution's id and name, for

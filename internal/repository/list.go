@@ -3,6 +3,8 @@ package repository
 import (
 	"strconv"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // PageSize is the default number of rows on a list page.
@@ -14,6 +16,41 @@ type Page struct {
 	Size   int    // rows per page; 0 means PageSize
 	Sort   string // a key of the list's sort whitelist
 	Desc   bool
+	// all: every matching row, in the page's order (an export); set by
+	// the *Each methods, never by a caller.
+	all bool
+}
+
+// limitArg is the LIMIT parameter: NULL (no limit) for an export.
+func (p Page) limitArg() any {
+	if p.all {
+		return nil
+	}
+	return p.limit()
+}
+
+// offsetArg is the OFFSET parameter: 0 for an export.
+func (p Page) offsetArg() int {
+	if p.all {
+		return 0
+	}
+	return p.offset()
+}
+
+// forEach scans every row of rows and hands it to each, holding none:
+// the exports stream a whole list this way, however long.
+func forEach[T any](rows pgx.Rows, scan func(pgx.CollectableRow) (T, error), each func(T) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		if err := each(v); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 func (p Page) limit() int {

@@ -16,22 +16,30 @@ import (
 
 func init() {
 	for k, v := range map[string][2]string{
-		"sanctions_institution_id_fkey":      {"", "培训机构不存在"},
-		"sanctions_kind_check":               {"kind", training.RuleSanctionKind.Msg()},
-		"sanctions_ground_check":             {"ground", "请选择处理依据"},
-		"sanctions_reason_check":             {"reason", training.RuleSanctionReason.Msg()},
-		"sanctions_decision_no_check":        {"decision_no", training.RuleSanctionDecisionNo.Msg()},
-		"sanctions_decided_by_check":         {"decided_by", training.RuleSanctionDecider.Msg()},
-		"sanctions_recover_fen_check":        {"recover", training.RuleSanctionRecover.Msg()},
-		"sanctions_referral_note_check":      {"referral_note", training.RuleSanctionReferral.Msg()},
-		"sanctions_order_id_fkey":            {"", "整改通知不存在"},
-		"sanctions_recover_check":            {"recover", "追缴金额和移交司法机关只用于取消定点资格"},
-		"sanctions_referral_check":           {"referral_note", training.RuleSanctionReferral.Msg()},
-		"sanctions_lift_check":               {"", training.RuleSanctionLift.Msg("暂停")},
-		"sanctions_revoked_check":            {"", training.RuleSanctionRevoked.Msg()},
-		"sanction_findings_pkey":             {"findings", "同一问题只能选择一次"},
-		"sanction_findings_sanction_id_fkey": {"", "处理决定不存在"},
-		"sanction_findings_finding_id_fkey":  {"findings", "检查发现的问题不存在"},
+		"sanctions_institution_id_fkey":        {"", "培训机构不存在"},
+		"sanctions_kind_check":                 {"kind", training.RuleSanctionKind.Msg()},
+		"sanctions_ground_check":               {"ground", "请选择处理依据"},
+		"sanctions_reason_check":               {"reason", training.RuleSanctionReason.Msg()},
+		"sanctions_decision_no_check":          {"decision_no", training.RuleSanctionDecisionNo.Msg()},
+		"sanctions_decided_by_check":           {"decided_by", training.RuleSanctionDecider.Msg()},
+		"sanctions_recover_fen_check":          {"recover", training.RuleSanctionRecover.Msg()},
+		"sanctions_referral_note_check":        {"referral_note", training.RuleSanctionReferral.Msg()},
+		"sanctions_order_id_fkey":              {"", "整改通知不存在"},
+		"sanctions_recover_check":              {"recover", "追缴金额和移交司法机关只用于取消定点资格"},
+		"sanctions_referral_check":             {"referral_note", training.RuleSanctionReferral.Msg()},
+		"sanctions_lift_check":                 {"", training.RuleSanctionLift.Msg("暂停")},
+		"sanctions_revoked_check":              {"", training.RuleSanctionRevoked.Msg()},
+		"sanction_findings_pkey":               {"findings", "同一问题只能选择一次"},
+		"sanction_findings_sanction_id_fkey":   {"", "处理决定不存在"},
+		"sanction_findings_finding_id_fkey":    {"findings", "检查发现的问题不存在"},
+		"sanction_recoveries_sanction_id_fkey": {"", "处理决定不存在"},
+		"sanction_recoveries_line_id_fkey":     {"lines", "补贴明细不存在"},
+		"sanction_recoveries_fen_check":        {"lines", training.RuleSanctionLinesOwn.Msg()},
+		"sanction_recoveries_line_key":         {"lines", training.RuleSanctionLinesOwn.Msg()},
+		"class_stops_class_id_fkey":            {"", "培训班不存在"},
+		"class_stops_institution_id_fkey":      {"", "培训机构不存在"},
+		"class_stops_decided_by_check":         {"decided_by", training.RuleStopDecider.Msg()},
+		"class_stops_status_before_check":      {"", training.RuleStopClassStatus.Msg("非已备案")},
 	} {
 		constraintErrors[k] = v
 	}
@@ -40,7 +48,7 @@ func init() {
 // sanctionFacts loads what DecideSanction needs, with the institution row
 // locked: its status and when it began, how many of findingIDs are its
 // findings, its INST-4 state, and an order accepted since the status began.
-func (s *Store) sanctionFacts(ctx context.Context, tx pgx.Tx, id int64, findingIDs []int64) (training.SanctionFacts, int, error) {
+func (s *Store) sanctionFacts(ctx context.Context, tx pgx.Tx, id int64, findingIDs, lineIDs []int64) (training.SanctionFacts, int, error) {
 	f := training.SanctionFacts{Today: s.Today()}
 	var status string
 	var changed *time.Time
@@ -56,12 +64,20 @@ func (s *Store) sanctionFacts(ctx context.Context, tx pgx.Tx, id int64, findingI
 	if findingIDs == nil {
 		findingIDs = []int64{}
 	}
+	if lineIDs == nil {
+		lineIDs = []int64{}
+	}
 	var activity string
 	err = tx.QueryRow(ctx, `SELECT
 			(SELECT count(*) FROM inspection_findings WHERE id = ANY ($2) AND institution_id = $1),
 			coalesce((SELECT state FROM institution_activity WHERE institution_id = $1), ''),
 			coalesce((SELECT max(o.id) FROM rectification_orders o WHERE o.institution_id = $1 AND o.status = 'accepted'
-				AND o.decided_at >= $3), 0)`, id, findingIDs, f.StatusChanged).Scan(&f.Findings, &activity, &f.AcceptedOrder)
+				AND o.decided_at >= $3), 0),
+			l.n, l.fen
+		FROM (SELECT count(*) AS n, coalesce(sum(l.recovery_fen), 0) AS fen FROM subsidy_claim_lines l
+			WHERE l.id = ANY ($4) AND l.institution_id = $1 AND l.recovery_fen > 0
+				AND NOT EXISTS (SELECT 1 FROM sanction_recoveries r WHERE r.line_id = l.id)) l`,
+		id, findingIDs, f.StatusChanged, uniqueIDs(lineIDs)).Scan(&f.Findings, &activity, &f.AcceptedOrder, &f.Lines, &f.LinesFen)
 	f.Activity = training.Activity(activity)
 	return f, version, err
 }
@@ -73,7 +89,7 @@ func (s *Store) RecordSanction(ctx context.Context, a training.Actor, id int64, 
 	}
 	var sid int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		f, _, err := s.sanctionFacts(ctx, tx, id, in.FindingIDs)
+		f, _, err := s.sanctionFacts(ctx, tx, id, in.FindingIDs, in.LineIDs)
 		if err != nil {
 			return err
 		}
@@ -98,6 +114,12 @@ func (s *Store) RecordSanction(ctx context.Context, a training.Actor, id int64, 
 				return err
 			}
 		}
+		if lines := uniqueIDs(in.LineIDs); len(lines) > 0 {
+			if _, err := tx.Exec(ctx, `INSERT INTO sanction_recoveries (sanction_id, line_id, recovery_fen)
+				SELECT $1, l.id, l.recovery_fen FROM subsidy_claim_lines l WHERE l.id = ANY ($2)`, sid, lines); err != nil {
+				return err
+			}
+		}
 		if d.To != f.Status {
 			tag, err := tx.Exec(ctx, `UPDATE institutions SET status = $2, status_reason = $3, status_changed = $4,
 					version = version + 1, updated_at = $4 WHERE id = $1 AND status = $5`,
@@ -114,7 +136,8 @@ func (s *Store) RecordSanction(ctx context.Context, a training.Actor, id int64, 
 			After: map[string]any{"status": d.To, "ground": in.Ground, "reason": strings.TrimSpace(in.Reason),
 				"decided_by": strings.TrimSpace(in.DecidedBy), "decided_on": d.DecidedOn.Format("2006-01-02"),
 				"decision_no": strings.TrimSpace(in.DecisionNo), "findings": uniqueIDs(in.FindingIDs),
-				"recover_fen": d.RecoverFen, "referral": in.Referral, "referral_note": strings.TrimSpace(in.ReferralNote)}})
+				"recover_fen": d.RecoverFen, "recovery_lines": uniqueIDs(in.LineIDs), "referral": in.Referral,
+				"referral_note": strings.TrimSpace(in.ReferralNote)}})
 	})
 	return sid, translate(err, "sanction institution %d", id)
 }
@@ -147,7 +170,7 @@ func (s *Store) legacySanction(ctx context.Context, tx pgx.Tx, a training.Actor,
 	if kind == "" || from == training.InstPending {
 		return nil
 	}
-	f, _, err := s.sanctionFacts(ctx, tx, id, nil)
+	f, _, err := s.sanctionFacts(ctx, tx, id, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -255,6 +278,38 @@ func (s *Store) InstitutionSupervision(ctx context.Context, a training.Actor, id
 		})
 	b.Queue(`SELECT coalesce(max(o.id), 0) FROM rectification_orders o WHERE o.institution_id = $1 AND o.status = 'accepted'
 		AND o.decided_at >= $2`, id, since).QueryRow(func(row pgx.Row) error { return row.Scan(&p.AcceptedOrder) })
+	scanLine := func(row pgx.CollectableRow) (training.RecoveryLine, error) {
+		var l training.RecoveryLine
+		err := row.Scan(&l.ID, &l.ClaimID, &l.ClaimNo, &l.Name, &l.AmountFen, &l.RecoveryFen, &l.Reason)
+		l.Name = training.MaskName(l.Name)
+		return l, err
+	}
+	const lineColumns = `l.id, l.claim_id, c.claim_no, l.name, l.amount_fen, l.recovery_fen, l.recovery_reason`
+	b.Queue(`SELECT r.sanction_id, `+lineColumns+` FROM sanction_recoveries r JOIN sanctions s ON s.id = r.sanction_id
+		JOIN subsidy_claim_lines l ON l.id = r.line_id JOIN subsidy_claims c ON c.id = l.claim_id
+		WHERE s.institution_id = $1 ORDER BY l.claim_id, l.id`, id).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var sid int64
+			var l training.RecoveryLine
+			if err := rows.Scan(&sid, &l.ID, &l.ClaimID, &l.ClaimNo, &l.Name, &l.AmountFen, &l.RecoveryFen, &l.Reason); err != nil {
+				return err
+			}
+			l.Name = training.MaskName(l.Name)
+			if i, ok := byID[sid]; ok {
+				p.Sanctions[i].Lines = append(p.Sanctions[i].Lines, l)
+			}
+		}
+		return rows.Err()
+	})
+	b.Queue(`SELECT `+lineColumns+` FROM subsidy_claim_lines l JOIN subsidy_claims c ON c.id = l.claim_id
+		WHERE l.institution_id = $1 AND l.recovery_fen > 0
+			AND NOT EXISTS (SELECT 1 FROM sanction_recoveries r WHERE r.line_id = l.id)
+		ORDER BY l.recovery_at, l.id LIMIT 200`, id).Query(func(rows pgx.Rows) error {
+		var err error
+		p.RecoveryLines, err = pgx.CollectRows(rows, scanLine)
+		return err
+	})
+	queueStops(b, id, &p)
 	return p, translate(s.pool.SendBatch(ctx, b).Close(), "supervision of institution %d", id)
 }
 

@@ -186,9 +186,49 @@ var teacherSorts = map[string]string{
 // Teachers lists the pool: the bureau sees every teacher, an institution
 // the teachers linked to it.
 func (s *Store) Teachers(ctx context.Context, a training.Actor, f TeacherFilter, p Page) ([]TeacherRow, int, error) {
-	scope, ok := teacherScope(a)
+	w, ok := teacherListWhere(a, f)
 	if !ok {
 		return nil, 0, training.ErrForbidden
+	}
+	// The total and the page in one round trip: the page in the list's
+	// order from an index, its twenty rows read in full (count(*) OVER ()
+	// read and sorted all 10,000 teachers on every view).
+	var total int
+	var list []TeacherRow
+	b := &pgx.Batch{}
+	b.Queue(`SELECT count(*) FROM teachers t`+w.sql(), w.args...).QueryRow(func(row pgx.Row) error { return row.Scan(&total) })
+	q := teacherListSQL(w, p) // adds the LIMIT and OFFSET arguments
+	b.Queue(q, w.args...).Query(func(rows pgx.Rows) error {
+		return forEach(rows, scanTeacherRow, func(r TeacherRow) error {
+			list = append(list, r)
+			return nil
+		})
+	})
+	err := s.pool.SendBatch(ctx, b).Close()
+	return list, total, translate(err, "teachers")
+}
+
+// TeachersEach hands each every teacher of the list in the page's order,
+// one at a time (the list's .xlsx export; ID numbers and phones masked
+// as on the page).
+func (s *Store) TeachersEach(ctx context.Context, a training.Actor, f TeacherFilter, p Page, each func(TeacherRow) error) error {
+	w, ok := teacherListWhere(a, f)
+	if !ok {
+		return training.ErrForbidden
+	}
+	p.all = true
+	q := teacherListSQL(w, p)
+	rows, err := s.pool.Query(ctx, q, w.args...)
+	if err != nil {
+		return translate(err, "teachers")
+	}
+	return translate(forEach(rows, scanTeacherRow, each), "teachers")
+}
+
+func teacherListWhere(a training.Actor, f TeacherFilter) (*where, bool) {
+	scope, ok := teacherScope(a)
+	if !ok {
+		return nil, false
 	}
 	var w where
 	w.add(scope)
@@ -201,37 +241,34 @@ func (s *Store) Teachers(ctx context.Context, a training.Actor, f TeacherFilter,
 	if f.OccupationID != 0 {
 		w.add("EXISTS (SELECT 1 FROM teacher_certificates c WHERE c.teacher_id = t.id AND c.occupation_id = ?)", f.OccupationID)
 	}
-	// The total and the page in one round trip: the page in the list's
-	// order from an index, its twenty rows read in full (count(*) OVER ()
-	// read and sorted all 10,000 teachers on every view).
-	var total int
-	var list []TeacherRow
-	b := &pgx.Batch{}
-	b.Queue(`SELECT count(*) FROM teachers t`+w.sql(), w.args...).QueryRow(func(row pgx.Row) error { return row.Scan(&total) })
-	q := `SELECT t.id, t.name, t.id_number, t.phone, t.education, t.title, t.status, to_char(t.updated_at, 'YYYY-MM-DD HH24:MI'),
+	return &w, true
+}
+
+// teacherListSQL is the list's rows for w in p's order (w gets the
+// LIMIT and OFFSET arguments).
+func teacherListSQL(w *where, p Page) string {
+	return `SELECT t.id, t.name, t.id_number, t.phone, t.education, t.title, t.status, to_char(t.updated_at, 'YYYY-MM-DD HH24:MI'),
 			coalesce((SELECT string_agg(o.name || ' ' || c.level, '；' ORDER BY o.code, c.level)
 				FROM teacher_certificates c JOIN occupations o ON o.id = c.occupation_id WHERE c.teacher_id = t.id), ''),
 			coalesce((SELECT string_agg(i.name, '；' ORDER BY i.name)
 				FROM teacher_institutions ti JOIN institutions i ON i.id = ti.institution_id WHERE ti.teacher_id = t.id), '')
 		FROM teachers t` + w.sql() + orderBy(p, teacherSorts, "name") +
-		` LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset())
-	b.Queue(q, w.args...).Query(func(rows pgx.Rows) error {
-		for rows.Next() {
-			var r TeacherRow
-			var idn, phone, status string
-			var edu, title int16
-			if err := rows.Scan(&r.ID, &r.Name, &idn, &phone, &edu, &title, &status, &r.UpdatedAt, &r.Certificates, &r.Institutions); err != nil {
-				return err
-			}
-			r.IDMasked, r.PhoneMasked = training.MaskID(idn), training.MaskPhone(phone)
-			r.Education, r.Title, r.Status = training.Education(edu), training.Title(title), training.TeacherStatus(status)
-			r.Certificates = levelDigitsToShort(r.Certificates)
-			list = append(list, r)
-		}
-		return rows.Err()
-	})
-	err := s.pool.SendBatch(ctx, b).Close()
-	return list, total, translate(err, "teachers")
+		` LIMIT ` + w.arg(p.limitArg()) + ` OFFSET ` + w.arg(p.offsetArg())
+}
+
+// scanTeacherRow reads a line of teacherListSQL, masking the ID number
+// and phone.
+func scanTeacherRow(row pgx.CollectableRow) (TeacherRow, error) {
+	var r TeacherRow
+	var idn, phone, status string
+	var edu, title int16
+	if err := row.Scan(&r.ID, &r.Name, &idn, &phone, &edu, &title, &status, &r.UpdatedAt, &r.Certificates, &r.Institutions); err != nil {
+		return r, err
+	}
+	r.IDMasked, r.PhoneMasked = training.MaskID(idn), training.MaskPhone(phone)
+	r.Education, r.Title, r.Status = training.Education(edu), training.Title(title), training.TeacherStatus(status)
+	r.Certificates = levelDigitsToShort(r.Certificates)
+	return r, nil
 }
 
 // levelDigitsToShort turns "中式烹调师 2" into "中式烹调师 二级".

@@ -81,23 +81,7 @@ var textbookSorts = map[string]string{
 
 // Textbooks lists the catalogue as the actor may see it.
 func (s *Store) Textbooks(ctx context.Context, a training.Actor, f TextbookFilter, p Page) ([]training.Textbook, int, error) {
-	var w where
-	w.add(textbookScope(a))
-	if f.Status != "" {
-		w.add("b.status = ?", string(f.Status))
-	}
-	if f.Text != "" {
-		w.add("(b.title LIKE ? OR b.isbn = ? OR b.internal_code = ?)", "%"+likeEscape(f.Text)+"%",
-			training.NormalizeISBN(f.Text), strings.ToUpper(strings.TrimSpace(f.Text)))
-	}
-	if f.OccupationID != 0 {
-		if f.Level != training.LevelNone {
-			w.add("EXISTS (SELECT 1 FROM textbook_uses u WHERE u.textbook_id = b.id AND u.occupation_id = ? AND u.level IN (0, ?))",
-				f.OccupationID, int16(f.Level))
-		} else {
-			w.add("EXISTS (SELECT 1 FROM textbook_uses u WHERE u.textbook_id = b.id AND u.occupation_id = ?)", f.OccupationID)
-		}
-	}
+	w := textbookListWhere(a, f)
 	q := `SELECT ` + textbookColumns + `, count(*) OVER ()` + textbookFrom + w.sql() + orderBy(p, textbookSorts, "title") +
 		` LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset())
 	rows, err := s.pool.Query(ctx, q, w.args...)
@@ -117,6 +101,65 @@ func (s *Store) Textbooks(ctx context.Context, a training.Actor, f TextbookFilte
 		return nil, 0, translate(err, "textbooks")
 	}
 	return list, total, translate(s.loadUses(ctx, s.pool, list), "textbook uses")
+}
+
+// textbookExportChunk is how many textbooks TextbooksEach holds at a time
+// (their uses are read per chunk).
+const textbookExportChunk = 500
+
+// TextbooksEach hands each every textbook of the list, with its uses, in
+// the page's order (the list's .xlsx export), a chunk at a time.
+func (s *Store) TextbooksEach(ctx context.Context, a training.Actor, f TextbookFilter, p Page, each func(training.Textbook) error) error {
+	w := textbookListWhere(a, f)
+	rows, err := s.pool.Query(ctx, `SELECT `+textbookColumns+textbookFrom+w.sql()+orderBy(p, textbookSorts, "title"), w.args...)
+	if err != nil {
+		return translate(err, "textbooks")
+	}
+	chunk := make([]training.Textbook, 0, textbookExportChunk)
+	flush := func() error {
+		if err := s.loadUses(ctx, s.pool, chunk); err != nil {
+			return translate(err, "textbook uses")
+		}
+		for _, t := range chunk {
+			if err := each(t); err != nil {
+				return err
+			}
+		}
+		chunk = chunk[:0]
+		return nil
+	}
+	err = forEach(rows, scanTextbook, func(t training.Textbook) error {
+		chunk = append(chunk, t)
+		if len(chunk) < textbookExportChunk {
+			return nil
+		}
+		return flush()
+	})
+	if err != nil {
+		return translate(err, "textbooks")
+	}
+	return flush()
+}
+
+func textbookListWhere(a training.Actor, f TextbookFilter) *where {
+	var w where
+	w.add(textbookScope(a))
+	if f.Status != "" {
+		w.add("b.status = ?", string(f.Status))
+	}
+	if f.Text != "" {
+		w.add("(b.title LIKE ? OR b.isbn = ? OR b.internal_code = ?)", "%"+likeEscape(f.Text)+"%",
+			training.NormalizeISBN(f.Text), strings.ToUpper(strings.TrimSpace(f.Text)))
+	}
+	if f.OccupationID != 0 {
+		if f.Level != training.LevelNone {
+			w.add("EXISTS (SELECT 1 FROM textbook_uses u WHERE u.textbook_id = b.id AND u.occupation_id = ? AND u.level IN (0, ?))",
+				f.OccupationID, int16(f.Level))
+		} else {
+			w.add("EXISTS (SELECT 1 FROM textbook_uses u WHERE u.textbook_id = b.id AND u.occupation_id = ?)", f.OccupationID)
+		}
+	}
+	return &w
 }
 
 // TextbookByID returns one textbook as the actor may see it.

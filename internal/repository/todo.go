@@ -1,7 +1,10 @@
 package repository
 
 import (
+	"context"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,7 +20,8 @@ const TodoShown = 5
 //
 // To add an item (see README, "To-do lists"): append a todoSource to
 // todoSources with the role, a Kind, a Chinese Label, the list page (Href)
-// and the navigation key (Nav) it adds its count to, and a query that
+// (an institution's may hold {me}, its own id) and the navigation key
+// (Nav) it adds its count to, and a query that
 // returns the columns
 //
 //	title text, href text, due date (or NULL), note text, at timestamptz
@@ -74,8 +78,9 @@ var todoSources = []todoSource{
 			FROM fee_applications f JOIN classes c ON c.id = f.class_id JOIN institutions i ON i.id = f.institution_id
 			LEFT JOIN occupations o ON o.id = c.occupation_id
 			WHERE f.status = 'submitted'`},
-	{Role: training.RoleBureau, Kind: "institution.inactive", Label: training.InactiveTodoLabel, Href: "/institutions?status=designated", Nav: "institutions", Due: "最近开班/认定日期",
-		SQL: `SELECT i.name, '/institutions/' || i.id, a.since, '', a.since::timestamptz
+	// INST-4 cases to decide: a line leads to the decision form.
+	{Role: training.RoleBureau, Kind: "institution.inactive", Label: training.InactiveTodoLabel, Href: "/supervision", Nav: "institutions", Due: "最近开班/认定日期",
+		SQL: `SELECT i.name, '/institutions/' || i.id || '/supervision?ground=inactivity#sanction', a.since, '', a.since::timestamptz
 			FROM institution_activity a JOIN institutions i ON i.id = a.institution_id
 			WHERE a.state = 'flagged' AND i.status = 'designated'`},
 
@@ -195,6 +200,9 @@ func queueTodos(b *pgx.Batch, a training.Actor, today time.Time, l *training.Tod
 			WHERE $1::bigint IS NOT NULL AND $2::date IS NOT NULL
 			ORDER BY at NULLS LAST, href LIMIT `+strconv.Itoa(TodoShown), scope, today).Query(func(rows pgx.Rows) error {
 			it := training.TodoItem{Kind: src.Kind, Label: src.Label, Href: src.Href, Nav: src.Nav, Due: src.Due}
+			if a.IsInstitution() {
+				it.Href = strings.ReplaceAll(it.Href, "{me}", strconv.FormatInt(scope, 10))
+			}
 			var ln training.TodoLine
 			var due *time.Time
 			_, err := pgx.ForEachRow(rows, []any{&ln.Title, &ln.Href, &due, &ln.Note, &it.Count}, func() error {
@@ -223,4 +231,49 @@ func TodoKinds(r training.Role) []training.TodoKind {
 		}
 	}
 	return out
+}
+
+// navCountSQL is, per role, one statement counting every to-do source of
+// the role by navigation key (built once, after every file's init has
+// added its sources).
+var navCountSQL = sync.OnceValue(func() map[training.Role]string {
+	parts := map[training.Role][]string{}
+	for _, src := range todoSources {
+		parts[src.Role] = append(parts[src.Role], `SELECT '`+src.Nav+`' AS nav, (SELECT count(*) FROM (`+src.SQL+`) AS t) AS n`)
+	}
+	out := map[training.Role]string{}
+	for role, p := range parts {
+		out[role] = `SELECT nav, sum(n)::int FROM (` + strings.Join(p, "\n UNION ALL ") + `) AS c
+			WHERE $1::bigint IS NOT NULL AND $2::date IS NOT NULL GROUP BY nav`
+	}
+	return out
+})
+
+// NavCounts is the actor's to-do counts per navigation key, and under
+// "home" their total, for the navigation of every page: the home page's
+// to-do queries, counted only, in one statement (one round trip). A
+// signed-out visitor, or a role without to-do items, gets nil.
+func (s *Store) NavCounts(ctx context.Context, a training.Actor) (map[string]int, error) {
+	scope, ok := todoScope(a)
+	q := navCountSQL()[a.Role]
+	if !ok || q == "" {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, q, scope, s.Today())
+	if err != nil {
+		return nil, translate(err, "navigation counts")
+	}
+	out := map[string]int{}
+	var nav string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&nav, &n}, func() error {
+		if n > 0 {
+			if nav != "" {
+				out[nav] += n
+			}
+			out["home"] += n
+		}
+		return nil
+	})
+	return out, translate(err, "navigation counts")
 }

@@ -2,6 +2,7 @@ package repository_test
 
 import (
 	"fmt"
+	"maps"
 	"testing"
 	"time"
 
@@ -45,6 +46,14 @@ func (f *fixture) wantTodo(a training.Actor, kind training.TodoKind, want int) {
 		if len(it.Lines) == 0 || len(it.Lines) > repository.TodoShown || it.Lines[0].Href == "" || it.Lines[0].Title == "" {
 			f.t.Fatalf("%s: lines %+v", it.Kind, it.Lines)
 		}
+	}
+	// The navigation of every other page counts the same, in one statement.
+	nav, err := f.s.NavCounts(f.ctx, a)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if !maps.Equal(nav, l.NavCounts()) || nav["home"] != l.Total() {
+		f.t.Fatalf("%s: navigation counts %v, home page %v (total %d)", a.Username, nav, l.NavCounts(), l.Total())
 	}
 }
 

@@ -123,8 +123,26 @@ var userSorts = map[string]string{
 
 // Users lists accounts for the bureau.
 func (s *Store) Users(ctx context.Context, a training.Actor, f UserFilter, p Page) ([]training.User, int, error) {
+	var list []training.User
+	var total int
+	err := s.userRows(ctx, a, f, p, &total, func(u training.User) error {
+		list = append(list, u)
+		return nil
+	})
+	return list, total, err
+}
+
+// UsersEach hands each every account of the list in the page's order,
+// one at a time (the list's .xlsx export).
+func (s *Store) UsersEach(ctx context.Context, a training.Actor, f UserFilter, p Page, each func(training.User) error) error {
+	p.all = true
+	var total int
+	return s.userRows(ctx, a, f, p, &total, each)
+}
+
+func (s *Store) userRows(ctx context.Context, a training.Actor, f UserFilter, p Page, total *int, each func(training.User) error) error {
 	if !a.IsBureau() {
-		return nil, 0, training.ErrForbidden
+		return training.ErrForbidden
 	}
 	var w where
 	if f.Role != "" {
@@ -147,25 +165,27 @@ func (s *Store) Users(ctx context.Context, a training.Actor, f UserFilter, p Pag
 			totalSQL = `(SELECT coalesce(sum(total), 0) FROM user_counts WHERE role = $1)`
 		}
 	}
+	if p.all {
+		totalSQL = `0`
+	}
 	order := orderBy(p, userSorts, "username")
 	q := `SELECT ` + userColumns + `, pg.total
 		FROM (SELECT u.id, ` + totalSQL + ` AS total FROM users u` + w.sql() + order +
-		` LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset()) + `) pg
+		` LIMIT ` + w.arg(p.limitArg()) + ` OFFSET ` + w.arg(p.offsetArg()) + `) pg
 		JOIN users u ON u.id = pg.id LEFT JOIN institutions i ON i.id = u.institution_id` + order
 	rows, err := s.pool.Query(ctx, q, w.args...)
 	if err != nil {
-		return nil, 0, translate(err, "users")
+		return translate(err, "users")
 	}
-	var total int
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.User, error) {
+	err = forEach(rows, func(row pgx.CollectableRow) (training.User, error) {
 		var u training.User
 		var role string
 		err := row.Scan(&u.ID, &u.Username, &u.Name, &role, &u.InstitutionID, &u.InstitutionName,
-			&u.MustChangePassword, &u.Disabled, &u.SessionVersion, &u.LastLoginAt, &u.CreatedAt, &total)
+			&u.MustChangePassword, &u.Disabled, &u.SessionVersion, &u.LastLoginAt, &u.CreatedAt, total)
 		u.Role = training.Role(role)
 		return u, err
-	})
-	return list, total, translate(err, "users")
+	}, each)
+	return translate(err, "users")
 }
 
 // CreateUser creates an account with an already hashed password. Only the

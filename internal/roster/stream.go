@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"archive/zip"
 	"io"
 
 	"github.com/xuri/excelize/v2"
@@ -10,6 +11,12 @@ import (
 // exports and chart data: an optional title row, the header, then the
 // rows that fill gives to put. Every cell goes through SafeCell (no
 // formulas); the caller masks personal data.
+//
+// Nothing is held whole in memory: the stream writer keeps the rows in a
+// temporary file beyond excelize.StreamChunkSize, and the workbook is
+// zipped straight into w (excelize's WriteTo would first build it in a
+// buffer). Nothing reaches w before fill has returned, so a caller can
+// still answer with an error page when fill fails.
 func Stream(w io.Writer, sheet, title string, header []string, widths []float64, fill func(put func(cells ...string) error) error) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -51,6 +58,7 @@ func Stream(w io.Writer, sheet, title string, header []string, widths []float64,
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	_, err = f.WriteTo(w)
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	_, err = f.WriteTo(io.Discard)
 	return err
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -25,22 +26,7 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderClassList(w http.ResponseWriter, r *http.Request, queue bool) {
 	a := actor(r)
-	q := r.URL.Query()
-	f := repository.ClassFilter{Status: training.ClassStatus(q.Get("status")), Type: training.ClassType(q.Get("type"))}
-	if !f.Status.Valid() {
-		f.Status = ""
-	}
-	if !f.Type.Valid() {
-		f.Type = ""
-	}
-	if queue && !q.Has("status") {
-		f.Status = training.ClassSubmitted
-	}
-	f.OccupationID, _ = strconv.ParseInt(q.Get("occupation"), 10, 64)
-	if a.IsBureau() {
-		f.InstitutionID, _ = strconv.ParseInt(q.Get("institution"), 10, 64)
-		f.Institution = strings.TrimSpace(q.Get("inst"))
-	}
+	f, filters := classFilter(r, queue)
 	p := listParams(r)
 	rows, total, err := s.store.Classes(r.Context(), a, f, p)
 	if err != nil {
@@ -54,24 +40,48 @@ func (s *Server) renderClassList(w http.ResponseWriter, r *http.Request, queue b
 	}
 	page := web.ClassListPage{Layout: s.layout(r, "办班备案", "classes"), Heading: "办班备案", Bureau: a.IsBureau(),
 		Status: string(f.Status), Type: string(f.Type), Occupations: occs}
+	export := "/classes.xlsx"
 	if queue {
 		page.Layout = s.layout(r, "备案审核", "review")
 		page.Heading = "备案审核（按开班日期排序，越靠前越紧急）"
+		export = "/review.xlsx"
 	}
 	page.Occupation, page.Institution = idText(f.OccupationID), f.Institution
-	filters := filterEcho("type", string(f.Type), "occupation", page.Occupation, "institution", idText(f.InstitutionID),
-		"inst", f.Institution)
-	if f.Status != "" || queue {
-		// The review queue keeps an explicit "all statuses" in its links.
-		filters.Set("status", string(f.Status))
-	}
 	today := s.store.Today()
 	for _, row := range rows {
 		page.Rows = append(page.Rows, web.ClassListRow{Class: row.Class, PendingChange: row.HasPendingChange, Warnings: row.CheckWarnings,
 			Display: training.DisplayStatus(row.Status, row.Plan.StartDate, today), Deadline: s.deadline(r, row.Plan.StartDate).Date})
 	}
-	page.List = listView(r, p, total, filters)
+	page.List = listView(r, p, total, filters).WithExport(export)
 	s.render(w, r, http.StatusOK, web.ClassListView(page))
+}
+
+// classFilter reads the class list's (or the review queue's) filters, and
+// the query that keeps them in links.
+func classFilter(r *http.Request, queue bool) (repository.ClassFilter, url.Values) {
+	q := r.URL.Query()
+	f := repository.ClassFilter{Status: training.ClassStatus(q.Get("status")), Type: training.ClassType(q.Get("type"))}
+	if !f.Status.Valid() {
+		f.Status = ""
+	}
+	if !f.Type.Valid() {
+		f.Type = ""
+	}
+	if queue && !q.Has("status") {
+		f.Status = training.ClassSubmitted
+	}
+	f.OccupationID, _ = strconv.ParseInt(q.Get("occupation"), 10, 64)
+	if actor(r).IsBureau() {
+		f.InstitutionID, _ = strconv.ParseInt(q.Get("institution"), 10, 64)
+		f.Institution = strings.TrimSpace(q.Get("inst"))
+	}
+	filters := filterEcho("type", string(f.Type), "occupation", idText(f.OccupationID), "institution", idText(f.InstitutionID),
+		"inst", f.Institution)
+	if f.Status != "" || queue {
+		// The review queue keeps an explicit "all statuses" in its links.
+		filters.Set("status", string(f.Status))
+	}
+	return f, filters
 }
 
 func (s *Server) classFormPage(r *http.Request, id int64, classNo string, change bool, form web.ClassForm, start string) (web.ClassFormPage, error) {

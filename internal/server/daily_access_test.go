@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -19,6 +20,14 @@ func init() {
 		"GET /stats.xlsx":      {"-": roleStatus{see, ok, forb, ok}},
 		"GET /audit.xlsx":      {"-": bureauOnly(ok)},
 		"POST /audit/verify":   {"-": bureauOnly(see)},
+		// List exports: the same access as the lists.
+		"GET /institutions.xlsx": {"-": bureauOnly(ok)},
+		"GET /users.xlsx":        {"-": bureauOnly(ok)},
+		"GET /review.xlsx":       {"-": bureauOnly(ok)},
+		"GET /classes.xlsx":      {"-": roleStatus{see, ok, ok, forb}},
+		"GET /teachers.xlsx":     {"-": roleStatus{see, ok, ok, forb}},
+		"GET /textbooks.xlsx":    {"-": same(see, ok)},
+		"GET /assessments.xlsx":  {"-": same(see, ok)},
 		"POST /inbox/{id}/open": {
 			"own":     {see, nf, see, nf},
 			"other":   same(see, nf),
@@ -57,15 +66,24 @@ func TestTodoAndInboxStayWithinTheInstitution(t *testing.T) {
 	e := newEnv(t)
 	academyClass := e.classID("生活照料、基础护理、康复服务、心理支持、失智照护")
 	bureau := e.login("bureau")
+	before := navTotal(bureau.get("/classes")) // counted, and kept in the session
 	v := e.queryID(`SELECT version FROM classes WHERE id = $1`, academyClass)
 	r := bureau.post("/classes/"+itoa(academyClass)+"/return", url.Values{"version": {itoa(v)}, "reason": {"场地证明缺失"}})
 	if r.status != see {
 		t.Fatalf("return: %d %s", r.status, r.text("flash"))
 	}
+	// The bureau's own change is counted on its next page at once.
+	if after := navTotal(bureau.get("/classes")); before == 0 || after != before-1 {
+		t.Fatalf("bureau's to-do total in the navigation: %d before returning a filing, %d after", before, after)
+	}
 	academy, school := e.login("academy"), e.login("school")
 	home := academy.get("/")
 	if !strings.Contains(home.text("todo-class.returned"), "场地证明缺失") || home.text("nav-count") == "" {
 		t.Fatalf("academy's to-do: %q", home.text("todo"))
+	}
+	// Every page's navigation carries the counts, not only the home page.
+	if list := academy.get("/classes"); list.text("nav-count") == "" || list.text("nav-count") != home.text("nav-count") {
+		t.Fatalf("academy's navigation on /classes: %q, on the home page %q", list.text("nav-count"), home.text("nav-count"))
 	}
 	if strings.Contains(school.get("/").body, "场地证明缺失") {
 		t.Fatal("the school's home shows the academy's returned filing")
@@ -92,4 +110,15 @@ func TestTodoAndInboxStayWithinTheInstitution(t *testing.T) {
 	if n := academy.get("/inbox").texts("inbox-unread"); len(n) != unread-1 {
 		t.Fatalf("unread after opening one: %d, was %d", len(n), unread)
 	}
+}
+
+// navTotal is the to-do total beside 首页 in a page's navigation (0 when
+// there is none).
+func navTotal(r response) int {
+	counts := r.texts("nav-count")
+	if len(counts) == 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(strings.TrimSuffix(counts[0], "项待办"))
+	return n
 }

@@ -1,9 +1,11 @@
 package server
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 
+	"tianmu/internal/roster"
 	"tianmu/internal/training"
 	"tianmu/web"
 )
@@ -73,6 +75,31 @@ func (s *Server) renderEvaluation(w http.ResponseWriter, r *http.Request, status
 		l.Refresh = 2
 	}
 	s.render(w, r, status, web.EvaluationView(web.EvaluationPageView{Layout: l, P: page, List: listView(r, p, page.Total, nil), Step: f}))
+}
+
+// evaluationExport downloads a year's whole ranking as .xlsx, in the
+// table's order (the sort of the page it was clicked on).
+func (s *Server) evaluationExport(w http.ResponseWriter, r *http.Request) {
+	year, ok := yearParam(r)
+	if !ok {
+		s.fail(w, r, training.ErrNotFound)
+		return
+	}
+	var buf bytes.Buffer
+	err := roster.Stream(&buf, strconv.Itoa(year)+"年度考评", strconv.Itoa(year)+" 年度培训机构考评验审排名", web.EvalExportHeader,
+		[]float64{6, 36, 8, 10, 9, 11, 9, 11, 9, 9, 9, 9, 9, 12, 14, 8, 12, 12, 30},
+		func(put func(...string) error) error {
+			return s.store.EvaluationExport(r.Context(), actor(r), year, listParams(r), func(row training.EvalRow) error {
+				return put(web.EvalExportRow(row)...)
+			})
+		})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="evaluation-`+strconv.Itoa(year)+`.xlsx"`)
+	_, _ = buf.WriteTo(w)
 }
 
 // evaluationStep runs (or re-runs) or publishes a year.

@@ -30,14 +30,7 @@ func formIDs(r *http.Request, key string) []int64 {
 }
 
 func (s *Server) applicationList(w http.ResponseWriter, r *http.Request) {
-	f := repository.ApplicationFilter{Status: training.ApplicationStatus(r.URL.Query().Get("status"))}
-	valid := false
-	for _, st := range training.ApplicationStatuses {
-		valid = valid || st == f.Status
-	}
-	if !valid {
-		f.Status = ""
-	}
+	f := applicationFilter(r)
 	p := listParams(r)
 	rows, total, err := s.store.Applications(r.Context(), actor(r), f, p)
 	if err != nil {
@@ -46,7 +39,20 @@ func (s *Server) applicationList(w http.ResponseWriter, r *http.Request) {
 	}
 	filters := filterEcho("status", string(f.Status))
 	s.render(w, r, http.StatusOK, web.ApplicationListView(web.ApplicationListPage{Layout: s.layout(r, "鉴定申报", "assessments"),
-		Rows: rows, List: listView(r, p, total, filters), Status: string(f.Status), Centre: actor(r).IsCentre()}))
+		Rows: rows, List: listView(r, p, total, filters).WithExport("/assessments.xlsx"), Status: string(f.Status), Centre: actor(r).IsCentre()}))
+}
+
+// applicationFilter reads the application list's filter.
+func applicationFilter(r *http.Request) repository.ApplicationFilter {
+	f := repository.ApplicationFilter{Status: training.ApplicationStatus(r.URL.Query().Get("status"))}
+	valid := false
+	for _, st := range training.ApplicationStatuses {
+		valid = valid || st == f.Status
+	}
+	if !valid {
+		f.Status = ""
+	}
+	return f
 }
 
 func (s *Server) applicationFormPage(w http.ResponseWriter, r *http.Request, status int, classID int64, form *web.ApplicationForm) {

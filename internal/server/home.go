@@ -30,6 +30,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		thisYear := s.store.Today().Year()
 		l := s.layout(r, "工作台", "home")
 		l.NavCounts = f.Todos.NavCounts()
+		s.keepNavCounts(r, l.NavCounts)
 		s.render(w, r, http.StatusOK, web.BureauHomeView(web.BureauHome{Layout: l, Todos: f.Todos, Supervision: sup, Now: s.store.Now(),
 			ByStatus: f.ByStatus, Users: f.Users, Inactive: f.Inactive, InactiveSoon: f.InactiveSoon, Occupations: f.Occupations,
 			CalendarMissing: cal.MissingYears(thisYear, thisYear+1), ThisYear: thisYear, Flagged: f.Flagged, FlaggedTotal: f.FlaggedTotal,
@@ -47,6 +48,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		l := s.layout(r, "工作台", "home")
 		l.NavCounts = p.Todos.NavCounts()
+		s.keepNavCounts(r, l.NavCounts)
 		s.render(w, r, http.StatusOK, web.InstitutionHomeView(web.InstitutionHome{Layout: l, Institution: p.Institution, Todos: p.Todos,
 			Supervision: sup, Now: s.store.Now()}))
 	default:
@@ -57,6 +59,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		l := s.layout(r, "工作台", "home")
 		l.NavCounts = p.Todos.NavCounts()
+		s.keepNavCounts(r, l.NavCounts)
 		s.render(w, r, http.StatusOK, web.CentreHomeView(web.CentreHome{Layout: l, Designated: p.Designated, Occupations: p.Occupations, Todos: p.Todos}))
 	}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -11,12 +12,7 @@ import (
 )
 
 func (s *Server) institutionList(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := repository.InstitutionFilter{Status: training.InstitutionStatus(q.Get("status")), Name: strings.TrimSpace(q.Get("name"))}
-	if !f.Status.Valid() {
-		f.Status = ""
-	}
-	f.OccupationID, _ = strconv.ParseInt(q.Get("occupation"), 10, 64)
+	f, filters := institutionFilter(r)
 	p := listParams(r)
 	rows, total, err := s.store.Institutions(r.Context(), actor(r), f, p)
 	if err != nil {
@@ -29,13 +25,24 @@ func (s *Server) institutionList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	occ := idText(f.OccupationID)
-	filters := filterEcho("status", string(f.Status), "name", f.Name, "occupation", occ)
 	view := make([]web.InstitutionListRow, len(rows))
 	for i, row := range rows {
 		view[i] = web.InstitutionListRow{Institution: row.Institution, ScopeCount: row.ScopeCount, UserCount: row.UserCount}
 	}
 	s.render(w, r, http.StatusOK, web.InstitutionListView(web.InstitutionListPage{Layout: s.layout(r, "培训机构", "institutions"),
-		Rows: view, List: listView(r, p, total, filters), Status: string(f.Status), Name: f.Name, Occupation: occ, Occupations: occs}))
+		Rows: view, List: listView(r, p, total, filters).WithExport("/institutions.xlsx"), Status: string(f.Status), Name: f.Name, Occupation: occ, Occupations: occs}))
+}
+
+// institutionFilter reads the institution list's filters, and the query
+// that keeps them in links.
+func institutionFilter(r *http.Request) (repository.InstitutionFilter, url.Values) {
+	q := r.URL.Query()
+	f := repository.InstitutionFilter{Status: training.InstitutionStatus(q.Get("status")), Name: strings.TrimSpace(q.Get("name"))}
+	if !f.Status.Valid() {
+		f.Status = ""
+	}
+	f.OccupationID, _ = strconv.ParseInt(q.Get("occupation"), 10, 64)
+	return f, filterEcho("status", string(f.Status), "name", f.Name, "occupation", idText(f.OccupationID))
 }
 
 func institutionFormFrom(r *http.Request) web.InstitutionForm {

@@ -187,6 +187,11 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			return
 		case u.Disabled || u.SessionVersion != s.sessions.GetInt(ctx, "sv"):
 		default:
+			if r.Method != http.MethodGet && r.Method != http.MethodHead {
+				// The user's own change may change their to-do counts:
+				// the next page counts them again (render.go, navCounts).
+				s.sessions.Remove(ctx, "nav_at")
+			}
 			next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, userKey{}, &u)))
 			return
 		}

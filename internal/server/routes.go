@@ -132,6 +132,9 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 			r.Post("/inbox/{id}/open", s.inboxOpen)
 			r.Get("/textbooks", s.textbookList)
 			r.Get("/textbooks/{id}", s.textbookShow)
+			// List exports (issue 17): what the list shows, with its filters.
+			r.Get("/textbooks.xlsx", s.textbookExport)
+			r.Get("/assessments.xlsx", s.applicationExport)
 
 			// Assessment: each role sees its own (the repository scopes:
 			// an institution its own applications, and sessions only
@@ -153,6 +156,8 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Get("/teachers/{id}", s.teacherShow)
 				r.Get("/teachers/{id}/files/{fid}", s.teacherFile)
 				r.Get("/classes", s.classList)
+				r.Get("/classes.xlsx", s.classExport)
+				r.Get("/teachers.xlsx", s.teacherExport)
 				r.Get("/classes/{id}", s.classShow)
 				r.Get("/classes/{id}/roster", s.rosterShow)
 				r.Get("/classes/{id}/roster.xlsx", s.rosterExport)
@@ -301,6 +306,9 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/eval-orgs/{id}/withdraw", s.evalOrgWithdraw)
 				r.Post("/users/{id}/eval-org", s.userEvalOrg)
 				r.Get("/institutions", s.institutionList)
+				r.Get("/institutions.xlsx", s.institutionExport)
+				r.Get("/users.xlsx", s.userExport)
+				r.Get("/review.xlsx", s.reviewExport)
 				r.Get("/institutions/new", s.institutionNew)
 				r.Post("/institutions", s.institutionCreate)
 				r.Post("/institutions/{id}/designate", s.institutionStatus(training.ActDesignate))
@@ -401,11 +409,13 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/rectifications/{id}/accept", s.orderDecide(training.ActOrderAccept))
 				r.Post("/rectifications/{id}/escalate", s.orderDecide(training.ActOrderEscalate))
 				r.Post("/institutions/{id}/sanctions", s.sanctionCreate)
+				r.Post("/classes/{id}/stop", s.classStop)
 
 				// The annual evaluation (SUP-6, 第十五条).
 				r.Get("/evaluations", s.evaluationList)
 				r.Post("/evaluations", s.evaluationSettings)
 				r.Get("/evaluations/{year}", s.evaluationShow)
+				r.Get("/evaluations/{year}/ranking.xlsx", s.evaluationExport)
 				r.Post("/evaluations/{year}/run", s.evaluationStep(false))
 				r.Post("/evaluations/{year}/publish", s.evaluationStep(true))
 				r.Post("/evaluations/{year}/institutions/{id}/outcome", s.evaluationOutcome)

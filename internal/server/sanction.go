@@ -15,7 +15,7 @@ import (
 func (s *Server) institutionSupervision(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	form := web.SanctionForm{Kind: q.Get("kind"), Ground: q.Get("ground"), DecidedOn: s.store.Today().Format("2006-01-02"),
-		Findings: map[string]bool{}}
+		Findings: map[string]bool{}, Lines: map[string]bool{}}
 	if f := q.Get("finding"); f != "" {
 		form.Findings[f] = true
 	}
@@ -49,7 +49,7 @@ func (s *Server) sanctionCreate(w http.ResponseWriter, r *http.Request) {
 	form := web.SanctionForm{Kind: r.PostFormValue("kind"), Ground: r.PostFormValue("ground"), Reason: r.PostFormValue("reason"),
 		DecisionNo: r.PostFormValue("decision_no"), DecidedBy: r.PostFormValue("decided_by"), DecidedOn: r.PostFormValue("decided_on"),
 		Recover: r.PostFormValue("recover"), Referral: r.PostFormValue("referral") == "1", ReferralNote: r.PostFormValue("referral_note"),
-		Findings: map[string]bool{}}
+		Findings: map[string]bool{}, Lines: map[string]bool{}}
 	in := training.SanctionInput{Kind: training.SanctionKind(form.Kind), Ground: training.SanctionGround(form.Ground),
 		Reason: form.Reason, DecisionNo: form.DecisionNo, DecidedBy: form.DecidedBy, DecidedOn: form.DecidedOn,
 		Recover: form.Recover, Referral: form.Referral, ReferralNote: form.ReferralNote}
@@ -57,6 +57,12 @@ func (s *Server) sanctionCreate(w http.ResponseWriter, r *http.Request) {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
 			in.FindingIDs = append(in.FindingIDs, n)
 			form.Findings[v] = true
+		}
+	}
+	for _, v := range r.PostForm["lines"] {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
+			in.LineIDs = append(in.LineIDs, n)
+			form.Lines[v] = true
 		}
 	}
 	if _, err := s.store.RecordSanction(r.Context(), actor(r), id, in); err != nil {
@@ -70,4 +76,30 @@ func (s *Server) sanctionCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "处理决定已记录："+in.Kind.Label()+"。")
 	redirect(w, r, supervisionURL(id))
+}
+
+// classStop records the bureau's decision to stop an approved class of a
+// suspended or revoked institution (INST-3).
+func (s *Server) classStop(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(r, "id")
+	if !ok {
+		s.fail(w, r, training.ErrNotFound)
+		return
+	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	by := r.PostFormValue("decided_by")
+	if u := currentUser(r); u != nil && by == "" {
+		by = u.Name
+	}
+	inst, err := s.store.StopClass(r.Context(), actor(r), id, version, training.ClassStopInput{Reason: r.PostFormValue("reason"), DecidedBy: by})
+	if err != nil {
+		if v, ok := training.AsValidation(err); ok {
+			s.errorPageList(w, r, http.StatusUnprocessableEntity, "不能停止该培训班", v)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(r, "已决定停止该培训班，机构已收到通知。")
+	redirect(w, r, supervisionURL(inst)+"#classes")
 }

@@ -29,7 +29,8 @@ func init() {
 		"POST /findings/{id}/order":                          bureauStep(bad, "own", "other"), // no working days
 		"POST /rectifications/{id}/accept":                   bureauStep(conf, "own", "other"),
 		"POST /rectifications/{id}/escalate":                 bureauStep(conf, "own", "other"),
-		"POST /institutions/{id}/sanctions":                  bureauStep(bad, "own", "other"), // no kind
+		"POST /institutions/{id}/sanctions":                  bureauStep(bad, "own", "other"),  // no kind
+		"POST /classes/{id}/stop":                            bureauStep(conf, "own", "other"), // a stale version
 		"GET /inspections":                                   {"-": {see, ok, ok, forb}},
 		"GET /inspections/{id}":                              own(),
 		"GET /inspections/{id}/files/{fid}":                  own(),
@@ -42,6 +43,7 @@ func init() {
 		"GET /evaluations":                                   {"-": bureauOnly(ok)},
 		"POST /evaluations":                                  {"-": bureauOnly(bad)}, // no year
 		"GET /evaluations/{year}":                            {"-": bureauOnly(nf)},  // 2025 has no settings
+		"GET /evaluations/{year}/ranking.xlsx":               {"-": bureauOnly(nf)},
 		"POST /evaluations/{year}/run":                       {"-": bureauOnly(nf)},
 		"POST /evaluations/{year}/publish":                   {"-": bureauOnly(nf)},
 		"POST /evaluations/{year}/institutions/{id}/outcome": {"own": bureauOnly(bad), "other": bureauOnly(bad), "missing": bureauOnly(bad)}, // no outcome chosen

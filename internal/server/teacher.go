@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -16,12 +17,7 @@ import (
 func teacherURL(id int64) string { return "/teachers/" + strconv.FormatInt(id, 10) }
 
 func (s *Server) teacherList(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := repository.TeacherFilter{Status: training.TeacherStatus(q.Get("status")), Name: strings.TrimSpace(q.Get("name"))}
-	if !f.Status.Valid() {
-		f.Status = ""
-	}
-	f.OccupationID, _ = strconv.ParseInt(q.Get("occupation"), 10, 64)
+	f, filters := teacherFilter(r)
 	p := listParams(r)
 	a := actor(r)
 	rows, total, err := s.store.Teachers(r.Context(), a, f, p)
@@ -35,14 +31,25 @@ func (s *Server) teacherList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	occ := idText(f.OccupationID)
-	filters := filterEcho("status", string(f.Status), "name", f.Name, "occupation", occ)
 	view := make([]web.TeacherListRow, len(rows))
 	for i, t := range rows {
 		view[i] = web.TeacherListRow(t)
 	}
 	s.render(w, r, http.StatusOK, web.TeacherListView(web.TeacherListPage{Layout: s.layout(r, "培训师资库", "teachers"),
-		Rows: view, List: listView(r, p, total, filters), Status: string(f.Status), Name: f.Name, Occupation: occ,
+		Rows: view, List: listView(r, p, total, filters).WithExport("/teachers.xlsx"), Status: string(f.Status), Name: f.Name, Occupation: occ,
 		Occupations: occs, Bureau: a.IsBureau()}))
+}
+
+// teacherFilter reads the teacher list's filters, and the query that
+// keeps them in links.
+func teacherFilter(r *http.Request) (repository.TeacherFilter, url.Values) {
+	q := r.URL.Query()
+	f := repository.TeacherFilter{Status: training.TeacherStatus(q.Get("status")), Name: strings.TrimSpace(q.Get("name"))}
+	if !f.Status.Valid() {
+		f.Status = ""
+	}
+	f.OccupationID, _ = strconv.ParseInt(q.Get("occupation"), 10, 64)
+	return f, filterEcho("status", string(f.Status), "name", f.Name, "occupation", idText(f.OccupationID))
 }
 
 func teacherFormFrom(r *http.Request) web.TeacherForm {

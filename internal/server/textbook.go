@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -13,12 +14,7 @@ import (
 func textbookURL(id int64) string { return "/textbooks/" + strconv.FormatInt(id, 10) }
 
 func (s *Server) textbookList(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := repository.TextbookFilter{Status: training.TextbookStatus(q.Get("status")), Text: strings.TrimSpace(q.Get("q"))}
-	if !f.Status.Valid() {
-		f.Status = ""
-	}
-	f.OccupationID, _ = strconv.ParseInt(q.Get("occupation"), 10, 64)
+	f, filters := textbookFilter(r)
 	p := listParams(r)
 	a := actor(r)
 	rows, total, err := s.store.Textbooks(r.Context(), a, f, p)
@@ -32,10 +28,21 @@ func (s *Server) textbookList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	occ := idText(f.OccupationID)
-	filters := filterEcho("status", string(f.Status), "q", f.Text, "occupation", occ)
 	s.render(w, r, http.StatusOK, web.TextbookListView(web.TextbookListPage{Layout: s.layout(r, "教材目录", "textbooks"),
-		Rows: rows, List: listView(r, p, total, filters), Status: string(f.Status), Text: f.Text, Occupation: occ,
+		Rows: rows, List: listView(r, p, total, filters).WithExport("/textbooks.xlsx"), Status: string(f.Status), Text: f.Text, Occupation: occ,
 		Occupations: occs, CanAdd: a.IsBureau() || a.IsInstitution(), Bureau: a.IsBureau()}))
+}
+
+// textbookFilter reads the catalogue's filters, and the query that keeps
+// them in links.
+func textbookFilter(r *http.Request) (repository.TextbookFilter, url.Values) {
+	q := r.URL.Query()
+	f := repository.TextbookFilter{Status: training.TextbookStatus(q.Get("status")), Text: strings.TrimSpace(q.Get("q"))}
+	if !f.Status.Valid() {
+		f.Status = ""
+	}
+	f.OccupationID, _ = strconv.ParseInt(q.Get("occupation"), 10, 64)
+	return f, filterEcho("status", string(f.Status), "q", f.Text, "occupation", idText(f.OccupationID))
 }
 
 func textbookFormFrom(r *http.Request) web.TextbookForm {

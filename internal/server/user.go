@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -12,20 +13,26 @@ import (
 )
 
 func (s *Server) userList(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := repository.UserFilter{Role: training.Role(q.Get("role")), Query: strings.TrimSpace(q.Get("q"))}
-	if !f.Role.Valid() {
-		f.Role = ""
-	}
+	f, filters := userFilter(r)
 	p := listParams(r)
 	users, total, err := s.store.Users(r.Context(), actor(r), f, p)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	filters := filterEcho("role", string(f.Role), "q", f.Query)
 	s.render(w, r, http.StatusOK, web.UserListView(web.UserListPage{Layout: s.layout(r, "账号管理", "users"),
-		Users: users, List: listView(r, p, total, filters), Role: string(f.Role), Query: f.Query}))
+		Users: users, List: listView(r, p, total, filters).WithExport("/users.xlsx"), Role: string(f.Role), Query: f.Query}))
+}
+
+// userFilter reads the account list's filters, and the query that keeps
+// them in links.
+func userFilter(r *http.Request) (repository.UserFilter, url.Values) {
+	q := r.URL.Query()
+	f := repository.UserFilter{Role: training.Role(q.Get("role")), Query: strings.TrimSpace(q.Get("q"))}
+	if !f.Role.Valid() {
+		f.Role = ""
+	}
+	return f, filterEcho("role", string(f.Role), "q", f.Query)
 }
 
 func (s *Server) userNew(w http.ResponseWriter, r *http.Request) {

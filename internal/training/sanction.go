@@ -142,6 +142,8 @@ type Sanction struct {
 	RecordedBy      string
 	RecordedAt      time.Time
 	Findings        []Finding
+	// Lines are the subsidy lines marked 追缴 the revocation recovers.
+	Lines []RecoveryLine
 }
 
 // Rules of sanctions.
@@ -160,6 +162,9 @@ var (
 	RuleSanctionReferral   = NewRule("SUP-4", "第十六条", "移交司法机关的，请写明移交机关、日期和文号（最多500字）")
 	RuleSanctionLift       = NewRule("SUP-4", "第十六条", "恢复定点资质须先验收通过暂停（%s）以后的整改")
 	RuleSanctionDecisionNo = NewRule("SUP-4", "", "决定文号最多50字")
+	RuleSanctionLinesKind  = NewRule("SUP-5", "第十六条", "只有取消定点资格的决定关联标记追缴的补贴明细")
+	RuleSanctionLinesOwn   = NewRule("SUP-5", "", "所选补贴明细须是该机构标记追缴、且未关联其他处理决定的明细")
+	RuleSanctionLinesSum   = NewRule("SUP-5", "第十六条", "追缴金额不能少于所关联补贴明细的追缴金额合计（%s）")
 )
 
 // SanctionInput is what the bureau types.
@@ -174,6 +179,9 @@ type SanctionInput struct {
 	Referral     bool
 	ReferralNote string
 	FindingIDs   []int64
+	// LineIDs are subsidy claim lines marked 追缴 that a revocation
+	// recovers (SUP-5); the amount defaults to their total.
+	LineIDs []int64
 }
 
 // SanctionFacts is what the repository loaded for DecideSanction.
@@ -189,6 +197,11 @@ type SanctionFacts struct {
 	// since StatusChanged (0 when none).
 	AcceptedOrder int64
 	Today         time.Time
+	// Lines are how many of the chosen LineIDs are the institution's lines
+	// marked for recovery and linked to no other sanction; LinesFen their
+	// recovery total.
+	Lines    int
+	LinesFen int64
 }
 
 // SanctionDecision is what an allowed sanction does.
@@ -271,10 +284,21 @@ func DecideSanction(a Actor, in SanctionInput, f SanctionFacts) (SanctionDecisio
 		rs.Add("decided_on", RuleSanctionDate)
 	}
 	d.DecidedOn = day
+	lines := len(uniqueInt64(in.LineIDs))
+	if lines > 0 && in.Kind != SanctionRevocation {
+		rs.Add("lines", RuleSanctionLinesKind)
+	} else if lines > 0 && f.Lines != lines {
+		rs.Add("lines", RuleSanctionLinesOwn)
+	}
 	if in.Kind == SanctionRevocation {
 		fen, ok := parseFen(in.Recover)
+		if strings.TrimSpace(in.Recover) == "" && lines > 0 {
+			fen, ok = f.LinesFen, true
+		}
 		if !ok {
 			rs.Add("recover", RuleSanctionRecover)
+		} else if lines > 0 && fen < f.LinesFen {
+			rs.Add("recover", RuleSanctionLinesSum, YuanText(f.LinesFen))
 		}
 		d.RecoverFen = fen
 		if n := utf8.RuneCountInString(strings.TrimSpace(in.ReferralNote)); in.Referral && (n == 0 || n > 500) {
@@ -324,4 +348,17 @@ func CanSanction(a Actor, k SanctionKind, from InstitutionStatus) bool {
 	}
 	_, ok := statusAfter(k, from)
 	return ok
+}
+
+// uniqueInt64 drops repeated ids, keeping the first of each.
+func uniqueInt64(ids []int64) []int64 {
+	seen := map[int64]bool{}
+	out := []int64{}
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }

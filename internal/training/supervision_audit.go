@@ -17,6 +17,7 @@ var supervisionAuditLabels = map[string]string{
 	"sanction.suspension":    "处理决定：暂停定点资质",
 	"sanction.revocation":    "处理决定：取消定点资格",
 	"sanction.lift":          "处理决定：恢复定点资质",
+	"class.stop":             "决定停止培训班（机构暂停或取消定点）",
 	"evaluation.settings":    "设定年度考评权重和等级",
 	"evaluation.run":         "运行年度考评",
 	"evaluation.publish":     "公布年度考评结果",

@@ -42,6 +42,26 @@ type SanctionPage struct {
 	ActivitySince *time.Time
 	AcceptedOrder int64
 	Today         time.Time
+	// RecoveryLines are the institution's subsidy lines marked 追缴 and
+	// linked to no sanction yet (the revocation form offers them).
+	RecoveryLines []RecoveryLine
+	// Stoppable are its approved classes while it is suspended or revoked
+	// (INST-3); Stops the classes the bureau stopped.
+	Stoppable []StoppableClass
+	Stops     []ClassStop
+}
+
+// RecoveryLine is a subsidy claim line marked for recovery (追缴), as a
+// revocation links it: the claim, the (masked) person, the line's amount
+// and what is to be recovered, with the reason.
+type RecoveryLine struct {
+	ID          int64
+	ClaimID     int64
+	ClaimNo     string
+	Name        string // masked
+	AmountFen   int64
+	RecoveryFen int64
+	Reason      string
 }
 
 // SupervisionOverview is the bureau's supervision page: open orders

@@ -47,6 +47,7 @@ var TextLimits = map[string]TextLimit{
 	"class_changes.reason":                  {500, "变更理由"},
 	"class_changes.decision":                {500, "审核意见"},
 	"class_versions.note":                   {500, "说明"},
+	"class_stops.reason":                    {500, "停止理由"},
 	"classes.venue":                         {200, "培训场地"},
 	"classes.content":                       {5000, "培训内容（教学大纲）"},
 	"classes.return_reason":                 {500, "退回原因"},

@@ -43,12 +43,16 @@ func (l TodoList) Total() int {
 	return n
 }
 
-// NavCounts adds up the items by navigation entry.
+// NavCounts adds up the items by navigation entry, and under "home"
+// all of them (repository.NavCounts counts the same on other pages).
 func (l TodoList) NavCounts() map[string]int {
 	m := map[string]int{}
 	for _, it := range l.Items {
 		if it.Nav != "" {
 			m[it.Nav] += it.Count
+		}
+		if it.Count > 0 {
+			m["home"] += it.Count
 		}
 	}
 	return m
