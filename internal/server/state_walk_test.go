@@ -137,6 +137,7 @@ var walkPending = map[string]string{
 	"POST /classes/{id}/assessment":                      "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
 	"POST /classes/{id}/employment":                      "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
 	"POST /classes/{id}/employment/import":               "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
+	"POST /classes/{id}/stop":                            "stopping an approved class of a suspended institution (repository TestStopClassOfSuspendedInstitution; supervision_access_test.go)",
 	"POST /classes/{id}/fees":                            "fee applications (fee_test.go)",
 	"POST /classes/{id}/fees/import":                     "fee applications (fee_test.go)",
 	"POST /classes/{id}/fees/payments":                   "fee applications (fee_test.go)",
