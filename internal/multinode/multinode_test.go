@@ -431,8 +431,13 @@ func loadThroughBalancer(t *testing.T, cl *multinode.Cluster, pool *pgxpool.Pool
 			t.Errorf("a request failed %.2f s after the kill: %s", (f.at - killAt).Seconds(), f.why)
 		}
 	}
-	if len(failures) > clients {
-		t.Errorf("%d requests failed; at most the %d in flight may", len(failures), clients)
+	// A killed node cuts the request each client has in flight on it; until
+	// HAProxy's health check marks it down (fall 2 × inter 1 s) a client's
+	// next request can reach the dead node's connection once more (seen: 7
+	// failures from 6 clients, 20 ms apart). None of them was acknowledged,
+	// so none is a lost write; the bound keeps a flood of failures visible.
+	if len(failures) > 2*clients {
+		t.Errorf("%d requests failed; at most the %d in flight and one more each before the balancer notices may", len(failures), clients)
 	}
 }
 
