@@ -95,10 +95,13 @@ func Load(ctx context.Context, s *repository.Store, hash password.Params) error 
 		return err
 	}
 	ds := st.store
-	st.at(st.base, 9, 0)
+	st.at(st.origin, 9, 0)
 	a := training.System
 	ids := map[string]int64{}
-	for _, d := range institutions {
+	// The school is designated on the origin day (it runs the archived
+	// class), the others on the base day.
+	var designate []func() error
+	for n, d := range institutions {
 		id, err := ds.CreateInstitution(ctx, a, d.in)
 		if err != nil {
 			return fmt.Errorf("demo: institution %s: %w", d.in.Name, err)
@@ -116,14 +119,29 @@ func Load(ctx context.Context, s *repository.Store, hash password.Params) error 
 			return fmt.Errorf("demo: scope %s: %w", d.in.Name, err)
 		}
 		if d.status == training.InstDesignated {
-			err := ds.ChangeInstitutionStatus(ctx, a, id, 2, training.StatusChangeInput{Action: training.ActDesignate,
-				DecisionNo: "临人社培〔" + st.base.Format("2006") + "〕" + fmt.Sprint(id) + "号", DecisionDate: st.base.Format("2006-01-02"), DecidedBy: "王科长"})
-			if err != nil {
-				return fmt.Errorf("demo: designate %s: %w", d.in.Name, err)
+			day := st.base
+			if n == 0 {
+				day = st.origin
 			}
+			name := d.in.Name
+			f := func() error {
+				err := ds.ChangeInstitutionStatus(ctx, a, id, 2, training.StatusChangeInput{Action: training.ActDesignate,
+					DecisionNo: "临人社培〔" + day.Format("2006") + "〕" + fmt.Sprint(id) + "号", DecisionDate: day.Format("2006-01-02"), DecidedBy: "王科长"})
+				if err != nil {
+					return fmt.Errorf("demo: designate %s: %w", name, err)
+				}
+				return nil
+			}
+			if n == 0 {
+				if err := f(); err != nil {
+					return err
+				}
+				continue
+			}
+			designate = append(designate, f)
 		}
 	}
-	st.at(st.base, 10, 0)
+	st.at(st.origin, 10, 0)
 	h, err := password.Hash(Password, hash)
 	if err != nil {
 		return err
@@ -136,6 +154,15 @@ func Load(ctx context.Context, s *repository.Store, hash password.Params) error 
 			return fmt.Errorf("demo: user %s: %w", l.Username, err)
 		}
 		actors[l.Username] = training.Actor{UserID: uid, Username: l.Username, Name: l.Name, Role: l.Role, InstitutionID: in.InstitutionID}
+	}
+	if err := loadArchived(ctx, st, actors); err != nil {
+		return err
+	}
+	st.at(st.base, 9, 0)
+	for _, f := range designate {
+		if err := f(); err != nil {
+			return err
+		}
 	}
 	if err := loadPool(ctx, st, actors, byCode); err != nil {
 		return err

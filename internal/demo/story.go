@@ -15,8 +15,14 @@ import (
 // versions, agreements, attendance) carries the date on which it happened,
 // in order:
 //
-//	base      the bureau registers and designates the institutions and
-//	          creates the accounts; the institutions propose teachers
+//	origin    the bureau registers the institutions, designates the
+//	          school and creates the accounts
+//	old...    the school's archived class (archived.go): it runs, its
+//	          results are published, the centre archives it (the ledger
+//	          is frozen), the school records the follow-ups at 3 and 6
+//	          months
+//	base      the bureau designates the other institutions; the
+//	          institutions propose teachers
 //	pool      the bureau approves the teachers and keeps the catalogue
 //	filed     the school files and submits the finished class (well before
 //	          FILE-2's deadline, the third working day before its start)
@@ -36,6 +42,9 @@ type story struct {
 	today time.Time // its date (UTC midnight, like Store.Today)
 
 	base, pool, filed, approved, enrolled, start, end time.Time
+
+	// The archived class (archived.go), before base.
+	origin, oldStart, oldEnd, oldCert, oldArchived, threeMonths, sixMonths time.Time
 }
 
 func newStory(ctx context.Context, s *repository.Store) (*story, error) {
@@ -52,6 +61,7 @@ func newStory(ctx context.Context, s *repository.Store) (*story, error) {
 	st.filed = st.before(st.start, 10)
 	st.pool = st.before(st.start, 25)
 	st.base = st.before(st.start, 30)
+	st.setArchivedDates()
 	return st, nil
 }
 

@@ -154,7 +154,7 @@ func checkStory(t *testing.T, s *repository.Store, now time.Time) {
 
 	// Agreements: every enrolment signed before its class starts, enrolled
 	// before the start too.
-	if n := c.count(`SELECT count(*) FROM enrolments`); n != len(demoTrainees)+len(demoSigned)+20+claimDemoEnrolments {
+	if n := c.count(`SELECT count(*) FROM enrolments`); n != len(demoTrainees)+len(demoSigned)+20+claimDemoEnrolments+archivedClassSize {
 		t.Errorf("%d enrolments", n)
 	}
 	c.none("enrolments without an agreement signed before the start", `SELECT count(*) FROM enrolments e JOIN classes c ON c.id = e.class_id
@@ -200,7 +200,7 @@ func checkStory(t *testing.T, s *repository.Store, now time.Time) {
 			t.Errorf("%s %s: male %v by the ID number, %v by the name (%s)", p.name, p.id, id.Male, p.male, msg)
 		}
 	}
-	if n := c.count(`SELECT count(*) FROM trainees`); n != len(demoTrainees)+len(demoSigned)+20+claimDemoEnrolments {
+	if n := c.count(`SELECT count(*) FROM trainees`); n != len(demoTrainees)+len(demoSigned)+20+claimDemoEnrolments+archivedClassSize {
 		t.Errorf("%d trainees in the database", n)
 	}
 
@@ -230,6 +230,38 @@ func checkStory(t *testing.T, s *repository.Store, now time.Time) {
 		t.Errorf("audit chain: %+v after %d rows (%v)", brk, n, err)
 	}
 	c.none("audit rows out of time order", `SELECT count(*) FROM audit_log a JOIN audit_log b ON b.seq = a.seq + 1 WHERE b.at < a.at`)
-	c.none("designations after the first filing", `SELECT count(*) FROM institutions i WHERE i.decision_date >
-		(SELECT min((created_at AT TIME ZONE 'Asia/Shanghai')::date) FROM classes)`)
+	c.none("designations after the institution's first class", `SELECT count(*) FROM institutions i WHERE i.decision_date >
+		(SELECT min(least(k.start_date, (k.created_at AT TIME ZONE 'Asia/Shanghai')::date)) FROM classes k WHERE k.institution_id = i.id)`)
+
+	// The archived class: ended at least six months ago on working days,
+	// archived with its ledger frozen (the checksum verifies and is the
+	// one its archive's audit row recorded), and every trainee followed up
+	// at three and six months, each on or after its due day and before now.
+	var arch int64
+	var astart, aend time.Time
+	if err := s.Pool().QueryRow(c.ctx, `SELECT id, start_date, end_date FROM classes WHERE class_no = $1 AND status = 'archived'`,
+		ArchivedClassNo).Scan(&arch, &astart, &aend); err != nil {
+		t.Fatalf("archived class: %v", err)
+	}
+	if !working(astart) || !working(aend) || training.FollowUpDate(aend, 6).After(today) {
+		t.Errorf("archived class %s–%s, loaded %s", astart.Format(time.DateOnly), aend.Format(time.DateOnly), today.Format(time.DateOnly))
+	}
+	bureau, _, err := s.UserForLogin(c.ctx, "bureau")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lp, err := s.LedgerPage(c.ctx, bureau.Actor(), arch)
+	if err != nil || !lp.Frozen || lp.Seal.Checksum == "" || lp.Seal.Computed != lp.Seal.Checksum || lp.Seal.Audited != lp.Seal.Checksum {
+		t.Errorf("archived ledger: frozen %v, seal %+v (%v)", lp.Frozen, lp.Seal, err)
+	}
+	for _, m := range []int{3, 6} {
+		if n := c.count(`SELECT count(*) FROM employment_records r JOIN enrolments e ON e.id = r.enrolment_id
+			WHERE e.class_id = $1 AND r.months = $2 AND (r.recorded_at AT TIME ZONE 'Asia/Shanghai')::date >= $3`,
+			arch, m, training.FollowUpDate(aend, m)); n != archivedClassSize {
+			t.Errorf("%d records at %d months on or after their due day, want %d", n, m, archivedClassSize)
+		}
+	}
+	c.none("archived class: certificates not after the exam, exams not after the class", `SELECT count(*) FROM certificates x JOIN exam_entries en ON en.id = x.entry_id
+		JOIN exam_sessions es ON es.id = en.session_id JOIN enrolments e ON e.id = en.enrolment_id JOIN classes k ON k.id = e.class_id
+		WHERE k.id = $2 AND (es.exam_date <= k.end_date OR x.issue_date <= es.exam_date OR x.issue_date >= $1)`, today, arch)
 }
