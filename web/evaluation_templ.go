@@ -1235,11 +1235,11 @@ func ScorecardView(p ScorecardPage) templ.Component {
 								}()
 							}
 							ctx = templ.InitializeContext(ctx)
-							templ_7745c5c3_Err = Select("处理结果", "outcome", outcomeChosen(f, r), f.Err("outcome"), evalOutcomeOptions()).Render(ctx, templ_7745c5c3_Buffer)
+							templ_7745c5c3_Err = ScopedSelect(Itoa(r.Year), "处理结果", "outcome", outcomeChosen(f, r), f.Err("outcome"), evalOutcomeOptions()).Render(ctx, templ_7745c5c3_Buffer)
 							if templ_7745c5c3_Err != nil {
 								return templ_7745c5c3_Err
 							}
-							templ_7745c5c3_Err = Input("说明", "note", "text", f.Reason, f.Err("note"), false).Render(ctx, templ_7745c5c3_Buffer)
+							templ_7745c5c3_Err = ScopedInput(Itoa(r.Year), "说明", "note", "text", f.Reason, f.Err("note"), false).Render(ctx, templ_7745c5c3_Buffer)
 							if templ_7745c5c3_Err != nil {
 								return templ_7745c5c3_Err
 							}

@@ -45,3 +45,13 @@ type Option struct {
 	Value string
 	Label string
 }
+
+// fieldID is the element id of a form field's kind ("f" the input, "e" its
+// message): kind-name, or kind-scope-name on a page showing the form once
+// per scope.
+func fieldID(kind, scope, name string) string {
+	if scope == "" {
+		return kind + "-" + name
+	}
+	return kind + "-" + scope + "-" + name
+}

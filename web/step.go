@@ -45,6 +45,7 @@ type Step struct {
 	Label   string // the button
 	Class   string // the button's class: "primary", "danger" or ""
 	TestID  string // the button's data-testid
+	Aria    string // the button's aria-label, when its text alone is ambiguous (one per row)
 	FormID  string // the form's data-testid ("" for none)
 	Confirm string // said before the button: what pressing it does for good
 	Card    bool   // a form of its own (a card) rather than inline
@@ -71,6 +72,13 @@ func NewStep(url, csrf string, version int, f StepForm, action string) Step {
 // Button names the button, its class and test id.
 func (s Step) Button(label, class, testid string) Step {
 	s.Label, s.Class, s.TestID = label, class, testid
+	return s
+}
+
+// Labelled names the button for screen readers (a row's button whose text
+// is the same on every row).
+func (s Step) Labelled(label string) Step {
+	s.Aria = label
 	return s
 }
 

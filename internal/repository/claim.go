@@ -3,7 +3,9 @@ package repository
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -578,33 +580,79 @@ func (s *Store) RecordClaimPayment(ctx context.Context, a training.Actor, id int
 	return translate(err, "record payment of claim %d", id)
 }
 
-// MarkRecovery marks a line of a paid claim for recovery (追缴, SUB-5)
-// with the amount and the reason.
+// MarkRecoveries marks the chosen lines of a paid claim for recovery (追缴,
+// SUB-5) at once: the claim locked at version, the lines loaded, the rule
+// decides (training.DecideRecoveries), one set-based UPDATE marks them, and
+// one audit row lists every line with its amount.
+func (s *Store) MarkRecoveries(ctx context.Context, a training.Actor, claimID int64, version int, lineIDs []int64, in training.RecoveryInput) error {
+	if !a.IsBureau() {
+		return training.ErrForbidden
+	}
+	lineIDs = slices.Compact(slices.Sorted(slices.Values(lineIDs)))
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		c, err := s.claimForUpdate(ctx, tx, a, claimID)
+		if err != nil {
+			return err
+		}
+		if c.Version != version {
+			return training.ErrConflict
+		}
+		rows, _ := tx.Query(ctx, `SELECT id, amount_fen, status, recovery_fen, name FROM subsidy_claim_lines
+			WHERE claim_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE`, claimID, lineIDs)
+		lines, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.ClaimLine, error) {
+			var l training.ClaimLine
+			err := row.Scan(&l.ID, &l.Amount, &l.Status, &l.Recovery, &l.Name)
+			return l, err
+		})
+		if err != nil {
+			return err
+		}
+		amounts, rs := training.DecideRecoveries(c, len(lineIDs), lines, in)
+		if !rs.OK() {
+			return rs.Err()
+		}
+		ids := make([]int64, 0, len(lines))
+		fen := make([]int64, 0, len(lines))
+		marked := make([]map[string]any, 0, len(lines))
+		for _, l := range lines {
+			ids, fen = append(ids, l.ID), append(fen, amounts[l.ID])
+			marked = append(marked, map[string]any{"line_id": l.ID, "name": training.MaskName(l.Name), "amount": amounts[l.ID]})
+		}
+		now := s.now()
+		tag, err := tx.Exec(ctx, `UPDATE subsidy_claim_lines l SET recovery_fen = m.fen, recovery_reason = $3, recovery_by = $4, recovery_at = $5
+			FROM unnest($1::bigint[], $2::bigint[]) AS m(id, fen)
+			WHERE l.id = m.id AND l.claim_id = $6 AND l.status = 'active' AND l.recovery_fen = 0`,
+			ids, fen, strings.TrimSpace(in.Reason), actorLabel(a), now, claimID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != int64(len(ids)) {
+			return training.ErrConflict
+		}
+		if _, err := tx.Exec(ctx, `UPDATE subsidy_claims SET updated_at = $2, version = version + 1 WHERE id = $1`, claimID, now); err != nil {
+			return err
+		}
+		var total int64
+		for _, f := range fen {
+			total += f
+		}
+		return s.appendAudit(ctx, tx, a, auditRecord{Action: "claim.recovery", Entity: "claim", EntityID: claimID, InstitutionID: c.InstitutionID,
+			After: map[string]any{"lines": marked, "count": len(marked), "amount": total, "reason": strings.TrimSpace(in.Reason)}})
+	})
+	return translate(err, "recovery on claim %d", claimID)
+}
+
+// MarkRecovery marks one line for recovery (MarkRecoveries of the line
+// alone, at its claim's current version) and returns the line's claim.
 func (s *Store) MarkRecovery(ctx context.Context, a training.Actor, lineID int64, in training.RecoveryInput) (int64, error) {
 	if !a.IsBureau() {
 		return 0, training.ErrForbidden
 	}
 	var claimID int64
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var l training.ClaimLine
-		if err := tx.QueryRow(ctx, `SELECT claim_id, amount_fen, status, recovery_fen, name FROM subsidy_claim_lines WHERE id = $1 FOR UPDATE`, lineID).
-			Scan(&claimID, &l.Amount, &l.Status, &l.Recovery, &l.Name); err != nil {
-			return err
-		}
-		c, err := s.claimForUpdate(ctx, tx, a, claimID)
-		if err != nil {
-			return err
-		}
-		amount, rs := training.DecideRecovery(c, l, in)
-		if !rs.OK() {
-			return rs.Err()
-		}
-		if _, err := tx.Exec(ctx, `UPDATE subsidy_claim_lines SET recovery_fen = $2, recovery_reason = $3, recovery_by = $4, recovery_at = $5
-			WHERE id = $1 AND recovery_fen = 0`, lineID, amount, in.Reason, actorLabel(a), s.now()); err != nil {
-			return err
-		}
-		return s.appendAudit(ctx, tx, a, auditRecord{Action: "claim.recovery", Entity: "claim", EntityID: claimID, InstitutionID: c.InstitutionID,
-			After: map[string]any{"line_id": lineID, "name": training.MaskName(l.Name), "amount": amount, "reason": in.Reason}})
-	})
-	return claimID, translate(err, "recovery of line %d", lineID)
+	var version int
+	if err := s.pool.QueryRow(ctx, `SELECT c.id, c.version FROM subsidy_claim_lines l JOIN subsidy_claims c ON c.id = l.claim_id WHERE l.id = $1`,
+		lineID).Scan(&claimID, &version); err != nil {
+		return 0, translate(err, "recovery of line %d", lineID)
+	}
+	return claimID, s.MarkRecoveries(ctx, a, claimID, version, []int64{lineID}, in)
 }

@@ -2,7 +2,6 @@ package repository
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -316,40 +315,32 @@ const (
 	EmploymentByYear        EmploymentGroup = "year"
 )
 
-var employmentGroupSQL = map[EmploymentGroup][2]string{
-	EmploymentByClass:       {"c.id", "c.class_no || ' ' || i.name"},
-	EmploymentByInstitution: {"i.id", "i.name"},
-	EmploymentByOccupation:  {"coalesce(o.id, 0)", "coalesce(o.name, '（未定）')"},
-	EmploymentByYear:        {"extract(year FROM c.end_date)::bigint", "extract(year FROM c.end_date)::text || '年'"},
-}
-
 // EmploymentReport is the bureau's employment rate at months per class,
 // institution or year, for the classes that ended in year (0: all), over
 // the enrolments due a record (the class over, the point reached, not
 // withdrawn), with the missing records counted. Most missing first; paged.
+// It reads the per-class figures kept on write (class_followup, migration
+// 00107), not the enrolments and records.
 func (s *Store) EmploymentReport(ctx context.Context, a training.Actor, by EmploymentGroup, months, year int, p Page) ([]training.EmploymentStats, int, error) {
 	if !a.IsBureau() {
 		return nil, 0, training.ErrForbidden
 	}
-	g, ok := employmentGroupSQL[by]
-	if !ok {
-		g = employmentGroupSQL[EmploymentByInstitution]
+	g := followupGroup(string(by))
+	m := "3"
+	if months == 6 {
+		m = "6"
 	}
 	var w where
-	w.add("c.status IN ('finished', 'assessment_applied', 'assessed', 'archived')")
-	w.add("c.end_date <= (?::date - make_interval(months => ?))::date", s.Today(), months)
-	if year > 0 {
-		w.add("c.end_date >= ?::date", strconv.Itoa(year)+"-01-01")
-		w.add("c.end_date < ?::date", strconv.Itoa(year+1)+"-01-01")
-	}
-	mArg := w.arg(months)
+	w.add("f.done AND f.enrolled > 0")
+	w.add("f.end_date <= (?::date - make_interval(months => ?))::date", s.Today(), months)
+	followupYear(&w, year)
 	lim, off := w.arg(p.limit()), w.arg(p.offset())
-	rows, err := s.pool.Query(ctx, `SELECT `+g[0]+`, `+g[1]+`, count(e.id), count(r.id), count(*) FILTER (WHERE r.employed),
-			count(r.check_result), count(*) FILTER (WHERE r.check_result = 'differs'), count(*) OVER ()
-		FROM classes c JOIN institutions i ON i.id = c.institution_id LEFT JOIN occupations o ON o.id = c.occupation_id
-		JOIN enrolments e ON e.class_id = c.id AND e.status = 'enrolled'
-		LEFT JOIN employment_records r ON r.enrolment_id = e.id AND r.months = `+mArg+w.sql()+`
-		GROUP BY 1, 2 ORDER BY count(e.id) - count(r.id) DESC, 1 LIMIT `+lim+` OFFSET `+off, w.args...)
+	rows, err := s.pool.Query(ctx, `WITH k AS (SELECT `+g[0]+` AS key, sum(f.enrolled)::int AS enrolled, sum(f.rec`+m+`)::int AS recorded,
+			sum(f.emp`+m+`)::int AS employed, sum(f.chk`+m+`)::int AS checked, sum(f.dif`+m+`)::int AS differs, count(*) OVER () AS total
+		FROM class_followup f`+w.sql()+`
+		GROUP BY 1 ORDER BY sum(f.enrolled) - sum(f.rec`+m+`) DESC, 1 LIMIT `+lim+` OFFSET `+off+`)
+		SELECT k.key, `+g[1]+`, k.enrolled, k.recorded, k.employed, k.checked, k.differs, k.total
+		FROM k ORDER BY k.enrolled - k.recorded DESC, k.key`, w.args...)
 	if err != nil {
 		return nil, 0, translate(err, "employment report")
 	}

@@ -64,6 +64,27 @@ func reportCases(ctx context.Context, db *pgxpool.Pool, s *repository.Store, bur
 		{name: "bureau home", allow: "institutions", call: func() error { _, err := s.BureauHome(ctx, bureau, 5); return err }},
 		c("institution home", func() error { _, err := s.InstitutionHome(ctx, school); return err }),
 		c("centre home", func() error { _, err := s.CentreHome(ctx, centre); return err }),
+		// Every page's navigation counts: the home pages' to-do queries,
+		// counted (INST-4 reads the designated institutions, as above).
+		{name: "bureau nav counts", allow: "institutions", call: func() error { _, err := s.NavCounts(ctx, bureau); return err }},
+		c("institution nav counts", func() error { _, err := s.NavCounts(ctx, school); return err }),
+		c("centre nav counts", func() error { _, err := s.NavCounts(ctx, centre); return err }),
+		c("satisfaction report", func() error {
+			for _, by := range []repository.SurveyGroup{repository.SurveyByClass, repository.SurveyByInstitution} {
+				if _, _, err := s.SurveyReport(ctx, bureau, by, 0, page(1)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}),
+		c("employment report", func() error {
+			for _, by := range []repository.EmploymentGroup{repository.EmploymentByClass, repository.EmploymentByInstitution} {
+				if _, _, err := s.EmploymentReport(ctx, bureau, by, 6, 0, page(1)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}),
 		// The bureau's teacher list counts the whole pool (10,000 teachers,
 		// about a millisecond): the count reads teachers whole; the page
 		// itself comes from an index.

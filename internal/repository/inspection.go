@@ -210,6 +210,18 @@ func scanInspection(row pgx.CollectableRow) (training.Inspection, error) {
 	return n, err
 }
 
+// FindingInspection is the inspection a finding was recorded by (the page
+// its order form is on), for whoever may see that inspection.
+func (s *Store) FindingInspection(ctx context.Context, a training.Actor, findingID int64) (int64, error) {
+	scope, ok := inspectionScope(a, "f.institution_id")
+	if !ok {
+		return 0, training.ErrNotFound
+	}
+	var id int64
+	err := s.pool.QueryRow(ctx, `SELECT f.inspection_id FROM inspection_findings f WHERE f.id = $1 AND `+scope, findingID).Scan(&id)
+	return id, translate(err, "finding %d", findingID)
+}
+
 // InspectionByID reads an inspection page: results, findings with their
 // orders, evidence, in one round trip. An institution sees its own only.
 func (s *Store) InspectionByID(ctx context.Context, a training.Actor, id int64) (training.InspectionPage, error) {

@@ -13,19 +13,12 @@ import (
 // The year-end ledger list (第十四条: 年终接受区人力社保局的督查考评) and the
 // bureau's download of an institution's ledgers of a year.
 
-// ledgerYearSQL lists a page of an institution's classes that finished in
-// a year (by end date) with the counts the completeness rule reads. The
-// page's classes come first, index-only from classes_institution_end_id_idx
-// in list order; the counts are read for those rows only (at province
-// scale an institution ends nearly 2,000 classes a year: counting them all
-// took 0.9 s).
-const ledgerYearSQL = `WITH page AS (
-		SELECT c.id FROM classes c
-		WHERE c.institution_id = $1 AND c.status IN ('finished', 'assessment_applied', 'assessed', 'archived')
-			AND c.end_date >= $2 AND c.end_date < $3
-		ORDER BY c.end_date, c.id LIMIT $4 OFFSET $5)
-	SELECT c.id, c.class_no, coalesce(o.name, ''), c.level, c.status, c.start_date, c.end_date, l.class_id IS NOT NULL,
-	en.enrolled, en.agreed,
+// ledgerFactsSQL are the completeness facts of the class c.id (the
+// columns of training.LedgerFacts after the status), each read by index
+// for that class: its roster (enrolments_class_idx), the kept delivery
+// figures, the application, the published outcomes, the money and the
+// fund-use entries.
+const ledgerFactsSQL = `en.enrolled, en.agreed,
 	coalesce(d.sessions, 0), coalesce(d.held, 0),
 	EXISTS (SELECT 1 FROM exam_applications ap WHERE ap.class_id = c.id AND ap.status <> 'returned'),
 	(SELECT count(DISTINCT x.enrolment_id) FROM enrolments e JOIN exam_entries x ON x.enrolment_id = e.id
@@ -33,17 +26,46 @@ const ledgerYearSQL = `WITH page AS (
 		WHERE e.class_id = c.id AND e.status = 'enrolled' AND s.status = 'published' AND x.outcome <> ''),
 	EXISTS (SELECT 1 FROM fee_payments p WHERE p.class_id = c.id)
 		OR EXISTS (SELECT 1 FROM subsidy_claim_lines sl WHERE sl.class_id = c.id AND sl.status = 'active'),
-	EXISTS (SELECT 1 FROM fund_use_entries u WHERE u.class_id = c.id AND u.status = 'recorded')
-	FROM page JOIN classes c ON c.id = page.id LEFT JOIN occupations o ON o.id = c.occupation_id
-	LEFT JOIN class_delivery d ON d.class_id = c.id LEFT JOIN class_ledgers l ON l.class_id = c.id
+	EXISTS (SELECT 1 FROM fund_use_entries u WHERE u.class_id = c.id AND u.status = 'recorded')`
+
+// ledgerFactsJoins are the joins ledgerFactsSQL reads.
+const ledgerFactsJoins = `
+	LEFT JOIN class_delivery d ON d.class_id = c.id
 	CROSS JOIN LATERAL (SELECT count(*) AS enrolled, count(e.agreement_date) AS agreed
-		FROM enrolments e WHERE e.class_id = c.id AND e.status = 'enrolled') en
+		FROM enrolments e WHERE e.class_id = c.id AND e.status = 'enrolled') en`
+
+// ledgerYearClasses are an institution's classes that finished in a year
+// (by end date), index-only from classes_institution_end_id_idx.
+const ledgerYearClasses = `SELECT c.id FROM classes c
+		WHERE c.institution_id = $1 AND c.status IN ('finished', 'assessment_applied', 'assessed', 'archived')
+			AND c.end_date >= $2 AND c.end_date < $3`
+
+// ledgerYearSQL lists a page of an institution's classes of a year with
+// the facts the completeness rule reads. The page's classes come first,
+// index-only in list order; the facts are read for those rows only.
+const ledgerYearSQL = `WITH page AS (` + ledgerYearClasses + `
+		ORDER BY c.end_date, c.id LIMIT $4 OFFSET $5)
+	SELECT c.id, c.class_no, coalesce(o.name, ''), c.level, c.status, c.start_date, c.end_date, l.class_id IS NOT NULL,
+	` + ledgerFactsSQL + `
+	FROM page JOIN classes c ON c.id = page.id LEFT JOIN occupations o ON o.id = c.occupation_id
+	LEFT JOIN class_ledgers l ON l.class_id = c.id` + ledgerFactsJoins + `
 	ORDER BY c.end_date, c.id`
 
-// ledgerYearCountSQL counts the year's classes (index-only).
-const ledgerYearCountSQL = `SELECT count(*) FROM classes c
-	WHERE c.institution_id = $1 AND c.status IN ('finished', 'assessment_applied', 'assessed', 'archived')
-		AND c.end_date >= $2 AND c.end_date < $3`
+// ledgerYearSummarySQL summarises the whole year in one query: the
+// classes, how many miss each part of the ledger (the conditions of
+// training.LedgerGaps, kinds in training.LedgerGapKinds order) and how
+// many are complete. The classes come index-only, the facts by index per
+// class as for a page; no class row is read from the heap.
+const ledgerYearSummarySQL = `WITH y AS (` + ledgerYearClasses + `),
+	f (enrolled, agreed, sessions, held, applied, results, tracked, filed) AS (
+		SELECT ` + ledgerFactsSQL + `
+		FROM y AS c` + ledgerFactsJoins + `),
+	g AS (SELECT enrolled > agreed AS agreements, sessions > held AS attendance, enrolled > 0 AND NOT applied AS exam,
+		NOT (enrolled > 0 AND NOT applied) AND enrolled > results AS results, tracked AND NOT filed AS fund_use FROM f)
+	SELECT count(*), count(*) FILTER (WHERE agreements), count(*) FILTER (WHERE attendance), count(*) FILTER (WHERE exam),
+		count(*) FILTER (WHERE results), count(*) FILTER (WHERE fund_use),
+		count(*) FILTER (WHERE NOT (agreements OR attendance OR exam OR results OR fund_use))
+	FROM g`
 
 // ledgerScope is the institution whose ledgers the actor may list: an
 // institution its own whatever it asks, the bureau the one it names.
@@ -58,7 +80,8 @@ func ledgerScope(a training.Actor, institutionID int64) (int64, error) {
 }
 
 // LedgerYear reads a page of the year-end list in one round trip, with the
-// number of the year's classes. The bureau with no institution chosen gets
+// year's summary (its classes, how many miss each part, how many are
+// complete). The bureau with no institution chosen gets
 // the institutions to choose from and no rows.
 func (s *Store) LedgerYear(ctx context.Context, a training.Actor, institutionID int64, year int, pg Page) (training.LedgerYear, error) {
 	inst, err := ledgerScope(a, institutionID)
@@ -94,7 +117,10 @@ func (s *Store) LedgerYear(ctx context.Context, a training.Actor, institutionID 
 			}
 			return rows.Err()
 		})
-		b.Queue(ledgerYearCountSQL, inst, from, to).QueryRow(func(row pgx.Row) error { return row.Scan(&p.Total) })
+		b.Queue(ledgerYearSummarySQL, inst, from, to).QueryRow(func(row pgx.Row) error {
+			m := &p.Missing
+			return row.Scan(&p.Total, &m.Agreements, &m.Attendance, &m.Exam, &m.Results, &m.FundUse, &p.Complete)
+		})
 		b.Queue(ledgerYearSQL, inst, from, to, pg.limit(), pg.offset()).Query(func(rows pgx.Rows) error {
 			var err error
 			p.Rows, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.LedgerRow, error) {
@@ -118,9 +144,6 @@ func (s *Store) LedgerYear(ctx context.Context, a training.Actor, institutionID 
 	}
 	for i := range p.Rows {
 		p.Rows[i].Gaps = training.LedgerGaps(p.Rows[i].Facts)
-		if len(p.Rows[i].Gaps) == 0 {
-			p.Complete++
-		}
 	}
 	return p, nil
 }

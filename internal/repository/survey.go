@@ -189,37 +189,56 @@ const (
 	SurveyByYear        SurveyGroup = "year"
 )
 
-var surveyGroupSQL = map[SurveyGroup][2]string{
-	SurveyByClass:       {"c.id", "c.class_no || ' ' || i.name"},
-	SurveyByInstitution: {"i.id", "i.name"},
-	SurveyByOccupation:  {"coalesce(o.id, 0)", "coalesce(o.name, '（未定）')"},
-	SurveyByYear:        {"extract(year FROM c.end_date)::bigint", "extract(year FROM c.end_date)::text || '年'"},
+// followupGroupSQL is, per grouping of the follow-up reports, the key over
+// the class_followup rows f and the label of a key k.
+var followupGroupSQL = map[string][2]string{
+	"class":       {"f.class_id", "(SELECT c.class_no || ' ' || i.name FROM classes c JOIN institutions i ON i.id = c.institution_id WHERE c.id = k.key)"},
+	"institution": {"f.institution_id", "(SELECT i.name FROM institutions i WHERE i.id = k.key)"},
+	"occupation":  {"f.occupation_id", "coalesce((SELECT o.name FROM occupations o WHERE o.id = k.key), '（未定）')"},
+	"year":        {"extract(year FROM f.end_date)::bigint", "k.key::text || '年'"},
+}
+
+// followupGroup is the grouping's SQL, by institution when unknown.
+func followupGroup(by string) [2]string {
+	if g, ok := followupGroupSQL[by]; ok {
+		return g
+	}
+	return followupGroupSQL["institution"]
+}
+
+// followupYear limits the class_followup rows f to the classes that ended
+// in year (0: every year).
+func followupYear(w *where, year int) {
+	if year > 0 {
+		w.add("f.end_date >= ?::date", strconv.Itoa(year)+"-01-01")
+		w.add("f.end_date < ?::date", strconv.Itoa(year+1)+"-01-01")
+	}
 }
 
 // SurveyReport is the bureau's satisfaction per class, institution,
 // occupation or year, for the classes that ended in year (0: all years),
-// worst first, with the codes issued. Paged.
+// worst first, with the codes issued. Paged. It reads the per-class
+// figures kept on write (class_followup, migration 00107), not the
+// answers: the averages are those of every answer of the group.
 func (s *Store) SurveyReport(ctx context.Context, a training.Actor, by SurveyGroup, year int, p Page) ([]training.SurveyStats, int, error) {
 	if !a.IsBureau() {
 		return nil, 0, training.ErrForbidden
 	}
-	g, ok := surveyGroupSQL[by]
-	if !ok {
-		g = surveyGroupSQL[SurveyByInstitution]
-	}
-	var w where
-	if year > 0 {
-		w.add("c.end_date >= ?::date", strconv.Itoa(year)+"-01-01")
-		w.add("c.end_date < ?::date", strconv.Itoa(year+1)+"-01-01")
-	}
+	g := followupGroup(string(by))
+	w := where{}
+	w.add("f.codes > 0")
+	followupYear(&w, year)
 	lim, off := w.arg(p.limit()), w.arg(p.offset())
-	rows, err := s.pool.Query(ctx, `SELECT `+g[0]+`, `+g[1]+`, count(sc.enrolment_id), count(sa.enrolment_id),
-			coalesce(round(avg(sa.overall) * 10), 0)::int, coalesce(round(avg(sa.teaching) * 10), 0)::int,
-			coalesce(round(avg(sa.venue) * 10), 0)::int, coalesce(round(avg(sa.organisation) * 10), 0)::int,
-			count(*) FILTER (WHERE sa.overall >= 4), count(*) OVER ()
-		FROM survey_codes sc JOIN classes c ON c.id = sc.class_id JOIN institutions i ON i.id = sc.institution_id
-		LEFT JOIN occupations o ON o.id = c.occupation_id LEFT JOIN survey_answers sa ON sa.enrolment_id = sc.enrolment_id`+w.sql()+`
-		GROUP BY 1, 2 ORDER BY count(sa.enrolment_id) = 0, 5, 1 LIMIT `+lim+` OFFSET `+off, w.args...)
+	avg := func(col string) string {
+		return "coalesce(round(sum(f." + col + ")::numeric / nullif(sum(f.answers), 0) * 10), 0)::int"
+	}
+	rows, err := s.pool.Query(ctx, `WITH k AS (SELECT `+g[0]+` AS key, sum(f.codes)::int AS codes, sum(f.answers)::int AS answers,
+			`+avg("overall")+` AS overall, `+avg("teaching")+` AS teaching, `+avg("venue")+` AS venue,
+			`+avg("organisation")+` AS organisation, sum(f.satisfied)::int AS satisfied, count(*) OVER () AS total
+		FROM class_followup f`+w.sql()+`
+		GROUP BY 1 ORDER BY sum(f.answers) = 0, 4, 1 LIMIT `+lim+` OFFSET `+off+`)
+		SELECT k.key, `+g[1]+`, k.codes, k.answers, k.overall, k.teaching, k.venue, k.organisation, k.satisfied, k.total
+		FROM k ORDER BY k.answers = 0, k.overall, k.key`, w.args...)
 	if err != nil {
 		return nil, 0, translate(err, "survey report")
 	}

@@ -234,17 +234,41 @@ func (s *Store) SetUserDisabled(ctx context.Context, a training.Actor, id int64,
 		return training.ErrForbidden
 	}
 	if disabled && id == a.UserID {
-		return training.InvalidGeneral("不能停用自己的账号")
+		return training.DecideDisableUser(a, id, "", 0).Err()
 	}
 	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
+		var others int
+		if disabled {
+			// The bureau's enabled accounts, locked in id order: two bureau
+			// users disabling each other at once cannot leave none.
+			rows, err := tx.Query(ctx, `SELECT id FROM users WHERE role = 'bureau' AND disabled_at IS NULL ORDER BY id FOR UPDATE`)
+			if err != nil {
+				return err
+			}
+			ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+			if err != nil {
+				return err
+			}
+			for _, x := range ids {
+				if x != id {
+					others++
+				}
+			}
+		}
 		var instID int64
 		var was bool
-		err := tx.QueryRow(ctx, `SELECT coalesce(institution_id, 0), disabled_at IS NOT NULL FROM users WHERE id = $1 FOR UPDATE`, id).Scan(&instID, &was)
+		var role string
+		err := tx.QueryRow(ctx, `SELECT coalesce(institution_id, 0), disabled_at IS NOT NULL, role FROM users WHERE id = $1 FOR UPDATE`, id).Scan(&instID, &was, &role)
 		if err != nil {
 			return err
 		}
 		if was == disabled {
 			return training.ErrConflict
+		}
+		if disabled {
+			if rs := training.DecideDisableUser(a, id, training.Role(role), others); !rs.OK() {
+				return rs.Err()
+			}
 		}
 		action := "user.enable"
 		if disabled {

@@ -99,122 +99,95 @@ func (s *Server) claimPageOf(w http.ResponseWriter, r *http.Request, status int,
 	s.render(w, r, status, web.ClaimView(web.ClaimPage{Layout: s.layout(r, "补贴申领 "+p.Claim.ClaimNo, "subsidy-claims"), P: p, Forms: forms}))
 }
 
-// claimStep is a workflow step on the claim page: a refusal with reasons
-// shows the page again (422) with them.
+// claimShowAgain is the claim's page again after a refused step f (422 or
+// 409), the message beside the step's button.
+func (s *Server) claimShowAgain(id int64, forms web.ClaimForms) stepPage {
+	return func(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
+		forms.Step = f
+		s.claimPageOf(w, r, status, id, forms)
+	}
+}
+
+// claimStep is a workflow step on the claim page (submit, withdraw,
+// review, return, approve, confirm paid, payment failed): done, back to
+// the claim; refused, the claim's page with the message beside the button.
 func (s *Server) claimStep(action training.ClaimAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := idParam(r, "id")
+		id, ok := s.pathID(w, r, "id")
 		if !ok {
-			s.fail(w, r, training.ErrNotFound)
 			return
 		}
-		version, _ := strconv.Atoi(r.PostFormValue("version"))
-		note := strings.TrimSpace(r.PostFormValue("note"))
-		to, err := s.store.StepClaim(r.Context(), actor(r), id, version, action, note)
-		if err == nil {
-			s.flash(r, "补贴申领已"+action.Label()+"，当前状态：「"+to.Label()+"」。")
-			redirect(w, r, claimURL(id))
-			return
-		}
-		forms := web.ClaimForms{Note: note, Action: action}
-		if !mergeErrors(err, &forms.Step) {
-			s.fail(w, r, err)
-			return
-		}
-		s.claimPage(w, r, http.StatusUnprocessableEntity, forms)
+		f := web.StepForm{Action: string(action), Reason: strings.TrimSpace(r.PostFormValue("note"))}
+		to, err := s.store.StepClaim(r.Context(), actor(r), id, formVersion(r), action, f.Reason)
+		s.stepDone(w, r, err, f, "补贴申领已"+action.Label()+"，当前状态：「"+to.Label()+"」。", claimURL(id),
+			s.claimShowAgain(id, web.ClaimForms{}))
 	}
 }
 
 func (s *Server) claimRebuild(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	err := s.store.RebuildClaim(r.Context(), actor(r), id, version)
-	if err == nil {
-		s.flash(r, "申领明细已按最新情况重新生成。")
-		redirect(w, r, claimURL(id))
-		return
-	}
-	var forms web.ClaimForms
-	if !mergeErrors(err, &forms.Step) {
-		s.fail(w, r, err)
-		return
-	}
-	s.claimPage(w, r, http.StatusUnprocessableEntity, forms)
+	err := s.store.RebuildClaim(r.Context(), actor(r), id, formVersion(r))
+	s.stepDone(w, r, err, web.StepForm{Action: "rebuild"}, "申领明细已按最新情况重新生成。", claimURL(id),
+		s.claimShowAgain(id, web.ClaimForms{}))
 }
 
 func (s *Server) claimPayment(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	in := training.ClaimPaymentInput{BatchNo: r.PostFormValue("batch_no"), PaidOn: r.PostFormValue("paid_on"),
 		VoucherNo: r.PostFormValue("voucher_no"), Amount: r.PostFormValue("amount")}
-	err := s.store.RecordClaimPayment(r.Context(), actor(r), id, version, in)
-	if err == nil {
-		s.flash(r, "拨付已登记，到账后请确认。")
-		redirect(w, r, claimURL(id))
-		return
-	}
-	forms := web.ClaimForms{Payment: in}
-	if !mergeErrors(err, &forms.PayErr) {
-		s.fail(w, r, err)
-		return
-	}
-	s.claimPage(w, r, http.StatusUnprocessableEntity, forms)
+	err := s.store.RecordClaimPayment(r.Context(), actor(r), id, formVersion(r), in)
+	s.stepDone(w, r, err, web.StepForm{Action: string(training.ActClaimRecordPayment)}, "拨付已登记，到账后请确认。", claimURL(id),
+		s.claimShowAgain(id, web.ClaimForms{Payment: in}))
 }
 
+// objectionDecide decides an objection from the claim's page: refused, the
+// claim's page (found through the objection) with the message beside the
+// objection's button.
 func (s *Server) objectionDecide(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
 	upheld := r.PostFormValue("outcome") == "upheld"
-	claimID, err := s.store.DecideClaimObjection(r.Context(), actor(r), id, upheld, strings.TrimSpace(r.PostFormValue("decision")))
-	if err == nil {
-		msg := "异议已处理：不成立。"
-		if upheld {
-			msg = "异议成立，所涉人员已移出申领。"
-		}
-		s.flash(r, msg)
-		redirect(w, r, claimURL(claimID))
+	f := web.StepForm{Action: "decide-" + strconv.FormatInt(id, 10), Reason: strings.TrimSpace(r.PostFormValue("decision"))}
+	if upheld {
+		f.Approved = "upheld"
+	}
+	claimID, err := s.store.DecideClaimObjection(r.Context(), actor(r), id, upheld, f.Reason)
+	if err != nil && claimID == 0 {
+		s.fail(w, r, err) // not found, or not the actor's to decide
 		return
 	}
-	// A refused decision: the claim page again with the message beside the
-	// objection (its claim found through the objection).
-	e := web.Errors{}
-	if !mergeErrors(err, &e) || claimID == 0 {
-		s.fail(w, r, err)
-		return
+	done := "异议已处理：不成立。"
+	if upheld {
+		done = "异议成立，所涉人员已移出申领。"
 	}
-	s.claimPageOf(w, r, http.StatusUnprocessableEntity, claimID, web.ClaimForms{Decision: map[int64]web.Errors{id: e}})
+	s.stepDone(w, r, err, f, done, claimURL(claimID), s.claimShowAgain(claimID, web.ClaimForms{}))
 }
 
+// claimRecovery marks the lines ticked on the claim's page for recovery
+// (追缴) in one step: refused, the page again with the lines still ticked
+// and the message beside the button.
 func (s *Server) claimRecovery(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
-		s.fail(w, r, training.ErrNotFound)
 		return
 	}
-	in := training.RecoveryInput{Amount: r.PostFormValue("amount"), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
-	claimID, err := s.store.MarkRecovery(r.Context(), actor(r), id, in)
-	if err == nil {
-		s.flash(r, "已标记追缴。")
-		redirect(w, r, claimURL(claimID))
-		return
+	in := training.RecoveryInput{Amount: strings.TrimSpace(r.PostFormValue("amount")), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+	lines := formIDs(r, "line_id")
+	chosen := make(map[int64]bool, len(lines))
+	for _, l := range lines {
+		chosen[l] = true
 	}
-	e := web.Errors{}
-	if !mergeErrors(err, &e) || claimID == 0 {
-		s.fail(w, r, err)
-		return
-	}
-	s.claimPageOf(w, r, http.StatusUnprocessableEntity, claimID, web.ClaimForms{Recovery: map[int64]web.Errors{id: e}})
+	f := web.StepForm{Action: "recovery", Reason: in.Reason, Size: in.Amount}
+	err := s.store.MarkRecoveries(r.Context(), actor(r), id, formVersion(r), lines, in)
+	s.stepDone(w, r, err, f, "已标记追缴："+strconv.Itoa(len(chosen))+"人。", claimURL(id), s.claimShowAgain(id, web.ClaimForms{Recover: chosen}))
 }
 
 // Public notice (公示), no sign-in: masked lines and the objection form.

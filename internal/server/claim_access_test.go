@@ -39,7 +39,7 @@ func init() {
 		"POST /claims/{id}/paid":           bureauStep(conf, "own", "other"),
 		"POST /claims/{id}/payment-failed": bureauStep(conf, "own", "other"),
 		"POST /objections/{id}/decide":     bureauStep(see, "own"),
-		"POST /claim-lines/{id}/recovery":  bureauStep(bad, "own"),
+		"POST /claims/{id}/recovery":       bureauStep(conf, "own", "other"),
 		"GET /notices":                     {"-": same(ok, ok)},
 		"GET /notices/{id}":                {"own": same(ok, ok), "other": same(nf, nf), "missing": same(nf, nf)},
 		"POST /notices/{id}/objections":    {"own": same(bad, bad), "other": same(nf, nf), "missing": same(nf, nf)},
@@ -74,8 +74,6 @@ func (e *env) claimPath(route, variant string) (string, bool) {
 			WHERE c.status = 'notice' AND o.status = 'pending'`}[variant]
 	case strings.HasPrefix(route, "/claim-payments/{id}"):
 		id = map[string]string{"own": `SELECT min(p.id) FROM subsidy_claim_payments p JOIN subsidy_claims c ON c.id = p.claim_id WHERE c.status = 'paid'`}[variant]
-	case strings.HasPrefix(route, "/claim-lines/{id}"):
-		id = map[string]string{"own": `SELECT min(l.id) FROM subsidy_claim_lines l JOIN subsidy_claims c ON c.id = l.claim_id WHERE c.status = 'paid'`}[variant]
 	default:
 		return "", false
 	}

@@ -35,7 +35,8 @@ func TestClaimStepAnswers(t *testing.T) {
 
 	// Return without a reason: 422, the message beside the return field.
 	r := bureau.post(path+"/return", url.Values{"version": {version(draft)}, "note": {" "}})
-	if r.status != http.StatusUnprocessableEntity || r.text("err-note") != training.RuleClaimReturnNote.Msg() || !r.has("form-errors") {
+	if r.status != http.StatusUnprocessableEntity || r.text("err-note") != training.RuleClaimReturnNote.Msg() ||
+		!strings.Contains(formOf(r, "claim-return"), training.RuleClaimReturnNote.Msg()) {
 		t.Fatalf("return without a reason: %d %q", r.status, r.text("err-note"))
 	}
 	if r.text("claim-status") != training.ClaimSubmitted.Label() {

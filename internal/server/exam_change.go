@@ -126,22 +126,14 @@ func (s *Server) entryReveal(w http.ResponseWriter, r *http.Request) {
 	}
 	eid, _ := idParam(r, "eid")
 	full, err := s.store.RevealCandidateID(r.Context(), actor(r), p.S.ID, eid)
-	status := http.StatusOK
-	if err != nil {
-		var errs web.Errors
-		if !mergeErrors(err, &errs) {
-			s.fail(w, r, err)
-			return
-		}
-		status = http.StatusUnprocessableEntity
-		p.Layout = s.layout(r, "核对身份 "+p.S.No, "assessments")
-		p.Error = errs.General[0]
-	} else {
-		p.Revealed = map[int64]string{eid: full}
-		p.Layout = s.layout(r, "核对身份 "+p.S.No, "assessments")
-	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, web.CheckView(p))
+	if err != nil {
+		s.stepDone(w, r, err, web.StepForm{Action: "reveal-" + strconv.FormatInt(eid, 10)}, "", "", s.renderCheck)
+		return
+	}
+	p.Revealed = map[int64]string{eid: full}
+	p.Layout = s.layout(r, "核对身份 "+p.S.No, "assessments")
+	s.render(w, r, http.StatusOK, web.CheckView(p))
 }
 
 // scoresImport reads the centre's score sheet and saves every score in one

@@ -124,9 +124,15 @@ func (s *Server) sessionAdmission(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sessionCheckPage(w http.ResponseWriter, r *http.Request) {
+	s.renderCheck(w, r, http.StatusOK, web.StepForm{})
+}
+
+// renderCheck is the session's ID check page, with the step f (check-<entry>
+// or reveal-<entry>) refused beside its button.
+func (s *Server) renderCheck(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
 	if p, ok := s.loadSession(w, r); ok {
-		p.Layout = s.layout(r, "核对身份 "+p.S.No, "assessments")
-		s.render(w, r, http.StatusOK, web.CheckView(p))
+		p.Layout, p.Step = s.layout(r, "核对身份 "+p.S.No, "assessments"), f
+		s.render(w, r, status, web.CheckView(p))
 	}
 }
 
@@ -135,12 +141,8 @@ func (s *Server) entryCheck(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.store.CheckCandidate(r.Context(), actor(r), id, eid); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.flash(r, "已记录身份核对。")
-	redirect(w, r, sessionURL(id)+"/check")
+	err := s.store.CheckCandidate(r.Context(), actor(r), id, eid)
+	s.stepDone(w, r, err, web.StepForm{Action: "check-" + strconv.FormatInt(eid, 10)}, "已记录身份核对。", sessionURL(id)+"/check", s.renderCheck)
 }
 
 func scoreFormOf(x training.ExamSession) web.ScoreForm {

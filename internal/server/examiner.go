@@ -29,6 +29,12 @@ func parseExaminerForm(r *http.Request) (web.ExaminerForm, training.PoolExaminer
 }
 
 func (s *Server) examinerPage(w http.ResponseWriter, r *http.Request, status int, edit *training.PoolExaminer, form web.ExaminerForm) {
+	s.examinerPageStep(w, r, status, edit, form, web.StepForm{})
+}
+
+// examinerPageStep is the pool (or one record's edit form), with the step
+// f (toggle-<id>) refused beside its button.
+func (s *Server) examinerPageStep(w http.ResponseWriter, r *http.Request, status int, edit *training.PoolExaminer, form web.ExaminerForm, f web.StepForm) {
 	a := actor(r)
 	var pool []training.PoolExaminer
 	var err error
@@ -44,7 +50,7 @@ func (s *Server) examinerPage(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	s.render(w, r, status, web.ExaminerPoolView(web.ExaminerPoolPage{Layout: s.layout(r, "考评员库", "examiners"), Pool: pool,
-		Occupations: occs, Form: form, Edit: edit}))
+		Occupations: occs, Form: form, Edit: edit, Step: f}))
 }
 
 func (s *Server) examinerList(w http.ResponseWriter, r *http.Request) {
@@ -109,11 +115,11 @@ func (s *Server) examinerActive(active bool) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		if err := s.store.SetExaminerActive(r.Context(), actor(r), id, formVersion(r), active); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.flash(r, map[bool]string{true: "考评员已启用。", false: "考评员已停用，不能再被安排考评。"}[active])
-		redirect(w, r, "/examiners")
+		err := s.store.SetExaminerActive(r.Context(), actor(r), id, formVersion(r), active)
+		s.stepDone(w, r, err, web.StepForm{Action: "toggle-" + strconv.FormatInt(id, 10)},
+			map[bool]string{true: "考评员已启用。", false: "考评员已停用，不能再被安排考评。"}[active], "/examiners",
+			func(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
+				s.examinerPageStep(w, r, status, nil, web.ExaminerForm{Version: "0"}, f)
+			})
 	}
 }

@@ -144,7 +144,7 @@ func (s *Server) feeImport(w http.ResponseWriter, r *http.Request) {
 		s.feePage(w, r, status, forms)
 	}
 	if err := s.store.CanRecordFees(r.Context(), actor(r), id); err != nil {
-		s.fail(w, r, err)
+		failed(http.StatusUnprocessableEntity, err) // a rule's refusal beside the upload; else the error page
 		return
 	}
 	file, _, err := r.FormFile("file")

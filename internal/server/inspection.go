@@ -160,6 +160,11 @@ func (s *Server) renderInspection(w http.ResponseWriter, r *http.Request, status
 		s.fail(w, r, training.ErrNotFound)
 		return
 	}
+	s.renderInspectionOf(w, r, status, id, forms)
+}
+
+// renderInspectionOf is inspection id's page with forms as typed, refused.
+func (s *Server) renderInspectionOf(w http.ResponseWriter, r *http.Request, status int, id int64, forms web.InspectionForms) {
 	p, err := s.store.InspectionByID(r.Context(), actor(r), id)
 	if err != nil {
 		s.fail(w, r, err)
@@ -253,12 +258,15 @@ func (s *Server) orderCreate(w http.ResponseWriter, r *http.Request) {
 	in := training.OrderInput{WorkingDays: r.PostFormValue("working_days"), Requirement: r.PostFormValue("requirement")}
 	oid, err := s.store.OrderRectification(r.Context(), actor(r), fid, in)
 	if err != nil {
-		v, ok := training.AsValidation(err)
-		if !ok {
+		// Refused: the inspection's page, the message beside the finding.
+		form := web.OrderForm{Finding: fid, WorkingDays: in.WorkingDays, Requirement: in.Requirement}
+		status, ok := refusal(err, &form.Errors)
+		insp, ierr := s.store.FindingInspection(r.Context(), actor(r), fid)
+		if !ok || ierr != nil {
 			s.fail(w, r, err)
 			return
 		}
-		s.errorPageList(w, r, http.StatusUnprocessableEntity, "不能下达整改通知", v)
+		s.renderInspectionOf(w, r, status, insp, web.InspectionForms{Order: form})
 		return
 	}
 	s.flash(r, "整改通知已下达，机构在首页可见。")

@@ -85,17 +85,11 @@ func (s *Server) rosterRemove(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	form := web.RemoveForm{EnrolmentID: eid, Reason: r.PostFormValue("reason")}
-	if err := s.store.RemoveTrainee(r.Context(), actor(r), id, eid, form.Reason); err != nil {
-		if !mergeErrors(err, &form.Errors) {
-			s.fail(w, r, err)
-			return
-		}
-		s.renderRoster(w, r, http.StatusUnprocessableEntity, func(p *web.RosterPage) { p.Remove = form })
-		return
-	}
-	s.flash(r, "名单已更新。")
-	redirect(w, r, rosterURL(id))
+	f := web.StepForm{Action: "remove-" + strconv.FormatInt(eid, 10), Reason: r.PostFormValue("reason")}
+	err := s.store.RemoveTrainee(r.Context(), actor(r), id, eid, f.Reason)
+	s.stepDone(w, r, err, f, "名单已更新。", rosterURL(id), func(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
+		s.renderRoster(w, r, status, func(p *web.RosterPage) { p.Step = f })
+	})
 }
 
 // sendXLSX sends a workbook as an attachment.

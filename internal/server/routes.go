@@ -380,7 +380,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/claims/{id}/paid", s.claimStep(training.ActClaimConfirmPaid))
 				r.Post("/claims/{id}/payment-failed", s.claimStep(training.ActClaimPaymentFailed))
 				r.Post("/objections/{id}/decide", s.objectionDecide)
-				r.Post("/claim-lines/{id}/recovery", s.claimRecovery)
+				r.Post("/claims/{id}/recovery", s.claimRecovery)
 				r.Post("/claims/{id}/export-full", s.claimExportFull)
 				r.Get("/fund-use.xlsx", s.fundUseReportExport)
 				// Complaints (SUP-2).

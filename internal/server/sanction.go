@@ -31,13 +31,19 @@ func (s *Server) renderSupervision(w http.ResponseWriter, r *http.Request, statu
 		s.fail(w, r, training.ErrNotFound)
 		return
 	}
+	s.renderSupervisionOf(w, r, status, id, form, web.StepForm{})
+}
+
+// renderSupervisionOf is institution id's supervision page, with the
+// sanction form as typed and the step f (stop-<class>) refused.
+func (s *Server) renderSupervisionOf(w http.ResponseWriter, r *http.Request, status int, id int64, form web.SanctionForm, f web.StepForm) {
 	p, err := s.store.InstitutionSupervision(r.Context(), actor(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.render(w, r, status, web.InstitutionSupervisionView(web.InstitutionSupervisionPage{
-		Layout: s.layout(r, "监督与处理 · "+p.Institution.Name, "supervision"), P: p, Form: form, Now: s.store.Now()}))
+		Layout: s.layout(r, "监督与处理 · "+p.Institution.Name, "supervision"), P: p, Form: form, Now: s.store.Now(), Step: f}))
 }
 
 func (s *Server) sanctionCreate(w http.ResponseWriter, r *http.Request) {
@@ -91,15 +97,21 @@ func (s *Server) classStop(w http.ResponseWriter, r *http.Request) {
 	if u := currentUser(r); u != nil && by == "" {
 		by = u.Name
 	}
-	inst, err := s.store.StopClass(r.Context(), actor(r), id, version, training.ClassStopInput{Reason: r.PostFormValue("reason"), DecidedBy: by})
+	f := web.StepForm{Action: "stop-" + strconv.FormatInt(id, 10), Reason: r.PostFormValue("reason")}
+	inst, err := s.store.StopClass(r.Context(), actor(r), id, version, training.ClassStopInput{Reason: f.Reason, DecidedBy: by})
 	if err != nil {
-		if v, ok := training.AsValidation(err); ok {
-			s.errorPageList(w, r, http.StatusUnprocessableEntity, "不能停止该培训班", v)
+		// Refused: the page the button is on, the supervision of the
+		// class's institution.
+		c, cerr := s.store.ClassByID(r.Context(), actor(r), id)
+		if cerr != nil {
+			s.fail(w, r, err)
 			return
 		}
-		s.fail(w, r, err)
-		return
+		inst = c.InstitutionID
 	}
-	s.flash(r, "已决定停止该培训班，机构已收到通知。")
-	redirect(w, r, supervisionURL(inst)+"#classes")
+	form := web.SanctionForm{DecidedBy: by, DecidedOn: s.store.Today().Format("2006-01-02"), Findings: map[string]bool{}, Lines: map[string]bool{}}
+	s.stepDone(w, r, err, f, "已决定停止该培训班，机构已收到通知。", supervisionURL(inst)+"#classes",
+		func(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
+			s.renderSupervisionOf(w, r, status, inst, form, f)
+		})
 }

@@ -37,7 +37,9 @@ type walkObj struct {
 	id        int64
 	sub       map[string]int64
 	table     string
-	noVersion bool // the table has no version column (the step takes none)
+	noVersion bool   // the table has no version column (the step takes none)
+	keyCol    string // the row's key column when it is not id (evaluation_years: year)
+	key       int64  // the row's key when it is not id
 }
 
 // walkAction is one POST route of a workflow, posted as user with the
@@ -47,6 +49,8 @@ type walkAction struct {
 	as     string
 	form   func(e *env, o walkObj) url.Values
 	upload bool
+	// file is the upload's name and content (default: a certificate PDF).
+	file func(e *env, o walkObj) (string, []byte)
 	// bareRefusal: a refusal of this step still lands on the error page
 	// (a known gap of issue 9: the handler does not know the page the
 	// step came from).
@@ -121,53 +125,15 @@ var walkExcluded = map[string]string{
 // so that it shows in review; move a route to its workflow's actions when
 // the workflow's states are built.
 var walkPending = map[string]string{
-	"POST /assessments/{id}/sessions":                    "assessment applications (exam_test.go walks their access)",
-	"POST /claim-lines/{id}/recovery":                    "subsidy claims (claim_access_test.go)",
-	"POST /claims":                                       "subsidy claims (claim_access_test.go)",
-	"POST /claims/{id}/approve":                          "subsidy claims (claim_access_test.go)",
-	"POST /claims/{id}/paid":                             "subsidy claims (claim_access_test.go)",
-	"POST /claims/{id}/payment":                          "subsidy claims (claim_access_test.go)",
-	"POST /claims/{id}/payment-failed":                   "subsidy claims (claim_access_test.go)",
-	"POST /claims/{id}/rebuild":                          "subsidy claims (claim_access_test.go)",
-	"POST /claims/{id}/return":                           "subsidy claims (claim_access_test.go)",
-	"POST /claims/{id}/review":                           "subsidy claims (claim_access_test.go)",
-	"POST /claims/{id}/submit":                           "subsidy claims (claim_access_test.go)",
-	"POST /claims/{id}/withdraw":                         "subsidy claims (claim_access_test.go)",
-	"POST /classes/{id}/agreements":                      "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
-	"POST /classes/{id}/assessment":                      "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
-	"POST /classes/{id}/employment":                      "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
-	"POST /classes/{id}/employment/import":               "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
-	"POST /classes/{id}/stop":                            "stopping an approved class of a suspended institution (repository TestStopClassOfSuspendedInstitution; supervision_access_test.go)",
-	"POST /classes/{id}/fees":                            "fee applications (fee_test.go)",
-	"POST /classes/{id}/fees/import":                     "fee applications (fee_test.go)",
-	"POST /classes/{id}/fees/payments":                   "fee applications (fee_test.go)",
-	"POST /classes/{id}/roster":                          "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
-	"POST /classes/{id}/roster/export":                   "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
-	"POST /classes/{id}/roster/import":                   "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
-	"POST /classes/{id}/roster/import/{jid}":             "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
-	"POST /classes/{id}/roster/{eid}/remove":             "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
-	"POST /classes/{id}/schedule/import":                 "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
-	"POST /classes/{id}/sessions/{sid}/attendance":       "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
-	"POST /classes/{id}/survey/codes":                    "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
-	"POST /evaluations/{year}/institutions/{id}/outcome": "evaluation runs (supervision_access_test.go)",
-	"POST /evaluations/{year}/publish":                   "evaluation runs (supervision_access_test.go)",
-	"POST /evaluations/{year}/run":                       "evaluation runs (supervision_access_test.go)",
-	"POST /exam-sessions/{id}/amendments/{aid}/confirm":  "exam sessions and results (exam_test.go, exam_gaps_test.go)",
-	"POST /exam-sessions/{id}/amendments/{aid}/reject":   "exam sessions and results (exam_test.go, exam_gaps_test.go)",
-	"POST /exam-sessions/{id}/approve":                   "exam sessions and results (exam_test.go, exam_gaps_test.go)",
-	"POST /exam-sessions/{id}/cancel":                    "exam sessions and results (exam_test.go, exam_gaps_test.go)",
-	"POST /exam-sessions/{id}/entries/{eid}/amend":       "exam sessions and results (exam_test.go, exam_gaps_test.go)",
-	"POST /exam-sessions/{id}/entries/{eid}/check":       "exam sessions and results (exam_test.go, exam_gaps_test.go)",
-	"POST /exam-sessions/{id}/entries/{eid}/reveal":      "exam sessions and results (exam_test.go, exam_gaps_test.go)",
-	"POST /exam-sessions/{id}/publish":                   "exam sessions and results (exam_test.go, exam_gaps_test.go)",
-	"POST /exam-sessions/{id}/reschedule":                "exam sessions and results (exam_test.go, exam_gaps_test.go)",
-	"POST /exam-sessions/{id}/scores":                    "exam sessions and results (exam_test.go, exam_gaps_test.go)",
-	"POST /exam-sessions/{id}/scores/import":             "exam sessions and results (exam_test.go, exam_gaps_test.go)",
-	"POST /objections/{id}/decide":                       "objections (claim_access_test.go)",
+	"POST /classes/{id}/employment/import":   "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
+	"POST /classes/{id}/roster/import":       "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
+	"POST /classes/{id}/roster/import/{jid}": "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
+	"POST /classes/{id}/schedule/import":     "a class's roster, agreements, attendance and follow-up in each filing state (roster_test.go, attendance_test.go)",
 }
 
 func walkWorkflows() []workflow {
-	return []workflow{institutionWalk(), teacherWalk(), textbookWalk(), classWalk(), feeWalk(), complaintWalk(), orderWalk(), findingWalk(), applicationWalk()}
+	return []workflow{institutionWalk(), teacherWalk(), textbookWalk(), classWalk(), feeWalk(), complaintWalk(), orderWalk(), findingWalk(), applicationWalk(),
+		sessionWalk(), evaluationWalk(), classToolsWalk(), claimWalk(), objectionWalk(), classFeeWalk()}
 }
 
 func TestStateWalkCoversEveryPOST(t *testing.T) {
@@ -265,7 +231,11 @@ func (e *env) walkOne(workflow string, st walkState, a walkAction) {
 		for k := range form {
 			fields[k] = form.Get(k)
 		}
-		r = c.postFile(path, fields, "证书.pdf", pdfBytes)
+		name, data := "证书.pdf", pdfBytes
+		if a.file != nil {
+			name, data = a.file(e, o)
+		}
+		r = c.postFile(path, fields, name, data)
 	} else {
 		r = c.post(path, form)
 	}
@@ -305,11 +275,21 @@ func (e *env) walkOne(workflow string, st walkState, a walkAction) {
 
 // rowOf is the record's whole row as text.
 func (e *env) rowOf(o walkObj) string {
-	return e.queryString(`SELECT t::text FROM `+o.table+` t WHERE id = $1`, o.id)
+	col, key := o.rowKey()
+	return e.queryString(`SELECT t::text FROM `+o.table+` t WHERE `+col+` = $1`, key)
 }
 
 func (e *env) versionOf(o walkObj) int64 {
-	return e.queryID(`SELECT version FROM `+o.table+` WHERE id = $1`, o.id)
+	col, key := o.rowKey()
+	return e.queryID(`SELECT version FROM `+o.table+` WHERE `+col+` = $1`, key)
+}
+
+// rowKey is the column and value that find the record's row.
+func (o walkObj) rowKey() (string, int64) {
+	if o.keyCol != "" {
+		return o.keyCol, o.key
+	}
+	return "id", o.id
 }
 
 // refusalText is the text of the page's messages: the form's errors, the
@@ -668,6 +648,7 @@ func classWalk() workflow {
 			{route: "POST /classes/{id}/exception/decide", as: "bureau", form: decide},
 			{route: "POST /classes/{id}/change/approve", as: "bureau", form: decision},
 			{route: "POST /classes/{id}/change/reject", as: "bureau", form: decision},
+			{route: "POST /classes/{id}/stop", as: "bureau", form: reason},
 		},
 	}
 }
@@ -867,9 +848,8 @@ func findingWalk() workflow {
 			{"未下整改通知", func(e *env) walkObj { return e.walkFinding(false) }},
 			{"已下整改通知", func(e *env) walkObj { return e.walkFinding(true) }},
 		},
-		// The order form is on the inspection's page; orderCreate knows
-		// only the finding, and refuses on the error page.
-		actions: []walkAction{{route: "POST /findings/{id}/order", as: "bureau", form: order, bareRefusal: true}},
+		// A refused order lands on the inspection's page, beside the finding.
+		actions: []walkAction{{route: "POST /findings/{id}/order", as: "bureau", form: order}},
 	}
 }
 
@@ -910,6 +890,7 @@ func applicationWalk() workflow {
 			{route: "POST /assessments/{id}/return", as: "centre", form: reason},
 			{route: "POST /assessments/{id}/archive", as: "centre"},
 			{route: "POST /assessments/{id}/exam-affairs.xlsx", as: "centre"},
+			{route: "POST /assessments/{id}/sessions", as: "centre", form: func(e *env, o walkObj) url.Values { return walkSessionForm(e, "") }},
 		},
 	}
 }

@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"tianmu/internal/training"
+	"tianmu/web"
 )
 
 // refusedStep is a one-button step the rules refuse (a wrong state, with
@@ -24,6 +27,8 @@ type refusedStep struct {
 	button string // data-testid of the step's button on the page
 	want   string // the message's article, or the conflict's words
 	page   string // a data-testid only the record's page has
+	// prep makes the record instead of record (id, version).
+	prep func(e *env) (int64, int)
 }
 
 // TestRefusedStepLandsBesideItsButton: every refused one-button step
@@ -32,6 +37,18 @@ type refusedStep struct {
 // inside the form of the button that was pressed, and the reason typed kept.
 func TestRefusedStepLandsBesideItsButton(t *testing.T) {
 	e := newEnv(t)
+	// Records in the states the cases below refuse: a complaint just
+	// received, a rectification order not answered yet, a published
+	// evaluation year.
+	e.walkComplaint()
+	e.walkOrder()
+	bureau := e.actorOf("bureau")
+	_, err := e.store.SaveEvaluationSettings(e.ctx(), bureau, web.EvalSettingsFormOf(training.DefaultEvalSettings(2025)).Input)
+	e.must(err)
+	e.must(e.store.StartEvaluation(e.ctx(), bureau, 2025))
+	_, err = e.store.RunEvaluation(e.ctx(), 2025)
+	e.must(err)
+	e.must(e.store.PublishEvaluation(e.ctx(), bureau, 2025))
 	for _, c := range []refusedStep{
 		{name: "institution revoke while pending", user: "bureau", record: `SELECT id, version FROM institutions WHERE status = 'pending'`,
 			path: "/institutions/%d/revoke", form: url.Values{"reason": {"骗取补助（保留）"}}, button: "revoke-submit", want: "第十六条", page: "inst-status"},
@@ -52,11 +69,53 @@ func TestRefusedStepLandsBesideItsButton(t *testing.T) {
 			path: "/exam-sessions/%d/approve", status: http.StatusConflict, button: "session-approve", want: "状态已变化", page: "session-status"},
 		{name: "fee approve when approved", user: "bureau", record: `SELECT id, version FROM fee_applications WHERE status = 'approved'`,
 			path: "/fees/%d/approve", button: "fee-approve", want: "第十二条", page: "fee-status"},
+		{name: "complaint close when just received", user: "bureau", record: `SELECT id, version FROM complaints WHERE status = 'received'`,
+			path: "/complaints/%d/close", form: url.Values{"outcome": {"upheld"}}, button: "complaint-close", want: "第十五条", page: "complaint-status"},
+		{name: "rectification accept before the answer", user: "bureau", record: `SELECT id, version FROM rectification_orders WHERE status = 'open'`,
+			path: "/rectifications/%d/accept", button: "order-accept", want: "第十六条", page: "order-status"},
+		{name: "rectification escalate before the due date", user: "bureau", record: `SELECT id, version FROM rectification_orders WHERE status = 'open'`,
+			path: "/rectifications/%d/escalate", form: url.Values{"note": {"逾期未整改（保留）"}}, button: "order-escalate", want: "第十六条", page: "order-status"},
+		{name: "user disables own account", user: "bureau", record: `SELECT id, 0 FROM users WHERE username = 'bureau'`,
+			path: "/users/%d/disable", button: "disable-user", want: "不能停用自己的账号", page: "user-status"},
+		{name: "evaluation re-run when published", user: "bureau", record: `SELECT year, version FROM evaluation_years WHERE status = 'published'`,
+			path: "/evaluations/%d/run", button: "evaluation-run", want: "第十五条", page: "evaluation-status"},
+		{name: "evaluation publish twice", user: "bureau", record: `SELECT year, version FROM evaluation_years WHERE status = 'published'`,
+			path: "/evaluations/%d/publish", button: "evaluation-publish", want: "第十五条", page: "evaluation-status"},
+		// Subsidy claims (第十二条), their payments, objections and
+		// recovery (第十六条): the claim's page, beside the button.
+		{name: "claim submit when submitted", user: "school", record: schoolClaim("submitted"),
+			path: "/claims/%d/submit", button: "claim-submit", want: "第十二条", page: "claim-props"},
+		{name: "claim withdraw, stale", user: "school", record: schoolClaim("draft"),
+			path: "/claims/%d/withdraw", stale: true, button: "claim-withdraw", want: "已被他人修改", page: "claim-props"},
+		{name: "claim rebuild when submitted", user: "school", record: schoolClaim("submitted"),
+			path: "/claims/%d/rebuild", button: "claim-rebuild", want: "第十二条", page: "claim-props"},
+		{name: "claim review when reviewed", user: "bureau", record: schoolClaim("reviewed"),
+			path: "/claims/%d/review", button: "claim-review", want: "第十二条", page: "claim-props"},
+		{name: "claim return when paid", user: "bureau", record: schoolClaim("paid"),
+			path: "/claims/%d/return", form: url.Values{"note": {"材料不全（保留）"}}, button: "claim-return", want: "第十二条", page: "claim-props"},
+		{name: "claim approve when submitted", user: "bureau2", record: schoolClaim("submitted"),
+			path: "/claims/%d/approve", button: "claim-approve", want: "第十二条", page: "claim-props"},
+		{name: "claim confirm paid when payable", user: "bureau", record: schoolClaim("payable"),
+			path: "/claims/%d/paid", button: "claim-paid", want: "第十二条", page: "claim-props"},
+		{name: "claim payment failed, stale", user: "bureau", record: schoolClaim("payment_recorded"),
+			path: "/claims/%d/payment-failed", form: url.Values{"note": {"账户销户（保留）"}}, stale: true, button: "claim-payment-failed",
+			want: "已被他人修改", page: "claim-props"},
+		{name: "claim payment when paid", user: "bureau", record: schoolClaim("paid"),
+			path: "/claims/%d/payment", form: url.Values{"batch_no": {"PC-KEEP-1"}, "voucher_no": {"PZ-KEEP-1"}, "paid_on": {"2026-01-05"}},
+			button: "claim-payment", want: "第十二条", page: "claim-props"},
+		{name: "objection decided twice", user: "bureau", prep: decidedObjection,
+			path: "/objections/%d/decide", form: url.Values{"decision": {"再次处理（保留）"}}, button: "objection-decide", want: "第十二条", page: "claim-props"},
+		{name: "recovery before payment", user: "bureau", record: schoolClaim("payable"),
+			path: "/claims/%d/recovery", form: url.Values{"amount": {"1"}, "reason": {"骗取补助（保留）"}}, button: "claim-recovery", want: "第十六条", page: "claim-props"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var id int64
 			var version int
-			must(t, e.store.Pool().QueryRow(context.Background(), c.record+` ORDER BY 1 LIMIT 1`).Scan(&id, &version))
+			if c.prep != nil {
+				id, version = c.prep(e)
+			} else {
+				must(t, e.store.Pool().QueryRow(context.Background(), c.record+` ORDER BY 1 LIMIT 1`).Scan(&id, &version))
+			}
 			if c.stale {
 				version--
 			}
@@ -80,6 +139,23 @@ func TestRefusedStepLandsBesideItsButton(t *testing.T) {
 			}
 		})
 	}
+}
+
+// schoolClaim selects the school's demo claim in status.
+func schoolClaim(status string) string {
+	return `SELECT c.id, c.version FROM subsidy_claims c JOIN users u ON u.institution_id = c.institution_id
+		WHERE u.username = 'school' AND c.status = '` + status + `'`
+}
+
+// decidedObjection is the objection on the claim on notice, decided (not
+// upheld): deciding it again is refused.
+func decidedObjection(e *env) (int64, int) {
+	e.t.Helper()
+	id := e.queryID(`SELECT o.id FROM subsidy_claim_objections o JOIN subsidy_claims c ON c.id = o.claim_id
+		WHERE c.status = 'notice' AND o.status = 'pending' ORDER BY o.id LIMIT 1`)
+	_, err := e.store.DecideClaimObjection(context.Background(), e.actorOf("bureau"), id, false, "经核查不属实")
+	e.must(err)
+	return id, 0
 }
 
 // assertBeside checks a refused step's answer: status, the record's page,

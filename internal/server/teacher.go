@@ -377,6 +377,12 @@ func (s *Server) relatedList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderRelated(w http.ResponseWriter, r *http.Request, status int, form web.RelatedForm) {
+	s.renderRelatedStep(w, r, status, form, web.StepForm{})
+}
+
+// renderRelatedStep is the related-occupations page, with the mark form as
+// typed or the removal f (unrelate-<a>-<b>) refused beside its button.
+func (s *Server) renderRelatedStep(w http.ResponseWriter, r *http.Request, status int, form web.RelatedForm, f web.StepForm) {
 	rels, err := s.store.OccupationRelations(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -393,7 +399,7 @@ func (s *Server) renderRelated(w http.ResponseWriter, r *http.Request, status in
 			MarkedBy: x.MarkedBy, MarkedAt: x.MarkedAt}
 	}
 	s.render(w, r, status, web.RelatedView(web.RelatedPage{Layout: s.layout(r, "相关工种", "teachers"), Rows: rows,
-		Occupations: occs, Form: form}))
+		Occupations: occs, Form: form, Step: f}))
 }
 
 func (s *Server) relatedSet(related bool) http.HandlerFunc {
@@ -401,7 +407,15 @@ func (s *Server) relatedSet(related bool) http.HandlerFunc {
 		form := web.RelatedForm{OccupationID: r.PostFormValue("occupation_id"), OtherID: r.PostFormValue("other_id")}
 		x, _ := strconv.ParseInt(form.OccupationID, 10, 64)
 		y, _ := strconv.ParseInt(form.OtherID, 10, 64)
-		if err := s.store.SetOccupationsRelated(r.Context(), actor(r), x, y, related); err != nil {
+		err := s.store.SetOccupationsRelated(r.Context(), actor(r), x, y, related)
+		if !related {
+			s.stepDone(w, r, err, web.StepForm{Action: "unrelate-" + form.OccupationID + "-" + form.OtherID}, "已取消相关工种。", "/occupations/related",
+				func(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
+					s.renderRelatedStep(w, r, status, web.RelatedForm{}, f)
+				})
+			return
+		}
+		if err != nil {
 			if !mergeErrors(err, &form.Errors) {
 				s.fail(w, r, err)
 				return
@@ -409,11 +423,7 @@ func (s *Server) relatedSet(related bool) http.HandlerFunc {
 			s.renderRelated(w, r, http.StatusUnprocessableEntity, form)
 			return
 		}
-		if related {
-			s.flash(r, "已标记为相关工种。")
-		} else {
-			s.flash(r, "已取消相关工种。")
-		}
+		s.flash(r, "已标记为相关工种。")
 		redirect(w, r, "/occupations/related")
 	}
 }

@@ -196,7 +196,7 @@ var (
 	RuleObjectionText     = NewRule("SUB-3", "", "内容含有无效字符")
 	RuleObjectionLine     = NewRule("SUB-3", "", "所选人员不在本公示名单中")
 	RuleObjectionClosed   = NewRule("SUB-3", "第十二条", "该申领不在公示期内，不能提出异议")
-	RuleObjectionDecided  = NewRule("SUB-3", "", "该异议已处理")
+	RuleObjectionDecided  = NewRule("SUB-3", "第十二条", "该异议已处理")
 	RuleObjectionReason   = NewRule("SUB-3", "第十二条", "请填写处理意见")
 	RuleObjectionNoLine   = NewRule("SUB-3", "第十二条", "异议成立须指明所涉人员：请选择要移出申领的人员")
 	RuleObjectionStage    = NewRule("SUB-3", "第十二条", "申领状态为「%s」，不能处理异议")
@@ -209,6 +209,9 @@ var (
 	RuleRecoveryReason    = NewRule("SUB-5", "第十六条", "请写明追缴原因（如弄虚作假、骗取培训补助经费）")
 	RuleRecoveryStage     = NewRule("SUB-5", "第十六条", "只能对已拨付的申领中的补贴追缴（申领状态为「%s」）")
 	RuleRecoveryLine      = NewRule("SUB-5", "第十六条", "该人员已移出申领或已追缴，不能再追缴")
+	RuleRecoveryLines     = NewRule("SUB-5", "第十六条", "%s已移出申领或已追缴，不能再追缴")
+	RuleRecoveryChoose    = NewRule("SUB-5", "第十六条", "请勾选要追缴的人员")
+	RuleRecoveryEach      = NewRule("SUB-5", "第十六条", "每人追缴金额应大于0且不超过所选人员中最少的补贴金额%s（不填则按各人补贴金额全额追缴）")
 )
 
 // NoticeWorkingDays is the length of the public notice (公示), in working
@@ -664,6 +667,66 @@ func DecideRecovery(c Claim, l ClaimLine, in RecoveryInput) (int64, Refusals) {
 		rs.Add("reason", RuleClaimNoteLen)
 	}
 	return amount, rs
+}
+
+// MaxRecoveryLines bounds one recovery: a claim holds at most this many
+// lines at a time in practice (500 per class, a few classes).
+const MaxRecoveryLines = 5000
+
+// DecideRecoveries says whether the chosen lines of a claim may be marked
+// for recovery (追缴, SUB-5) at once, and each line's amount: the amount
+// typed per person (up to the smallest chosen line's), or with none each
+// line's whole amount. asked is how many lines were chosen (a chosen line
+// not found on the claim is refused as gone); lines are those found.
+func DecideRecoveries(c Claim, asked int, lines []ClaimLine, in RecoveryInput) (map[int64]int64, Refusals) {
+	var rs Refusals
+	if !c.Status.Settled() {
+		rs.General(RuleRecoveryStage, c.Status.Label())
+	}
+	if asked == 0 || asked > MaxRecoveryLines {
+		rs.General(RuleRecoveryChoose)
+	}
+	var gone []string
+	if len(lines) < asked {
+		gone = append(gone, "所选人员中有人")
+	}
+	least := int64(-1)
+	for _, l := range lines {
+		if l.Status != "active" || l.Recovery > 0 {
+			gone = append(gone, MaskName(l.Name))
+		}
+		if least < 0 || l.Amount < least {
+			least = l.Amount
+		}
+	}
+	if len(gone) > 0 {
+		rs.General(RuleRecoveryLines, strings.Join(gone, "、"))
+	}
+	each := int64(0)
+	if s := strings.TrimSpace(in.Amount); s != "" {
+		amount, ok := ParseYuan(s)
+		if !ok || amount <= 0 || least >= 0 && amount > least {
+			rs.Add("amount", RuleRecoveryEach, YuanText(max(least, 0)))
+		}
+		each = amount
+	}
+	switch n := utf8.RuneCountInString(strings.TrimSpace(in.Reason)); {
+	case n == 0:
+		rs.Add("reason", RuleRecoveryReason)
+	case n > MaxReasonLen:
+		rs.Add("reason", RuleClaimNoteLen)
+	}
+	if !rs.OK() {
+		return nil, rs
+	}
+	out := make(map[int64]int64, len(lines))
+	for _, l := range lines {
+		out[l.ID] = l.Amount
+		if each > 0 {
+			out[l.ID] = each
+		}
+	}
+	return out, rs
 }
 
 // MaskName shows a person's surname only: 张*, 欧阳** .

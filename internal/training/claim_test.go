@@ -291,6 +291,43 @@ func TestDecideObjectionPaymentRecovery(t *testing.T) {
 	if _, rs := DecideRecovery(Claim{Status: ClaimPaid}, line, RecoveryInput{Amount: "1"}); rs.OK() {
 		t.Fatal("recovered without a reason")
 	}
+	// Several lines at once: the amount per person up to the smallest line,
+	// none for each line's whole amount; every chosen line live.
+	two := []ClaimLine{{ID: 1, Amount: 150000, Status: "active", ClaimCandidate: ClaimCandidate{Name: "张三"}}, {ID: 2, Amount: 90000, Status: "active", ClaimCandidate: ClaimCandidate{Name: "李四"}}}
+	for _, c := range []struct {
+		name  string
+		claim ClaimStatus
+		asked int
+		lines []ClaimLine
+		in    RecoveryInput
+		want  map[int64]int64 // nil: refused
+	}{
+		{"whole amounts", ClaimPaid, 2, two, RecoveryInput{Reason: "虚报学员"}, map[int64]int64{1: 150000, 2: 90000}},
+		{"per person", ClaimPaymentRecorded, 2, two, RecoveryInput{Amount: "900", Reason: "虚报学员"}, map[int64]int64{1: 90000, 2: 90000}},
+		{"above the smallest line", ClaimPaid, 2, two, RecoveryInput{Amount: "900.01", Reason: "虚报学员"}, nil},
+		{"none chosen", ClaimPaid, 0, nil, RecoveryInput{Reason: "虚报学员"}, nil},
+		{"a line not on the claim", ClaimPaid, 3, two, RecoveryInput{Reason: "虚报学员"}, nil},
+		{"a line already recovered", ClaimPaid, 2, []ClaimLine{two[0], {ID: 2, Amount: 90000, Status: "active", Recovery: 1}}, RecoveryInput{Reason: "虚报"}, nil},
+		{"a removed line", ClaimPaid, 2, []ClaimLine{two[0], {ID: 2, Amount: 90000, Status: "removed"}}, RecoveryInput{Reason: "虚报"}, nil},
+		{"before payment", ClaimPayable, 2, two, RecoveryInput{Reason: "虚报学员"}, nil},
+		{"no reason", ClaimPaid, 2, two, RecoveryInput{}, nil},
+	} {
+		got, rs := DecideRecoveries(Claim{Status: c.claim}, c.asked, c.lines, c.in)
+		if c.want == nil {
+			if rs.OK() {
+				t.Errorf("%s: not refused", c.name)
+			}
+			for _, m := range rs.Messages() {
+				if !strings.Contains(m, "第十六条") && !strings.Contains(m, "请") {
+					t.Errorf("%s: %q cites no article", c.name, m)
+				}
+			}
+			continue
+		}
+		if !rs.OK() || len(got) != len(c.want) || got[1] != c.want[1] || got[2] != c.want[2] {
+			t.Errorf("%s: %v %v, want %v", c.name, got, rs.Messages(), c.want)
+		}
+	}
 	if MaskName("欧阳修") != "欧**" || MaskName("张") != "*" {
 		t.Fatal("MaskName")
 	}

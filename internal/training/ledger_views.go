@@ -36,9 +36,20 @@ type LedgerYear struct {
 	Year            int
 	Rows            []LedgerRow         // one page, in order of the end date
 	Total           int                 // the year's classes
-	Complete        int                 // classes of the page with nothing missing
+	Complete        int                 // the year's classes with nothing missing
+	Missing         LedgerMissing       // the year's classes missing each part
 	Institutions    []LedgerInstitution // bureau: the institutions to choose from
 	Exports         []LedgerExport      // bureau: the recent downloads of this institution and year
+}
+
+// LedgerMissing counts a year's classes by what their ledgers miss (a
+// class missing two parts counts under both), as LedgerGaps finds it.
+type LedgerMissing struct {
+	Agreements int // trainees without a recorded agreement
+	Attendance int // sessions without attendance
+	Exam       int // no assessment applied for
+	Results    int // results not collected
+	FundUse    int // fund-use report not filed
 }
 
 // LedgerInstitution is an institution to choose.

@@ -30,6 +30,25 @@ func (u User) Actor() Actor {
 	return Actor{UserID: u.ID, Username: u.Username, Name: u.Name, Role: u.Role, InstitutionID: u.InstitutionID}
 }
 
+// Rules of accounts: the portal's own, not the regulation's.
+var (
+	RuleUserSelf       = NewRule("ACCT-1", "", "不能停用自己的账号，请由另一名区人力社保局人员办理")
+	RuleUserLastBureau = NewRule("ACCT-2", "", "这是最后一个在用的区人力社保局账号，停用后将无人能管理账号和审批")
+)
+
+// DecideDisableUser says whether a may disable account target (of role
+// role) while otherBureau enabled bureau accounts besides target remain.
+func DecideDisableUser(a Actor, target int64, role Role, otherBureau int) Refusals {
+	var rs Refusals
+	switch {
+	case target == a.UserID:
+		rs.General(RuleUserSelf)
+	case role == RoleBureau && otherBureau == 0:
+		rs.General(RuleUserLastBureau)
+	}
+	return rs
+}
+
 // UserInput is what the bureau types to create an account.
 type UserInput struct {
 	Username      string
