@@ -1281,7 +1281,7 @@ func ComplaintShowView(p ComplaintShowPage) templ.Component {
 						}()
 					}
 					ctx = templ.InitializeContext(ctx)
-					templ_7745c5c3_Err = Select("办结结论", "outcome", "", p.Forms.For(string(training.ActComplaintClose)).Err("outcome"), outcomeOptions()).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = Select("办结结论", "outcome", p.Forms.For(string(training.ActComplaintClose)).Approved, p.Forms.For(string(training.ActComplaintClose)).Err("outcome"), outcomeOptions()).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

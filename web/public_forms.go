@@ -145,6 +145,7 @@ type ClassSurveyPage struct {
 	Layout
 	P       training.SurveyPage
 	BaseURL string
+	Step    StepForm // the refused "codes" step, with its message
 }
 
 // SurveyURL is the address a slip's QR code opens.

@@ -626,12 +626,12 @@ func ClassSurveyView(p ClassSurveyPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if p.User != nil && p.User.Role == training.RoleInstitution && training.ClassOver(p.P.Class.Status) {
+			if p.User != nil && p.User.Role == training.RoleInstitution && (training.ClassOver(p.P.Class.Status) || p.Step.Refused("codes")) {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 51, "<div class=\"actions\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = PostButton("/classes/"+I64(p.P.Class.ID)+"/survey/codes", p.CSRF, "补发缺少的评价码", "", "survey-codes").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ConfirmButton(NewStep("/classes/"+I64(p.P.Class.ID)+"/survey/codes", p.CSRF, 0, p.Step, "codes").Button("补发缺少的评价码", "", "survey-codes")).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -36,7 +36,7 @@ func (s *Store) EnterScores(ctx context.Context, a training.Actor, sessionID int
 			return training.ErrConflict
 		}
 		if _, msg := training.NextSessionStatus(x.Status, training.ActSessScore, false); msg != "" {
-			return training.ErrConflict
+			return training.InvalidGeneral(msg)
 		}
 		if msg := training.BeforeExamDayReason(x.ExamDate, s.Today()); msg != "" {
 			return training.InvalidGeneral(msg)
@@ -189,7 +189,7 @@ func (s *Store) PublishResults(ctx context.Context, a training.Actor, sessionID 
 		}
 		to, msg := training.NextSessionStatus(x.Status, training.ActSessPublish, false)
 		if msg != "" {
-			return training.ErrConflict
+			return training.InvalidGeneral(msg)
 		}
 		now := s.now()
 		if _, err := tx.Exec(ctx, `UPDATE exam_sessions SET status = $2, published_by = $3, published_at = $4, version = version + 1 WHERE id = $1`,

@@ -417,7 +417,7 @@ func (s *Store) CheckCandidate(ctx context.Context, a training.Actor, sessionID,
 			return err
 		}
 		if _, msg := training.NextSessionStatus(x.Status, training.ActSessCheck, false); msg != "" {
-			return training.ErrConflict
+			return training.InvalidGeneral(msg)
 		}
 		if msg := training.BeforeExamDayReason(x.ExamDate, s.Today()); msg != "" {
 			return training.InvalidGeneral(msg)
@@ -426,12 +426,15 @@ func (s *Store) CheckCandidate(ctx context.Context, a training.Actor, sessionID,
 		err = tx.QueryRow(ctx, `UPDATE exam_entries SET checked_at = $3, checked_by = $4 WHERE id = $1 AND session_id = $2 AND checked_at IS NULL
 			RETURNING candidate_no`, entryID, sessionID, s.now(), actorLabel(a)).Scan(&no)
 		if err == pgx.ErrNoRows {
-			var exists bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM exam_entries WHERE id = $1 AND session_id = $2)`, entryID, sessionID).Scan(&exists); err != nil {
-				return err
-			}
-			if !exists {
+			var at *time.Time
+			err := tx.QueryRow(ctx, `SELECT candidate_no, checked_at FROM exam_entries WHERE id = $1 AND session_id = $2`, entryID, sessionID).Scan(&no, &at)
+			switch {
+			case err == pgx.ErrNoRows:
 				return training.ErrNotFound
+			case err != nil:
+				return err
+			case at != nil:
+				return training.InvalidGeneral(training.RuleIDCheckedAlready.Msg(no, at.In(Shanghai).Format("2006-01-02 15:04")))
 			}
 			return training.ErrConflict
 		}

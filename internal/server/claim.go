@@ -94,6 +94,8 @@ func (s *Server) claimPageOf(w http.ResponseWriter, r *http.Request, status int,
 	}
 	if forms.Payment.Amount == "" {
 		forms.Payment.Amount = training.YuanInput(p.Claim.Total)
+	}
+	if forms.Payment.PaidOn == "" {
 		forms.Payment.PaidOn = s.store.Today().Format("2006-01-02")
 	}
 	s.render(w, r, status, web.ClaimView(web.ClaimPage{Layout: s.layout(r, "补贴申领 "+p.Claim.ClaimNo, "subsidy-claims"), P: p, Forms: forms}))

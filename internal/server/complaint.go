@@ -214,7 +214,7 @@ func (s *Server) complaintStep(action training.ComplaintAction) http.HandlerFunc
 		in := training.ComplaintStepInput{AssigneeID: assignee, Outcome: training.ComplaintOutcome(r.PostFormValue("outcome")),
 			Text: strings.TrimSpace(r.PostFormValue("text"))}
 		err := s.store.StepComplaint(r.Context(), actor(r), id, formVersion(r), action, in)
-		s.stepDone(w, r, err, web.StepForm{Action: string(action), Reason: in.Text}, "已"+action.Label()+"。", complaintURL(id),
+		s.stepDone(w, r, err, web.StepForm{Action: string(action), Reason: in.Text, Approved: string(in.Outcome)}, "已"+action.Label()+"。", complaintURL(id),
 			func(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
 				s.complaintPage(w, r, status, f, "", "")
 			})

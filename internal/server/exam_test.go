@@ -177,7 +177,7 @@ func init() {
 			"missing": {see, nf, nf, nf}},
 		"GET /exam-sessions/{id}/admission":            centreSession(ok, ok, ok),
 		"GET /exam-sessions/{id}/check":                centreSession(ok, ok, ok),
-		"POST /exam-sessions/{id}/entries/{eid}/check": centreSession(bad, conf, conf), // own: before its exam day (第十条)
+		"POST /exam-sessions/{id}/entries/{eid}/check": centreSession(bad, bad, bad), // own: before its exam day (第十条); published: 第十一条
 		"GET /exam-sessions/{id}/scores":               centreSession(ok, ok, ok),
 		"POST /exam-sessions/{id}/scores":              centreSession(conf, conf, conf),
 		"POST /exam-sessions/{id}/approve":             centreSession(conf, conf, conf),

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -194,7 +195,9 @@ func classFeeWalk() workflow {
 	state := func(apply bool, steps ...training.FeeAction) func(e *env) walkObj {
 		return func(e *env) walkObj {
 			if !apply {
-				return e.walkClass(kit(e), training.ActClassSubmit)
+				o := e.walkClass(kit(e), training.ActClassSubmit)
+				e.walkTrainee(o.id)
+				return o
 			}
 			f := e.walkFee(kit, steps...)
 			return walkObj{id: e.queryID(`SELECT class_id FROM fee_applications WHERE id = $1`, f.id), table: "classes"}
@@ -206,6 +209,14 @@ func classFeeWalk() workflow {
 	pay := func(e *env, o walkObj) url.Values {
 		return url.Values{"enrolment_id": {itoa(e.queryID(`SELECT coalesce(min(id), 0) FROM enrolments WHERE class_id = $1`, o.id))},
 			"amount": {"300"}, "paid_on": {e.store.Today().Format("2006-01-02")}, "receipt_no": {"SJ-ZC-1"}}
+	}
+	// feeSheet is a well-formed fee file for the class's first trainee, so
+	// that what stops the import is the class's state, not the file.
+	feeSheet := func(e *env, o walkObj) (string, []byte) {
+		idn := e.queryString(`SELECT coalesce((SELECT t.id_number FROM enrolments n JOIN trainees t ON t.id = n.trainee_id
+			WHERE n.class_id = $1 ORDER BY n.id LIMIT 1), '330185199203151021')`, o.id)
+		return "缴费.csv", []byte(strings.Join(training.FeeImportColumns, ",") + "\n" + idn + ",走查学员,300.00," +
+			e.store.Today().Format("2006-01-02") + ",SJ-ZC-2\n")
 	}
 	return workflow{
 		name: "class fees",
@@ -219,7 +230,7 @@ func classFeeWalk() workflow {
 		actions: []walkAction{
 			{route: "POST /classes/{id}/fees", as: "school", form: apply},
 			{route: "POST /classes/{id}/fees/payments", as: "school", form: pay},
-			{route: "POST /classes/{id}/fees/import", as: "school", upload: true},
+			{route: "POST /classes/{id}/fees/import", as: "school", upload: true, file: feeSheet},
 		},
 	}
 }

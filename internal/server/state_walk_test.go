@@ -305,7 +305,7 @@ func refusalText(body string) string {
 		if n.Type == html.ElementNode {
 			for _, a := range n.Attr {
 				if a.Key == "data-testid" && (a.Val == "form-errors" || strings.HasPrefix(a.Val, "err-") ||
-					strings.HasPrefix(a.Val, "error-") && a.Val != "error-back") {
+					strings.HasPrefix(a.Val, "error-") && a.Val != "error-back") || a.Key == "role" && a.Val == "alert" {
 					out = append(out, strings.Join(strings.Fields(textOf(n)), " "))
 					return
 				}
@@ -660,6 +660,7 @@ func classWalk() workflow {
 func (e *env) walkFee(kit func(e *env) classKit, steps ...training.FeeAction) walkObj {
 	e.t.Helper()
 	class := e.walkClass(kit(e), training.ActClassSubmit)
+	e.walkTrainee(class.id) // someone to record a payment of
 	id, err := e.store.ApplyFee(e.ctx(), e.actorOf("school"), class.id, training.FeeInput{Amount: "300", Covers: "实训耗材", Reason: "走查"})
 	e.must(err)
 	for _, act := range steps {
@@ -671,6 +672,15 @@ func (e *env) walkFee(kit func(e *env) classKit, steps ...training.FeeAction) wa
 		e.must(err)
 	}
 	return walkObj{id: id, table: "fee_applications"}
+}
+
+// walkTrainee puts a fresh trainee on the roster of a class not started.
+func (e *env) walkTrainee(classID int64) int64 {
+	e.t.Helper()
+	eid, err := e.store.AddTrainee(e.ctx(), e.actorOf("school"), classID, training.TraineeInput{IDNumber: idNo("33018519900505" + walkNo(3)),
+		Name: "走查学员", Phone: "13900001111", TargetGroup: "失业人员", Employment: "未就业", Hukou: "本地城镇"})
+	e.must(err)
+	return eid
 }
 
 func feeWalk() workflow {

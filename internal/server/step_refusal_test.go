@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -66,7 +67,7 @@ func TestRefusedStepLandsBesideItsButton(t *testing.T) {
 		{name: "application accept when accepted", user: "centre", record: `SELECT id, version FROM exam_applications WHERE status IN ('accepted', 'archived')`,
 			path: "/assessments/%d/accept", button: "application-accept", want: "第九条", page: "application-status"},
 		{name: "session approve when published", user: "centre", record: `SELECT id, version FROM exam_sessions WHERE status = 'published'`,
-			path: "/exam-sessions/%d/approve", status: http.StatusConflict, button: "session-approve", want: "状态已变化", page: "session-status"},
+			path: "/exam-sessions/%d/approve", button: "session-approve", want: "第十一条", page: "session-status"},
 		{name: "fee approve when approved", user: "bureau", record: `SELECT id, version FROM fee_applications WHERE status = 'approved'`,
 			path: "/fees/%d/approve", button: "fee-approve", want: "第十二条", page: "fee-status"},
 		{name: "complaint close when just received", user: "bureau", record: `SELECT id, version FROM complaints WHERE status = 'received'`,
@@ -172,10 +173,14 @@ func assertBeside(t *testing.T, res response, status int, button, want, page str
 	if !strings.Contains(f, want) {
 		t.Fatalf("the form of %s says %q, want %q", button, f, want)
 	}
-	if !strings.Contains(res.body, `role="alert"`) || !strings.Contains(res.body, `aria-describedby="err-`) {
+	if !strings.Contains(res.body, `role="alert"`) || !describedByErr.MatchString(res.body) {
 		t.Fatalf("the message is not an alert the button points to")
 	}
 }
+
+// describedByErr is a control that points at a message (err-…), after its
+// hint or alone.
+var describedByErr = regexp.MustCompile(`aria-describedby="([^"]* )?err-`)
 
 // formOf is the text (and typed values) of the form holding the element
 // with data-testid=button.
@@ -205,8 +210,34 @@ func formOf(res response, button string) string {
 	walk(doc)
 	for n := found; n != nil; n = n.Parent {
 		if n.Type == html.ElementNode && n.Data == "form" {
-			return textOf(n)
+			return typedOf(n)
 		}
 	}
 	return ""
+}
+
+// typedOf is a form's text with what its controls hold: each input's value
+// and each selected option's value, so a test sees what the user typed.
+func typedOf(n *html.Node) string {
+	if n.Type == html.TextNode {
+		return n.Data
+	}
+	var b strings.Builder
+	if n.Type == html.ElementNode {
+		attr := map[string]string{}
+		has := map[string]bool{}
+		for _, a := range n.Attr {
+			attr[a.Key], has[a.Key] = a.Val, true
+		}
+		switch {
+		case n.Data == "input" && attr["type"] != "hidden":
+			b.WriteString(" " + attr["value"] + " ")
+		case n.Data == "option" && has["selected"]:
+			b.WriteString(" " + attr["value"] + " ")
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		b.WriteString(typedOf(c))
+	}
+	return b.String()
 }

@@ -88,17 +88,23 @@ func (s *Server) classSurveyPage(w http.ResponseWriter, r *http.Request, slips b
 		s.fail(w, r, training.ErrNotFound)
 		return
 	}
+	s.classSurveyShow(w, r, http.StatusOK, id, slips, web.StepForm{})
+}
+
+// classSurveyShow is the class's survey page (or its slips), with a refused
+// step's message beside its button.
+func (s *Server) classSurveyShow(w http.ResponseWriter, r *http.Request, status int, id int64, slips bool, f web.StepForm) {
 	p, err := s.store.ClassSurvey(r.Context(), actor(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	page := web.ClassSurveyPage{Layout: s.layout(r, "满意度评价 · "+p.Class.ClassNo, "classes"), P: p, BaseURL: s.cfg.BaseURL}
+	page := web.ClassSurveyPage{Layout: s.layout(r, "满意度评价 · "+p.Class.ClassNo, "classes"), P: p, BaseURL: s.cfg.BaseURL, Step: f}
 	if slips {
-		s.render(w, r, http.StatusOK, web.SurveySlipsView(page))
+		s.render(w, r, status, web.SurveySlipsView(page))
 		return
 	}
-	s.render(w, r, http.StatusOK, web.ClassSurveyView(page))
+	s.render(w, r, status, web.ClassSurveyView(page))
 }
 
 // surveyCodes makes the missing codes of a finished class.
@@ -109,12 +115,10 @@ func (s *Server) surveyCodes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n, err := s.store.IssueSurveyCodes(r.Context(), actor(r), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.flash(r, "已生成"+strconv.Itoa(n)+"个评价码。")
-	redirect(w, r, "/classes/"+strconv.FormatInt(id, 10)+"/survey")
+	s.stepDone(w, r, err, web.StepForm{Action: "codes"}, "已生成"+strconv.Itoa(n)+"个评价码。", "/classes/"+strconv.FormatInt(id, 10)+"/survey",
+		func(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
+			s.classSurveyShow(w, r, status, id, false, f)
+		})
 }
 
 // surveyReport is the bureau's satisfaction per class, institution,

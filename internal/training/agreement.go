@@ -165,7 +165,7 @@ func AgreementsClosedReason(s ClassStatus) string {
 	case ClassDraft, ClassReturned, ClassSubmitted, ClassApproved:
 		return ""
 	case ClassCancelled:
-		return "培训班已撤销，不能登记培训协议"
+		return RuleAgreementCancelled.Msg()
 	}
-	return "培训班已结业，培训协议不能再修改"
+	return RuleAgreementFinished.Msg()
 }

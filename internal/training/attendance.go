@@ -123,11 +123,11 @@ func CheckRecording(rc RecordingContext) []string {
 	switch rc.Status {
 	case ClassApproved, ClassFinished:
 	case ClassCancelled:
-		return []string{"培训班已撤销，不能登记考勤"}
+		return []string{RuleAttendanceCancelled.Msg()}
 	case ClassDraft, ClassReturned, ClassSubmitted:
 		return []string{RuleAttendanceNotApproved.Msg()}
 	default:
-		return []string{"培训班已" + rc.Status.Label() + "，考勤不能再修改"}
+		return []string{RuleAttendanceClosed.Msg(rc.Status.Label())}
 	}
 	if !rc.InPlan {
 		return append(out, RuleAttendanceOffPlan.Msg())
@@ -292,6 +292,8 @@ func (r DeliveryRow) Flagged() bool { return r.Short > 0 || r.OffPlan > 0 || r.U
 // Rules of attendance and delivery (第六条, 第八条, 第十六条).
 var (
 	RuleHeldSessionKept       = NewRule("FILE-5", "第六条", "已上课的课程不能变更（%s，已登记考勤）")
+	RuleAttendanceClosed      = NewRule("DELIV-2", "第八条", "培训班已%s，考勤不能再修改")
+	RuleAttendanceCancelled   = NewRule("FILE-3", "第六条", "培训班已撤销，不能登记考勤")
 	RuleAttendanceNotApproved = NewRule("FILE-3", "第六条", "培训班未经区人力社保局备案同意，不得开班，不能登记考勤")
 	RuleAttendanceOffPlan     = NewRule("FILE-5", "第六条", "该课程不在现行备案计划中，不能登记考勤（计划变更经区人力社保局同意后才生效）")
 	RuleAttendanceEarly       = NewRule("DELIV-2", "第八条", "该课程安排在 %s，未到上课日期，不能登记考勤")

@@ -118,7 +118,8 @@ func DecideApproveResults(a Actor, f ResultsFacts) (ExamSessionStatus, Refusals,
 		rs.General(RuleScoresIncomplete)
 		return f.Status, rs, nil
 	case f.Status != SessScored:
-		return f.Status, nil, ErrConflict
+		rs.General(RuleSessionState, f.Status.Label(), ActSessApprove.Label())
+		return f.Status, rs, nil
 	}
 	if a.UserID == 0 || f.Scorers[a.UserID] {
 		rs.General(RuleFourEyes)

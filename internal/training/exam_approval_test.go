@@ -33,8 +33,8 @@ func TestDecideApproveResults(t *testing.T) {
 		{"a correction's proposer later", centre(4), ResultsFacts{SessScored, scorers(1, 4)}, SessScored, nil, RuleFourEyes, false},
 		{"an unknown user", centre(0), ResultsFacts{SessScored, scorers(1)}, SessScored, nil, RuleFourEyes, false},
 		{"scores incomplete", centre(3), ResultsFacts{SessScheduled, scorers(1)}, SessScheduled, nil, RuleScoresIncomplete, false},
-		{"already approved", centre(3), ResultsFacts{SessApproved, scorers(1)}, SessApproved, ErrConflict, nil, false},
-		{"already published", centre(3), ResultsFacts{SessPublished, scorers(1)}, SessPublished, ErrConflict, nil, false},
+		{"already approved", centre(3), ResultsFacts{SessApproved, scorers(1)}, SessApproved, nil, RuleSessionState, false},
+		{"already published", centre(3), ResultsFacts{SessPublished, scorers(1)}, SessPublished, nil, RuleSessionState, false},
 		{"the bureau", Actor{UserID: 9, Role: RoleBureau}, ResultsFacts{SessScored, scorers(1)}, SessScored, ErrForbidden, nil, false},
 		{"an institution", Actor{UserID: 9, Role: RoleInstitution, InstitutionID: 1}, ResultsFacts{SessScored, scorers(1)}, SessScored, ErrForbidden, nil, false},
 	}

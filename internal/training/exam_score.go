@@ -15,6 +15,7 @@ var (
 	RuleSessionState       = NewRule("EXAM-7", "第十一条", "该场次当前状态为「%s」，不能%s")
 	RuleScoreRange         = NewRule("EXAM-4", "第十条", "成绩为0至100的整数")
 	RuleIDNotChecked       = NewRule("EXAM-3", "第十条", "该考生尚未核对考号和身份证，不能录入成绩")
+	RuleIDCheckedAlready   = NewRule("EXAM-3", "第十条", "考生%s已于%s核对考号和身份证，无需再次核对")
 	RuleExamDayNotYet      = NewRule("EXAM-3", "第十条", "考试日期为%s，考试当天起方可核对考号和身份证、录入成绩")
 	RuleRetakeTheoryPassed = NewRule("EXAM-5", "第十条", "补考只考不合格的科目，该考生应知考试已合格")
 	RuleRetakePractPassed  = NewRule("EXAM-5", "第十条", "补考只考不合格的科目，该考生应会考试已合格")

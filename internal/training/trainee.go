@@ -234,9 +234,9 @@ func (e Enrolment) HasAgreement() bool { return e.AgreementDate != nil }
 func RosterClosedReason(status ClassStatus, start, today time.Time) string {
 	switch {
 	case status == ClassCancelled:
-		return "培训班已撤销，不能添加学员"
+		return RuleRosterCancelled.Msg()
 	case !status.Editable() && status != ClassSubmitted && status != ClassApproved:
-		return "培训班已结业，不能添加学员"
+		return RuleRosterFinished.Msg()
 	case !start.IsZero() && !today.Before(start):
 		return RuleRosterStarted.Msg()
 	}
