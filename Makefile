@@ -23,10 +23,14 @@ generate:
 	$(GO) tool templ generate -log-level error
 
 # One private PostgreSQL cluster for the whole run (unless TEST_DATABASE_URL
-# is set); every package clones a migrated template database from it.
+# is set); every package clones a migrated template database from it. The
+# browser package runs alone after the others: on a two-core runner,
+# Chromium beside the server and repository tests makes every page wait.
+BROWSER := tianmu/internal/browser
 test: deps-test generate
 	$(GO) vet $(PKGS)
-	$(GO) run ./cmd/withpg $(GO) test -count=1 -timeout 15m $(PKGS)
+	$(GO) run ./cmd/withpg sh -c '$(GO) test -count=1 -timeout 25m $$($(GO) list $(PKGS) | grep -vx "$(BROWSER)"); a=$$?; \
+		$(GO) test -count=1 -timeout 20m $(BROWSER); b=$$?; [ $$a = 0 ] && [ $$b = 0 ]'
 
 test-short:
 	$(GO) run ./cmd/withpg $(GO) test -count=1 -short $(PKGS)

@@ -21,6 +21,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"tianmu/internal/config"
 	"tianmu/internal/dbtest"
 	"tianmu/internal/demo"
@@ -30,12 +32,85 @@ import (
 	"tianmu/internal/server"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+func TestMain(m *testing.M) { dbtest.MainThen(m, stopBrowser) }
 
 var fastHash = password.Params{Memory: 64, Time: 1, Threads: 1}
 
-// testTimeout bounds one test: browser start, every page and the shutdown.
-const testTimeout = 45 * time.Second
+// testTimeout bounds one test's pages and its shutdown. It is generous: a
+// two-core CI runner that also runs the other packages' tests answers a
+// page in seconds where a quiet machine takes milliseconds.
+const testTimeout = 150 * time.Second
+
+// demoStart is the portal's clock when a test starts.
+var demoStart = time.Date(2026, 3, 2, 9, 0, 0, 0, repository.Shanghai)
+
+// demoPool is a fresh database with the demo data: demo.Load runs once per
+// test process (at demoStart) and each test gets a copy of its database.
+func demoPool(t *testing.T) *pgxpool.Pool {
+	return dbtest.PoolWith(t, "demo", func(ctx context.Context, pool *pgxpool.Pool) error {
+		return demo.Load(ctx, repository.New(pool, func() time.Time { return demoStart }), fastHash)
+	})
+}
+
+// One Chromium serves the whole package; each test gets its own tab in its
+// own browser context (cookies, storage and cache of its own), so a test
+// never sees another's session. Starting the browser once saves seconds
+// per test, tens of seconds on a loaded runner.
+var browser struct {
+	once   sync.Once
+	ctx    context.Context // the first tab: its Browser is shared
+	cancel func()
+	out    syncWriter
+	log    strings.Builder
+	err    error
+	took   time.Duration
+}
+
+func startBrowser(exe string) {
+	browser.out.w = &browser.log
+	profile, err := os.MkdirTemp("", "tianmu-chromium-")
+	if err != nil {
+		browser.err = err
+		return
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox, // root in CI containers
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.CombinedOutput(&browser.out),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(allocCtx)
+	browser.ctx = ctx
+	browser.cancel = func() {
+		cancelTab()
+		cancelAlloc()
+		_ = os.RemoveAll(profile)
+	}
+	start := time.Now()
+	// No timeout here: the browser process lives as long as the context
+	// of its first Run (the go test timeout bounds a hung start).
+	if err := chromedp.Do(ctx); err != nil {
+		browser.err = fmt.Errorf("starting %s: %w\n%s", exe, err, browser.log.String())
+	}
+	browser.took = time.Since(start)
+}
+
+// stopBrowser ends the shared Chromium after the package's tests.
+func stopBrowser() {
+	if browser.cancel != nil {
+		browser.cancel()
+	}
+}
 
 // env is the portal on a fresh database with the demo data, and one
 // Chromium with one tab pointed at it.
@@ -72,11 +147,8 @@ func newEnv(t *testing.T) *env {
 	if e.shots == "" {
 		e.shots = t.TempDir()
 	}
-	e.now = time.Date(2026, 3, 2, 9, 0, 0, 0, repository.Shanghai)
-	e.store = repository.New(dbtest.Pool(t), func() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now })
-	if err := demo.Load(context.Background(), e.store, fastHash); err != nil {
-		t.Fatal(err)
-	}
+	e.now = demoStart
+	e.store = repository.New(demoPool(t), func() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now })
 	cfg, err := config.Load(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
@@ -99,38 +171,22 @@ func newEnv(t *testing.T) *env {
 		_ = runner.Stop(ctx)
 	})
 
-	// Cleanups run last-in first-out: the browser stops before its profile
-	// directory is removed.
-	profile := t.TempDir()
-	var out strings.Builder
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox, // root in CI containers
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 900),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("lang", "zh-CN"),
-		chromedp.CombinedOutput(&syncWriter{w: &out}),
-	)
-	parent, cancelTimeout := context.WithTimeout(context.Background(), testTimeout)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(parent, opts...)
-	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithErrorf(t.Logf))
-	t.Cleanup(func() {
-		cancelTab()
-		cancelAlloc()
-		cancelTimeout()
-	})
-	start := time.Now()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting %s: %v\n%s", exe, err, out.String())
+	browser.once.Do(func() { startBrowser(exe) })
+	if browser.err != nil {
+		t.Fatal(browser.err)
 	}
-	t.Logf("Chromium started in %v", time.Since(start).Round(time.Millisecond))
+	t.Logf("Chromium (shared by the package's tests) started in %v", browser.took.Round(time.Millisecond))
+	// Cleanups run last-in first-out: the tab closes (and its browser
+	// context goes) after the checks below.
+	tab, cancelTab := chromedp.NewContext(browser.ctx, chromedp.WithNewBrowserContext())
+	ctx, cancelTimeout := context.WithTimeout(tab, testTimeout)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelTab()
+	})
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatalf("opening a tab: %v\n%s", err, browser.log.String())
+	}
 	e.ctx = ctx
 
 	// Keep what the page writes to the console: a script error or a
@@ -210,7 +266,9 @@ func (e *env) location() string {
 	defer cancel()
 	loc, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
-		e.t.Fatalf("read the location: %v", err)
+		// The caller is reporting an error already: say where we are
+		// not, rather than hide that error behind this one.
+		return fmt.Sprintf("(location unknown: %v)", err)
 	}
 	return strings.TrimPrefix(loc, e.ts.URL)
 }

@@ -36,8 +36,15 @@ var (
 )
 
 // Main wraps testing.M.Run so a cluster this process started is stopped.
-func Main(m *testing.M) {
+func Main(m *testing.M) { MainThen(m, nil) }
+
+// MainThen is Main with a step (after, when not nil) run after the tests
+// and before the databases go: a package's shared browser, say.
+func MainThen(m *testing.M, after func()) {
 	code := m.Run()
+	if after != nil {
+		after()
+	}
 	dropDerived()
 	if cluster != nil {
 		_ = cluster.Stop()

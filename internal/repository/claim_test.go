@@ -155,7 +155,8 @@ func TestClaimBuildExclusions(t *testing.T) {
 
 	// Not designated on the start date, and delivery short of plan.
 	early := cf.passes(cf.school.InstitutionID, "102", 2, 2)
-	cf.exec(`UPDATE classes SET start_date = '2025-12-01', end_date = '2025-12-05', approved_on = '2025-11-20' WHERE id = $1`, early.ClassIDs[0])
+	// Before the demo designates the school (its story's origin, in 2025).
+	cf.exec(`UPDATE classes SET start_date = '2024-12-02', end_date = '2024-12-06', approved_on = '2024-11-20' WHERE id = $1`, early.ClassIDs[0])
 	cf.exec(`UPDATE class_delivery SET sessions = 4, planned_hours = 80, held = 4, planned_held = 80, delivered = 72, short = 1
 		WHERE class_id = $1`, early.ClassIDs[1])
 	id2, err := cf.s.BuildClaim(cf.ctx, cf.school, early.ClassIDs)
