@@ -113,8 +113,8 @@ func (s *Server) scheduleImport(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err != nil || len(data) == 0:
 		imp.Message = "请选择要导入的课程表文件（.xlsx 或 .csv）"
-	case !c.Status.Editable():
-		imp.Message = "只有草稿或退回的备案可以导入课程表"
+	case training.ScheduleImportClosedReason(c.Status) != "":
+		imp.Message = training.ScheduleImportClosedReason(c.Status)
 	default:
 		choices, err := s.store.FilingChoices(r.Context(), a, c.InstitutionID)
 		if err != nil {

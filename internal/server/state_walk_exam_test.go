@@ -3,6 +3,7 @@ package server_test
 import (
 	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -288,6 +289,24 @@ func classToolsWalk() workflow {
 		return url.Values{"cert_kind": {string(training.CertSkillLevel)}, "eval_org_id": {strconv.FormatInt(e.centreOrg(), 10)},
 			"candidate": {k}, "reason_" + k: {"走查"}}
 	}
+	// Well-formed files, so that what stops an import is the class's state
+	// (or, where the state allows it, a rule the file's row breaks).
+	rosterSheet := func(e *env, o walkObj) (string, []byte) {
+		var head []string
+		for _, c := range training.RosterColumns {
+			head = append(head, c.Label)
+		}
+		return "名单.csv", []byte(strings.Join(head, ",") + "\n" + idNo("33018519930707"+walkNo(3)) + ",走查导入,13900003333,失业人员,未就业,本地城镇,\n")
+	}
+	scheduleSheet := func(e *env, o walkObj) (string, []byte) {
+		// A teacher the school does not have: 第五条 where the filing is open.
+		return "课程表.csv", []byte(strings.Join(training.ScheduleColumns, ",") + "\n2026-03-16,09:00,12:00,理论课,3,走查无此教师\n")
+	}
+	employmentSheet := func(e *env, o walkObj) (string, []byte) {
+		idn := e.queryString(`SELECT coalesce((SELECT t.id_number FROM enrolments n JOIN trainees t ON t.id = n.trainee_id
+			WHERE n.class_id = $1 ORDER BY n.id LIMIT 1), '330185199203151021')`, o.id)
+		return "就业.csv", []byte(strings.Join(training.EmploymentImportColumns, ",") + "\n" + idn + ",走查学员,是,否,临安区某酒店,2026-04-01\n")
+	}
 	return workflow{
 		name: "class tools",
 		states: []walkState{
@@ -301,6 +320,9 @@ func classToolsWalk() workflow {
 		},
 		actions: []walkAction{
 			{route: "POST /classes/{id}/roster", as: "school", form: trainee},
+			{route: "POST /classes/{id}/roster/import", as: "school", upload: true, file: rosterSheet},
+			{route: "POST /classes/{id}/schedule/import", as: "school", upload: true, file: scheduleSheet},
+			{route: "POST /classes/{id}/employment/import", as: "school", upload: true, file: employmentSheet},
 			{route: "POST /classes/{id}/roster/{eid}/remove", as: "school", form: reason},
 			{route: "POST /classes/{id}/roster/export", as: "bureau", form: reason},
 			{route: "POST /classes/{id}/agreements", as: "school", form: agreements},

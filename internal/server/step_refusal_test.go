@@ -106,6 +106,10 @@ func TestRefusedStepLandsBesideItsButton(t *testing.T) {
 			button: "claim-payment", want: "第十二条", page: "claim-props"},
 		{name: "objection decided twice", user: "bureau", prep: decidedObjection,
 			path: "/objections/%d/decide", form: url.Values{"decision": {"再次处理（保留）"}}, button: "objection-decide", want: "第十二条", page: "claim-props"},
+		// Reference data (SUB-1): an end date before the figure began; the
+		// button is the row's own.
+		{name: "figure end before its start", user: "bureau", record: `SELECT id, 0 FROM subsidy_standards WHERE valid_to IS NULL`,
+			path: "/subsidy-standards/standard/%d/end", form: url.Values{"to": {"2001-01-01"}}, button: "end-standard-%d", want: "第十二条", page: "standards"},
 		{name: "recovery before payment", user: "bureau", record: schoolClaim("payable"),
 			path: "/claims/%d/recovery", form: url.Values{"amount": {"1"}, "reason": {"骗取补助（保留）"}}, button: "claim-recovery", want: "第十六条", page: "claim-props"},
 	} {
@@ -132,9 +136,13 @@ func TestRefusedStepLandsBesideItsButton(t *testing.T) {
 			if c.status != 0 {
 				status = c.status
 			}
-			assertBeside(t, res, status, c.button, c.want, c.page)
+			button := c.button
+			if strings.Contains(button, "%d") {
+				button = fmt.Sprintf(button, id)
+			}
+			assertBeside(t, res, status, button, c.want, c.page)
 			for _, v := range c.form {
-				if !strings.Contains(formOf(res, c.button), v[0]) {
+				if !strings.Contains(formOf(res, button), v[0]) {
 					t.Errorf("the reason typed %q is not kept in the form", v[0])
 				}
 			}

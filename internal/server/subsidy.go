@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"tianmu/internal/training"
 	"tianmu/web"
@@ -14,13 +16,19 @@ func (s *Server) subsidyStandards(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) subsidyPage(w http.ResponseWriter, r *http.Request, status int, form web.FigureForm) {
+	s.subsidyPageStep(w, r, status, form, web.StepForm{})
+}
+
+// subsidyPageStep is the page with the add form and a row's end step as
+// typed, after a refusal.
+func (s *Server) subsidyPageStep(w http.ResponseWriter, r *http.Request, status int, form web.FigureForm, step web.StepForm) {
 	p, err := s.store.SubsidyPage(r.Context(), actor(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.render(w, r, status, web.SubsidyStandardsView(web.SubsidyStandardsPage{Layout: s.layout(r, "补贴标准", "claims"),
-		Tables: p.Tables, Occupations: p.Occupations, Today: s.store.Today(), Form: form}))
+		Tables: p.Tables, Occupations: p.Occupations, Today: s.store.Today(), Form: form, Step: step}))
 }
 
 func (s *Server) subsidyFigureAdd(w http.ResponseWriter, r *http.Request) {
@@ -47,10 +55,10 @@ func (s *Server) subsidyFigureEnd(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.store.EndFigure(r.Context(), actor(r), r.PathValue("kind"), id, r.PostFormValue("to")); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.flash(r, "已设截止日期。")
-	redirect(w, r, "/subsidy-standards")
+	kind, to := r.PathValue("kind"), strings.TrimSpace(r.PostFormValue("to"))
+	err := s.store.EndFigure(r.Context(), actor(r), kind, id, to)
+	f := web.StepForm{Action: "end-" + kind + "-" + strconv.FormatInt(id, 10), Reason: to}
+	s.stepDone(w, r, err, f, "已设截止日期。", "/subsidy-standards", func(w http.ResponseWriter, r *http.Request, status int, f web.StepForm) {
+		s.subsidyPageStep(w, r, status, web.FigureForm{}, f)
+	})
 }

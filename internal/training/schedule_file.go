@@ -13,6 +13,15 @@ import (
 // and reported at once, as the roster import is; nothing is imported while
 // any row has a problem.
 
+// ScheduleImportClosedReason says why a class's schedule cannot be imported
+// now ("" while it can): only a draft or a returned filing is edited.
+func ScheduleImportClosedReason(s ClassStatus) string {
+	if s.Editable() {
+		return ""
+	}
+	return RuleScheduleState.Msg(s.Label())
+}
+
 // ScheduleColumns is the template's header row.
 var ScheduleColumns = []string{"日期", "开始时间", "结束时间", "类型", "学时", "授课教师"}
 
@@ -23,6 +32,7 @@ var (
 	RuleScheduleTeacher = NewRule("QUAL-5", "第五条", "授课教师「%s」不在本机构的师资名单中")
 	RuleScheduleTwice   = NewRule("QUAL-5", "第五条", "本机构有两位名为「%s」的教师，请在表单中选择")
 	RuleScheduleKind    = NewRule("FILE-1", "第六条", "类型应为「理论课」或「操作技能课」")
+	RuleScheduleState   = NewRule("FILE-1", "第六条", "只有草稿或退回的备案可以导入课程表（当前状态「%s」）")
 )
 
 // ScheduleHeader is the column of each field (-1: absent).
