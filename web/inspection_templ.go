@@ -1522,7 +1522,7 @@ func InspectionView(p InspectionPage) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = TextArea("整改要求", "requirement", of.Requirement, of.Err("requirement"), true).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = ScopedTextArea(I64(f.ID), "整改要求", "requirement", of.Requirement, of.Err("requirement"), true).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

@@ -181,6 +181,10 @@ func (s Step) id(kind string) string {
 }
 
 // describedBy is the button's aria-describedby: the hint and the message.
+// scope keeps the ids of the step's own fields apart from another step's
+// on the same page (its URL, as id does).
+func (s Step) scope() string { return strings.TrimPrefix(s.id(""), "-") }
+
 func (s Step) describedBy() string {
 	var ids []string
 	if s.Confirm != "" {

@@ -283,15 +283,15 @@ func figureCommon(p SubsidyStandardsPage, kind, from string) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = Input("生效日期", "from", "date", p.Form.val(kind, p.Form.Input.From, from), p.Form.err(kind, "from"), true).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = ScopedInput(kind, "生效日期", "from", "date", p.Form.val(kind, p.Form.Input.From, from), p.Form.err(kind, "from"), true).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Input("依据文件（文号）", "source_doc", "text", p.Form.val(kind, p.Form.Input.SourceDoc, ""), p.Form.err(kind, "source_doc"), true).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = ScopedInput(kind, "依据文件（文号）", "source_doc", "text", p.Form.val(kind, p.Form.Input.SourceDoc, ""), p.Form.err(kind, "source_doc"), true).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Input("说明", "note", "text", p.Form.val(kind, p.Form.Input.Note, ""), p.Form.err(kind, "note"), false).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = ScopedInput(kind, "说明", "note", "text", p.Form.val(kind, p.Form.Input.Note, ""), p.Form.err(kind, "note"), false).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -454,19 +454,19 @@ func SubsidyStandardsView(p SubsidyStandardsPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Select("培训类型", "type", p.Form.val(training.FigureStandard, p.Form.Input.Type, ""), p.Form.err(training.FigureStandard, "type"), standardTypeOptions()).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ScopedSelect(training.FigureStandard, "培训类型", "type", p.Form.val(training.FigureStandard, p.Form.Input.Type, ""), p.Form.err(training.FigureStandard, "type"), standardTypeOptions()).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Select("等级", "level", p.Form.val(training.FigureStandard, p.Form.Input.Level, "5"), p.Form.err(training.FigureStandard, "level"), levelOptions()).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ScopedSelect(training.FigureStandard, "等级", "level", p.Form.val(training.FigureStandard, p.Form.Input.Level, "5"), p.Form.err(training.FigureStandard, "level"), levelOptions()).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Select("工种（留空：全部工种；选择：该工种的特别标准）", "occupation_id", p.Form.val(training.FigureStandard, p.Form.Input.OccupationID, ""), p.Form.err(training.FigureStandard, "occupation_id"), p.occupationOptions("全部工种")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ScopedSelect(training.FigureStandard, "工种（留空：全部工种；选择：该工种的特别标准）", "occupation_id", p.Form.val(training.FigureStandard, p.Form.Input.OccupationID, ""), p.Form.err(training.FigureStandard, "occupation_id"), p.occupationOptions("全部工种")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input("每人金额（元）", "amount", "text", p.Form.val(training.FigureStandard, p.Form.Input.Amount, ""), p.Form.err(training.FigureStandard, "amount"), true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ScopedInput(training.FigureStandard, "每人金额（元）", "amount", "text", p.Form.val(training.FigureStandard, p.Form.Input.Amount, ""), p.Form.err(training.FigureStandard, "amount"), true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -587,11 +587,11 @@ func SubsidyStandardsView(p SubsidyStandardsPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Select("人员类别", "group", p.Form.val(training.FigureRate, p.Form.Input.Group, ""), p.Form.err(training.FigureRate, "group"), groupOptions()).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ScopedSelect(training.FigureRate, "人员类别", "group", p.Form.val(training.FigureRate, p.Form.Input.Group, ""), p.Form.err(training.FigureRate, "group"), groupOptions()).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Select("等级条件", "min_level", p.Form.val(training.FigureRate, p.Form.Input.MinLevel, "0"), p.Form.err(training.FigureRate, "min_level"), minLevelOptions()).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ScopedSelect(training.FigureRate, "等级条件", "min_level", p.Form.val(training.FigureRate, p.Form.Input.MinLevel, "0"), p.Form.err(training.FigureRate, "min_level"), minLevelOptions()).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -609,7 +609,7 @@ func SubsidyStandardsView(p SubsidyStandardsPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input("比例（%）", "percent", "number", p.Form.val(training.FigureRate, p.Form.Input.Percent, ""), p.Form.err(training.FigureRate, "percent"), true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ScopedInput(training.FigureRate, "比例（%）", "percent", "number", p.Form.val(training.FigureRate, p.Form.Input.Percent, ""), p.Form.err(training.FigureRate, "percent"), true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -697,7 +697,7 @@ func SubsidyStandardsView(p SubsidyStandardsPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Select("工种", "occupation_id", p.Form.val(training.FigureShortage, p.Form.Input.OccupationID, ""), p.Form.err(training.FigureShortage, "occupation_id"), p.occupationOptions("请选择")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ScopedSelect(training.FigureShortage, "工种", "occupation_id", p.Form.val(training.FigureShortage, p.Form.Input.OccupationID, ""), p.Form.err(training.FigureShortage, "occupation_id"), p.occupationOptions("请选择")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -785,7 +785,7 @@ func SubsidyStandardsView(p SubsidyStandardsPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input("门槛（%）", "percent", "number", p.Form.val(training.FigureThreshold, p.Form.Input.Percent, ""), p.Form.err(training.FigureThreshold, "percent"), true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ScopedInput(training.FigureThreshold, "门槛（%）", "percent", "number", p.Form.val(training.FigureThreshold, p.Form.Input.Percent, ""), p.Form.err(training.FigureThreshold, "percent"), true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

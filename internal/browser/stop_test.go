@@ -45,7 +45,7 @@ func TestSuspendThenStopClass(t *testing.T) {
 	if n := e.count(chromedp.CSS(form)); n != 1 {
 		t.Fatalf("%d stop forms for class %d: %q", n, class, e.texts(`[data-testid="stoppable-row"]`))
 	}
-	e.typeInto(fmt.Sprintf("stop-reason-%d", class), reason)
+	e.typeInto(fmt.Sprintf("classes-%d-stop-reason", class), reason) // the step's own field id
 	e.click(chromedp.CSS(form + ` [data-testid="stop-submit"]`))
 	if loc := e.location(); !strings.HasPrefix(loc, fmt.Sprintf("/institutions/%d/supervision", school)) {
 		t.Fatalf("after stopping: %s (%s)", loc, e.text(chromedp.CSS("main")))

@@ -4,10 +4,12 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/go-chi/chi/v5"
+	"golang.org/x/net/html"
 
 	"tianmu/internal/training"
 )
@@ -285,10 +287,46 @@ func TestAccessTable(t *testing.T) {
 					if r.status != exp {
 						t.Errorf("%s %s (%s) as %s: %d, want %d", method, path, variant, who, r.status, exp)
 					}
+					if method == http.MethodGet && r.status == http.StatusOK {
+						if dup := duplicateIDs(r.body); len(dup) > 0 {
+							t.Errorf("GET %s (%s) as %s: element ids used twice (a label then points at the wrong field): %v", path, variant, who, dup)
+						}
+					}
 				}
 			}
 		})
 	}
+}
+
+// duplicateIDs lists the element ids an HTML page uses more than once.
+func duplicateIDs(body string) []string {
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		return nil
+	}
+	seen := map[string]int{}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			for _, a := range n.Attr {
+				if a.Key == "id" {
+					seen[a.Val]++
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	var out []string
+	for id, n := range seen {
+		if n > 1 {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // pathFor fills {id} (and a second id such as {cid}) for the object variant.
