@@ -82,3 +82,59 @@ func TestLoginThrottleAtomic(t *testing.T) {
 		t.Fatalf("%d attempts allowed in parallel, want exactly 5", n)
 	}
 }
+
+// TestTwoBureauUsersDisableEachOther is ACCT-2 under concurrency: with two
+// enabled bureau accounts, each disabling the other at the same moment, one
+// wins and the other is refused as the last bureau account; the bureau is
+// never left without an account. Ten rounds, re-enabled between them.
+func TestTwoBureauUsersDisableEachOther(t *testing.T) {
+	s := newStore(t)
+	mk := func(username string) int64 {
+		id, err := s.CreateUser(ctx, bureau, training.UserInput{Username: username, Name: username, Role: training.RoleBureau}, "h", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	a, b := mk("wangke"), mk("lichu")
+	if _, err := s.Pool().Exec(ctx, `UPDATE users SET disabled_at = now() WHERE role = 'bureau' AND id <> ALL($1)`, []int64{a, b}); err != nil {
+		t.Fatal(err)
+	}
+	last := training.RuleUserLastBureau.Msg()
+	for round := range 10 {
+		errs := make([]error, 2)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i, p := range [][2]int64{{a, b}, {b, a}} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				errs[i] = s.SetUserDisabled(ctx, training.Actor{UserID: p[0], Role: training.RoleBureau}, p[1], true)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		won := 0
+		for _, err := range errs {
+			if err == nil {
+				won++
+				continue
+			}
+			v, ok := training.AsValidation(err)
+			if !ok || len(v.General) != 1 || v.General[0] != last {
+				t.Fatalf("round %d: the loser got %v, want %q", round, err, last)
+			}
+		}
+		var enabled int
+		if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM users WHERE role = 'bureau' AND disabled_at IS NULL`).Scan(&enabled); err != nil {
+			t.Fatal(err)
+		}
+		if won != 1 || enabled != 1 {
+			t.Fatalf("round %d: %d disabled, %d bureau accounts left; want 1 and 1", round, won, enabled)
+		}
+		if _, err := s.Pool().Exec(ctx, `UPDATE users SET disabled_at = NULL WHERE id = ANY($1)`, []int64{a, b}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
