@@ -155,7 +155,7 @@ func (s *Store) RecordAgreements(ctx context.Context, a training.Actor, classID 
 			}
 			for _, no := range taken {
 				if id, ok := firstNo[no]; ok {
-					p.Add(training.AgreementField("agreement_no", id), "协议编号 "+no+" 已被其他学员使用，不能重复")
+					p.Add(training.AgreementField("agreement_no", id), training.RuleAgreementNoTaken.Msg(no))
 				}
 			}
 		}

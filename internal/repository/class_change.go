@@ -137,7 +137,7 @@ func (s *Store) DecideChange(ctx context.Context, a training.Actor, id int64, ve
 				return err
 			}
 			if msgs := training.HeldSessionsChanged(c.Plan, held, ch.Plan); len(msgs) > 0 {
-				return &training.ValidationError{General: append(msgs, "该变更申请改动了已上课的课程，不能同意；请不同意后由机构重新申请")}
+				return &training.ValidationError{General: append(msgs, training.RuleChangeHeldTouched.Msg())}
 			}
 			if err := writePlan(ctx, tx, id, ch.Plan); err != nil {
 				return err

@@ -201,7 +201,7 @@ func (s *Store) addCandidate(ctx context.Context, tx pgx.Tx, ap training.Applica
 	attempt := 1
 	if retake {
 		if len(earlier) == 0 {
-			return "", training.InvalidGeneral(name + "：尚未参加首次考核，不能安排补考")
+			return "", training.InvalidGeneral(training.RuleRetakeNoFirst.Msg(name))
 		}
 		var msg string
 		if parts, msg = training.RetakeParts(earlier, date); msg != "" {

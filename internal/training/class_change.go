@@ -15,6 +15,7 @@ var (
 	RuleChangeNone        = NewRule("FILE-5", "第六条", "该培训班没有待审核的变更申请")
 	RuleChangeRejectWhy   = NewRule("FILE-5", "第六条", "请填写不同意的理由")
 	RuleChangeClassGone   = NewRule("FILE-5", "第六条", "培训班已不在备案状态，不能变更")
+	RuleChangeHeldTouched = NewRule("FILE-5", "第六条", "该变更申请改动了已上课的课程，不能同意；请不同意后由机构重新申请")
 	RuleChangeStartPassed = NewRule("FILE-5", "第六条", "变更后的开班日期已到，不能同意，请机构重新申请")
 )
 

@@ -20,6 +20,7 @@ var (
 	RuleApplyCandidates      = NewRule("EXAM-1", "第九条", "请至少选择一名参加鉴定的学员")
 	RuleCompletionOrg        = NewRule("EXAM-6", "第十条", "结业证书考核由区职建中心命题、组织考核和阅卷")
 	RuleQualificationOrg     = NewRule("EXAM-6", "第十条", "职业资格证书（技能等级证书）考核由区职建中心或经核准的社会培训评价机构组织实施")
+	RuleRetakeNoFirst        = NewRule("EXAM-5", "第十条", "%s：尚未参加首次考核，不能安排补考")
 	RuleRetakeOnce           = NewRule("EXAM-5", "第十条", "考核不合格的学员同一培训年度内只能补考一次，不能第三次参加考核")
 	RuleRetakeUnpublished    = NewRule("EXAM-5", "第十一条", "该学员上次考核成绩尚未核准公布，不能安排补考")
 	RuleRetakeSameYear       = NewRule("EXAM-5", "第十条", "补考须在首次考核的同一培训年度（%d年）内进行")
