@@ -38,6 +38,9 @@ var (
 	ApplicationExport = ListExport{Sheet: "鉴定申报", File: "assessments.xlsx",
 		Header: []string{"培训班", "培训机构", "工种", "等级", "证书类别", "考核机构", "考生", "申报时间", "状态"},
 		Widths: []float64{20, 30, 20, 8, 14, 24, 8, 18, 10}}
+	SessionExport = ListExport{Sheet: "考试场次", File: "exam-sessions.xlsx",
+		Header: []string{"场次编号", "考试日期", "考试地点", "培训班", "培训机构", "工种", "等级", "考核机构", "考生", "补考", "状态"},
+		Widths: []float64{18, 12, 24, 16, 30, 20, 8, 24, 8, 6, 14}}
 	UserExport = ListExport{Sheet: "账号", File: "users.xlsx",
 		Header: []string{"用户名", "姓名", "角色", "所属机构", "状态", "最近登录", "创建时间"},
 		Widths: []float64{16, 12, 14, 30, 10, 18, 18}}
@@ -95,6 +98,16 @@ func ClassExportRow(r ClassListRow) []string {
 func ApplicationExportRow(a training.Application) []string {
 	return []string{a.ClassNo, a.InstitutionName, a.OccupationName, a.Level.Short(), a.CertKind.Label(), a.EvalOrgName,
 		strconv.Itoa(a.CandidateCount), timeOrBlank(a.SubmittedAt), a.Status.Label()}
+}
+
+// SessionExportRow is an exam session as exported.
+func SessionExportRow(x training.SessionListRow) []string {
+	retake := ""
+	if x.Retake {
+		retake = "是"
+	}
+	return []string{x.No, dateOrBlank(x.ExamDate), x.Venue, x.ClassNo, x.InstitutionName, x.OccupationName, x.Level.Short(), x.EvalOrgName,
+		strconv.Itoa(x.Candidates), retake, x.Status.Label()}
 }
 
 // UserExportRow is an account as exported.

@@ -371,6 +371,9 @@ var pages = []page{
 	{route: "GET /", name: "GET / (centre home)", role: centre, path: fixed("/"), mix: 2},
 	{route: "GET /assessments", name: "GET /assessments (centre queue)", role: centre, path: fixed("/assessments"), mix: 3},
 	{route: "GET /assessments", name: "GET /assessments?status=accepted", role: centre, path: fixed("/assessments?status=accepted")},
+	{route: "GET /exam-sessions", name: "GET /exam-sessions (centre, newest exam day first)", role: centre, path: fixed("/exam-sessions")},
+	{route: "GET /exam-sessions", name: "GET /exam-sessions?status=scored (centre, to approve)", role: centre, path: fixed("/exam-sessions?status=scored")},
+	{route: "GET /exam-sessions", name: "GET /exam-sessions?sort=no&page=3 (bureau)", role: bureau, path: fixed("/exam-sessions?sort=no&page=3")},
 	{route: "GET /assessments/{id}", name: "GET /assessments/{id} (centre)", role: centre, mix: 2,
 		path: each(global(func(f *fixtures) []int64 { return f.apps }), id("/assessments/"))},
 	{route: "GET /assessments/{id}/sessions/new", role: centre,
@@ -415,6 +418,7 @@ var pages = []page{
 	{route: "GET /textbooks.xlsx", name: "GET /textbooks.xlsx (bureau, whole catalogue)", role: bureau, kind: kindDownload, path: fixed("/textbooks.xlsx")},
 	{route: "GET /assessments.xlsx", name: "GET /assessments.xlsx?status=submitted (centre)", role: centre, kind: kindDownload, path: fixed("/assessments.xlsx?status=submitted")},
 	{route: "GET /users.xlsx", name: "GET /users.xlsx?role=centre", role: bureau, kind: kindDownload, path: fixed("/users.xlsx?role=centre")},
+	{route: "GET /exam-sessions.xlsx", name: "GET /exam-sessions.xlsx?status=published (centre)", role: centre, kind: kindDownload, path: fixed("/exam-sessions.xlsx?status=published")},
 }
 
 // notBenched are the GET routes with no row, and why.

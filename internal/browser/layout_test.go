@@ -79,7 +79,7 @@ func TestLayoutAndAccessibility(t *testing.T) {
 		"":       {"/login", "/results", "/verify"},
 		"bureau": {"/", "/review", "/institutions", "/classes", "/teachers", "/audit", "/stats", "/inbox", "/delivery"},
 		"school": {"/", "/classes", "/classes/new", "/assessments", "/teachers", "/inbox", fmt.Sprintf("/classes/%d/edit", classID)},
-		"centre": {"/", "/assessments", "/stats", "/examiners"},
+		"centre": {"/", "/assessments", "/exam-sessions", "/stats", "/examiners"},
 	}
 	var problems []string
 	for _, who := range []string{"", "bureau", "school", "centre"} {

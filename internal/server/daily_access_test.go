@@ -28,6 +28,10 @@ func init() {
 		"GET /teachers.xlsx":     {"-": roleStatus{see, ok, ok, forb}},
 		"GET /textbooks.xlsx":    {"-": same(see, ok)},
 		"GET /assessments.xlsx":  {"-": same(see, ok)},
+		// The exam sessions list: the bureau's and the centre's (an
+		// institution has its sessions on its applications).
+		"GET /exam-sessions":      {"-": roleStatus{see, ok, forb, ok}},
+		"GET /exam-sessions.xlsx": {"-": roleStatus{see, ok, forb, ok}},
 		"POST /inbox/{id}/open": {
 			"own":     {see, nf, see, nf},
 			"other":   same(see, nf),

@@ -140,6 +140,8 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 			// an institution its own applications, and sessions only
 			// once published; the centre its organisation's).
 			r.Get("/assessments", s.applicationList)
+			r.Get("/exam-sessions", s.sessionList)
+			r.Get("/exam-sessions.xlsx", s.sessionExport)
 			r.Get("/assessments/{id}", s.applicationShow)
 			r.Get("/exam-sessions/{id}", s.sessionShow)
 
