@@ -84,7 +84,7 @@ func TestFilingDraftReturnApproveChange(t *testing.T) {
 		t.Fatalf("queue: %q", rows)
 	}
 	e.visit(classPage)
-	e.typeInto("reason", "请在教学计划中注明实操场地")
+	e.typeIntoStep("class-return", "reason", "请在教学计划中注明实操场地")
 	e.click(tid("class-return"))
 	if got := e.text(tid("class-status")); got != "退回" {
 		t.Fatalf("after return: %q", got)

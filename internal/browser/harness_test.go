@@ -317,6 +317,19 @@ func (e *env) texts(sel chromedp.CSS) []string {
 		"Array.from(document.querySelectorAll(%q), el => el.innerText.trim())", string(sel))))
 }
 
+// typeIntoStep types s into the field named name of the step whose button
+// is data-testid=button: a step's fields have ids of their own (scoped by the
+// step), so the test finds the field as the user does, beside its button.
+func (e *env) typeIntoStep(button, name, s string) {
+	e.t.Helper()
+	sel := chromedp.CSS(fmt.Sprintf(`form:has([data-testid=%q]) [name=%q]`, button, name))
+	e.do("type into "+name+" of "+button,
+		chromedp.Focus(sel),
+		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.KeyEvent(kb.Backspace),
+		chromedp.SendKeys(sel, s))
+}
+
 // typeInto empties a text field or textarea and types s into it, key by key.
 func (e *env) typeInto(name, s string) {
 	e.t.Helper()

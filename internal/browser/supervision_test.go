@@ -120,7 +120,7 @@ func TestSupervisionInspectRectifySuspendLift(t *testing.T) {
 	// The bureau finds the answer wanting and escalates to a suspension.
 	e.relogin("bureau")
 	e.visit(order)
-	e.typeInto("note", "整改不到位：仍由非备案教师授课。")
+	e.typeIntoStep("order-escalate", "note", "整改不到位：仍由非备案教师授课。")
 	e.click(tid("order-escalate"))
 	if !strings.HasSuffix(e.location(), "#sanction") && !strings.Contains(e.location(), "/supervision") {
 		t.Fatalf("after escalating: %s", e.location())
