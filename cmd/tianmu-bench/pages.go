@@ -418,7 +418,7 @@ var pages = []page{
 	{route: "GET /textbooks.xlsx", name: "GET /textbooks.xlsx (bureau, whole catalogue)", role: bureau, kind: kindDownload, path: fixed("/textbooks.xlsx")},
 	{route: "GET /assessments.xlsx", name: "GET /assessments.xlsx?status=submitted (centre)", role: centre, kind: kindDownload, path: fixed("/assessments.xlsx?status=submitted")},
 	{route: "GET /users.xlsx", name: "GET /users.xlsx?role=centre", role: bureau, kind: kindDownload, path: fixed("/users.xlsx?role=centre")},
-	{route: "GET /exam-sessions.xlsx", name: "GET /exam-sessions.xlsx?status=published (centre)", role: centre, kind: kindDownload, path: fixed("/exam-sessions.xlsx?status=published")},
+	{route: "GET /exam-sessions.xlsx", name: "GET /exam-sessions.xlsx?status=scored (centre, to approve)", role: centre, kind: kindDownload, path: fixed("/exam-sessions.xlsx?status=scored")},
 }
 
 // notBenched are the GET routes with no row, and why.

@@ -152,6 +152,7 @@ var schemaConstraints = map[string][2]string{
 	"exam_sessions_application_id_fkey":           {"", "考核申请不存在或已删除"},
 	"exam_sessions_approved_by_id_fkey":           {"", "操作的账号不存在"},
 	"exam_sessions_entered_by_id_fkey":            {"", "操作的账号不存在"},
+	"exam_sessions_eval_org_fkey":                 {"", "考核机构不存在"},
 	"import_files_job_id_fkey":                    {"", "导入任务不存在或已删除"},
 	"import_jobs_class_id_fkey":                   {"", "培训班不存在或已删除"},
 	"import_jobs_institution_id_fkey":             {"institution_id", "培训机构不存在或已删除"},

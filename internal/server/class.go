@@ -140,7 +140,7 @@ func (s *Server) classEdit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if !c.Status.Editable() || !actor(r).IsInstitution() {
+	if !training.CanEditPlan(c.Status) || !actor(r).IsInstitution() {
 		redirect(w, r, classURL(id))
 		return
 	}

@@ -213,8 +213,7 @@ func classFeeWalk() workflow {
 	// feeSheet is a well-formed fee file for the class's first trainee, so
 	// that what stops the import is the class's state, not the file.
 	feeSheet := func(e *env, o walkObj) (string, []byte) {
-		idn := e.queryString(`SELECT coalesce((SELECT t.id_number FROM enrolments n JOIN trainees t ON t.id = n.trainee_id
-			WHERE n.class_id = $1 ORDER BY n.id LIMIT 1), '330185199203151021')`, o.id)
+		idn := e.firstTraineeID(o.id)
 		return "缴费.csv", []byte(strings.Join(training.FeeImportColumns, ",") + "\n" + idn + ",走查学员,300.00," +
 			e.store.Today().Format("2006-01-02") + ",SJ-ZC-2\n")
 	}

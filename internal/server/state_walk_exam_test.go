@@ -303,8 +303,7 @@ func classToolsWalk() workflow {
 		return "课程表.csv", []byte(strings.Join(training.ScheduleColumns, ",") + "\n2026-03-16,09:00,12:00,理论课,3,走查无此教师\n")
 	}
 	employmentSheet := func(e *env, o walkObj) (string, []byte) {
-		idn := e.queryString(`SELECT coalesce((SELECT t.id_number FROM enrolments n JOIN trainees t ON t.id = n.trainee_id
-			WHERE n.class_id = $1 ORDER BY n.id LIMIT 1), '330185199203151021')`, o.id)
+		idn := e.firstTraineeID(o.id)
 		return "就业.csv", []byte(strings.Join(training.EmploymentImportColumns, ",") + "\n" + idn + ",走查学员,是,否,临安区某酒店,2026-04-01\n")
 	}
 	return workflow{

@@ -673,6 +673,13 @@ func (e *env) walkFee(kit func(e *env) classKit, steps ...training.FeeAction) wa
 	return walkObj{id: id, table: "fee_applications"}
 }
 
+// firstTraineeID is the ID number of a class's first trainee, or a valid
+// one nobody on it has (a file row for a class with no roster).
+func (e *env) firstTraineeID(classID int64) string {
+	return e.queryString(`SELECT coalesce((SELECT t.id_number FROM enrolments n JOIN trainees t ON t.id = n.trainee_id
+		WHERE n.class_id = $1 ORDER BY n.id LIMIT 1), '330185199203151021')`, classID)
+}
+
 // walkTrainee puts a fresh trainee on the roster of a class not started.
 func (e *env) walkTrainee(classID int64) int64 {
 	e.t.Helper()
