@@ -19,8 +19,8 @@ var sessionSorts = map[string]string{
 	"no":   "x.session_no",
 }
 
-// Sessions lists exam sessions a page at a time, the newest exam day first
-// by default: the bureau sees every session, a centre user those of their
+// Sessions lists exam sessions a page at a time, in the page's sort (exam
+// day when none is named): the bureau sees every session, a centre user those of their
 // organisation. Institutions have their sessions on their applications'
 // pages (an unpublished session is the centre's alone, EXAM-7).
 func (s *Store) Sessions(ctx context.Context, a training.Actor, f SessionFilter, p Page) ([]training.SessionListRow, int, error) {
@@ -59,9 +59,6 @@ func (s *Store) sessionRows(ctx context.Context, a training.Actor, f SessionFilt
 	totalSQL := `(SELECT count(*) FROM exam_sessions x` + w.sql() + `)`
 	if p.all {
 		totalSQL = `0`
-	}
-	if p.Sort == "" {
-		p.Sort, p.Desc = "date", true
 	}
 	q := `SELECT x.id, x.session_no, x.exam_date, x.venue, x.status, x.retake, c.class_no, i.name, coalesce(o.name, ''), c.level, eo.name,
 			(SELECT count(*) FROM exam_entries e WHERE e.session_id = x.id), ` + totalSQL + `

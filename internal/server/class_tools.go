@@ -110,11 +110,12 @@ func (s *Server) scheduleImport(w http.ResponseWriter, r *http.Request) {
 		_ = file.Close()
 	}
 	var plan training.Plan
+	closed := training.ScheduleImportClosedReason(c.Status)
 	switch {
 	case err != nil || len(data) == 0:
 		imp.Message = "请选择要导入的课程表文件（.xlsx 或 .csv）"
-	case training.ScheduleImportClosedReason(c.Status) != "":
-		imp.Message = training.ScheduleImportClosedReason(c.Status)
+	case closed != "":
+		imp.Message = closed
 	default:
 		choices, err := s.store.FilingChoices(r.Context(), a, c.InstitutionID)
 		if err != nil {

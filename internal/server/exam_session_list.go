@@ -23,11 +23,18 @@ func sessionFilter(r *http.Request) repository.SessionFilter {
 	return repository.SessionFilter{}
 }
 
-func (s *Server) sessionList(w http.ResponseWriter, r *http.Request) {
-	f, p := sessionFilter(r), listParams(r)
+// sessionParams is the page asked for; without a sort, the newest exam day
+// first (the page marks it on its header, the export keeps the same order).
+func sessionParams(r *http.Request) repository.Page {
+	p := listParams(r)
 	if p.Sort == "" {
-		p.Sort, p.Desc = "date", true // the newest exam day first, marked so on its header
+		p.Sort, p.Desc = "date", true
 	}
+	return p
+}
+
+func (s *Server) sessionList(w http.ResponseWriter, r *http.Request) {
+	f, p := sessionFilter(r), sessionParams(r)
 	rows, total, err := s.store.Sessions(r.Context(), actor(r), f, p)
 	if err != nil {
 		s.fail(w, r, err)
@@ -40,7 +47,7 @@ func (s *Server) sessionList(w http.ResponseWriter, r *http.Request) {
 func (s *Server) sessionExport(w http.ResponseWriter, r *http.Request) {
 	f := sessionFilter(r)
 	s.streamList(w, r, web.SessionExport, func(put func(...string) error) error {
-		return s.store.SessionsEach(r.Context(), actor(r), f, listParams(r), func(x training.SessionListRow) error {
+		return s.store.SessionsEach(r.Context(), actor(r), f, sessionParams(r), func(x training.SessionListRow) error {
 			return put(web.SessionExportRow(x)...)
 		})
 	})
