@@ -205,10 +205,8 @@ var (
 	RulePaymentDate       = NewRule("SUB-3", "", "请填写拨付日期（如 2026-04-20），不能晚于今天")
 	RulePaymentAmount     = NewRule("SUB-3", "第十二条", "拨付金额%s与申领核定金额%s不一致")
 	RulePaymentFailReason = NewRule("SUB-3", "", "请填写拨付失败原因")
-	RuleRecoveryAmount    = NewRule("SUB-5", "第十六条", "追缴金额应大于0且不超过该条补贴金额%s")
 	RuleRecoveryReason    = NewRule("SUB-5", "第十六条", "请写明追缴原因（如弄虚作假、骗取培训补助经费）")
 	RuleRecoveryStage     = NewRule("SUB-5", "第十六条", "只能对已拨付的申领中的补贴追缴（申领状态为「%s」）")
-	RuleRecoveryLine      = NewRule("SUB-5", "第十六条", "该人员已移出申领或已追缴，不能再追缴")
 	RuleRecoveryLines     = NewRule("SUB-5", "第十六条", "%s已移出申领或已追缴，不能再追缴")
 	RuleRecoveryChoose    = NewRule("SUB-5", "第十六条", "请勾选要追缴的人员")
 	RuleRecoveryEach      = NewRule("SUB-5", "第十六条", "每人追缴金额应大于0且不超过所选人员中最少的补贴金额%s（不填则按各人补贴金额全额追缴）")
@@ -278,7 +276,7 @@ func DecideClaimStep(a Actor, c Claim, action ClaimAction, f ClaimStepFacts) (no
 			rs.Add("note", RulePaymentFailReason)
 		}
 	case ActClaimApprove:
-		if a.UserID == c.ReviewedByID || slices.Contains(c.TouchedBy, a.UserID) {
+		if ClaimFourEyes(a, c) {
 			rs.General(RuleClaimFourEyes)
 		}
 		if c.Lines == 0 {
@@ -302,13 +300,19 @@ func DecideClaimStep(a Actor, c Claim, action ClaimAction, f ClaimStepFacts) (no
 	return noticeUntil, rs
 }
 
+// ClaimFourEyes reports whether a reviewed or handled claim c, and so may
+// not approve it (four eyes, 第十二条).
+func ClaimFourEyes(a Actor, c Claim) bool {
+	return a.UserID == c.ReviewedByID || slices.Contains(c.TouchedBy, a.UserID)
+}
+
 // CanClaimStep reports whether actor's role takes the action and the
 // claim's status allows it (for showing buttons; the repository decides).
 func CanClaimStep(a Actor, c Claim, action ClaimAction) bool {
 	if a.Role != action.Role() || (a.IsInstitution() && a.InstitutionID != c.InstitutionID) {
 		return false
 	}
-	if action == ActClaimApprove && (a.UserID == c.ReviewedByID || slices.Contains(c.TouchedBy, a.UserID)) {
+	if action == ActClaimApprove && ClaimFourEyes(a, c) {
 		return false
 	}
 	if (action == ActClaimApprove || action == ActClaimRecordPayment) && c.Lines == 0 {
@@ -645,29 +649,14 @@ type RecoveryInput struct {
 	Reason string
 }
 
-// DecideRecovery says whether a line of a paid claim may be marked for
-// recovery (SUB-5): a live line not yet marked, an amount up to the line's,
-// and the reason.
-func DecideRecovery(c Claim, l ClaimLine, in RecoveryInput) (int64, Refusals) {
-	var rs Refusals
-	if !c.Status.Settled() {
-		rs.General(RuleRecoveryStage, c.Status.Label())
-	}
-	if l.Status != "active" || l.Recovery > 0 {
-		rs.General(RuleRecoveryLine)
-	}
-	amount, ok := ParseYuan(in.Amount)
-	if !ok || amount <= 0 || amount > l.Amount {
-		rs.Add("amount", RuleRecoveryAmount, YuanText(l.Amount))
-	}
-	switch n := utf8.RuneCountInString(strings.TrimSpace(in.Reason)); {
-	case n == 0:
-		rs.Add("reason", RuleRecoveryReason)
-	case n > MaxReasonLen:
-		rs.Add("reason", RuleClaimNoteLen)
-	}
-	return amount, rs
-}
+// LineRecoverable reports whether line l may be marked for recovery: live
+// on the claim and not marked yet (SUB-5).
+func LineRecoverable(l ClaimLine) bool { return l.Status == "active" && l.Recovery == 0 }
+
+// CanMarkRecovery reports whether a may mark lines of claim c for recovery
+// now (to show the form; DecideRecoveries decides): the bureau, once the
+// claim is settled.
+func CanMarkRecovery(a Actor, c Claim) bool { return a.IsBureau() && c.Status.Settled() }
 
 // MaxRecoveryLines bounds one recovery: a claim holds at most this many
 // lines at a time in practice (500 per class, a few classes).
@@ -692,7 +681,7 @@ func DecideRecoveries(c Claim, asked int, lines []ClaimLine, in RecoveryInput) (
 	}
 	least := int64(-1)
 	for _, l := range lines {
-		if l.Status != "active" || l.Recovery > 0 {
+		if !LineRecoverable(l) {
 			gone = append(gone, MaskName(l.Name))
 		}
 		if least < 0 || l.Amount < least {
