@@ -275,12 +275,20 @@ func (s *Store) DrawSpotCheckSample(ctx context.Context, a training.Actor, n int
 	if !a.IsBureau() {
 		return nil, training.ErrForbidden
 	}
-	q := `SELECT r.id, r.version, r.enrolment_id, t.name, r.months, r.employed, r.self_employed, r.employer, r.start_date, r.recorded_by,
+	// From the random point to the end, then wrapping round from the
+	// start: a point drawn near the end still yields n records when there
+	// are n unchecked ones.
+	q := `WITH p AS (SELECT floor(random() * (coalesce(max(id), 0) + 1))::bigint AS start FROM employment_records),
+		picked AS (
+			(SELECT r.id, 0 AS part FROM employment_records r, p WHERE r.check_result IS NULL AND r.id >= p.start ORDER BY r.id LIMIT $1)
+			UNION ALL
+			(SELECT r.id, 1 AS part FROM employment_records r, p WHERE r.check_result IS NULL AND r.id < p.start ORDER BY r.id LIMIT $1))
+		SELECT r.id, r.version, r.enrolment_id, t.name, r.months, r.employed, r.self_employed, r.employer, r.start_date, r.recorded_by,
 			r.recorded_at, c.class_no, i.name, t.phone
-		FROM employment_records r JOIN enrolments e ON e.id = r.enrolment_id JOIN trainees t ON t.id = e.trainee_id
+		FROM picked k JOIN employment_records r ON r.id = k.id
+		JOIN enrolments e ON e.id = r.enrolment_id JOIN trainees t ON t.id = e.trainee_id
 		JOIN classes c ON c.id = r.class_id JOIN institutions i ON i.id = r.institution_id
-		WHERE r.check_result IS NULL AND r.id >= (SELECT floor(random() * (coalesce(max(id), 0) + 1)) FROM employment_records)
-		ORDER BY r.id LIMIT $1`
+		ORDER BY k.part, r.id LIMIT $1`
 	var list []training.SpotCheckRow
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, q, n)
