@@ -2,6 +2,7 @@ package repository_test
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -357,5 +358,57 @@ func TestAmendmentNeedsSecondPairOfEyes(t *testing.T) {
 	}
 	if inst, err := ss.s.Amendments(ss.ctx, ss.school, ss.id); err != nil || len(inst) != 1 || inst[0].Status != training.AmendConfirmed {
 		t.Fatalf("the institution's list of corrections: %v %+v", err, inst)
+	}
+}
+
+// TestConcurrentIDCheckOneWins: two clerks at the door check the same
+// candidate at once; one records the check, the other is told when it was
+// done (EXAM-3), and the audit holds one check.
+func TestConcurrentIDCheckOneWins(t *testing.T) {
+	ef := newExamFixture(t, 2)
+	appID := ef.apply(training.CertSkillLevel)
+	must(t, ef.s.DecideApplication(ef.ctx, ef.centre, appID, 1, true, ""))
+	id, err := ef.s.ScheduleSession(ef.ctx, ef.centre, appID, sessionIn("2026-04-10"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry := ef.session(id).Entries[0]
+	// Before the exam day the check is refused with its rule.
+	ef.setNow(time.Date(2026, 4, 9, 16, 0, 0, 0, repository.Shanghai))
+	if err := ef.s.CheckCandidate(ef.ctx, ef.centre, id, entry.ID); err == nil || !strings.Contains(err.Error(), "考试当天起") {
+		t.Fatalf("before the exam day: %v", err)
+	}
+	ef.setNow(time.Date(2026, 4, 10, 8, 30, 0, 0, repository.Shanghai))
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i, a := range []training.Actor{ef.centre, ef.centre2} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = ef.s.CheckCandidate(ef.ctx, a, id, entry.ID)
+		}()
+	}
+	wg.Wait()
+	var ok int
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case !strings.Contains(err.Error(), "已于2026-04-10 08:30核对"):
+			t.Errorf("the second check: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d of 2 checks recorded: %v", ok, errs)
+	}
+	var n int
+	if err := ef.s.Pool().QueryRow(ef.ctx, `SELECT count(*) FROM audit_log WHERE action = 'exam.id_check' AND entity_id = $1`, id).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("%d audit rows for one check", n)
+	}
+	if err := ef.s.CheckCandidate(ef.ctx, ef.centre, id, 999999999); !errors.Is(err, training.ErrNotFound) {
+		t.Fatalf("an entry of no session: %v", err)
 	}
 }

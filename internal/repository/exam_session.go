@@ -416,30 +416,25 @@ func (s *Store) CheckCandidate(ctx context.Context, a training.Actor, sessionID,
 		if err != nil {
 			return err
 		}
-		if _, msg := training.NextSessionStatus(x.Status, training.ActSessCheck, false); msg != "" {
-			return training.InvalidGeneral(msg)
-		}
-		if msg := training.BeforeExamDayReason(x.ExamDate, s.Today()); msg != "" {
-			return training.InvalidGeneral(msg)
-		}
 		var no string
-		err = tx.QueryRow(ctx, `UPDATE exam_entries SET checked_at = $3, checked_by = $4 WHERE id = $1 AND session_id = $2 AND checked_at IS NULL
-			RETURNING candidate_no`, entryID, sessionID, s.now(), actorLabel(a)).Scan(&no)
+		var at *time.Time
+		err = tx.QueryRow(ctx, `SELECT candidate_no, checked_at FROM exam_entries WHERE id = $1 AND session_id = $2 FOR UPDATE`,
+			entryID, sessionID).Scan(&no, &at)
 		if err == pgx.ErrNoRows {
-			var at *time.Time
-			err := tx.QueryRow(ctx, `SELECT candidate_no, checked_at FROM exam_entries WHERE id = $1 AND session_id = $2`, entryID, sessionID).Scan(&no, &at)
-			switch {
-			case err == pgx.ErrNoRows:
-				return training.ErrNotFound
-			case err != nil:
-				return err
-			case at != nil:
-				return training.InvalidGeneral(training.RuleIDCheckedAlready.Msg(no, at.In(Shanghai).Format("2006-01-02 15:04")))
-			}
-			return training.ErrConflict
+			return training.ErrNotFound
+		} else if err != nil {
+			return err
 		}
+		if rs := training.DecideIDCheck(x.Status, x.ExamDate, s.Today(), no, at); !rs.OK() {
+			return rs.Err()
+		}
+		tag, err := tx.Exec(ctx, `UPDATE exam_entries SET checked_at = $3, checked_by = $4 WHERE id = $1 AND session_id = $2 AND checked_at IS NULL`,
+			entryID, sessionID, s.now(), actorLabel(a))
 		if err != nil {
 			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return training.ErrConflict
 		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "exam.id_check", Entity: "exam_session", EntityID: sessionID,
 			InstitutionID: x.InstitutionID, After: map[string]any{"candidate_no": no}})

@@ -110,6 +110,26 @@ func DecideRevealID(a Actor, status ExamSessionStatus, examDate, today time.Time
 	return rs, nil
 }
 
+// DecideIDCheck says whether a candidate's number and ID may be marked
+// checked (EXAM-3, 第十条): the session takes checks (scheduled or being
+// scored), the exam day has come, and the candidate is not checked
+// already (then it says when, so a second clerk at the door knows).
+func DecideIDCheck(status ExamSessionStatus, examDate, today time.Time, candidateNo string, checkedAt *time.Time) Refusals {
+	var rs Refusals
+	if _, msg := NextSessionStatus(status, ActSessCheck, false); msg != "" {
+		rs = append(rs, Refusal{Message: msg})
+		return rs
+	}
+	if msg := BeforeExamDayReason(examDate, today); msg != "" {
+		rs = append(rs, Refusal{Message: msg})
+		return rs
+	}
+	if checkedAt != nil {
+		rs.General(RuleIDCheckedAlready, candidateNo, checkedAt.In(shanghai).Format("2006-01-02 15:04"))
+	}
+	return rs
+}
+
 // PartText is one part's score as a results table shows it: the score of
 // this attempt, or for a part a retake does not sit the first attempt's
 // score carried over (EXAM-5).

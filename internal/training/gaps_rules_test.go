@@ -355,3 +355,30 @@ func TestDecideWithdrawOrg(t *testing.T) {
 		t.Error("OrgOpen")
 	}
 }
+
+func TestDecideIDCheck(t *testing.T) {
+	exam := day("2026-03-20")
+	at := time.Date(2026, 3, 20, 1, 5, 0, 0, time.UTC) // 09:05 in Shanghai
+	for _, c := range []struct {
+		status  ExamSessionStatus
+		today   string
+		checked *time.Time
+		want    string // "" allowed, else a part of the one message
+	}{
+		{SessScheduled, "2026-03-20", nil, ""},
+		{SessScored, "2026-03-22", nil, ""},
+		{SessScheduled, "2026-03-19", nil, "考试当天起"},
+		{SessScheduled, "2026-03-20", &at, "考生K001已于2026-03-20 09:05核对"},
+		{SessApproved, "2026-03-21", nil, "第十"},
+		{SessPublished, "2026-03-21", &at, "第十"},
+		{SessCancelled, "2026-03-21", nil, "第十"},
+	} {
+		rs := DecideIDCheck(c.status, exam, day(c.today), "K001", c.checked)
+		switch {
+		case c.want == "" && !rs.OK():
+			t.Errorf("%s on %s: refused %v", c.status, c.today, rs.Messages())
+		case c.want != "" && (len(rs) != 1 || !strings.Contains(rs[0].Message, c.want)):
+			t.Errorf("%s on %s: %v, want one message with %q", c.status, c.today, rs.Messages(), c.want)
+		}
+	}
+}
