@@ -306,6 +306,14 @@ func ClaimFourEyes(a Actor, c Claim) bool {
 	return a.UserID == c.ReviewedByID || slices.Contains(c.TouchedBy, a.UserID)
 }
 
+// ClaimEmptied reports whether every person of a claim under review or
+// awaiting payment has been removed (objections upheld, withdrawn), so
+// that it can be neither approved nor paid (SUB-3): the bureau's page says
+// so instead of offering those steps.
+func ClaimEmptied(c Claim) bool {
+	return c.Lines == 0 && (c.Status == ClaimReviewed || c.Status == ClaimPayable || c.Status == ClaimPaymentFailed)
+}
+
 // CanClaimStep reports whether actor's role takes the action and the
 // claim's status allows it (for showing buttons; the repository decides).
 func CanClaimStep(a Actor, c Claim, action ClaimAction) bool {

@@ -180,6 +180,18 @@ func TestDecideClaimStep(t *testing.T) {
 	if CanClaimStep(Actor{Role: RoleInstitution, InstitutionID: 2}, Claim{Status: ClaimDraft, InstitutionID: 1}, ActClaimSubmit) {
 		t.Fatal("another institution may submit")
 	}
+	if !ClaimFourEyes(reviewer, reviewed) || !ClaimFourEyes(returner, reviewed) || ClaimFourEyes(second, reviewed) {
+		t.Fatal("ClaimFourEyes: the reviewer and whoever returned it, not a second user")
+	}
+	for st, emptied := range map[ClaimStatus]bool{ClaimReviewed: true, ClaimPayable: true, ClaimPaymentFailed: true,
+		ClaimSubmitted: false, ClaimNotice: false, ClaimPaid: false, ClaimDraft: false} {
+		if got := ClaimEmptied(Claim{Status: st}); got != emptied {
+			t.Errorf("ClaimEmptied(%s, no lines) = %v", st, got)
+		}
+		if ClaimEmptied(Claim{Status: st, Lines: 1}) {
+			t.Errorf("ClaimEmptied(%s, one line)", st)
+		}
+	}
 }
 
 func TestAddWorkingDays(t *testing.T) {
