@@ -41,6 +41,10 @@ var (
 	SessionExport = ListExport{Sheet: "考试场次", File: "exam-sessions.xlsx",
 		Header: []string{"场次编号", "考试日期", "考试地点", "培训班", "培训机构", "工种", "等级", "考核机构", "考生", "补考", "状态"},
 		Widths: []float64{18, 12, 24, 16, 30, 20, 8, 24, 8, 6, 14}}
+	ResultExport = ListExport{Sheet: "考核结果", File: "exam-results.xlsx",
+		Header: []string{"准考证号", "姓名", "身份证号", "考试日期", "场次编号", "考核次数", "状态", "培训班", "培训机构", "工种", "等级",
+			"考核机构", "应知", "应会", "结果", "证书编号"},
+		Widths: []float64{18, 10, 20, 12, 18, 8, 10, 16, 30, 20, 8, 24, 10, 10, 8, 22}}
 	UserExport = ListExport{Sheet: "账号", File: "users.xlsx",
 		Header: []string{"用户名", "姓名", "角色", "所属机构", "状态", "最近登录", "创建时间"},
 		Widths: []float64{16, 12, 14, 30, 10, 18, 18}}
@@ -108,6 +112,17 @@ func SessionExportRow(x training.SessionListRow) []string {
 	}
 	return []string{x.No, dateOrBlank(x.ExamDate), x.Venue, x.ClassNo, x.InstitutionName, x.OccupationName, x.Level.Short(), x.EvalOrgName,
 		strconv.Itoa(x.Candidates), retake, x.Status.Label()}
+}
+
+// ResultExportRow is a candidate's result as exported (ID number masked).
+func ResultExportRow(x training.ResultListRow) []string {
+	attempt := "首次"
+	if x.Retake {
+		attempt = "补考"
+	}
+	return []string{x.CandidateNo, x.Name, x.IDNumber, dateOrBlank(x.ExamDate), x.SessionNo, attempt, x.Status.Label(), x.ClassNo,
+		x.InstitutionName, x.OccupationName, x.Level.Short(), x.EvalOrgName, x.TheoryText(), x.PracticalText(), x.Outcome.Label(),
+		x.CertificateNo}
 }
 
 // UserExportRow is an account as exported.

@@ -374,6 +374,11 @@ var pages = []page{
 	{route: "GET /exam-sessions", name: "GET /exam-sessions (centre, newest exam day first)", role: centre, path: fixed("/exam-sessions")},
 	{route: "GET /exam-sessions", name: "GET /exam-sessions?status=scored (centre, to approve)", role: centre, path: fixed("/exam-sessions?status=scored")},
 	{route: "GET /exam-sessions", name: "GET /exam-sessions?sort=no&page=3 (bureau)", role: bureau, path: fixed("/exam-sessions?sort=no&page=3")},
+	{route: "GET /exam-results", name: "GET /exam-results (bureau, every final result, newest first)", role: bureau, path: fixed("/exam-results")},
+	{route: "GET /exam-results", name: "GET /exam-results?outcome=fail&year=2025 (centre)", role: centre, path: fixed("/exam-results?outcome=fail&year=2025")},
+	{route: "GET /exam-results", name: "GET /exam-results?page=500 (bureau, the last page shown)", role: bureau, path: fixed("/exam-results?page=500")},
+	{route: "GET /exam-results", name: "GET /exam-results?sort=no&attempt=retake (bureau)", role: bureau, path: fixed("/exam-results?sort=no&attempt=retake")},
+	{route: "GET /exam-results", name: "GET /exam-results (institution, own published results)", role: inst, path: fixed("/exam-results")},
 	{route: "GET /assessments/{id}", name: "GET /assessments/{id} (centre)", role: centre, mix: 2,
 		path: each(global(func(f *fixtures) []int64 { return f.apps }), id("/assessments/"))},
 	{route: "GET /assessments/{id}/sessions/new", role: centre,
@@ -418,6 +423,7 @@ var pages = []page{
 	{route: "GET /textbooks.xlsx", name: "GET /textbooks.xlsx (bureau, whole catalogue)", role: bureau, kind: kindDownload, path: fixed("/textbooks.xlsx")},
 	{route: "GET /assessments.xlsx", name: "GET /assessments.xlsx?status=submitted (centre)", role: centre, kind: kindDownload, path: fixed("/assessments.xlsx?status=submitted")},
 	{route: "GET /users.xlsx", name: "GET /users.xlsx?role=centre", role: bureau, kind: kindDownload, path: fixed("/users.xlsx?role=centre")},
+	{route: "GET /exam-results.xlsx", name: "GET /exam-results.xlsx (institution, all its results)", role: inst, kind: kindDownload, path: fixed("/exam-results.xlsx")},
 	{route: "GET /exam-sessions.xlsx", name: "GET /exam-sessions.xlsx?status=scored (centre, to approve)", role: centre, kind: kindDownload, path: fixed("/exam-sessions.xlsx?status=scored")},
 }
 

@@ -78,8 +78,8 @@ func TestLayoutAndAccessibility(t *testing.T) {
 	pages := map[string][]string{
 		"":       {"/login", "/results", "/verify"},
 		"bureau": {"/", "/review", "/institutions", "/classes", "/teachers", "/audit", "/stats", "/inbox", "/delivery"},
-		"school": {"/", "/classes", "/classes/new", "/assessments", "/teachers", "/inbox", fmt.Sprintf("/classes/%d/edit", classID)},
-		"centre": {"/", "/assessments", "/exam-sessions", "/stats", "/examiners"},
+		"school": {"/", "/classes", "/classes/new", "/assessments", "/exam-results", "/teachers", "/inbox", fmt.Sprintf("/classes/%d/edit", classID)},
+		"centre": {"/", "/assessments", "/exam-sessions", "/exam-results", "/stats", "/examiners"},
 	}
 	var problems []string
 	for _, who := range []string{"", "bureau", "school", "centre"} {

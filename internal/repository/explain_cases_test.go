@@ -160,6 +160,36 @@ func reportCases(ctx context.Context, db *pgxpool.Pool, s *repository.Store, bur
 			_, err := s.Amendments(ctx, centre, f.examSession)
 			return err
 		}),
+		// The results list (migration 00109): the sessions walked by
+		// exam day, their entries by index, the total from kept counts.
+		c("results", func() error {
+			_, _, err := s.Results(ctx, bureau, repository.ResultFilter{}, repository.Page{Number: 1, Sort: "date", Desc: true})
+			return err
+		}),
+		c("results page 500", func() error {
+			_, _, err := s.Results(ctx, bureau, repository.ResultFilter{}, repository.Page{Number: 500, Sort: "date", Desc: true})
+			return err
+		}),
+		c("results failed in a year", func() error {
+			_, _, err := s.Results(ctx, bureau, repository.ResultFilter{Outcome: training.OutcomeFail, Year: 2025}, repository.Page{Number: 1, Sort: "date", Desc: true})
+			return err
+		}),
+		c("results retakes by number", func() error {
+			_, _, err := s.Results(ctx, bureau, repository.ResultFilter{Retake: "retake"}, repository.Page{Number: 1, Sort: "no"})
+			return err
+		}),
+		c("results of a centre", func() error {
+			_, _, err := s.Results(ctx, centre, repository.ResultFilter{}, repository.Page{Number: 1, Sort: "date", Desc: true})
+			return err
+		}),
+		c("results of an institution", func() error {
+			_, _, err := s.Results(ctx, school, repository.ResultFilter{}, repository.Page{Number: 1, Sort: "date", Desc: true})
+			return err
+		}),
+		c("results of a candidate", func() error {
+			_, _, err := s.Results(ctx, bureau, repository.ResultFilter{CandidateNo: "KS2025000001-001"}, repository.Page{Number: 1, Sort: "date", Desc: true})
+			return err
+		}),
 		c("session certificates", func() error { _, err := s.SessionCertificates(ctx, centre, f.examSession); return err }),
 		c("certificate by code", func() error { _, err := s.CertificateByCode(ctx, f.code); return err }),
 		c("certificate by number", func() error { _, err := s.CertificateByNo(ctx, f.certNo, f.certName); return err }),

@@ -32,6 +32,10 @@ func init() {
 		// institution has its sessions on its applications).
 		"GET /exam-sessions":      {"-": roleStatus{see, ok, forb, ok}},
 		"GET /exam-sessions.xlsx": {"-": roleStatus{see, ok, forb, ok}},
+		// The results list: every role with an account, each in its scope
+		// (an institution its own trainees' published results).
+		"GET /exam-results":      {"-": same(see, ok)},
+		"GET /exam-results.xlsx": {"-": same(see, ok)},
 		"POST /inbox/{id}/open": {
 			"own":     {see, nf, see, nf},
 			"other":   same(see, nf),

@@ -142,6 +142,8 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 			r.Get("/assessments", s.applicationList)
 			r.Get("/exam-sessions", s.sessionList)
 			r.Get("/exam-sessions.xlsx", s.sessionExport)
+			r.Get("/exam-results", s.resultList)
+			r.Get("/exam-results.xlsx", s.resultExport)
 			r.Get("/assessments/{id}", s.applicationShow)
 			r.Get("/exam-sessions/{id}", s.sessionShow)
 
