@@ -970,7 +970,7 @@ func ClaimView(p ClaimPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-			} else if p.isBureau() && (p.P.Claim.Status == training.ClaimReviewed && p.P.Claim.Lines > 0 || p.Forms.Step.Refused(string(training.ActClaimApprove))) {
+			} else if training.ClaimAwaitsOtherApprover(p.actor(), p.P.Claim) || p.isBureau() && p.Forms.Step.Refused(string(training.ActClaimApprove)) {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 67, "<div data-testid=\"claim-four-eyes-note\"><p class=\"muted\" data-testid=\"claim-four-eyes\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

@@ -844,7 +844,7 @@ func InstitutionShowView(p InstitutionShowPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if p.Institution.Status != training.InstRevoked {
+			if training.CanEditInstitution(p.Institution.Status) {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 61, "<a class=\"button\" href=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -864,7 +864,7 @@ func InstitutionShowView(p InstitutionShowPage) templ.Component {
 				}
 			}
 			if p.Layout.User.Role == training.RoleBureau {
-				if p.Institution.Status != training.InstRevoked {
+				if training.CanEditInstitution(p.Institution.Status) {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 63, "<a class=\"button\" href=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err

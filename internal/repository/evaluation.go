@@ -158,14 +158,15 @@ func (s *Store) StartEvaluation(ctx context.Context, a training.Actor, year int)
 		if err := tx.QueryRow(ctx, `SELECT status FROM evaluation_years WHERE year = $1 FOR UPDATE`, year).Scan(&st); err != nil {
 			return err
 		}
-		switch training.EvalStatus(st) {
-		case training.EvalPublished:
-			return training.InvalidGeneral(training.RuleEvalPublished.Msg(year))
-		case training.EvalRunning:
-			return training.InvalidGeneral(training.RuleEvalRunning.Msg(year))
+		if rs := training.DecideEvalStep(year, training.EvalStatus(st), training.EvalActRun); !rs.OK() {
+			return rs.Err()
 		}
-		if _, err := tx.Exec(ctx, `UPDATE evaluation_years SET status = 'running', done = 0, total = 0 WHERE year = $1`, year); err != nil {
+		tag, err := tx.Exec(ctx, `UPDATE evaluation_years SET status = 'running', done = 0, total = 0 WHERE year = $1 AND status = $2`, year, st)
+		if err != nil {
 			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return training.ErrConflict
 		}
 		if err := s.enqueue(ctx, tx, EvaluationRunArgs{Year: year}, time.Time{}); err != nil {
 			return err
@@ -345,15 +346,16 @@ func (s *Store) PublishEvaluation(ctx context.Context, a training.Actor, year in
 		if err := tx.QueryRow(ctx, `SELECT status FROM evaluation_years WHERE year = $1 FOR UPDATE`, year).Scan(&st); err != nil {
 			return err
 		}
-		switch training.EvalStatus(st) {
-		case training.EvalPublished:
-			return training.InvalidGeneral(training.RuleEvalPublished.Msg(year))
-		case training.EvalDraft, training.EvalRunning:
-			return training.InvalidGeneral(training.RuleEvalNotRun.Msg(year))
+		if rs := training.DecideEvalStep(year, training.EvalStatus(st), training.EvalActPublish); !rs.OK() {
+			return rs.Err()
 		}
-		if _, err := tx.Exec(ctx, `UPDATE evaluation_years SET status = 'published', published_by = $2, published_at = $3,
-			version = version + 1 WHERE year = $1 AND status = 'computed'`, year, actorLabel(a), s.now()); err != nil {
+		tag, err := tx.Exec(ctx, `UPDATE evaluation_years SET status = 'published', published_by = $2, published_at = $3,
+			version = version + 1 WHERE year = $1 AND status = 'computed'`, year, actorLabel(a), s.now())
+		if err != nil {
 			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return training.ErrConflict
 		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "evaluation.publish", Entity: "evaluation_year", EntityID: int64(year),
 			Before: map[string]any{"status": st}, After: map[string]any{"status": training.EvalPublished}})
@@ -380,8 +382,8 @@ func (s *Store) RecordOutcome(ctx context.Context, a training.Actor, year int, i
 		if err != nil {
 			return err
 		}
-		if training.EvalStatus(st) == training.EvalRunning {
-			return training.InvalidGeneral(training.RuleEvalRunning.Msg(year))
+		if rs := training.DecideEvalStep(year, training.EvalStatus(st), training.EvalActOutcome); !rs.OK() {
+			return rs.Err()
 		}
 		if _, err := tx.Exec(ctx, `UPDATE evaluation_scores SET outcome = $3, outcome_note = $4, outcome_by = $5, outcome_at = $6
 			WHERE year = $1 AND institution_id = $2`, year, inst, string(outcome), strings.TrimSpace(note), actorLabel(a), s.now()); err != nil {

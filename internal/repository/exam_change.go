@@ -364,6 +364,9 @@ func (s *Store) ExamAffairsExport(ctx context.Context, a training.Actor, appID i
 		if ap, err = s.applicationFor(ctx, tx, a, appID, false); err != nil {
 			return err
 		}
+		if rs := training.DecideExportExamAffairs(ap.Status); !rs.OK() {
+			return rs.Err()
+		}
 		rows, err := tx.Query(ctx, `SELECT t.id_number, t.name, t.birth_date, t.sex = 'M', t.phone, t.employer, ec.attendance_rate::float8,
 				coalesce((SELECT c.cert_no FROM certificates c JOIN exam_entries cx ON cx.id = c.entry_id JOIN exam_sessions cs ON cs.id = cx.session_id
 					WHERE c.id_number = t.id_number AND c.revoked_at IS NULL AND cs.application_id <> ec.application_id

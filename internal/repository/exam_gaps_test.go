@@ -318,6 +318,16 @@ func TestRetakeChoicesCarriedPartsAndExport(t *testing.T) {
 	if _, _, err := s.ExamAffairsExport(ctx, ef.school, appID); !errors.Is(err, training.ErrForbidden) {
 		t.Fatalf("institution exports: %v", err)
 	}
+	// An application not yet accepted: its candidates' data are not the
+	// exam's to register (第九条), and nothing is exported or audited.
+	ef2 := newExamFixture(t, 1)
+	pending := ef2.apply(training.CertSkillLevel)
+	if _, list, err := ef2.s.ExamAffairsExport(ctx, ef2.centre, pending); err == nil || !strings.Contains(err.Error(), "第九条：鉴定申报受理后方可导出") || len(list) != 0 {
+		t.Fatalf("export of a submitted application: %d rows, %v", len(list), err)
+	}
+	if n := ef2.count(`SELECT count(*) FROM audit_log WHERE action = 'exam.affairs_export'`); n != 0 {
+		t.Fatalf("%d export audit rows after a refusal", n)
+	}
 
 	retake := sessionIn("2026-04-20")
 	retake.Retake, retake.EnrolmentIDs = true, []int64{failed.EnrolmentID}

@@ -231,7 +231,9 @@ func (s *Server) applicationExamAffairs(w http.ResponseWriter, r *http.Request) 
 	}
 	ap, list, err := s.store.ExamAffairsExport(r.Context(), actor(r), id)
 	if err != nil {
-		s.fail(w, r, err)
+		// Refused (not accepted yet): said beside the button on the
+		// application's page.
+		s.stepDone(w, r, err, web.StepForm{Action: web.ExamAffairsStep}, "", "", s.applicationStepPage)
 		return
 	}
 	var buf bytes.Buffer

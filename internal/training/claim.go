@@ -306,6 +306,14 @@ func ClaimFourEyes(a Actor, c Claim) bool {
 	return a.UserID == c.ReviewedByID || slices.Contains(c.TouchedBy, a.UserID)
 }
 
+// ClaimAwaitsOtherApprover reports whether a claim ready for approval
+// (reviewed, with people on it) waits for a bureau user other than a, who
+// reviewed or handled it (four eyes, 第十二条): the page says so instead of
+// offering a the approval.
+func ClaimAwaitsOtherApprover(a Actor, c Claim) bool {
+	return a.IsBureau() && a.UserID != 0 && c.Status == ClaimReviewed && c.Lines > 0 && ClaimFourEyes(a, c)
+}
+
 // ClaimEmptied reports whether every person of a claim under review or
 // awaiting payment has been removed (objections upheld, withdrawn), so
 // that it can be neither approved nor paid (SUB-3): the bureau's page says

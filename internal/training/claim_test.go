@@ -183,6 +183,11 @@ func TestDecideClaimStep(t *testing.T) {
 	if !ClaimFourEyes(reviewer, reviewed) || !ClaimFourEyes(returner, reviewed) || ClaimFourEyes(second, reviewed) {
 		t.Fatal("ClaimFourEyes: the reviewer and whoever returned it, not a second user")
 	}
+	if !ClaimAwaitsOtherApprover(reviewer, reviewed) || ClaimAwaitsOtherApprover(second, reviewed) ||
+		ClaimAwaitsOtherApprover(reviewer, Claim{Status: ClaimReviewed, ReviewedByID: 10}) ||
+		ClaimAwaitsOtherApprover(reviewer, Claim{Status: ClaimSubmitted, ReviewedByID: 10, Lines: 1}) {
+		t.Fatal("ClaimAwaitsOtherApprover: the reviewer of a reviewed claim with people on it, nobody else")
+	}
 	for st, emptied := range map[ClaimStatus]bool{ClaimReviewed: true, ClaimPayable: true, ClaimPaymentFailed: true,
 		ClaimSubmitted: false, ClaimNotice: false, ClaimPaid: false, ClaimDraft: false} {
 		if got := ClaimEmptied(Claim{Status: st}); got != emptied {

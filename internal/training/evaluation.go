@@ -41,6 +41,40 @@ func (s EvalStatus) Label() string {
 	return string(s)
 }
 
+// EvalAction is a step on a year's evaluation.
+type EvalAction string
+
+// Evaluation steps: run (or run again) the computation, publish the
+// results, record the decision on one institution's outcome.
+const (
+	EvalActRun     EvalAction = "run"
+	EvalActPublish EvalAction = "publish"
+	EvalActOutcome EvalAction = "outcome"
+)
+
+// DecideEvalStep says whether action may be taken on year's evaluation in
+// status st (SUP-6, 第十五条): a published year is frozen (no run; its
+// outcomes may still be recorded), a running one waits for its
+// computation, and only a computed year is published.
+func DecideEvalStep(year int, st EvalStatus, action EvalAction) Refusals {
+	var rs Refusals
+	switch {
+	case st == EvalRunning:
+		rs.General(RuleEvalRunning, year)
+	case st == EvalPublished && action != EvalActOutcome:
+		rs.General(RuleEvalPublished, year)
+	case action == EvalActPublish && st != EvalComputed:
+		rs.General(RuleEvalNotRun, year)
+	}
+	return rs
+}
+
+// CanEvalStep is DecideEvalStep for showing a control: bureau staff, and
+// the year's status allows it.
+func CanEvalStep(a Actor, st EvalStatus, action EvalAction) bool {
+	return a.IsBureau() && DecideEvalStep(0, st, action).OK()
+}
+
 // EvalSettings are the bureau's weights, deductions and grade bands for a
 // year (data, not code).
 type EvalSettings struct {

@@ -2,6 +2,7 @@ package training_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"tianmu/internal/training"
@@ -98,5 +99,28 @@ func TestDecideEvalSettings(t *testing.T) {
 			_, rs := training.DecideEvalSettings(c.a, c.in, 2026, c.current)
 			checkSupRefusals(t, rs, c.fields, c.rule)
 		})
+	}
+}
+
+func TestDecideEvalStep(t *testing.T) {
+	bureau, inst := training.Actor{UserID: 1, Role: training.RoleBureau}, training.Actor{UserID: 2, Role: training.RoleInstitution, InstitutionID: 1}
+	for _, c := range []struct {
+		st     training.EvalStatus
+		action training.EvalAction
+		want   *training.Rule // nil: allowed
+	}{
+		{training.EvalDraft, training.EvalActRun, nil}, {training.EvalComputed, training.EvalActRun, nil},
+		{training.EvalRunning, training.EvalActRun, training.RuleEvalRunning}, {training.EvalPublished, training.EvalActRun, training.RuleEvalPublished},
+		{training.EvalComputed, training.EvalActPublish, nil}, {training.EvalDraft, training.EvalActPublish, training.RuleEvalNotRun},
+		{training.EvalRunning, training.EvalActPublish, training.RuleEvalRunning}, {training.EvalPublished, training.EvalActPublish, training.RuleEvalPublished},
+		{training.EvalComputed, training.EvalActOutcome, nil}, {training.EvalPublished, training.EvalActOutcome, nil}, {training.EvalRunning, training.EvalActOutcome, training.RuleEvalRunning},
+	} {
+		rs := training.DecideEvalStep(2025, c.st, c.action)
+		if (c.want == nil) != rs.OK() || (c.want != nil && (rs[0].Rule != c.want || !strings.Contains(rs[0].Message, "2025年度"))) {
+			t.Errorf("%s on %s: %v", c.action, c.st, rs.Messages())
+		}
+		if training.CanEvalStep(bureau, c.st, c.action) != (c.want == nil) || training.CanEvalStep(inst, c.st, c.action) {
+			t.Errorf("training.CanEvalStep(%s, %s) disagrees", c.action, c.st)
+		}
 	}
 }

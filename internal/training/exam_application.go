@@ -30,7 +30,24 @@ var (
 	RuleSessionExaminer      = NewRule("EXAM-2", "第九条", "请至少安排一名考评员")
 	RuleExaminerIsTeacher    = NewRule("EXAM-2", "第九条", "实行考培分离，考评人员不得为该培训班的授课教师")
 	RuleExaminerIsStaff      = NewRule("EXAM-2", "第九条", "实行考培分离，考评人员不得为该培训机构的工作人员")
+	RuleAffairsNotAccepted   = NewRule("EXAM-1", "第九条", "鉴定申报受理后方可导出考务系统报名数据（当前状态：%s）")
 )
+
+// CanExportExamAffairs reports whether an application's candidates may be
+// exported for the province's exam-affairs system (full ID numbers and
+// phones): once the centre has accepted it, and after it is archived.
+func CanExportExamAffairs(st ApplicationStatus) bool { return st == AppAccepted || st == AppArchived }
+
+// DecideExportExamAffairs refuses the export of an application the centre
+// has not accepted: until then its candidates' personal data are not the
+// exam's to register.
+func DecideExportExamAffairs(st ApplicationStatus) Refusals {
+	var rs Refusals
+	if !CanExportExamAffairs(st) {
+		rs.General(RuleAffairsNotAccepted, st.Label())
+	}
+	return rs
+}
 
 // CanScheduleSession reports whether a session may be scheduled on an
 // application in status st: only an accepted one.
