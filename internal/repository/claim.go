@@ -295,8 +295,8 @@ func (s *Store) RebuildClaim(ctx context.Context, a training.Actor, id int64, ve
 		if c.Version != version {
 			return training.ErrConflict
 		}
-		if !c.Status.Editable() {
-			return training.InvalidGeneral(training.RuleClaimStep.Msg(c.Status.Label(), "重新生成"))
+		if rs := training.DecideRebuildClaim(c.Status); !rs.OK() {
+			return rs.Err()
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM subsidy_claim_lines WHERE claim_id = $1`, id); err != nil {
 			return err

@@ -103,20 +103,14 @@ func (s *Store) DecideChange(ctx context.Context, a training.Actor, id int64, ve
 		return training.ErrForbidden
 	}
 	note = strings.TrimSpace(note)
-	if !approve && note == "" {
-		return training.Invalid("decision", training.RuleChangeRejectWhy.Msg())
-	}
-	if msg := training.TooLong("class_changes.decision", note); msg != "" {
-		return training.Invalid("decision", msg)
-	}
 	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
 		c, err := s.lockClass(ctx, tx, a, id, version)
 		if err != nil {
 			return err
 		}
 		ch := c.PendingChange
-		if ch == nil {
-			return training.InvalidGeneral(training.RuleChangeNone.Msg())
+		if rs := training.DecideChangeDecision(ch != nil, approve, note); !rs.OK() {
+			return rs.Err()
 		}
 		status, kind, action := "rejected", "change_rejected", "class.change_reject"
 		if approve {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -368,11 +367,8 @@ func (s *Store) RecordOutcome(ctx context.Context, a training.Actor, year int, i
 	if !a.IsBureau() {
 		return training.ErrForbidden
 	}
-	if !outcome.Valid() {
-		return training.Invalid("outcome", training.RuleEvalOutcome.Msg())
-	}
-	if utf8.RuneCountInString(note) > 500 {
-		return training.Invalid("note", training.RuleEvalNote.Msg())
+	if rs := training.DecideEvalOutcome(outcome, note); !rs.OK() {
+		return rs.Err()
 	}
 	return translate(s.inTx(ctx, func(tx pgx.Tx) error {
 		var before *string

@@ -50,8 +50,8 @@ func (s *Store) IssueSurveyCodes(ctx context.Context, a training.Actor, classID 
 			classID, a.InstitutionID).Scan(&status); err != nil {
 			return err
 		}
-		if !training.ClassOver(training.ClassStatus(status)) {
-			return training.InvalidGeneral(training.RuleSurveyCodesNot.Msg(training.ClassStatus(status).Label()))
+		if rs := training.DecideSurveyCodes(training.ClassStatus(status)); !rs.OK() {
+			return rs.Err()
 		}
 		var err error
 		if n, err = issueSurveyCodes(ctx, tx, classID, a.InstitutionID, s.now()); err != nil || n == 0 {

@@ -314,6 +314,16 @@ func ClaimAwaitsOtherApprover(a Actor, c Claim) bool {
 	return a.IsBureau() && a.UserID != 0 && c.Status == ClaimReviewed && c.Lines > 0 && ClaimFourEyes(a, c)
 }
 
+// DecideRebuildClaim says whether a claim's lines may be built again: while
+// the institution may still change it (draft or returned, SUB-3).
+func DecideRebuildClaim(st ClaimStatus) Refusals {
+	var rs Refusals
+	if !st.Editable() {
+		rs.General(RuleClaimStep, st.Label(), "重新生成")
+	}
+	return rs
+}
+
 // ClaimEmptied reports whether every person of a claim under review or
 // awaiting payment has been removed (objections upheld, withdrawn), so
 // that it can be neither approved nor paid (SUB-3): the bureau's page says

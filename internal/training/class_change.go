@@ -1,6 +1,9 @@
 package training
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Change requests on an approved filing (FILE-5, 第六条): asked by the
 // institution, decided by the bureau; the changed plan is in force only
@@ -41,6 +44,24 @@ func DecideRequestChange(st ClassStatus, pending bool) Refusals {
 // CanDecideChange reports whether a may approve or reject c's waiting
 // change request.
 func CanDecideChange(a Actor, c Class) bool { return a.IsBureau() && c.PendingChange != nil }
+
+// DecideChangeDecision is FILE-5 on deciding a request, before what
+// approving it checks (DecideApproveChange): a request is waiting, and a
+// rejection says why (within the column's limit).
+func DecideChangeDecision(pending, approve bool, note string) Refusals {
+	var rs Refusals
+	note = strings.TrimSpace(note)
+	switch {
+	case !approve && note == "":
+		rs.Add("decision", RuleChangeRejectWhy)
+	case TooLong("class_changes.decision", note) != "":
+		rs = append(rs, Refusal{Field: "decision", Message: TooLong("class_changes.decision", note)})
+	}
+	if !pending {
+		rs.General(RuleChangeNone)
+	}
+	return rs
+}
 
 // DecideApproveChange is FILE-5 on approving a request: the class is still
 // approved, and a new start date has not yet come.

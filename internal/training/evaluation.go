@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // The annual evaluation (考评验审, SUP-6, 第十五条): each designated
@@ -65,6 +66,19 @@ func DecideEvalStep(year int, st EvalStatus, action EvalAction) Refusals {
 		rs.General(RuleEvalPublished, year)
 	case action == EvalActPublish && st != EvalComputed:
 		rs.General(RuleEvalNotRun, year)
+	}
+	return rs
+}
+
+// DecideEvalOutcome checks the outcome a bureau user records for an
+// institution: one of the outcomes, and a note of at most 500 characters.
+func DecideEvalOutcome(o EvalOutcome, note string) Refusals {
+	var rs Refusals
+	if !o.Valid() {
+		rs.Add("outcome", RuleEvalOutcome)
+	}
+	if utf8.RuneCountInString(note) > 500 {
+		rs.Add("note", RuleEvalNote)
 	}
 	return rs
 }

@@ -66,6 +66,16 @@ var (
 	RuleSurveyWithdrawn = NewRule("SUP-3", "", "已退学的学员不参加满意度评价")
 )
 
+// DecideSurveyCodes says whether a class's survey codes may be issued:
+// once it is over (SUP-3, 第十五条).
+func DecideSurveyCodes(st ClassStatus) Refusals {
+	var rs Refusals
+	if !ClassOver(st) {
+		rs.General(RuleSurveyCodesNot, st.Label())
+	}
+	return rs
+}
+
 // MaxSurveyComment is the comment's length limit (the schema's CHECK).
 const MaxSurveyComment = 500
 
