@@ -39,6 +39,16 @@ func Open(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error
 	if _, set := cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"]; !set {
 		cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"] = "0"
 	}
+	// No JIT compilation either (unless the URL sets it): PostgreSQL
+	// compiles a statement whose estimated cost passes jit_above_cost, and
+	// on the province data set that compile took 400 ms of the 725 ms of
+	// the bureau's year-end ledger summary of its busiest institution —
+	// more than the statement itself (2026-11-30). A portal's statements
+	// are answered in milliseconds or are reports read page by page; none
+	// runs long enough for compiled expressions to pay back.
+	if _, set := cfg.ConnConfig.RuntimeParams["jit"]; !set {
+		cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	}
 	cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	cfg.HealthCheckPeriod = 10 * time.Second
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)

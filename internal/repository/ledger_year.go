@@ -55,9 +55,12 @@ const ledgerYearSQL = `WITH page AS (` + ledgerYearClasses + `
 // classes, how many miss each part of the ledger (the conditions of
 // training.LedgerGaps, kinds in training.LedgerGapKinds order) and how
 // many are complete. The classes come index-only, the facts by index per
-// class as for a page; no class row is read from the heap.
+// class as for a page; no class row is read from the heap. f is
+// MATERIALIZED: inlined into g, each of its facts was computed again for
+// every condition that reads it (the published-results count twice, the
+// application four times: 330 → 215 ms for a school's 1,888 classes).
 const ledgerYearSummarySQL = `WITH y AS (` + ledgerYearClasses + `),
-	f (enrolled, agreed, sessions, held, applied, results, tracked, filed) AS (
+	f (enrolled, agreed, sessions, held, applied, results, tracked, filed) AS MATERIALIZED (
 		SELECT ` + ledgerFactsSQL + `
 		FROM y AS c` + ledgerFactsJoins + `),
 	g AS (SELECT enrolled > agreed AS agreements, sessions > held AS attendance, enrolled > 0 AND NOT applied AS exam,

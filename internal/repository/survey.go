@@ -232,11 +232,25 @@ func (s *Store) SurveyReport(ctx context.Context, a training.Actor, by SurveyGro
 	avg := func(col string) string {
 		return "coalesce(round(sum(f." + col + ")::numeric / nullif(sum(f.answers), 0) * 10), 0)::int"
 	}
-	rows, err := s.pool.Query(ctx, `WITH k AS (SELECT `+g[0]+` AS key, sum(f.codes)::int AS codes, sum(f.answers)::int AS answers,
-			`+avg("overall")+` AS overall, `+avg("teaching")+` AS teaching, `+avg("venue")+` AS venue,
-			`+avg("organisation")+` AS organisation, sum(f.satisfied)::int AS satisfied, count(*) OVER () AS total
-		FROM class_followup f`+w.sql()+`
-		GROUP BY 1 ORDER BY sum(f.answers) = 0, 4, 1 LIMIT `+lim+` OFFSET `+off+`)
+	q := `WITH k AS (SELECT ` + g[0] + ` AS key, sum(f.codes)::int AS codes, sum(f.answers)::int AS answers,
+			` + avg("overall") + ` AS overall, ` + avg("teaching") + ` AS teaching, ` + avg("venue") + ` AS venue,
+			` + avg("organisation") + ` AS organisation, sum(f.satisfied)::int AS satisfied, count(*) OVER () AS total
+		FROM class_followup f` + w.sql() + `
+		GROUP BY 1 ORDER BY sum(f.answers) = 0, 4, 1 LIMIT ` + lim + ` OFFSET ` + off + `)`
+	if by == SurveyByClass {
+		// A class is its own group: the page walks class_followup_rank_idx
+		// in the report's order (migration 00110) instead of grouping and
+		// sorting every class; the total counts the classes by index.
+		one := func(col string) string {
+			return "coalesce(round(f." + col + "::numeric / nullif(f.answers, 0) * 10), 0)::int"
+		}
+		q = `WITH k AS (SELECT f.class_id AS key, f.codes, f.answers, f.overall_rank AS overall, ` + one("teaching") + ` AS teaching,
+				` + one("venue") + ` AS venue, ` + one("organisation") + ` AS organisation, f.satisfied,
+				(SELECT count(*) FROM class_followup f` + w.sql() + `) AS total
+			FROM class_followup f` + w.sql() + `
+			ORDER BY f.answers = 0, f.overall_rank, f.class_id LIMIT ` + lim + ` OFFSET ` + off + `)`
+	}
+	rows, err := s.pool.Query(ctx, q+`
 		SELECT k.key, `+g[1]+`, k.codes, k.answers, k.overall, k.teaching, k.venue, k.organisation, k.satisfied, k.total
 		FROM k ORDER BY k.answers = 0, k.overall, k.key`, w.args...)
 	if err != nil {
