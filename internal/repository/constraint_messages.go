@@ -154,6 +154,7 @@ var schemaConstraints = map[string][2]string{
 	"exam_sessions_entered_by_id_fkey":            {"", "操作的账号不存在"},
 	"exam_sessions_eval_org_fkey":                 {"", "考核机构不存在"},
 	"exam_sessions_institution_fkey":              {"", "培训机构不存在或已删除"},
+	"exam_applications_live_sessions_check":       {"", "鉴定申报的考试场次统计有误，请联系管理员"},
 	"exam_sessions_passed_check":                  {"", "考试场次的合格人数统计有误，请联系管理员"},
 	"exam_sessions_failed_check":                  {"", "考试场次的不合格人数统计有误，请联系管理员"},
 	"import_files_job_id_fkey":                    {"", "导入任务不存在或已删除"},

@@ -189,9 +189,32 @@ func TestRescheduleAndCancel(t *testing.T) {
 
 	// Cancelled the day before: the candidates come free and go into a new session.
 	wantRule(t, s.CancelSession(ctx, ef.centre, sid, y.Version, ""), "请填写取消考试原因")
+	live := func(want int) {
+		t.Helper()
+		// The kept count (migration 00111) against the sessions, and the
+		// centre's to-do item that reads it.
+		if n := ef.count(`SELECT count(*) FROM exam_applications ap WHERE ap.live_sessions <>
+			(SELECT count(*) FROM exam_sessions s WHERE s.application_id = ap.id AND s.status <> 'cancelled')`); n != 0 {
+			t.Fatalf("%d applications whose live-session count differs from their sessions", n)
+		}
+		if n := ef.count(`SELECT live_sessions FROM exam_applications WHERE id = $1`, appID); n != want {
+			t.Fatalf("application %d: %d live sessions, want %d", appID, n, want)
+		}
+		waiting := false
+		for _, it := range ef.centreTodos() {
+			for _, ln := range it.Lines {
+				waiting = waiting || (it.Kind == "session.schedule" && strings.Contains(ln.Href, "/assessments/"+strconv.FormatInt(appID, 10)+"/"))
+			}
+		}
+		if waiting != (want == 0) {
+			t.Fatalf("with %d live sessions the application waits to be scheduled: %v", want, waiting)
+		}
+	}
+	live(1)
 	if err := s.CancelSession(ctx, ef.centre, sid, y.Version, "台风预警"); err != nil {
 		t.Fatal(err)
 	}
+	live(0)
 	z := ef.session(sid)
 	if z.Status != training.SessCancelled || z.CancelReason != "台风预警" || len(z.Entries) != 0 || len(z.Changes) != 2 || !z.Changes[1].Cancel {
 		t.Fatalf("cancelled: %s %q %d entries %+v", z.Status, z.CancelReason, len(z.Entries), z.Changes)
@@ -203,6 +226,7 @@ func TestRescheduleAndCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	live(1)
 	if n := len(ef.session(again).Entries); n != 2 {
 		t.Fatalf("%d candidates in the new session", n)
 	}
@@ -543,4 +567,14 @@ func anyReason(ids []int64) map[int64]string {
 		m[id] = "测试：仍申报"
 	}
 	return m
+}
+
+// centreTodos is the centre user's to-do list as the home page reads it.
+func (ef *examFixture) centreTodos() []training.TodoItem {
+	ef.t.Helper()
+	p, err := ef.s.CentreHome(ef.ctx, ef.centre)
+	if err != nil {
+		ef.t.Fatal(err)
+	}
+	return p.Todos.Items
 }
