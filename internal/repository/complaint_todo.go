@@ -13,7 +13,8 @@ func init() {
 					CASE WHEN c.due_date < $2::date THEN '已超期' WHEN c.assignee_id IS NULL THEN '未指定经办人' ELSE '' END,
 					c.due_date::timestamptz
 				FROM complaints c JOIN institutions i ON i.id = c.institution_id
-				WHERE c.status IN ('received', 'handling')`},
+				WHERE c.status IN ('received', 'handling')`,
+			Count: `SELECT 1 FROM complaints c WHERE c.status IN ('received', 'handling')`},
 		todoSource{Role: training.RoleInstitution, Kind: "complaint.forwarded", Label: "区人力社保局转来的投诉（待回复）", Href: "/complaints",
 			Nav: "complaints", Due: "答复期限",
 			SQL: `SELECT c.tracking_no || coalesce(' · ' || k.class_no, ''), '/complaints/' || c.id, c.due_date, '', c.forwarded_at

@@ -69,7 +69,8 @@ var todoSources = []todoSource{
 	{Role: training.RoleBureau, Kind: "class.review", Label: "待审核的办班备案", Href: "/review", Nav: "review", Due: "开班日期",
 		SQL: `SELECT ` + classTitle + ` || ' · ' || i.name, '/classes/' || c.id, c.start_date, '', c.start_date::timestamptz
 			FROM classes c JOIN institutions i ON i.id = c.institution_id LEFT JOIN occupations o ON o.id = c.occupation_id
-			WHERE c.status = 'submitted'`},
+			WHERE c.status = 'submitted'`,
+		Count: `SELECT 1 FROM classes c WHERE c.status = 'submitted'`},
 	{Role: training.RoleBureau, Kind: "class.change", Label: "待审核的备案变更申请", Href: "/review", Nav: "review", Due: "开班日期",
 		SQL: `SELECT ` + classTitle + ` || ' · ' || i.name, '/classes/' || c.id, c.start_date, ch.reason, ch.requested_at
 			FROM class_changes ch JOIN classes c ON c.id = ch.class_id JOIN institutions i ON i.id = c.institution_id

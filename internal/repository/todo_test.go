@@ -47,6 +47,9 @@ func (f *fixture) wantTodo(a training.Actor, kind training.TodoKind, want int) {
 			f.t.Fatalf("%s: lines %+v", it.Kind, it.Lines)
 		}
 	}
+	if err := f.s.CheckTodoCounts(f.ctx, a); err != nil {
+		f.t.Fatal(err)
+	}
 	// The navigation of every other page counts the same, in one statement.
 	nav, err := f.s.NavCounts(f.ctx, a)
 	if err != nil {
