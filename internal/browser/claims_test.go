@@ -172,6 +172,10 @@ func TestClaimFromBuildToPaid(t *testing.T) {
 		t.Fatalf("after confirming: %s", s)
 	}
 	e.overflowFree("the bureau's paid claim")
+	if e.count(tid("batch-full-form")) != 1 {
+		t.Fatal("the bureau's paid claim offers no full-ID batch export beside its payment")
+	}
+	e.shot("claim-paid-bureau-1024")
 	e.click(tid("logout"))
 
 	// The school sees its claim paid, in the list and on its page.

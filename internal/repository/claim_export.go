@@ -39,6 +39,42 @@ func (s *Store) ClaimFullExport(ctx context.Context, a training.Actor, id int64,
 	return p, translate(err, "full export of claim %d", id)
 }
 
+// PaymentBatchFull is the bureau's payment batch with full ID numbers
+// (for the finance office's transfer list), asked for from the claim page
+// of one of the batch's payments: a reason is required (DecideFullIDExport)
+// and the export is audited with it, as a view of personal data. A payment
+// not of the claim is ErrNotFound.
+func (s *Store) PaymentBatchFull(ctx context.Context, a training.Actor, claimID, paymentID int64, reason string) (training.PaymentBatch, error) {
+	reason = strings.TrimSpace(reason)
+	if !a.IsBureau() {
+		return training.PaymentBatch{}, training.ErrForbidden
+	}
+	if rs := training.DecideFullIDExport(a, reason); !rs.OK() {
+		return training.PaymentBatch{}, rs.Err()
+	}
+	b, err := s.PaymentBatchOf(ctx, a, paymentID)
+	if err != nil {
+		return b, err
+	}
+	var inst int64
+	for _, p := range b.Payments {
+		if p.ID == paymentID && p.ClaimID == claimID {
+			if err := s.pool.QueryRow(ctx, `SELECT institution_id FROM subsidy_claims WHERE id = $1`, claimID).Scan(&inst); err != nil {
+				return b, translate(err, "claim %d", claimID)
+			}
+		}
+	}
+	if inst == 0 {
+		return training.PaymentBatch{}, training.ErrNotFound
+	}
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		return s.appendAudit(ctx, tx, a, auditRecord{Action: "claim.batch_full_ids", Entity: "claim", EntityID: claimID,
+			InstitutionID: inst, After: map[string]any{"payment_id": paymentID, "batch_no": b.BatchNo, "reason": reason,
+				"payments": len(b.Payments), "lines": len(b.Lines)}})
+	})
+	return b, translate(err, "full export of the batch of payment %d", paymentID)
+}
+
 // PaymentBatchOf reads the payment batch a payment belongs to: every
 // payment recorded under its batch number with its claim, and the live
 // lines of those claims (names and ID numbers as stored: the writer

@@ -121,8 +121,9 @@ func WriteClaim(w io.Writer, d training.ClaimDetail, full bool) error {
 }
 
 // PaymentBatchParts are the batch workbook's sheets: the payments (one a
-// claim) with the batch total, and the subsidised people (masked).
-func PaymentBatchParts(b training.PaymentBatch) []training.LedgerPart {
+// claim) with the batch total, and the subsidised people (ID numbers
+// masked unless full: the bureau's audited request).
+func PaymentBatchParts(b training.PaymentBatch, full bool) []training.LedgerPart {
 	pays := make([][]string, 0, len(b.Payments)+1)
 	for i, p := range b.Payments {
 		st := training.PaymentStatusLabel(p.Status)
@@ -135,7 +136,11 @@ func PaymentBatchParts(b training.PaymentBatch) []training.LedgerPart {
 	pays = append(pays, []string{"", "合计", "", "", "", "", training.YuanInput(b.Total()), "", ""})
 	lines := make([][]string, 0, len(b.Lines))
 	for i, l := range b.Lines {
-		lines = append(lines, []string{strconv.Itoa(i + 1), l.ClaimNo, l.InstitutionName, l.ClassNo, l.Name, training.MaskID(l.IDNumber),
+		idn := training.MaskID(l.IDNumber)
+		if full {
+			idn = l.IDNumber
+		}
+		lines = append(lines, []string{strconv.Itoa(i + 1), l.ClaimNo, l.InstitutionName, l.ClassNo, l.Name, idn,
 			l.OccupationName, l.Level.Short(), l.CertNo, training.YuanInput(l.Amount)})
 	}
 	return []training.LedgerPart{
@@ -146,9 +151,10 @@ func PaymentBatchParts(b training.PaymentBatch) []training.LedgerPart {
 	}
 }
 
-// WritePaymentBatch writes a payment batch workbook.
-func WritePaymentBatch(w io.Writer, b training.PaymentBatch) error {
-	return WriteLedger(w, "补贴拨付批次 "+b.BatchNo, PaymentBatchParts(b))
+// WritePaymentBatch writes a payment batch workbook (full: ID numbers
+// whole, the bureau's audited export).
+func WritePaymentBatch(w io.Writer, b training.PaymentBatch, full bool) error {
+	return WriteLedger(w, "补贴拨付批次 "+b.BatchNo, PaymentBatchParts(b, full))
 }
 
 // cst is China Standard Time (no daylight saving), where times print.

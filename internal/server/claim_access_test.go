@@ -50,7 +50,12 @@ func init() {
 		"GET /claims/{id}/form.pdf":           claimGet,
 		"POST /claims/{id}/export-full":       bureauStep(ok, "own", "other"),
 		"GET /claim-payments/{id}/batch.xlsx": {"own": {see, ok, ok, forb}, "missing": {see, nf, nf, forb}},
-		"GET /fund-use.xlsx":                  {"-": bureauOnly(ok)},
+		// The bureau's batch with full ID numbers, from the claim page of
+		// one of its payments: "own" the school's paid claim and its
+		// payment (the walk's reason: 200, audited), "other" the same
+		// payment under another claim (404).
+		"POST /claims/{id}/payments/{pid}/batch-full": {"own": {see, ok, forb, forb}, "other": {see, nf, forb, forb}},
+		"GET /fund-use.xlsx":                          {"-": bureauOnly(ok)},
 	} {
 		accessTable[k] = v
 	}
@@ -61,6 +66,18 @@ func (e *env) claimPath(route, variant string) (string, bool) {
 	const missing = "999999"
 	var id string
 	switch {
+	case strings.Contains(route, "{pid}"):
+		paid := e.fixture("paid claim", func() int64 {
+			return e.queryID(`SELECT min(claim_id) FROM subsidy_claim_payments p JOIN subsidy_claims c ON c.id = p.claim_id WHERE c.status = 'paid'`)
+		})
+		pid := e.fixture("paid claim payment", func() int64 { return e.queryID(`SELECT min(id) FROM subsidy_claim_payments WHERE claim_id = $1`, paid) })
+		claim := paid
+		if variant == "other" {
+			claim = e.fixture("claim "+route+" own draft", func() int64 {
+				return e.queryID(`SELECT id FROM subsidy_claims WHERE status = 'draft' ORDER BY id LIMIT 1`)
+			})
+		}
+		return strings.NewReplacer("{id}", itoa(claim), "{pid}", itoa(pid)).Replace(route), true
 	case strings.HasPrefix(route, "/claims/{id}"):
 		if variant == "other" {
 			return strings.Replace(route, "{id}", itoa(e.fixture("academy claim", e.academyClaim)), 1), true

@@ -83,8 +83,35 @@ func (s *Server) paymentBatchExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	startDownload(w, xlsxType, "补贴拨付批次-"+b.BatchNo+".xlsx")
-	if err := roster.WritePaymentBatch(w, b); err != nil {
+	if err := roster.WritePaymentBatch(w, b, false); err != nil {
 		s.log.Error("payment batch export", "request_id", requestID(r), "payment", id, "err", err)
+	}
+}
+
+// paymentBatchFull is the bureau's batch workbook with full ID numbers,
+// asked for beside a payment on the claim page: a reason is required and
+// the export is audited; a refusal shows the claim page with the message
+// beside that payment's reason.
+func (s *Server) paymentBatchFull(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(r, "id")
+	pid, ok2 := idParam(r, "pid")
+	if !ok || !ok2 {
+		s.fail(w, r, training.ErrNotFound)
+		return
+	}
+	form := web.ReasonForm{Reason: r.PostFormValue("reason")}
+	b, err := s.store.PaymentBatchFull(r.Context(), actor(r), id, pid, form.Reason)
+	if err != nil {
+		if !mergeErrors(err, &form.Errors) {
+			s.fail(w, r, err)
+			return
+		}
+		s.claimPage(w, r, http.StatusUnprocessableEntity, web.ClaimForms{BatchFull: form, BatchFullPayment: pid})
+		return
+	}
+	startDownload(w, xlsxType, "补贴拨付批次-"+b.BatchNo+"-完整.xlsx")
+	if err := roster.WritePaymentBatch(w, b, true); err != nil {
+		s.log.Error("payment batch full export", "request_id", requestID(r), "payment", pid, "err", err)
 	}
 }
 

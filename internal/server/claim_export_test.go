@@ -177,11 +177,45 @@ func TestClaimPaymentBatchAndFundReport(t *testing.T) {
 		t.Fatalf("another institution's batch: %d", r.status)
 	}
 
+	// The bureau's batch with full ID numbers (the finance office's
+	// transfer list): refused without a reason beside that payment's form,
+	// then exported whole and audited as a view of personal data; the
+	// institution cannot ask for it.
+	full := e.login("bureau")
+	path := "/claims/" + itoa(paid) + "/payments/" + itoa(pid) + "/batch-full"
+	page := full.post(path, url.Values{"reason": {" "}})
+	if page.status != http.StatusUnprocessableEntity || !strings.Contains(page.text("err-reason"), training.RuleClaimFullIDReason.Text) ||
+		!strings.Contains(page.body, `id="e-batch-`+itoa(pid)+`-reason"`) {
+		t.Fatalf("batch without a reason: %d %q", page.status, page.text("err-reason"))
+	}
+	x := full.post(path, url.Values{"reason": {"财政拨付需核对收款人身份证号"}})
+	if x.status != http.StatusOK || !strings.Contains(x.header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("full batch: %d", x.status)
+	}
+	lines := joinRows(sheets(t, x.body)["拨付明细"])
+	if strings.Contains(lines, "********") || !fullIDNumber.MatchString(lines) {
+		t.Fatalf("the full batch masks its ID numbers:\n%s", lines)
+	}
+	if n := e.count(`SELECT count(*) FROM audit_log WHERE action = 'claim.batch_full_ids' AND entity_id = $1
+		AND after->>'reason' = '财政拨付需核对收款人身份证号' AND (after->>'payment_id')::bigint = $2`, paid, pid); n != 1 {
+		t.Fatalf("%d audit rows of the full batch", n)
+	}
+	if !training.IsPIIView("claim.batch_full_ids") || training.AuditActionLabel("claim.batch_full_ids") == "claim.batch_full_ids" {
+		t.Fatal("the full batch is not a labelled view of personal data")
+	}
+	if r := full.post("/claims/"+itoa(e.claimOf(training.ClaimDraft))+"/payments/"+itoa(pid)+"/batch-full",
+		url.Values{"reason": {"核对"}}); r.status != http.StatusNotFound {
+		t.Fatalf("a payment under another claim: %d", r.status)
+	}
+	if r := e.login("school").post(path, url.Values{"reason": {"想要"}}); r.status != http.StatusForbidden {
+		t.Fatalf("the institution's full batch: %d", r.status)
+	}
+
 	bureau := e.login("bureau")
 	if !bureau.get("/fund-use").has("fund-report-export") {
 		t.Fatal("no export link on the fund-use report")
 	}
-	x := bureau.get("/fund-use.xlsx?year=" + itoa(int64(e.store.Today().Year())))
+	x = bureau.get("/fund-use.xlsx?year=" + itoa(int64(e.store.Today().Year())))
 	if x.status != http.StatusOK {
 		t.Fatalf("fund report export: %d", x.status)
 	}

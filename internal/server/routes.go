@@ -386,6 +386,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/objections/{id}/decide", s.objectionDecide)
 				r.Post("/claims/{id}/recovery", s.claimRecovery)
 				r.Post("/claims/{id}/export-full", s.claimExportFull)
+				r.Post("/claims/{id}/payments/{pid}/batch-full", s.paymentBatchFull)
 				r.Get("/fund-use.xlsx", s.fundUseReportExport)
 				// Complaints (SUP-2).
 				for _, act := range []training.ComplaintAction{training.ActComplaintAssign, training.ActComplaintNote,

@@ -19,6 +19,7 @@ var claimAuditLabels = map[string]string{
 	"claim.payment_failed":   "登记补贴拨付失败",
 	"claim.recovery":         "标记补贴追缴",
 	"claim.export_full_ids":  "导出补贴申领完整身份证号码",
+	"claim.batch_full_ids":   "导出拨付批次完整身份证号码",
 }
 
 func init() {

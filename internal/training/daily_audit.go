@@ -53,7 +53,7 @@ func init() {
 // PIIViewActions are the audit actions that record someone seeing or
 // exporting full personal data (ID numbers, phones): the audit page can
 // show only these.
-var PIIViewActions = []string{"teacher.view_pii", "exam.id_reveal", "agreement.print", "roster.export_pii", "exam.affairs_export", "claim.export_full_ids"}
+var PIIViewActions = []string{"teacher.view_pii", "exam.id_reveal", "agreement.print", "roster.export_pii", "exam.affairs_export", "claim.export_full_ids", "claim.batch_full_ids"}
 
 // IsPIIView reports whether action records a view of full personal data.
 func IsPIIView(action string) bool {
