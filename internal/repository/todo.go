@@ -127,7 +127,8 @@ var todoSources = []todoSource{
 		SQL: `SELECT ` + classTitle + ` || ' · 场次 ' || s.session_no, '/exam-sessions/' || s.id, s.published_at::date, '', s.published_at
 			FROM exam_sessions s JOIN exam_applications ap ON ap.id = s.application_id JOIN classes c ON c.id = ap.class_id
 			LEFT JOIN occupations o ON o.id = c.occupation_id
-			WHERE ap.institution_id = $1 AND s.status = 'published' AND s.published_at >= $2::date - 30`},
+			WHERE s.institution_id = $1 AND s.status = 'published' AND s.published_at >= $2::date - 30`,
+		Count: `SELECT 1 FROM exam_sessions s WHERE s.institution_id = $1 AND s.status = 'published' AND s.published_at >= $2::date - 30`},
 	{Role: training.RoleInstitution, Kind: "teacher.returned", Label: "被退回的教师申报", Href: "/teachers", Nav: "teachers", Due: "退回日期",
 		SQL: `SELECT t.name, '/teachers/' || t.id, t.reviewed_at::date, t.review_note, t.reviewed_at
 			FROM teachers t JOIN teacher_institutions ti ON ti.teacher_id = t.id
