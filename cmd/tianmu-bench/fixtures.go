@@ -34,8 +34,8 @@ type fixtures struct {
 	inspectionFiles               [][2]int64
 	evalYear                      int // the latest evaluated year (0: none)
 	// Subsidy claims (issue 11): claims of about 500 lines, claims on
-	// public notice.
-	bigClaims, notices []int64
+	// public notice, recorded payments.
+	bigClaims, notices, payments []int64
 }
 
 // ownFixtures are one institution's objects.
@@ -100,6 +100,7 @@ func findFixtures(ctx context.Context, pool *pgxpool.Pool, insts []int64) (*fixt
 		{&f.answered, `SELECT id FROM rectification_orders WHERE file_data IS NOT NULL ORDER BY id DESC LIMIT 20000`},
 		{&f.bigClaims, `SELECT id FROM subsidy_claims WHERE lines BETWEEN 450 AND 550 ORDER BY id DESC LIMIT 2000`},
 		{&f.notices, `SELECT id FROM subsidy_claims WHERE status = 'notice' ORDER BY id`},
+		{&f.payments, `SELECT id FROM subsidy_claim_payments ORDER BY id DESC LIMIT 20000`},
 		{&f.published, `SELECT s.id FROM exam_sessions s JOIN exam_applications ap ON ap.id = s.application_id
 			JOIN eval_orgs o ON o.id = ap.eval_org_id WHERE o.kind = 'centre' AND s.status = 'published' ORDER BY s.id LIMIT 20000`},
 	}

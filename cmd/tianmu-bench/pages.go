@@ -213,6 +213,12 @@ var pages = []page{
 	{route: "GET /claims", name: "GET /claims?queue=1 (bureau to-do)", role: bureau, path: fixed("/claims?queue=1")},
 	{route: "GET /claims/{id}", name: "GET /claims/{id} (bureau, a claim of about 500 lines)", role: bureau,
 		path: each(global(func(f *fixtures) []int64 { return f.bigClaims }), id("/claims/"))},
+	{route: "GET /claims/{id}/export.xlsx", name: "GET /claims/{id}/export.xlsx (bureau, a claim of about 500 lines)", role: bureau, kind: kindDownload,
+		path: each(global(func(f *fixtures) []int64 { return f.bigClaims }), id("/claims/", "/export.xlsx"))},
+	{route: "GET /claims/{id}/form.pdf", name: "GET /claims/{id}/form.pdf (bureau, a claim of about 500 lines)", role: bureau, kind: kindDownload,
+		path: each(global(func(f *fixtures) []int64 { return f.bigClaims }), id("/claims/", "/form.pdf"))},
+	{route: "GET /claim-payments/{id}/batch.xlsx", name: "GET /claim-payments/{id}/batch.xlsx (bureau, a payment's batch)", role: bureau, kind: kindDownload,
+		path: each(global(func(f *fixtures) []int64 { return f.payments }), id("/claim-payments/", "/batch.xlsx"))},
 	{route: "GET /ledgers", name: "GET /ledgers?institution= (bureau, the busiest institution)", role: bureau,
 		path: func(f *fixtures, _ *client, _ int) string { return fmt.Sprintf("/ledgers?institution=%d", f.busyInst) }},
 	{route: "GET /fund-use", name: "GET /fund-use (bureau report)", role: bureau, path: fixed("/fund-use")},
@@ -432,12 +438,7 @@ var pages = []page{
 
 // notBenched are the GET routes with no row, and why.
 var notBenched = map[string]string{
-	// The claim downloads: the scale data has claims now (issue 11's
-	// scale step); rows for them are still to be added.
-	"GET /claims/{id}/export.xlsx":        "no subsidy claims in the scale data set yet (issue 11 scale step pending); the claim page's one-round-trip read, then the workbook",
-	"GET /claims/{id}/form.pdf":           "no subsidy claims in the scale data set yet (issue 11 scale step pending); the claim page's read, then the PDF (certpdf BenchmarkClaimForm500)",
-	"GET /claim-payments/{id}/batch.xlsx": "no claim payments in the scale data set yet (issue 11 scale step pending); two statements on subsidy_claim_payments_batch_idx",
-	"GET /complaints/{id}/files/{fid}":    "a complaint's attachment is its stored bytes sent as they are (no query beyond the primary key); the scale data has none",
-	"GET /ledger-exports/{id}":            "exists only after the bureau's POST /ledgers/export; a one-row read by primary key",
-	"GET /ledger-exports/{id}/download":   "streams a finished export's stored workbooks; tested end to end by internal/server TestLedgerExportFlow (a 100-class year is not measured yet)",
+	"GET /complaints/{id}/files/{fid}":  "a complaint's attachment is its stored bytes sent as they are (no query beyond the primary key); the scale data has none",
+	"GET /ledger-exports/{id}":          "exists only after the bureau's POST /ledgers/export; a one-row read by primary key",
+	"GET /ledger-exports/{id}/download": "streams a finished export's stored workbooks; tested end to end by internal/server TestLedgerExportFlow (a 100-class year is not measured yet)",
 }

@@ -65,7 +65,7 @@ func TestEveryGetRouteIsBenched(t *testing.T) {
 		entries: [][2]int64{{12, 13}}, codes: []string{"ABCDEFGHIJKLMNOP"}, examiners: []int64{14},
 		complaints: []int64{15}, surveyCodes: []string{"ABCDEFGHJK"},
 		inspections: []int64{15}, orders: []int64{16}, answered: []int64{16}, inspectionFiles: [][2]int64{{15, 17}}, evalYear: 2025,
-		bigClaims: []int64{18}, notices: []int64{18},
+		bigClaims: []int64{18}, notices: []int64{18}, payments: []int64{19},
 		own: map[int64]*ownFixtures{1: {classes: []int64{5}, drafts: []int64{5}, future: []int64{5}, finished: []int64{5},
 			teachers: []int64{3}, apps: []int64{11}, published: []int64{12}, ledger: []int64{5}, files: [][2]int64{{3, 10}}, bench: &benchClass{6, 7, 8, 9},
 			complaints: []int64{15}, inspections: []int64{15}, orders: []int64{16}, claims: []int64{18}}}}
