@@ -133,7 +133,7 @@ func (s *Store) RecordAgreements(ctx context.Context, a training.Actor, classID 
 			ag := training.ParseAgreement(e.id, in, c.Plan.StartDate, today, &p)
 			if ag.No != "" {
 				if other, dup := firstNo[ag.No]; dup && other != e.id {
-					p.Add(training.AgreementField("agreement_no", e.id), "协议编号与本页其他学员重复")
+					p.Add(training.AgreementField("agreement_no", e.id), training.RuleAgreementNoTwice.Msg())
 				}
 				firstNo[ag.No] = e.id
 			}

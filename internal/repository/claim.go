@@ -255,8 +255,8 @@ func (s *Store) BuildClaim(ctx context.Context, a training.Actor, classIDs []int
 	if !a.IsInstitution() {
 		return 0, training.ErrForbidden
 	}
-	if len(classIDs) == 0 || len(classIDs) > 100 {
-		return 0, training.Invalid("class_ids", training.RuleClaimChooseClass.Msg())
+	if rs := training.DecideBuildClaim(len(classIDs)); !rs.OK() {
+		return 0, rs.Err()
 	}
 	var id int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {

@@ -33,8 +33,8 @@ func (s *Store) FileComplaint(ctx context.Context, in training.ComplaintInput, f
 	if err != nil {
 		return "", err
 	}
-	if len(files) > training.MaxComplaintFiles {
-		return "", training.Invalid("files", training.RuleComplaintFiles.Msg())
+	if rs := training.DecideComplaintTarget(training.ComplaintTarget{Files: len(files), InstitutionOpen: true}); !rs.OK() {
+		return "", rs.Err()
 	}
 	cal, err := s.Calendar(ctx)
 	if err != nil {
@@ -49,20 +49,20 @@ func (s *Store) FileComplaint(ctx context.Context, in training.ComplaintInput, f
 			plan.InstitutionID).Scan(&ok); err != nil {
 			return err
 		}
-		if !ok {
-			return training.Invalid("institution_id", training.RuleComplaintInstitution.Msg())
-		}
+		target := training.ComplaintTarget{Files: len(files), InstitutionOpen: ok, ClassAsked: plan.ClassNo != ""}
 		var classID *int64
-		if plan.ClassNo != "" {
+		if ok && target.ClassAsked {
 			var id int64
 			err := tx.QueryRow(ctx, `SELECT id FROM classes WHERE class_no = $1 AND institution_id = $2`, plan.ClassNo, plan.InstitutionID).Scan(&id)
-			if err == pgx.ErrNoRows {
-				return training.Invalid("class_no", training.RuleComplaintClass.Msg())
-			}
-			if err != nil {
+			if err != nil && err != pgx.ErrNoRows {
 				return err
 			}
-			classID = &id
+			if target.ClassFound = err == nil; target.ClassFound {
+				classID = &id
+			}
+		}
+		if rs := training.DecideComplaintTarget(target); !rs.OK() {
+			return rs.Err()
 		}
 		no = training.NewTrackingNo(today)
 		var id int64

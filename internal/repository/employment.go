@@ -131,27 +131,20 @@ func (s *Store) RecordEmployment(ctx context.Context, a training.Actor, classID 
 		var starts []*time.Time
 		seen := map[int64]bool{}
 		for _, x := range in {
-			var probs []string
-			var e *enr
+			e := byID[x.EnrolmentID]
 			if x.Line > 0 {
 				e = byNumber[x.IDNumber]
-				if e == nil {
-					probs = append(probs, training.RuleEmploymentTrainee.Msg(training.MaskID(x.IDNumber)))
-				} else if seen[e.id] {
-					probs = append(probs, training.RuleEmploymentDup.Msg(training.MaskID(x.IDNumber)))
-				}
-			} else if e = byID[x.EnrolmentID]; e == nil {
-				return training.Invalid("enrolment_id", training.RuleEmploymentChoose.Msg())
 			}
+			facts := training.EmploymentRowFacts{Imported: x.Line > 0, IDNumber: x.IDNumber, Found: e != nil, Months: months}
 			if e != nil {
-				switch {
-				case e.withdrawn:
-					probs = append(probs, training.RuleEmploymentWithdrawn.Msg(e.name))
-				case e.recorded:
-					probs = append(probs, training.RuleEmploymentExists.Msg(e.name, months))
-				}
+				facts.Name, facts.Seen, facts.Withdrawn, facts.Recorded = e.name, seen[e.id], e.withdrawn, e.recorded
 				seen[e.id] = true
 			}
+			rowRs := training.DecideEmploymentRow(facts)
+			if x.Line == 0 && !rowRs.OK() {
+				return rowRs.Err()
+			}
+			probs := rowRs.Messages()
 			r, rs := training.ParseEmploymentRecord(x, today)
 			if x.Line == 0 {
 				if len(probs) > 0 {

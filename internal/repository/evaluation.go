@@ -247,8 +247,8 @@ func (s *Store) RunEvaluation(ctx context.Context, year int) (time.Duration, err
 		if err != nil {
 			return err
 		}
-		if set.Status == training.EvalPublished {
-			return training.InvalidGeneral(training.RuleEvalPublished.Msg(year))
+		if rs := training.DecideEvalStep(year, set.Status, training.EvalActCompute); !rs.OK() {
+			return rs.Err()
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM evaluation_scores WHERE year = $1`, year); err != nil {
 			return err

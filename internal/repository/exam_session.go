@@ -200,12 +200,9 @@ func (s *Store) addCandidate(ctx context.Context, tx pgx.Tx, ap training.Applica
 	var parts training.Parts
 	attempt := 1
 	if retake {
-		if len(earlier) == 0 {
-			return "", training.InvalidGeneral(training.RuleRetakeNoFirst.Msg(name))
-		}
-		var msg string
-		if parts, msg = training.RetakeParts(earlier, date); msg != "" {
-			return "", training.InvalidGeneral(name + "：" + msg)
+		var rs training.Refusals
+		if parts, rs = training.DecideRetake(name, earlier, date); !rs.OK() {
+			return "", rs.Err()
 		}
 		attempt = 2
 	} else {

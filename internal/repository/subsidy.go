@@ -261,11 +261,8 @@ func (s *Store) EndFigure(ctx context.Context, a training.Actor, kind string, id
 			Scan(&row.Period.From, &row.Period.To); err != nil {
 			return err
 		}
-		end, ok := training.ParseDay(to)
-		if !ok {
-			return training.Invalid("to", training.RuleFigureEndDate.Msg())
-		}
-		if rs := training.DecideEndFigure(row, end); !rs.OK() {
+		end, rs := training.DecideEndFigureOn(row, to)
+		if !rs.OK() {
 			return rs.Err()
 		}
 		if _, err := tx.Exec(ctx, `UPDATE `+ft.table+` SET valid_to = $2 WHERE id = $1 AND valid_to IS NULL`, id, end); err != nil {

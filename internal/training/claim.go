@@ -306,6 +306,19 @@ func ClaimFourEyes(a Actor, c Claim) bool {
 	return a.UserID == c.ReviewedByID || slices.Contains(c.TouchedBy, a.UserID)
 }
 
+// MaxClaimClasses is the most classes one claim is built of.
+const MaxClaimClasses = 100
+
+// DecideBuildClaim says whether a claim may be built of n chosen classes:
+// at least one, at most MaxClaimClasses (SUB-3).
+func DecideBuildClaim(n int) Refusals {
+	var rs Refusals
+	if n < 1 || n > MaxClaimClasses {
+		rs.Add("class_ids", RuleClaimChooseClass)
+	}
+	return rs
+}
+
 // ClaimAwaitsOtherApprover reports whether a claim ready for approval
 // (reviewed, with people on it) waits for a bureau user other than a, who
 // reviewed or handled it (four eyes, 第十二条): the page says so instead of

@@ -273,6 +273,33 @@ func checkText(p *Problems, field, s string, min, max int, msg string) string {
 	return s
 }
 
+// ComplaintTarget is what filing a complaint looks up: how many files
+// came with it, whether the institution named takes complaints (known,
+// past its registration review), and, when a class number was given,
+// whether it is a class of that institution.
+type ComplaintTarget struct {
+	Files           int
+	InstitutionOpen bool
+	ClassAsked      bool
+	ClassFound      bool
+}
+
+// DecideComplaintTarget refuses a complaint with too many files, about an
+// institution that takes none, or naming a class the institution does not
+// have (SUP-2, 第十五条).
+func DecideComplaintTarget(t ComplaintTarget) Refusals {
+	var rs Refusals
+	if t.Files > MaxComplaintFiles {
+		rs.Add("files", RuleComplaintFiles)
+	}
+	if !t.InstitutionOpen {
+		rs.Add("institution_id", RuleComplaintInstitution)
+	} else if t.ClassAsked && !t.ClassFound {
+		rs.Add("class_no", RuleComplaintClass)
+	}
+	return rs
+}
+
 // ParseComplaint validates the public complaint form.
 func ParseComplaint(in ComplaintInput) (ComplaintPlan, error) {
 	var p Problems

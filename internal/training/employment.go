@@ -160,6 +160,45 @@ type EmploymentFacts struct {
 	Months      int
 }
 
+// EmploymentRowFacts are what one employment record finds of its trainee:
+// a row of an import (by ID number) or the form's one record (by the
+// trainee chosen).
+type EmploymentRowFacts struct {
+	Imported  bool
+	IDNumber  string // as typed in the file
+	Found     bool   // on the class's roster
+	Name      string
+	Seen      bool // an earlier row of the file named the same trainee
+	Withdrawn bool
+	Recorded  bool // already recorded at this follow-up point
+	Months    int
+}
+
+// DecideEmploymentRow lists what is wrong with one record's trainee
+// (SUP-3): unknown (for the form: none chosen, beside the field), twice
+// in one file, withdrawn (no follow-up), or recorded already.
+func DecideEmploymentRow(f EmploymentRowFacts) Refusals {
+	var rs Refusals
+	if !f.Found {
+		if f.Imported {
+			rs.General(RuleEmploymentTrainee, MaskID(f.IDNumber))
+		} else {
+			rs.Add("enrolment_id", RuleEmploymentChoose)
+		}
+		return rs
+	}
+	if f.Imported && f.Seen {
+		rs.General(RuleEmploymentDup, MaskID(f.IDNumber))
+	}
+	switch {
+	case f.Withdrawn:
+		rs.General(RuleEmploymentWithdrawn, f.Name)
+	case f.Recorded:
+		rs.General(RuleEmploymentExists, f.Name, f.Months)
+	}
+	return rs
+}
+
 // DecideEmployment says whether the class's follow-up at Months may be
 // recorded now: a known follow-up point, the class over, and that many
 // months since its end.

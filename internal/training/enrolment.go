@@ -32,6 +32,7 @@ var (
 	RuleRosterCancelled       = NewRule("FILE-3", "第七条", "培训班已撤销，不能添加学员")
 	RuleRosterFinished        = NewRule("FILE-3", "第七条", "培训班已结业，不能添加学员")
 	RuleAgreementNoTaken      = NewRule("DELIV-1", "第十六条", "协议编号 %s 已被其他学员使用，不能重复")
+	RuleAgreementNoTwice      = NewRule("DELIV-1", "", "协议编号与本页其他学员重复")
 	RuleAgreementCancelled    = NewRule("DELIV-1", "第十六条", "培训班已撤销，不能登记培训协议")
 	RuleAgreementFinished     = NewRule("DELIV-1", "第十六条", "培训班已结业，培训协议不能再修改")
 	RuleWithdrawReason        = NewRule("DELIV-2", "第八条", "开班后学员只能办理退学，请填写退学原因")

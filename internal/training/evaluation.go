@@ -51,6 +51,9 @@ const (
 	EvalActRun     EvalAction = "run"
 	EvalActPublish EvalAction = "publish"
 	EvalActOutcome EvalAction = "outcome"
+	// EvalActCompute is the background job computing a year it was
+	// started for (the year is "running" then).
+	EvalActCompute EvalAction = "compute"
 )
 
 // DecideEvalStep says whether action may be taken on year's evaluation in
@@ -60,6 +63,10 @@ const (
 func DecideEvalStep(year int, st EvalStatus, action EvalAction) Refusals {
 	var rs Refusals
 	switch {
+	case action == EvalActCompute:
+		if st == EvalPublished {
+			rs.General(RuleEvalPublished, year)
+		}
 	case st == EvalRunning:
 		rs.General(RuleEvalRunning, year)
 	case st == EvalPublished && action != EvalActOutcome:

@@ -239,6 +239,22 @@ type Attempt struct {
 	Published       bool
 }
 
+// DecideRetake is EXAM-5 for scheduling candidate name's retake on
+// examDate: a first attempt exists (RuleRetakeNoFirst), and RetakeParts
+// allows it; it returns the parts the retake sits.
+func DecideRetake(name string, earlier []Attempt, examDate time.Time) (Parts, Refusals) {
+	var rs Refusals
+	if len(earlier) == 0 {
+		rs.General(RuleRetakeNoFirst, name)
+		return Parts{}, rs
+	}
+	parts, msg := RetakeParts(earlier, examDate)
+	if msg != "" {
+		rs = append(rs, Refusal{Message: name + "：" + msg})
+	}
+	return parts, rs
+}
+
 // RetakeParts is EXAM-5: a candidate who failed may retake once, within the
 // same training year (the calendar year of the first attempt), the failed
 // parts only. It returns the parts of the retake on examDate.

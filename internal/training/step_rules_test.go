@@ -35,4 +35,40 @@ func TestStepRulesMovedFromTheRepository(t *testing.T) {
 	one("an outcome", DecideEvalOutcome(EvalOutcomes[0], "依据年度考评"), "", "")
 	one("no outcome", DecideEvalOutcome("bogus", ""), "outcome", "第十五条：请选择处理结果")
 	one("a long note", DecideEvalOutcome(EvalOutcomes[0], strings.Repeat("注", 501)), "note", "说明最多500字")
+	// Building a claim (SUB-3).
+	one("a claim of one class", DecideBuildClaim(1), "", "")
+	one("a claim of no class", DecideBuildClaim(0), "class_ids", "第十二条：请选择至少一个")
+	one("a claim of too many classes", DecideBuildClaim(MaxClaimClasses+1), "class_ids", "请选择至少一个")
+	// A complaint's target (SUP-2).
+	one("a complaint", DecideComplaintTarget(ComplaintTarget{Files: 1, InstitutionOpen: true, ClassAsked: true, ClassFound: true}), "", "")
+	one("too many files", DecideComplaintTarget(ComplaintTarget{Files: MaxComplaintFiles + 1, InstitutionOpen: true}), "files", "最多上传3个附件")
+	one("an unknown institution", DecideComplaintTarget(ComplaintTarget{InstitutionOpen: false, ClassAsked: true}), "institution_id", "第十五条：请选择被投诉的培训机构")
+	one("a class not of it", DecideComplaintTarget(ComplaintTarget{InstitutionOpen: true, ClassAsked: true}), "class_no", "该培训机构没有这个编号的培训班")
+	// A retake (EXAM-5).
+	failed := Attempt{ExamDate: day("2026-04-10"), Parts: BothParts, Outcome: OutcomeFail, TheoryPassed: true, Published: true}
+	if parts, rs := DecideRetake("张三", []Attempt{failed}, day("2026-05-10")); !rs.OK() || parts != (Parts{Practical: true}) {
+		t.Errorf("a retake of the failed part: %v %v", parts, rs.Messages())
+	}
+	_, rs := DecideRetake("张三", nil, day("2026-05-10"))
+	one("a retake without a first attempt", rs, "", "第十条：张三：尚未参加首次考核")
+	_, rs = DecideRetake("张三", []Attempt{failed}, day("2027-01-10"))
+	one("a retake the next year", rs, "", "张三：第十条：补考须在首次考核的同一培训年度（2026年）")
+	// The evaluation job computes a running year, never a published one.
+	one("compute a running year", DecideEvalStep(2025, EvalRunning, EvalActCompute), "", "")
+	one("compute a published year", DecideEvalStep(2025, EvalPublished, EvalActCompute), "", "第十五条：2025年度考评结果已公布")
+	// Ending a subsidy figure on the date as typed.
+	open := DatedRow{Period: Period{From: day("2024-01-01")}}
+	if end, rs := DecideEndFigureOn(open, "2025-12-31"); !rs.OK() || !end.Equal(day("2025-12-31")) {
+		t.Errorf("end a figure: %s %v", end, rs.Messages())
+	}
+	_, rs = DecideEndFigureOn(open, "31/12/2025")
+	one("an end date it cannot read", rs, "to", "请填写截止日期")
+	// An employment record's trainee (SUP-3).
+	one("a recorded trainee", DecideEmploymentRow(EmploymentRowFacts{Found: true, Name: "李四", Months: 3}), "", "")
+	one("none chosen", DecideEmploymentRow(EmploymentRowFacts{}), "enrolment_id", "请选择学员")
+	one("an unknown ID in a file", DecideEmploymentRow(EmploymentRowFacts{Imported: true, IDNumber: "330185199001010011"}), "", "330185********0011")
+	one("withdrawn", DecideEmploymentRow(EmploymentRowFacts{Found: true, Name: "李四", Withdrawn: true}), "", "李四")
+	if rs := DecideEmploymentRow(EmploymentRowFacts{Imported: true, IDNumber: "330185199001010011", Found: true, Name: "李四", Seen: true, Recorded: true, Months: 6}); len(rs) != 2 {
+		t.Errorf("twice in a file and recorded already: %v", rs.Messages())
+	}
 }

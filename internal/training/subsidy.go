@@ -359,6 +359,18 @@ func DecideAddFigure(f Figure, same []DatedRow) (closeID int64, rs Refusals) {
 	return closeID, rs
 }
 
+// DecideEndFigureOn is DecideEndFigure on the date as typed: a date it
+// can read (RuleFigureEndDate), then the rule; it returns the date.
+func DecideEndFigureOn(row DatedRow, to string) (time.Time, Refusals) {
+	end, ok := ParseDay(to)
+	if !ok {
+		var rs Refusals
+		rs.Add("to", RuleFigureEndDate)
+		return end, rs
+	}
+	return end, DecideEndFigure(row, end)
+}
+
 // DecideEndFigure is the rule for ending an open-ended figure on to.
 func DecideEndFigure(row DatedRow, to time.Time) Refusals {
 	var rs Refusals
