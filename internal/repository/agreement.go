@@ -86,20 +86,14 @@ func (s *Store) RecordAgreements(ctx context.Context, a training.Actor, classID 
 		if msg := training.AgreementsClosedReason(c.Status); msg != "" {
 			return training.InvalidGeneral(msg)
 		}
-		type current struct {
-			id   int64
-			no   string
-			date *time.Time
-			fee  *bool
-		}
 		q, err := tx.Query(ctx, `SELECT id, coalesce(agreement_no, ''), agreement_date, pays_fee FROM enrolments
 			WHERE class_id = $1 AND status = 'enrolled' ORDER BY id FOR UPDATE`, classID)
 		if err != nil {
 			return err
 		}
-		list, err := pgx.CollectRows(q, func(row pgx.CollectableRow) (current, error) {
-			var e current
-			return e, row.Scan(&e.id, &e.no, &e.date, &e.fee)
+		list, err := pgx.CollectRows(q, func(row pgx.CollectableRow) (training.AgreementRow, error) {
+			var e training.AgreementRow
+			return e, row.Scan(&e.EnrolmentID, &e.No, &e.Date, &e.PaysFee)
 		})
 		if err != nil {
 			return err
@@ -108,39 +102,12 @@ func (s *Store) RecordAgreements(ctx context.Context, a training.Actor, classID 
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM session_deliveries WHERE class_id = $1)`, classID).Scan(&held); err != nil {
 			return err
 		}
-		today := s.Today()
 		var p training.Problems
-		var ids, clear []int64
-		var nos []string
-		var dates []time.Time
-		var fees []bool
-		firstNo := map[string]int64{}
-		for _, e := range list {
-			in, posted := rows[e.id]
-			if !posted {
-				continue
-			}
-			if in.Blank() {
-				if e.date != nil {
-					if !training.CanClearAgreement(held) {
-						p.Add(training.AgreementField("agreement_no", e.id), training.RuleAgreementKeptAfterAtt.Msg())
-						continue
-					}
-					clear = append(clear, e.id)
-				}
-				continue
-			}
-			ag := training.ParseAgreement(e.id, in, c.Plan.StartDate, today, &p)
-			if ag.No != "" {
-				if other, dup := firstNo[ag.No]; dup && other != e.id {
-					p.Add(training.AgreementField("agreement_no", e.id), training.RuleAgreementNoTwice.Msg())
-				}
-				firstNo[ag.No] = e.id
-			}
-			if e.date != nil && e.no == ag.No && e.date.Equal(ag.Date) && e.fee != nil && *e.fee == ag.PaysFee {
-				continue // unchanged
-			}
-			ids, nos, dates, fees = append(ids, e.id), append(nos, ag.No), append(dates, ag.Date), append(fees, ag.PaysFee)
+		plan := training.PlanAgreements(list, rows, held, c.Plan.StartDate, s.Today(), &p)
+		ids, clear := make([]int64, len(plan.Set)), plan.Clear
+		nos, dates, fees := make([]string, len(plan.Set)), make([]time.Time, len(plan.Set)), make([]bool, len(plan.Set))
+		for i, x := range plan.Set {
+			ids[i], nos[i], dates[i], fees[i] = x.EnrolmentID, x.No, x.Date, x.PaysFee
 		}
 		if len(nos) > 0 {
 			// Numbers are unique across every class (the partial unique index).
@@ -153,11 +120,7 @@ func (s *Store) RecordAgreements(ctx context.Context, a training.Actor, classID 
 			if err != nil {
 				return err
 			}
-			for _, no := range taken {
-				if id, ok := firstNo[no]; ok {
-					p.Add(training.AgreementField("agreement_no", id), training.RuleAgreementNoTaken.Msg(no))
-				}
-			}
+			training.AgreementNumbersTaken(plan, taken, &p)
 		}
 		if err := p.Err(); err != nil {
 			return err

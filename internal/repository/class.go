@@ -371,14 +371,7 @@ func (s *Store) finishFilingContext(ctx context.Context, f *filingFacts, institu
 	related := relatedOf(f.pairs)
 	fc.TeacherProblems = checkAssignments(f.teachers, related, institutionID, p.OccupationID, p.Level, as)
 	fc.Equivalences = equivalenceUses(f.teachers, related, p.OccupationID, p.Level, as)
-	for _, id := range p.TextbookIDs {
-		tb, ok := f.books[id]
-		if !ok {
-			fc.TextbookProblems = append(fc.TextbookProblems, training.RuleTextbookNotCatalogue.Msg())
-			continue
-		}
-		fc.TextbookProblems = append(fc.TextbookProblems, training.CheckTextbook(tb, p.OccupationID, p.Level)...)
-	}
+	fc.TextbookProblems = training.CheckTextbooks(p.TextbookIDs, f.books, p.OccupationID, p.Level)
 	return fc, nil
 }
 
@@ -617,18 +610,11 @@ func (s *Store) StepClass(ctx context.Context, a training.Actor, id int64, st Cl
 		today := s.Today()
 		switch st.Action {
 		case training.ActClassApprove:
-			var failures []string
-			failures = append(failures, training.CheckApproval(c.Plan, today, c.ExceptionApproved)...)
 			fc, err := s.filingContext(ctx, tx, c.InstitutionID, c.Plan)
 			if err != nil {
 				return err
 			}
-			failures = append(failures, fc.TeacherProblems...)
-			failures = append(failures, fc.TextbookProblems...)
-			if !fc.InstitutionStatus.CanFileClasses() {
-				failures = append(failures, training.RuleInstCannotApprove.Msg(fc.InstitutionStatus.Label()))
-			}
-			if len(failures) > 0 {
+			if failures := training.ApprovalProblems(c.Plan, today, c.ExceptionApproved, fc); len(failures) > 0 {
 				return &training.ValidationError{General: failures}
 			}
 			no, err := s.addVersion(ctx, tx, a, id, "approved", c.Plan, "")

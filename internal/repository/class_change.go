@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -38,40 +37,19 @@ func (s *Store) RequestChange(ctx context.Context, a training.Actor, id int64, v
 			return err
 		}
 		p.OccupationID, p.Level, p.Type = c.Plan.OccupationID, c.Plan.Level, c.Plan.Type
-		var chk training.Check
-		today := s.Today()
-		started := !today.Before(c.Plan.StartDate)
-		if started && !p.StartDate.Equal(c.Plan.StartDate) {
-			chk = training.Check{Fields: map[string]string{"start_date": training.RuleChangeStarted.Msg()}}
-		} else {
+		facts := training.ChangeRequestFacts{Current: c.Plan, Today: s.Today()}
+		if !training.ChangeMovesStartedClass(c.Plan, p, facts.Today) {
 			fc, err := s.filingContext(ctx, tx, c.InstitutionID, p)
 			if err != nil {
 				return err
 			}
 			fc.ApprovedCap, fc.ExceptionAsked = c.ExceptionApproved, c.ExceptionAsked
-			if p.StartDate.Equal(c.Plan.StartDate) {
-				// FILE-2 applies to a new start date only.
-				fc.Now = time.Time{}
-			}
-			if started {
-				// Sessions already held stay as they are; a past start date is not an error.
-				fc.Today = c.Plan.StartDate.AddDate(0, 0, -1)
-			}
-			chk = training.CheckFiling(p, fc)
+			facts.Filing = &fc
 		}
-		// FILE-5: a session already held stays as it was.
-		held, err := heldSessions(ctx, tx, id)
-		if err != nil {
+		if facts.Held, err = heldSessions(ctx, tx, id); err != nil {
 			return err
 		}
-		chk.Failures = append(chk.Failures, training.HeldSessionsChanged(c.Plan, held, p)...)
-		if reason == "" {
-			if chk.Fields == nil {
-				chk.Fields = map[string]string{}
-			}
-			chk.Fields["change_reason"] = training.RuleChangeReason.Msg()
-		}
-		if err := chk.Err(); err != nil {
+		if err := training.CheckChangeRequest(p, reason, facts).Err(); err != nil {
 			return err
 		}
 		plan, err := snapshot(p)
@@ -122,16 +100,13 @@ func (s *Store) DecideChange(ctx context.Context, a training.Actor, id int64, ve
 			if err != nil {
 				return err
 			}
-			if problems := append(fc.TeacherProblems, fc.TextbookProblems...); len(problems) > 0 {
-				return &training.ValidationError{General: problems}
-			}
 			// Attendance may have been recorded since the request.
 			held, err := heldSessions(ctx, tx, id)
 			if err != nil {
 				return err
 			}
-			if msgs := training.HeldSessionsChanged(c.Plan, held, ch.Plan); len(msgs) > 0 {
-				return &training.ValidationError{General: append(msgs, training.RuleChangeHeldTouched.Msg())}
+			if problems := training.ChangeApprovalProblems(fc, c.Plan, held, ch.Plan); len(problems) > 0 {
+				return &training.ValidationError{General: problems}
 			}
 			if err := writePlan(ctx, tx, id, ch.Plan); err != nil {
 				return err

@@ -158,13 +158,13 @@ func (s *Store) AnswerSurvey(ctx context.Context, in training.SurveyInput) error
 			FROM survey_codes sc JOIN classes c ON c.id = sc.class_id JOIN enrolments e ON e.id = sc.enrolment_id
 			WHERE sc.code = $1`, ans.Code).Scan(&enrolmentID, &classID, &instID, &status, &enrolStatus, &answered)
 		if err == pgx.ErrNoRows {
-			return training.Invalid("code", training.RuleSurveyCode.Msg())
+			return training.DecideSurveyAnswer(training.SurveyFacts{Unknown: true}).Err()
 		}
 		if err != nil {
 			return err
 		}
 		if rs := training.DecideSurveyAnswer(training.SurveyFacts{ClassStatus: training.ClassStatus(status),
-			Withdrawn: enrolStatus == "withdrawn", Answered: answered}); !rs.OK() {
+			Withdrawn: training.EnrolmentStatus(enrolStatus) == training.Withdrawn, Answered: answered}); !rs.OK() {
 			return rs.Err()
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO survey_answers (enrolment_id, class_id, institution_id, overall, teaching, venue, organisation,

@@ -143,10 +143,7 @@ func Export(w io.Writer, title string, list []training.Enrolment, full bool) err
 		if t.Male {
 			sex = "男"
 		}
-		status := "在册"
-		if e.Status == "withdrawn" {
-			status = "已退学"
-		}
+		status := e.Status.Label()
 		if err := put(strconv.Itoa(i+1), id, t.Name, sex, t.BirthDate.Format("2006-01-02"), phone, t.TargetGroup.Label(),
 			t.Employment.Label(), t.Hukou.Label(), t.Employer, status, e.WithdrawnReason); err != nil {
 			return err

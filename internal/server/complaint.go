@@ -46,8 +46,8 @@ func (s *Server) complaintFile(w http.ResponseWriter, r *http.Request) {
 	var files []repository.ComplaintUpload
 	if r.MultipartForm != nil {
 		hdrs := r.MultipartForm.File["files"]
-		if len(hdrs) > training.MaxComplaintFiles {
-			f.Set("files", training.RuleComplaintFiles.Msg())
+		for _, rf := range training.DecideComplaintTarget(training.ComplaintTarget{Files: len(hdrs), InstitutionOpen: true}) {
+			f.Set(rf.Field, rf.Message)
 		}
 		for _, h := range hdrs {
 			if h.Size == 0 && h.Filename == "" {

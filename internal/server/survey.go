@@ -34,7 +34,7 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request, status int, 
 		t, answered, err := s.store.SurveyTarget(r.Context(), f.Code)
 		switch {
 		case errors.Is(err, training.ErrNotFound):
-			p.Form.Set("code", training.RuleSurveyCode.Msg())
+			p.Form.Set("code", training.DecideSurveyAnswer(training.SurveyFacts{Unknown: true})[0].Message)
 			if status == http.StatusOK {
 				status = http.StatusNotFound
 			}

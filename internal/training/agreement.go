@@ -111,6 +111,78 @@ type Agreement struct {
 	PaysFee bool
 }
 
+// AgreementRow is an enrolled trainee's agreement as stored.
+type AgreementRow struct {
+	EnrolmentID int64
+	No          string
+	Date        *time.Time
+	PaysFee     *bool
+}
+
+// AgreementSet is one row a save writes.
+type AgreementSet struct {
+	EnrolmentID int64
+	Agreement
+}
+
+// AgreementPlan is what a save of the agreements page changes: the rows to
+// write and the rows to clear, and which row asked for each number (for
+// AgreementNumbersTaken).
+type AgreementPlan struct {
+	Set     []AgreementSet
+	Clear   []int64
+	FirstNo map[string]int64
+}
+
+// PlanAgreements decides a save of a class's agreements page (DELIV-1):
+// each posted row is parsed (ParseAgreement); a blank row clears a
+// recorded agreement unless attendance has started (then it is kept,
+// RuleAgreementKeptAfterAtt); a number may appear once on the page
+// (RuleAgreementNoTwice); an unchanged row is not written. Problems are
+// keyed by AgreementField.
+func PlanAgreements(rows []AgreementRow, posted map[int64]AgreementInput, attendanceStarted bool, classStart, today time.Time, p *Problems) AgreementPlan {
+	plan := AgreementPlan{FirstNo: map[string]int64{}}
+	for _, e := range rows {
+		in, ok := posted[e.EnrolmentID]
+		if !ok {
+			continue
+		}
+		if in.Blank() {
+			if e.Date != nil {
+				if !CanClearAgreement(attendanceStarted) {
+					p.Add(AgreementField("agreement_no", e.EnrolmentID), RuleAgreementKeptAfterAtt.Msg())
+					continue
+				}
+				plan.Clear = append(plan.Clear, e.EnrolmentID)
+			}
+			continue
+		}
+		ag := ParseAgreement(e.EnrolmentID, in, classStart, today, p)
+		if ag.No != "" {
+			if other, dup := plan.FirstNo[ag.No]; dup && other != e.EnrolmentID {
+				p.Add(AgreementField("agreement_no", e.EnrolmentID), RuleAgreementNoTwice.Msg())
+			}
+			plan.FirstNo[ag.No] = e.EnrolmentID
+		}
+		if e.Date != nil && e.No == ag.No && e.Date.Equal(ag.Date) && e.PaysFee != nil && *e.PaysFee == ag.PaysFee {
+			continue // unchanged
+		}
+		plan.Set = append(plan.Set, AgreementSet{EnrolmentID: e.EnrolmentID, Agreement: ag})
+	}
+	return plan
+}
+
+// AgreementNumbersTaken refuses each number of the plan another
+// enrolment already holds (numbers are unique across every class,
+// RuleAgreementNoTaken), beside the row that asked for it.
+func AgreementNumbersTaken(plan AgreementPlan, taken []string, p *Problems) {
+	for _, no := range taken {
+		if id, ok := plan.FirstNo[no]; ok {
+			p.Add(AgreementField("agreement_no", id), RuleAgreementNoTaken.Msg(no))
+		}
+	}
+}
+
 // AgreementField is the form field of an enrolment's agreement value.
 func AgreementField(name string, enrolmentID int64) string {
 	return fmt.Sprintf("%s.%d", name, enrolmentID)

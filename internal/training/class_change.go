@@ -63,6 +63,66 @@ func DecideChangeDecision(pending, approve bool, note string) Refusals {
 	return rs
 }
 
+// ChangeMovesStartedClass reports whether a request moves the start date
+// of a class already started (refused: the filing checks are not run on
+// it, so the repository need not load their facts).
+func ChangeMovesStartedClass(current, next Plan, today time.Time) bool {
+	return !today.Before(current.StartDate) && !next.StartDate.Equal(current.StartDate)
+}
+
+// ChangeRequestFacts are what a change request is checked against: the
+// plan in force, which of its sessions were held, today, and the filing
+// context of the changed plan (nil when ChangeMovesStartedClass).
+type ChangeRequestFacts struct {
+	Current Plan
+	Held    map[int64]bool
+	Today   time.Time
+	Filing  *FilingContext
+}
+
+// CheckChangeRequest is FILE-5 on asking: a started class keeps its start
+// date; otherwise the changed plan passes the filing checks (FILE-2's
+// deadline only for a new start date; a started class's past sessions are
+// not errors); a session already held stays as it was; a reason is given.
+func CheckChangeRequest(next Plan, reason string, f ChangeRequestFacts) Check {
+	var chk Check
+	started := !f.Today.Before(f.Current.StartDate)
+	if ChangeMovesStartedClass(f.Current, next, f.Today) || f.Filing == nil {
+		chk = Check{Fields: map[string]string{"start_date": RuleChangeStarted.Msg()}}
+	} else {
+		fc := *f.Filing
+		if next.StartDate.Equal(f.Current.StartDate) {
+			fc.Now = time.Time{}
+		}
+		if started {
+			fc.Today = f.Current.StartDate.AddDate(0, 0, -1)
+		}
+		chk = CheckFiling(next, fc)
+	}
+	chk.Failures = append(chk.Failures, HeldSessionsChanged(f.Current, f.Held, next)...)
+	if strings.TrimSpace(reason) == "" {
+		if chk.Fields == nil {
+			chk.Fields = map[string]string{}
+		}
+		chk.Fields["change_reason"] = RuleChangeReason.Msg()
+	}
+	return chk
+}
+
+// ChangeApprovalProblems is what approving a request checks again at the
+// moment of approval: its teachers and textbooks still qualify (the
+// filing context's problems), and no session it changes has been held
+// since it was asked.
+func ChangeApprovalProblems(fc FilingContext, current Plan, held map[int64]bool, next Plan) []string {
+	if problems := append(append([]string(nil), fc.TeacherProblems...), fc.TextbookProblems...); len(problems) > 0 {
+		return problems
+	}
+	if msgs := HeldSessionsChanged(current, held, next); len(msgs) > 0 {
+		return append(msgs, RuleChangeHeldTouched.Msg())
+	}
+	return nil
+}
+
 // DecideApproveChange is FILE-5 on approving a request: the class is still
 // approved, and a new start date has not yet come.
 func DecideApproveChange(st ClassStatus, current, next Plan, today time.Time) Refusals {

@@ -221,6 +221,35 @@ func levelSuffix(l Level) string {
 	return "（" + l.Label() + "）"
 }
 
+// ApprovalProblems is everything approving a filing checks at that moment
+// (FILE-3, SIZE-3, the teachers and textbooks of the filing context, and
+// INST-3: the institution may still file classes), as general messages.
+func ApprovalProblems(p Plan, today time.Time, approvedCap int, fc FilingContext) []string {
+	out := CheckApproval(p, today, approvedCap)
+	out = append(out, fc.TeacherProblems...)
+	out = append(out, fc.TextbookProblems...)
+	if !fc.InstitutionStatus.CanFileClasses() {
+		out = append(out, RuleInstCannotApprove.Msg(fc.InstitutionStatus.Label()))
+	}
+	return out
+}
+
+// CheckTextbooks is FILE-4 for a filing's textbooks: each must be in the
+// catalogue (a missing one is RuleTextbookNotCatalogue) and usable for the
+// occupation and level (CheckTextbook). books holds those found.
+func CheckTextbooks(ids []int64, books map[int64]Textbook, occupationID int64, level Level) []string {
+	var out []string
+	for _, id := range ids {
+		tb, ok := books[id]
+		if !ok {
+			out = append(out, RuleTextbookNotCatalogue.Msg())
+			continue
+		}
+		out = append(out, CheckTextbook(tb, occupationID, level)...)
+	}
+	return out
+}
+
 // CheckApproval is FILE-3 and SIZE-3 at the bureau's approval: a filing not
 // approved by its start date cannot be approved as it is, and the class must
 // fit its cap or an approved exception.

@@ -72,3 +72,50 @@ func TestStepRulesMovedFromTheRepository(t *testing.T) {
 		t.Errorf("twice in a file and recorded already: %v", rs.Messages())
 	}
 }
+
+// TestPlanAgreements: a save of the agreements page — written, unchanged,
+// cleared, kept after attendance, a number twice on the page, a number
+// another enrolment holds.
+func TestPlanAgreements(t *testing.T) {
+	start, today := day("2026-03-10"), day("2026-03-05")
+	signed, yes := day("2026-03-01"), true
+	rows := []AgreementRow{{EnrolmentID: 1}, {EnrolmentID: 2, No: "XY-2", Date: &signed, PaysFee: &yes},
+		{EnrolmentID: 3, No: "XY-3", Date: &signed, PaysFee: &yes}, {EnrolmentID: 4}, {EnrolmentID: 5}}
+	posted := map[int64]AgreementInput{
+		1: {No: "XY-1", Date: "2026-03-02", Fee: "no"},  // new
+		2: {No: "XY-2", Date: "2026-03-01", Fee: "yes"}, // unchanged
+		3: {},                                           // cleared
+		4: {No: "XY-1", Date: "2026-03-02", Fee: "no"},  // the number of row 1 again
+	}
+	var p Problems
+	plan := PlanAgreements(rows, posted, false, start, today, &p)
+	if len(plan.Set) != 2 || plan.Set[0].EnrolmentID != 1 || len(plan.Clear) != 1 || plan.Clear[0] != 3 || !p.Has(AgreementField("agreement_no", 4)) {
+		t.Fatalf("plan %+v, problems %v", plan, p.Err())
+	}
+	AgreementNumbersTaken(plan, []string{"XY-2"}, &p)
+	if !p.Has(AgreementField("agreement_no", 2)) || p.Err() == nil || !strings.Contains(p.Err().Error(), "XY-2 已被其他学员使用") {
+		t.Fatalf("a number taken elsewhere: %v", p.Err())
+	}
+	// After attendance has started a recorded agreement is kept.
+	var q Problems
+	plan = PlanAgreements(rows, map[int64]AgreementInput{3: {}}, true, start, today, &q)
+	if len(plan.Clear) != 0 || !q.Has(AgreementField("agreement_no", 3)) {
+		t.Fatalf("cleared after attendance: %+v %v", plan, q.Err())
+	}
+}
+
+func TestApprovalProblemsAndTextbooks(t *testing.T) {
+	p := Plan{StartDate: day("2026-03-10")}
+	fc := FilingContext{InstitutionStatus: InstDesignated, TextbookProblems: []string{"教材问题"}}
+	if got := ApprovalProblems(p, day("2026-03-01"), 0, fc); len(got) != 1 || got[0] != "教材问题" {
+		t.Fatalf("textbook problem only: %v", got)
+	}
+	fc = FilingContext{InstitutionStatus: InstSuspended}
+	got := ApprovalProblems(p, day("2026-03-10"), 0, fc)
+	if len(got) < 2 || !strings.Contains(strings.Join(got, "|"), InstSuspended.Label()) {
+		t.Fatalf("started and suspended: %v", got)
+	}
+	if got := CheckTextbooks([]int64{9}, map[int64]Textbook{}, 1, Level4); len(got) != 1 || got[0] != RuleTextbookNotCatalogue.Msg() {
+		t.Fatalf("a textbook not in the catalogue: %v", got)
+	}
+}

@@ -120,6 +120,7 @@ func ParseSurvey(in SurveyInput) (SurveyAnswer, error) {
 
 // SurveyFacts is what the repository loads to decide an answer.
 type SurveyFacts struct {
+	Unknown     bool // no such code
 	ClassStatus ClassStatus
 	Withdrawn   bool
 	Answered    bool
@@ -138,6 +139,8 @@ func ClassOver(s ClassStatus) bool {
 func DecideSurveyAnswer(f SurveyFacts) Refusals {
 	var rs Refusals
 	switch {
+	case f.Unknown:
+		rs.Add("code", RuleSurveyCode)
 	case f.Answered:
 		rs.Add("code", RuleSurveyAnswered)
 	case f.Withdrawn:
