@@ -221,13 +221,21 @@ func (s *Store) applicationFor(ctx context.Context, q queryBatcher, a training.A
 	return scanApplication(q.QueryRow(ctx, sql, w.args...))
 }
 
+// applicationCandidatesSQL lists application $1's candidates.
+const applicationCandidatesSQL = `SELECT e.id, t.name, t.id_number, ec.attendance_rate::float8, ec.flags, ec.override_reason
+	FROM exam_candidates ec JOIN enrolments e ON e.id = ec.enrolment_id JOIN trainees t ON t.id = e.trainee_id
+	WHERE ec.application_id = $1 ORDER BY e.id`
+
 func (s *Store) applicationCandidates(ctx context.Context, q querier, id int64) ([]training.Candidate, error) {
-	rows, err := q.Query(ctx, `SELECT e.id, t.name, t.id_number, ec.attendance_rate::float8, ec.flags, ec.override_reason
-		FROM exam_candidates ec JOIN enrolments e ON e.id = ec.enrolment_id JOIN trainees t ON t.id = e.trainee_id
-		WHERE ec.application_id = $1 ORDER BY e.id`, id)
+	rows, err := q.Query(ctx, applicationCandidatesSQL, id)
 	if err != nil {
 		return nil, err
 	}
+	return collectCandidates(rows)
+}
+
+// collectCandidates scans applicationCandidatesSQL's rows.
+func collectCandidates(rows pgx.Rows) ([]training.Candidate, error) {
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.Candidate, error) {
 		c := training.Candidate{Chosen: true}
 		var flags string

@@ -382,14 +382,25 @@ func (s *Store) ApplicationSessions(ctx context.Context, a training.Actor, appID
 	if _, err := s.applicationFor(ctx, s.pool, a, appID, false); err != nil {
 		return nil, translate(err, "application %d", appID)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT s.id, s.session_no, s.retake, s.exam_date, s.venue, s.theory_time, s.practical_time, s.status,
-			count(x.id), count(x.id) FILTER (WHERE x.outcome = 'pass')
-		FROM exam_sessions s LEFT JOIN exam_entries x ON x.session_id = s.id
-		WHERE s.application_id = $1 GROUP BY s.id ORDER BY s.exam_date, s.id`, appID)
+	rows, err := s.pool.Query(ctx, applicationSessionsSQL, appID)
 	if err != nil {
 		return nil, translate(err, "application %d sessions", appID)
 	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (SessionSummary, error) {
+	list, err := collectSessionSummaries(rows, a)
+	return list, translate(err, "application %d sessions", appID)
+}
+
+// applicationSessionsSQL lists application $1's sessions with their
+// candidates and passes.
+const applicationSessionsSQL = `SELECT s.id, s.session_no, s.retake, s.exam_date, s.venue, s.theory_time, s.practical_time, s.status,
+		count(x.id), count(x.id) FILTER (WHERE x.outcome = 'pass')
+	FROM exam_sessions s LEFT JOIN exam_entries x ON x.session_id = s.id
+	WHERE s.application_id = $1 GROUP BY s.id ORDER BY s.exam_date, s.id`
+
+// collectSessionSummaries scans applicationSessionsSQL's rows; the passes
+// of a session whose results a may not see yet are 0.
+func collectSessionSummaries(rows pgx.Rows, a training.Actor) ([]SessionSummary, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (SessionSummary, error) {
 		var x SessionSummary
 		var st string
 		err := row.Scan(&x.ID, &x.No, &x.Retake, &x.ExamDate, &x.Venue, &x.Theory, &x.Practical, &st, &x.Candidates, &x.Passed)
@@ -399,7 +410,41 @@ func (s *Store) ApplicationSessions(ctx context.Context, a training.Actor, appID
 		}
 		return x, err
 	})
-	return list, translate(err, "application %d sessions", appID)
+}
+
+// ApplicationPage reads the application page in one round trip: the
+// application as the actor may see it, its candidates and its sessions
+// (the candidates and sessions are keyed by the id in SQL, sent in the
+// same batch; an application the actor may not see is ErrNotFound and
+// what else was read is dropped).
+func (s *Store) ApplicationPage(ctx context.Context, a training.Actor, id int64) (training.Application, []SessionSummary, error) {
+	var w where
+	if !applicationScope(a, &w) {
+		return training.Application{}, nil, training.ErrNotFound
+	}
+	w.add("ap.id = ?", id)
+	var ap training.Application
+	var sessions []SessionSummary
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+applicationColumns+applicationFrom+w.sql(), w.args...).QueryRow(func(row pgx.Row) error {
+		var err error
+		ap, err = scanApplication(row)
+		return err
+	})
+	b.Queue(applicationCandidatesSQL, id).Query(func(rows pgx.Rows) error {
+		var err error
+		ap.Candidates, err = collectCandidates(rows)
+		return err
+	})
+	b.Queue(applicationSessionsSQL, id).Query(func(rows pgx.Rows) error {
+		var err error
+		sessions, err = collectSessionSummaries(rows, a)
+		return err
+	})
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return training.Application{}, nil, translate(err, "application page %d", id)
+	}
+	return ap, sessions, nil
 }
 
 // CheckCandidate records EXAM-3 for one candidate: the candidate number

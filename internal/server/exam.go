@@ -120,12 +120,7 @@ func (s *Server) applicationCreate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) applicationShowPage(w http.ResponseWriter, r *http.Request, status int, id int64, ret web.StepForm) {
 	a := actor(r)
-	ap, err := s.store.ApplicationByID(r.Context(), a, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sessions, err := s.store.ApplicationSessions(r.Context(), a, id)
+	ap, sessions, err := s.store.ApplicationPage(r.Context(), a, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return

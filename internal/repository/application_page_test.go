@@ -1,0 +1,51 @@
+package repository_test
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"tianmu/internal/training"
+)
+
+// TestApplicationPageOneRoundTrip: the application page reads in one round
+// trip what its separate reads gave (the application with its candidates,
+// its sessions), for the centre and the institution; another institution
+// and a missing application are not found.
+func TestApplicationPageOneRoundTrip(t *testing.T) {
+	ef := newExamFixture(t, 3)
+	appID := ef.acceptedApp()
+	if _, err := ef.s.ScheduleSession(ef.ctx, ef.centre, appID, sessionIn("2026-04-10")); err != nil {
+		t.Fatal(err)
+	}
+	s, counter := tracedStore(t, ef.classFixture)
+	for _, a := range []training.Actor{ef.centre, ef.school} {
+		counter.reset()
+		ap, sessions, err := s.ApplicationPage(ef.ctx, a, appID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counter.roundTrips != 1 {
+			t.Errorf("%s: %d round trips, want 1", a.Role, counter.roundTrips)
+		}
+		want, err := ef.s.ApplicationByID(ef.ctx, a, appID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantSessions, err := ef.s.ApplicationSessions(ef.ctx, a, appID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(ap, want) || !reflect.DeepEqual(sessions, wantSessions) || len(ap.Candidates) != 3 || len(sessions) != 1 {
+			t.Fatalf("%s: page %+v %+v, separate reads %+v %+v", a.Role, ap, sessions, want, wantSessions)
+		}
+	}
+	for _, c := range []struct {
+		a  training.Actor
+		id int64
+	}{{ef.acad, appID}, {ef.centre, 999999999}} {
+		if _, _, err := s.ApplicationPage(ef.ctx, c.a, c.id); !errors.Is(err, training.ErrNotFound) {
+			t.Fatalf("application %d as %s: %v", c.id, c.a.Role, err)
+		}
+	}
+}
