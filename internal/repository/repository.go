@@ -21,7 +21,8 @@ type Store struct {
 	pool  *pgxpool.Pool
 	now   func() time.Time
 	cal   calendarCache // see calendar.go
-	queue Queue         // see queue.go
+	occ   occupationCache
+	queue Queue // see queue.go
 }
 
 // New returns a store on pool. now is the clock for business dates
