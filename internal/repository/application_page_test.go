@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"tianmu/internal/repository"
 	"tianmu/internal/training"
 )
 
@@ -47,5 +48,39 @@ func TestApplicationPageOneRoundTrip(t *testing.T) {
 		if _, _, err := s.ApplicationPage(ef.ctx, c.a, c.id); !errors.Is(err, training.ErrNotFound) {
 			t.Fatalf("application %d as %s: %v", c.id, c.a.Role, err)
 		}
+	}
+}
+
+// TestInstitutionPageOneRoundTrip: an institution's page in one round trip,
+// the same as InstitutionByID and the bureau's Users of it; the institution
+// itself sees its page without the accounts; another's is not found.
+func TestInstitutionPageOneRoundTrip(t *testing.T) {
+	cf := newClassFixture(t)
+	s, counter := tracedStore(t, cf)
+	id := cf.school.InstitutionID
+	counter.reset()
+	in, users, err := s.InstitutionPage(cf.ctx, cf.bureau, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counter.roundTrips != 1 {
+		t.Errorf("%d round trips, want 1", counter.roundTrips)
+	}
+	want, err := cf.s.InstitutionByID(cf.ctx, cf.bureau, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantUsers, _, err := cf.s.Users(cf.ctx, cf.bureau, repository.UserFilter{InstitutionID: id}, repository.Page{Size: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(in, want) || !reflect.DeepEqual(users, wantUsers) || len(users) == 0 || len(in.Scope) == 0 {
+		t.Fatalf("page %+v %+v, separate reads %+v %+v", in, users, want, wantUsers)
+	}
+	if own, ownUsers, err := s.InstitutionPage(cf.ctx, cf.school, id); err != nil || own.ID != id || ownUsers != nil {
+		t.Fatalf("the school's own page: %v %d users", err, len(ownUsers))
+	}
+	if _, _, err := s.InstitutionPage(cf.ctx, cf.acad, id); !errors.Is(err, training.ErrNotFound) {
+		t.Fatalf("another institution's page: %v", err)
 	}
 }

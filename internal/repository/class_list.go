@@ -166,8 +166,7 @@ func (s *Store) ClassCounts(ctx context.Context, a training.Actor) (map[training
 // (or later) class of the institution.
 func (s *Store) lastClassStart(ctx context.Context, id int64) (*time.Time, error) {
 	var t *time.Time
-	err := s.pool.QueryRow(ctx, `SELECT max(start_date) FROM classes WHERE institution_id = $1
-		AND status NOT IN ('draft', 'submitted', 'returned', 'cancelled')`, id).Scan(&t)
+	err := s.pool.QueryRow(ctx, lastClassStartSQL, id).Scan(&t)
 	return t, err
 }
 

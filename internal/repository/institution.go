@@ -47,6 +47,47 @@ func (s *Store) InstitutionByID(ctx context.Context, a training.Actor, id int64)
 	return in, translate(err, "institution %d last class", id)
 }
 
+// lastClassStartSQL is institution $1's latest start of a class that ran
+// (INST-4's inactivity flag).
+const lastClassStartSQL = `SELECT max(start_date) FROM classes WHERE institution_id = $1
+	AND status NOT IN ('draft', 'submitted', 'returned', 'cancelled')`
+
+// InstitutionPage reads an institution's page in one round trip: the
+// institution with its scope and its latest class start, and for the
+// bureau its accounts (username order, at most 200) — InstitutionByID and
+// Users sent as one batch (four round trips before).
+func (s *Store) InstitutionPage(ctx context.Context, a training.Actor, id int64) (training.Institution, []training.User, error) {
+	if !canSeeInstitution(a, id) {
+		return training.Institution{}, nil, training.ErrNotFound
+	}
+	var in training.Institution
+	var users []training.User
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+institutionColumns+` FROM institutions i WHERE i.id = $1`, id).Query(func(rows pgx.Rows) error {
+		var err error
+		in, err = pgx.CollectExactlyOneRow(rows, scanInstitution)
+		return err
+	})
+	b.Queue(scopeSQL, id).Query(func(rows pgx.Rows) error {
+		var err error
+		in.Scope, err = pgx.CollectRows(rows, scanScopeItem)
+		return err
+	})
+	b.Queue(lastClassStartSQL, id).QueryRow(func(row pgx.Row) error { return row.Scan(&in.LastClassStart) })
+	if a.IsBureau() {
+		b.Queue(`SELECT `+userColumns+userFrom+` WHERE u.institution_id = $1 ORDER BY u.username, u.id LIMIT 200`, id).
+			Query(func(rows pgx.Rows) error {
+				var err error
+				users, err = pgx.CollectRows(rows, scanUser)
+				return err
+			})
+	}
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return training.Institution{}, nil, translate(err, "institution page %d", id)
+	}
+	return in, users, nil
+}
+
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }

@@ -91,20 +91,13 @@ func (s *Server) renderInstitution(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	a := actor(r)
-	in, err := s.store.InstitutionByID(r.Context(), a, id)
+	in, users, err := s.store.InstitutionPage(r.Context(), a, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	page := web.InstitutionShowPage{Layout: s.layout(r, in.Name, navInstitution(a)), Institution: in, Status: form,
-		Inactive: training.InactiveFlag(in.Status, in.DecisionDate, in.LastClassStart, s.store.Today())}
-	if a.IsBureau() {
-		page.Users, _, err = s.store.Users(r.Context(), a, repository.UserFilter{InstitutionID: id}, repository.Page{Size: 200})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
+		Inactive: training.InactiveFlag(in.Status, in.DecisionDate, in.LastClassStart, s.store.Today()), Users: users}
 	s.render(w, r, status, web.InstitutionShowView(page))
 }
 
