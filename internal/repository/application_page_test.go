@@ -84,3 +84,37 @@ func TestInstitutionPageOneRoundTrip(t *testing.T) {
 		t.Fatalf("another institution's page: %v", err)
 	}
 }
+
+// TestInstitutionHistoryPageOneRoundTrip: the bureau's history page of an
+// institution in one round trip, as the separate reads; others not found.
+func TestInstitutionHistoryPageOneRoundTrip(t *testing.T) {
+	cf := newClassFixture(t)
+	s, counter := tracedStore(t, cf)
+	id := cf.school.InstitutionID
+	p := repository.Page{Number: 1, Size: 5}
+	counter.reset()
+	in, list, total, err := s.InstitutionHistoryPage(cf.ctx, cf.bureau, id, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counter.roundTrips != 1 {
+		t.Errorf("%d round trips, want 1", counter.roundTrips)
+	}
+	want, err := cf.s.InstitutionByID(cf.ctx, cf.bureau, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantList, wantTotal, err := cf.s.InstitutionHistory(cf.ctx, cf.bureau, id, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Name != want.Name || in.ID != id || !reflect.DeepEqual(list, wantList) || total != wantTotal || total == 0 || len(list) == 0 {
+		t.Fatalf("page %s %d/%d, separate reads %s %d/%d", in.Name, len(list), total, want.Name, len(wantList), wantTotal)
+	}
+	if _, _, _, err := s.InstitutionHistoryPage(cf.ctx, cf.school, id, p); !errors.Is(err, training.ErrNotFound) {
+		t.Fatalf("the institution's own history: %v", err)
+	}
+	if _, _, _, err := s.InstitutionHistoryPage(cf.ctx, cf.bureau, 999999999, p); !errors.Is(err, training.ErrNotFound) {
+		t.Fatalf("a missing institution: %v", err)
+	}
+}

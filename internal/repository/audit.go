@@ -97,13 +97,21 @@ func (s *Store) InstitutionHistory(ctx context.Context, a training.Actor, instit
 	if !a.IsBureau() {
 		return nil, 0, training.ErrNotFound
 	}
-	rows, err := s.pool.Query(ctx, `
-		SELECT `+auditColumns+`, count(*) OVER ()
-		FROM audit_log WHERE institution_id = $1
-		ORDER BY id DESC LIMIT $2 OFFSET $3`, institutionID, p.limit(), p.offset())
+	rows, err := s.pool.Query(ctx, institutionHistorySQL, institutionID, p.limit(), p.offset())
 	if err != nil {
 		return nil, 0, translate(err, "institution %d history", institutionID)
 	}
+	list, total, err := collectHistory(rows)
+	return list, total, translate(err, "institution %d history", institutionID)
+}
+
+// institutionHistorySQL is a page of institution $1's audit trail, newest
+// first, with the total.
+const institutionHistorySQL = `SELECT ` + auditColumns + `, count(*) OVER ()
+	FROM audit_log WHERE institution_id = $1
+	ORDER BY id DESC LIMIT $2 OFFSET $3`
+
+func collectHistory(rows pgx.Rows) ([]training.AuditEntry, int, error) {
 	var total int
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.AuditEntry, error) {
 		var e training.AuditEntry
@@ -113,10 +121,34 @@ func (s *Store) InstitutionHistory(ctx context.Context, a training.Actor, instit
 		e.ActorRole = training.Role(role)
 		return e, err
 	})
-	if err != nil {
-		return nil, 0, translate(err, "institution %d history", institutionID)
+	return list, total, err
+}
+
+// InstitutionHistoryPage reads the bureau's history page of an
+// institution in one round trip: the institution (its name heads the page)
+// and a page of its audit trail with the total.
+func (s *Store) InstitutionHistoryPage(ctx context.Context, a training.Actor, institutionID int64, p Page) (training.Institution, []training.AuditEntry, int, error) {
+	if !a.IsBureau() {
+		return training.Institution{}, nil, 0, training.ErrNotFound
 	}
-	return list, total, nil
+	var in training.Institution
+	var list []training.AuditEntry
+	var total int
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+institutionColumns+` FROM institutions i WHERE i.id = $1`, institutionID).Query(func(rows pgx.Rows) error {
+		var err error
+		in, err = pgx.CollectExactlyOneRow(rows, scanInstitution)
+		return err
+	})
+	b.Queue(institutionHistorySQL, institutionID, p.limit(), p.offset()).Query(func(rows pgx.Rows) error {
+		var err error
+		list, total, err = collectHistory(rows)
+		return err
+	})
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return training.Institution{}, nil, 0, translate(err, "institution %d history page", institutionID)
+	}
+	return in, list, total, nil
 }
 
 // AuditBreak describes the first row at which the hash chain does not hold.

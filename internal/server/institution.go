@@ -255,14 +255,8 @@ func (s *Server) institutionHistory(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a := actor(r)
-	in, err := s.store.InstitutionByID(r.Context(), a, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	p := listParams(r)
-	entries, total, err := s.store.InstitutionHistory(r.Context(), a, id, p)
+	in, entries, total, err := s.store.InstitutionHistoryPage(r.Context(), actor(r), id, p)
 	if err != nil {
 		s.fail(w, r, err)
 		return
