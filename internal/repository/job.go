@@ -59,6 +59,35 @@ func (s *Store) QueueJobs(ctx context.Context, a training.Actor, states []string
 	return list, translate(err, "queue jobs")
 }
 
+// JobsPage reads the job page in one round trip: the count per state and,
+// for each group of states, its newest jobs (at most limit each).
+func (s *Store) JobsPage(ctx context.Context, a training.Actor, groups [][]string, limit int) (map[string]int, [][]training.QueueJob, error) {
+	if !a.IsBureau() {
+		return nil, nil, training.ErrForbidden
+	}
+	counts := map[string]int{}
+	lists := make([][]training.QueueJob, len(groups))
+	b := &pgx.Batch{}
+	b.Queue(`SELECT state::text, count(*) FROM river_job GROUP BY state`).Query(func(rows pgx.Rows) error {
+		var st string
+		var n int
+		_, err := pgx.ForEachRow(rows, []any{&st, &n}, func() error { counts[st] = n; return nil })
+		return err
+	})
+	for i, states := range groups {
+		b.Queue(`SELECT `+queueJobColumns+` FROM river_job WHERE state::text = ANY($1) ORDER BY id DESC LIMIT $2`, states, limit).
+			Query(func(rows pgx.Rows) error {
+				var err error
+				lists[i], err = pgx.CollectRows(rows, scanQueueJob)
+				return err
+			})
+	}
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return nil, nil, translate(err, "job page")
+	}
+	return counts, lists, nil
+}
+
 // QueueJob is one job of the queue (bureau only).
 func (s *Store) QueueJob(ctx context.Context, a training.Actor, id int64) (training.QueueJob, error) {
 	if !a.IsBureau() {

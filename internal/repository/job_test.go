@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"reflect"
 	"testing"
 	"time"
 
@@ -247,6 +248,17 @@ func TestRetryJob(t *testing.T) {
 	list, err := cf.s.QueueJobs(cf.ctx, cf.bureau, []string{"available"}, 10)
 	if err != nil || len(list) != 1 || list[0].ID != jid {
 		t.Fatalf("list %+v %v", list, err)
+	}
+	// The job page reads the same in one round trip.
+	ts, counter := tracedStore(t, cf)
+	counter.reset()
+	pageCounts, lists, err := ts.JobsPage(cf.ctx, cf.bureau, [][]string{{"available"}, {"completed"}}, 10)
+	if err != nil || counter.roundTrips != 1 || !reflect.DeepEqual(pageCounts, counts) || len(lists) != 2 ||
+		!reflect.DeepEqual(lists[0], list) {
+		t.Fatalf("job page: %d round trips, %v %v %+v", counter.roundTrips, err, pageCounts, lists)
+	}
+	if _, _, err := ts.JobsPage(cf.ctx, cf.school, nil, 10); !errors.Is(err, training.ErrForbidden) {
+		t.Fatalf("an institution's job page: %v", err)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"tianmu/internal/jobs"
-	"tianmu/internal/training"
 	"tianmu/web"
 )
 
@@ -15,27 +14,14 @@ const jobListLimit = 50
 // jobList is the bureau's view of the background job queue.
 func (s *Server) jobList(w http.ResponseWriter, r *http.Request) {
 	a, ctx := actor(r), r.Context()
-	counts, err := s.store.JobStateCounts(ctx, a)
+	counts, lists, err := s.store.JobsPage(ctx, a, [][]string{{"discarded", "cancelled"}, {"retryable"}, {"running"},
+		{"available", "scheduled", "pending"}, {"completed"}}, jobListLimit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p := web.JobsPage{Layout: s.layout(r, "后台任务", "jobs"), Counts: counts, Limit: jobListLimit}
-	for _, l := range []struct {
-		to     *[]training.QueueJob
-		states []string
-	}{
-		{&p.Failed, []string{"discarded", "cancelled"}},
-		{&p.Retrying, []string{"retryable"}},
-		{&p.Running, []string{"running"}},
-		{&p.Waiting, []string{"available", "scheduled", "pending"}},
-		{&p.Completed, []string{"completed"}},
-	} {
-		if *l.to, err = s.store.QueueJobs(ctx, a, l.states, jobListLimit); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
+	p := web.JobsPage{Layout: s.layout(r, "后台任务", "jobs"), Counts: counts, Limit: jobListLimit,
+		Failed: lists[0], Retrying: lists[1], Running: lists[2], Waiting: lists[3], Completed: lists[4]}
 	for _, k := range jobs.Kinds {
 		jk := web.JobKind{Name: k.Name, Label: k.Label}
 		if k.Schedule != nil {
