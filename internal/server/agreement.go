@@ -15,16 +15,16 @@ func (s *Server) agreementTemplateForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderAgreementTemplate(w http.ResponseWriter, r *http.Request, status int, form *web.AgreementTemplateForm) {
-	cur, err := s.store.AgreementTemplate(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	// One read: the versions, newest first; the newest is in force.
 	versions, err := s.store.AgreementTemplates(r.Context(), actor(r))
+	if err == nil && len(versions) == 0 {
+		err = training.ErrNotFound
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	cur := versions[0]
 	if form == nil {
 		form = &web.AgreementTemplateForm{Version: strconv.Itoa(cur.No), Body: cur.Body}
 	}
