@@ -118,3 +118,35 @@ func TestInstitutionHistoryPageOneRoundTrip(t *testing.T) {
 		t.Fatalf("a missing institution: %v", err)
 	}
 }
+
+// TestTeacherPageInOneCall: the teacher page's one call gives the audited
+// view TeacherDetail gives and the related pairs Related gives.
+func TestTeacherPageInOneCall(t *testing.T) {
+	cf := newClassFixture(t)
+	tch, related, err := cf.s.TeacherPage(cf.ctx, cf.bureau, cf.theory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := cf.s.TeacherDetail(cf.ctx, cf.bureau, cf.theory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRelated, err := cf.s.Related(cf.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(tch, want) || related == nil {
+		t.Fatalf("teacher page %+v, detail %+v", tch, want)
+	}
+	for _, p := range [][2]int64{{1, 2}, {cf.cook, cf.cook}, {cf.cook, 1}} {
+		if related(p[0], p[1]) != wantRelated(p[0], p[1]) {
+			t.Fatalf("related(%d, %d) differs", p[0], p[1])
+		}
+	}
+	if n := cf.count(`SELECT count(*) FROM audit_log WHERE action = 'teacher.view_pii' AND entity_id = $1`, cf.theory); n != 2 {
+		t.Fatalf("%d audited views, want 2 (each read is one)", n)
+	}
+	if _, _, err := cf.s.TeacherPage(cf.ctx, cf.centre, cf.theory); err == nil {
+		t.Fatal("the centre sees a teacher")
+	}
+}

@@ -293,11 +293,24 @@ func levelDigitsToShort(s string) string {
 // institutions may see it, and every view is written to the audit log
 // (teacher.view_pii) in the same transaction as the read.
 func (s *Store) TeacherDetail(ctx context.Context, a training.Actor, id int64) (training.Teacher, error) {
+	t, _, err := s.teacherDetail(ctx, a, id, false)
+	return t, err
+}
+
+// TeacherPage is the teacher page's one repository call: TeacherDetail
+// (the audited view) and the related-occupation pairs its eligibility
+// table reads, in the same transaction.
+func (s *Store) TeacherPage(ctx context.Context, a training.Actor, id int64) (training.Teacher, func(a, b int64) bool, error) {
+	return s.teacherDetail(ctx, a, id, true)
+}
+
+func (s *Store) teacherDetail(ctx context.Context, a training.Actor, id int64, withRelated bool) (training.Teacher, func(a, b int64) bool, error) {
 	scope, ok := teacherScope(a)
 	if !ok {
-		return training.Teacher{}, training.ErrNotFound
+		return training.Teacher{}, nil, training.ErrNotFound
 	}
 	var t training.Teacher
+	var related func(a, b int64) bool
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var visible bool
 		if err := tx.QueryRow(ctx, `SELECT `+scope+` FROM teachers t WHERE t.id = $1`, id).Scan(&visible); err != nil {
@@ -314,10 +327,15 @@ func (s *Store) TeacherDetail(ctx context.Context, a training.Actor, id int64) (
 			return training.ErrNotFound
 		}
 		t = *m[id]
+		if withRelated {
+			if related, err = s.relatedFunc(ctx, tx); err != nil {
+				return err
+			}
+		}
 		return s.appendAudit(ctx, tx, a, auditRecord{Action: "teacher.view_pii", Entity: "teacher", EntityID: id,
 			InstitutionID: a.InstitutionID, After: map[string]any{"id_number": training.MaskID(t.IDNumber)}})
 	})
-	return t, translate(err, "teacher %d", id)
+	return t, related, translate(err, "teacher %d", id)
 }
 
 // teacherAudit is the audited view of a teacher's fields (masked).

@@ -143,17 +143,12 @@ func (s *Server) renderTeacher(w http.ResponseWriter, r *http.Request, status in
 	if !ok {
 		return
 	}
-	t, err := s.store.TeacherDetail(r.Context(), actor(r), id)
+	t, related, err := s.store.TeacherPage(r.Context(), actor(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	related, err := s.store.Related(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	occs, err := s.store.Occupations(r.Context())
+	occs, err := s.store.Occupations(r.Context()) // kept in memory
 	if err != nil {
 		s.fail(w, r, err)
 		return
