@@ -150,3 +150,79 @@ func TestTeacherPageInOneCall(t *testing.T) {
 		t.Fatal("the centre sees a teacher")
 	}
 }
+
+// TestSessionFormDataOneRoundTrip: the session form's read (application,
+// retake choices, examiner pool) in one round trip, as the separate reads.
+func TestSessionFormDataOneRoundTrip(t *testing.T) {
+	ef := newExamFixture(t, 2)
+	appID := ef.acceptedApp()
+	first, err := ef.s.ScheduleSession(ef.ctx, ef.centre, appID, sessionIn("2026-04-10"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ef.runSession(first, map[int]bool{1: true})
+	s, counter := tracedStore(t, ef.classFixture)
+	counter.reset()
+	ap, choices, pool, err := s.SessionFormData(ef.ctx, ef.centre, appID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counter.roundTrips != 1 {
+		t.Errorf("%d round trips, want 1", counter.roundTrips)
+	}
+	wantAp, err := ef.s.ApplicationByID(ef.ctx, ef.centre, appID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantChoices, err := ef.s.RetakeChoices(ef.ctx, ef.centre, appID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPool, err := ef.s.Examiners(ef.ctx, ef.centre)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(ap, wantAp) || !reflect.DeepEqual(choices, wantChoices) || !reflect.DeepEqual(pool, wantPool) ||
+		len(choices) != 1 || len(pool) == 0 {
+		t.Fatalf("form data %d choices, %d examiners; separate reads %d, %d", len(choices), len(pool), len(wantChoices), len(wantPool))
+	}
+	if _, c, _, err := s.SessionFormData(ef.ctx, ef.centre, appID, false); err != nil || c != nil {
+		t.Fatalf("without retakes: %v %v", c, err)
+	}
+	if _, _, _, err := s.SessionFormData(ef.ctx, ef.school, appID, false); !errors.Is(err, training.ErrForbidden) {
+		t.Fatalf("the institution: %v", err)
+	}
+}
+
+// TestCalendarPageOneRoundTrip: the calendar page's years and the shown
+// year's days in one round trip, for a covered year and an uncovered one
+// (the newest covered year is shown).
+func TestCalendarPageOneRoundTrip(t *testing.T) {
+	cf := newClassFixture(t)
+	s, counter := tracedStore(t, cf)
+	years, err := cf.s.CalendarYears(cf.ctx)
+	if err != nil || len(years) == 0 {
+		t.Fatalf("%d years, %v", len(years), err)
+	}
+	for _, want := range []int{years[len(years)-1].Year, 1999} {
+		counter.reset()
+		got, year, days, err := s.CalendarPage(cf.ctx, want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counter.roundTrips != 1 {
+			t.Errorf("%d: %d round trips, want 1", want, counter.roundTrips)
+		}
+		shown := want
+		if want == 1999 {
+			shown = years[0].Year
+		}
+		wantDays, err := cf.s.CalendarDays(cf.ctx, shown)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if year != shown || !reflect.DeepEqual(got, years) || !reflect.DeepEqual(days, wantDays) {
+			t.Fatalf("%d: year %d with %d days, want %d with %d", want, year, len(days), shown, len(wantDays))
+		}
+	}
+}

@@ -89,19 +89,59 @@ func (s *Store) calendarDays(ctx context.Context, sql string, args ...any) ([]tr
 // CalendarYears lists the covered years, newest first, with their notice
 // and the number of exceptional days each lists.
 func (s *Store) CalendarYears(ctx context.Context) ([]training.CalendarYear, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT y.year, y.notice, y.entered_by, y.entered_at,
-			(SELECT count(*) FROM calendar_days d WHERE d.notice_year = y.year)
-		FROM calendar_years y ORDER BY y.year DESC`)
+	rows, err := s.pool.Query(ctx, calendarYearsSQL)
 	if err != nil {
 		return nil, translate(err, "calendar years")
 	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.CalendarYear, error) {
+	list, err := collectCalendarYears(rows)
+	return list, translate(err, "calendar years")
+}
+
+const calendarYearsSQL = `
+	SELECT y.year, y.notice, y.entered_by, y.entered_at,
+		(SELECT count(*) FROM calendar_days d WHERE d.notice_year = y.year)
+	FROM calendar_years y ORDER BY y.year DESC`
+
+func collectCalendarYears(rows pgx.Rows) ([]training.CalendarYear, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.CalendarYear, error) {
 		var y training.CalendarYear
 		err := row.Scan(&y.Year, &y.Notice, &y.EnteredBy, &y.EnteredAt, &y.Days)
 		return y, err
 	})
-	return list, translate(err, "calendar years")
+}
+
+// CalendarPage reads the calendar page in one round trip: the covered
+// years, newest first, and the days of the year shown — want when it is
+// covered, else the newest covered year (0 and no days when none is).
+func (s *Store) CalendarPage(ctx context.Context, want int) ([]training.CalendarYear, int, []training.CalendarDay, error) {
+	var years []training.CalendarYear
+	var days []training.CalendarDay
+	b := &pgx.Batch{}
+	b.Queue(calendarYearsSQL).Query(func(rows pgx.Rows) error {
+		var err error
+		years, err = collectCalendarYears(rows)
+		return err
+	})
+	b.Queue(`SELECT `+calendarDayColumns+` FROM calendar_days
+		WHERE notice_year = coalesce((SELECT year FROM calendar_years WHERE year = $1), (SELECT max(year) FROM calendar_years))
+		ORDER BY day`, want).Query(func(rows pgx.Rows) error {
+		var err error
+		days, err = pgx.CollectRows(rows, scanCalendarDay)
+		return err
+	})
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return nil, 0, nil, translate(err, "calendar page")
+	}
+	year := 0
+	for _, y := range years {
+		if y.Year == want {
+			year = want
+		}
+	}
+	if year == 0 && len(years) > 0 {
+		year = years[0].Year
+	}
+	return years, year, days, nil
 }
 
 // CalendarDays lists the exceptional days that year's notice lists, by date

@@ -152,4 +152,26 @@ func TestHomePagesOneRoundTrip(t *testing.T) {
 			t.Errorf("%s home: %d round trips, want 1", c.name, counter.roundTrips)
 		}
 	}
+	// The supervision notices come with the home page's batch, the same as
+	// read on their own.
+	bh, err := s.BureauHome(cf.ctx, cf.bureau, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ih, err := s.InstitutionHome(cf.ctx, cf.school)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		a   training.Actor
+		got training.SupervisionNotices
+	}{{cf.bureau, bh.Supervision}, {cf.school, ih.Supervision}} {
+		want, err := s.SupervisionNotices(cf.ctx, c.a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(c.got, want) {
+			t.Fatalf("%s: home %+v, on its own %+v", c.a.Role, c.got, want)
+		}
+	}
 }

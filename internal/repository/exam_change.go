@@ -323,17 +323,27 @@ func (s *Store) RetakeChoices(ctx context.Context, a training.Actor, appID int64
 	if _, err := s.applicationFor(ctx, s.pool, a, appID, false); err != nil {
 		return nil, translate(err, "application %d", appID)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT x.enrolment_id, x.candidate_no, t.name, x.theory_score, x.theory_absent, x.practical_score,
-			x.practical_absent, s.exam_date, x.outcome
-		FROM exam_entries x JOIN exam_sessions s ON s.id = x.session_id JOIN enrolments e ON e.id = x.enrolment_id JOIN trainees t ON t.id = e.trainee_id
-		WHERE s.application_id = $1 AND s.status = 'published' AND x.attempt = 1 AND x.outcome = 'fail' AND e.status = 'enrolled'
-		  AND NOT EXISTS (SELECT 1 FROM exam_entries r WHERE r.enrolment_id = x.enrolment_id AND r.attempt = 2)
-		ORDER BY x.candidate_no`, appID)
+	rows, err := s.pool.Query(ctx, retakeChoicesSQL, appID)
 	if err != nil {
 		return nil, translate(err, "retake choices %d", appID)
 	}
-	today := s.Today()
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.RetakeChoice, error) {
+	list, err := collectRetakeChoices(rows, s.Today())
+	return list, translate(err, "retake choices %d", appID)
+}
+
+// retakeChoicesSQL lists application $1's failed first attempts of
+// published sessions not retaken yet.
+const retakeChoicesSQL = `SELECT x.enrolment_id, x.candidate_no, t.name, x.theory_score, x.theory_absent, x.practical_score,
+		x.practical_absent, s.exam_date, x.outcome
+	FROM exam_entries x JOIN exam_sessions s ON s.id = x.session_id JOIN enrolments e ON e.id = x.enrolment_id JOIN trainees t ON t.id = e.trainee_id
+	WHERE s.application_id = $1 AND s.status = 'published' AND x.attempt = 1 AND x.outcome = 'fail' AND e.status = 'enrolled'
+	  AND NOT EXISTS (SELECT 1 FROM exam_entries r WHERE r.enrolment_id = x.enrolment_id AND r.attempt = 2)
+	ORDER BY x.candidate_no`
+
+// collectRetakeChoices scans retakeChoicesSQL's rows, each with the parts
+// a retake today would sit or why it may not (training.RetakeParts).
+func collectRetakeChoices(rows pgx.Rows, today time.Time) ([]training.RetakeChoice, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.RetakeChoice, error) {
 		var c training.RetakeChoice
 		var ts, ps *int16
 		var at training.Attempt
@@ -346,7 +356,47 @@ func (s *Store) RetakeChoices(ctx context.Context, a training.Actor, appID int64
 		c.Parts, c.Refusal = training.RetakeParts([]training.Attempt{at}, today)
 		return c, err
 	})
-	return list, translate(err, "retake choices %d", appID)
+}
+
+// SessionFormData is the session form's (and the reschedule form's) one
+// read: the application with its candidates, the retake choices when
+// asked for, and the organisation's examiner pool — one batch. Centre
+// only; an application of another organisation is ErrNotFound.
+func (s *Store) SessionFormData(ctx context.Context, a training.Actor, appID int64, retake bool) (training.Application, []training.RetakeChoice, []training.PoolExaminer, error) {
+	if !a.IsCentre() {
+		return training.Application{}, nil, nil, training.ErrForbidden
+	}
+	var w where
+	if !applicationScope(a, &w) {
+		return training.Application{}, nil, nil, training.ErrNotFound
+	}
+	w.add("ap.id = ?", appID)
+	var ap training.Application
+	var choices []training.RetakeChoice
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+applicationColumns+applicationFrom+w.sql(), w.args...).QueryRow(func(row pgx.Row) error {
+		var err error
+		ap, err = scanApplication(row)
+		return err
+	})
+	b.Queue(applicationCandidatesSQL, appID).Query(func(rows pgx.Rows) error {
+		var err error
+		ap.Candidates, err = collectCandidates(rows)
+		return err
+	})
+	if retake {
+		today := s.Today()
+		b.Queue(retakeChoicesSQL, appID).Query(func(rows pgx.Rows) error {
+			var err error
+			choices, err = collectRetakeChoices(rows, today)
+			return err
+		})
+	}
+	pool := queuePool(b, a, nil)
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return training.Application{}, nil, nil, translate(err, "session form of application %d", appID)
+	}
+	return ap, choices, pool.list(), nil
 }
 
 // ExamAffairsExport is an application's candidates as Zhejiang's online

@@ -73,16 +73,53 @@ func (s *Store) ExaminerByID(ctx context.Context, a training.Actor, id int64) (t
 // loadPool loads the actor's organisation's pool (only ids when given)
 // with scopes, in one round trip; order is the list order.
 func (s *Store) loadPool(ctx context.Context, q batcher, a training.Actor, ids []int64) (map[int64]training.PoolExaminer, []int64, error) {
-	m := map[int64]training.PoolExaminer{}
-	var order []int64
+	b := &pgx.Batch{}
+	pr := queuePool(b, a, ids)
+	if err := q.SendBatch(ctx, b).Close(); err != nil {
+		return nil, nil, err
+	}
+	return pr.done()
+}
+
+// poolRead is the examiner pool queued on a batch (queuePool): done gives
+// the examiners by id with their scopes, and their order, once the batch
+// has been read.
+type poolRead struct {
+	m      map[int64]training.PoolExaminer
+	order  []int64
+	scopes map[int64][]training.ScopeItem
+}
+
+func (pr *poolRead) done() (map[int64]training.PoolExaminer, []int64, error) {
+	for id, sc := range pr.scopes {
+		if e, ok := pr.m[id]; ok {
+			e.Scopes = sc
+			pr.m[id] = e
+		}
+	}
+	return pr.m, pr.order, nil
+}
+
+// list is the pool in its order.
+func (pr *poolRead) list() []training.PoolExaminer {
+	m, order, _ := pr.done()
+	out := make([]training.PoolExaminer, 0, len(order))
+	for _, id := range order {
+		out = append(out, m[id])
+	}
+	return out
+}
+
+// queuePool queues the reads of the actor's organisation's examiner pool
+// (only ids, unless nil) on b.
+func queuePool(b *pgx.Batch, a training.Actor, ids []int64) *poolRead {
+	pr := &poolRead{m: map[int64]training.PoolExaminer{}, scopes: map[int64][]training.ScopeItem{}}
 	filter := ``
 	args := []any{a.UserID}
 	if ids != nil {
 		filter = ` AND x.id = ANY($2)`
 		args = append(args, ids)
 	}
-	scopes := map[int64][]training.ScopeItem{}
-	b := &pgx.Batch{}
 	b.Queue(`SELECT x.id, x.eval_org_id, x.name, x.id_number, x.employer, x.certificate_no, x.active, x.version, x.updated_by, x.updated_at
 		FROM examiners x WHERE x.eval_org_id = `+poolOrg(1)+filter+` ORDER BY x.active DESC, x.name, x.id`, args...).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
@@ -91,8 +128,8 @@ func (s *Store) loadPool(ctx context.Context, q batcher, a training.Actor, ids [
 				&e.UpdatedBy, &e.UpdatedAt); err != nil {
 				return err
 			}
-			m[e.ID] = e
-			order = append(order, e.ID)
+			pr.m[e.ID] = e
+			pr.order = append(pr.order, e.ID)
 		}
 		return rows.Err()
 	})
@@ -107,20 +144,11 @@ func (s *Store) loadPool(ctx context.Context, q batcher, a training.Actor, ids [
 				return err
 			}
 			sc.MaxLevel = training.Level(level)
-			scopes[id] = append(scopes[id], sc)
+			pr.scopes[id] = append(pr.scopes[id], sc)
 		}
 		return rows.Err()
 	})
-	if err := q.SendBatch(ctx, b).Close(); err != nil {
-		return nil, nil, err
-	}
-	for id, sc := range scopes {
-		if e, ok := m[id]; ok {
-			e.Scopes = sc
-			m[id] = e
-		}
-	}
-	return m, order, nil
+	return pr
 }
 
 // poolOrg is centreOrgSQL with the user id as argument $n.

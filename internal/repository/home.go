@@ -24,6 +24,8 @@ type BureauFigures struct {
 	Complaints training.ComplaintCounts
 	// Todos is the bureau's to-do list (todo.go).
 	Todos training.TodoList
+	// Supervision: overdue rectification orders and answers waiting.
+	Supervision training.SupervisionNotices
 }
 
 // BureauHome reads the bureau's home page in one round trip: the
@@ -65,5 +67,6 @@ func (s *Store) BureauHome(ctx context.Context, a training.Actor, flaggedShown i
 	// The page does not depend on the count here (flagged only, first page).
 	queueDeliveryPage(b, today, flaggedShown, true, Page{Number: 1, Size: flaggedShown}, &f.Flagged)
 	queueTodos(b, a, today, &f.Todos)
+	queueSupervisionNotices(b, a, today, &f.Supervision)
 	return f, translate(s.pool.SendBatch(ctx, b).Close(), "bureau home")
 }

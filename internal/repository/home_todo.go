@@ -13,6 +13,7 @@ import (
 type InstitutionHomePage struct {
 	Institution training.Institution
 	Todos       training.TodoList
+	Supervision training.SupervisionNotices // its open orders and INST-4 warning
 }
 
 // InstitutionHome reads the institution's home page in one round trip.
@@ -30,6 +31,7 @@ func (s *Store) InstitutionHome(ctx context.Context, a training.Actor) (Institut
 	})
 	queueScope(b, a.InstitutionID, &p.Institution.Scope)
 	queueTodos(b, a, s.Today(), &p.Todos)
+	queueSupervisionNotices(b, a, s.Today(), &p.Supervision)
 	return p, translate(s.pool.SendBatch(ctx, b).Close(), "institution %d home", a.InstitutionID)
 }
 

@@ -280,22 +280,34 @@ func (s *Store) MarkOverdueOrders(ctx context.Context) ([]int64, error) {
 // for the bureau the number of overdue orders and of answers waiting.
 func (s *Store) SupervisionNotices(ctx context.Context, a training.Actor) (training.SupervisionNotices, error) {
 	var n training.SupervisionNotices
+	b := &pgx.Batch{}
+	queueSupervisionNotices(b, a, s.Today(), &n)
+	return n, translate(s.pool.SendBatch(ctx, b).Close(), "supervision notices")
+}
+
+// queueSupervisionNotices queues SupervisionNotices' reads on b (the home
+// pages send them in their own batch).
+func queueSupervisionNotices(b *pgx.Batch, a training.Actor, today time.Time, n *training.SupervisionNotices) {
 	switch {
 	case a.IsBureau():
-		err := s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'open' AND due_on < $1),
+		b.Queue(`SELECT count(*) FILTER (WHERE status = 'open' AND due_on < $1),
 				count(*) FILTER (WHERE status = 'answered')
-			FROM rectification_orders WHERE status IN ('open', 'answered')`, s.Today()).Scan(&n.Overdue, &n.Answered)
-		return n, translate(err, "supervision notices")
+			FROM rectification_orders WHERE status IN ('open', 'answered')`, today).
+			QueryRow(func(row pgx.Row) error { return row.Scan(&n.Overdue, &n.Answered) })
 	case a.IsInstitution():
-		var err error
-		if n.Orders, err = s.Orders(ctx, a, 0, true); err != nil {
-			return n, err
-		}
-		var state string
-		err = s.pool.QueryRow(ctx, `SELECT coalesce((SELECT state FROM institution_activity WHERE institution_id = $1), '')`,
-			a.InstitutionID).Scan(&state)
-		n.Activity = training.Activity(state)
-		return n, translate(err, "supervision notices")
+		b.Queue(`SELECT `+orderColumns+` FROM rectification_orders o `+orderJoins+` WHERE o.institution_id = $1
+			AND o.status IN ('open', 'answered') ORDER BY o.status <> 'open', o.due_on, o.id LIMIT 200`, a.InstitutionID).
+			Query(func(rows pgx.Rows) error {
+				var err error
+				n.Orders, err = pgx.CollectRows(rows, scanOrder)
+				return err
+			})
+		b.Queue(`SELECT coalesce((SELECT state FROM institution_activity WHERE institution_id = $1), '')`, a.InstitutionID).
+			QueryRow(func(row pgx.Row) error {
+				var state string
+				err := row.Scan(&state)
+				n.Activity = training.Activity(state)
+				return err
+			})
 	}
-	return n, nil
 }

@@ -22,38 +22,24 @@ func calendarMissingNotices(cal training.Calendar, thisYear int) []string {
 
 func (s *Server) calendarList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	years, err := s.store.CalendarYears(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	cal, err := s.store.Calendar(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	today := s.store.Today()
-	p := web.CalendarPage{Layout: s.layout(r, "节假日日历", "calendar"), Years: years,
-		Missing: calendarMissingNotices(cal, today.Year())}
 	// The chosen year, else this year, else the newest covered one.
 	want, _ := strconv.Atoi(r.URL.Query().Get("year"))
 	if want == 0 {
 		want = today.Year()
 	}
-	for _, y := range years {
-		if y.Year == want {
-			p.Year = want
-		}
+	years, year, days, err := s.store.CalendarPage(ctx, want)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	if p.Year == 0 && len(years) > 0 {
-		p.Year = years[0].Year
+	cal, err := s.store.Calendar(ctx) // kept in memory (calendarCache)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	if p.Year != 0 {
-		if p.Days, err = s.store.CalendarDays(ctx, p.Year); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
+	p := web.CalendarPage{Layout: s.layout(r, "节假日日历", "calendar"), Years: years, Year: year, Days: days,
+		Missing: calendarMissingNotices(cal, today.Year())}
 	s.render(w, r, http.StatusOK, web.CalendarView(p))
 }
 

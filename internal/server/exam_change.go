@@ -53,13 +53,7 @@ func rescheduleFormOf(x training.ExamSession) web.SessionForm {
 }
 
 func (s *Server) reschedulePage(w http.ResponseWriter, r *http.Request, status int, x training.ExamSession, form web.SessionForm, cancel web.StepForm) {
-	a := actor(r)
-	ap, err := s.store.ApplicationByID(r.Context(), a, x.ApplicationID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pool, err := s.store.Examiners(r.Context(), a)
+	ap, _, pool, err := s.store.SessionFormData(r.Context(), actor(r), x.ApplicationID, false)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -15,20 +15,7 @@ import (
 func sessionURL(id int64) string { return "/exam-sessions/" + strconv.FormatInt(id, 10) }
 
 func (s *Server) sessionFormPage(w http.ResponseWriter, r *http.Request, status int, appID int64, form web.SessionForm) {
-	a := actor(r)
-	ap, err := s.store.ApplicationByID(r.Context(), a, appID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var choices []training.RetakeChoice
-	if form.Retake {
-		if choices, err = s.store.RetakeChoices(r.Context(), a, appID); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	pool, err := s.store.Examiners(r.Context(), a)
+	ap, choices, pool, err := s.store.SessionFormData(r.Context(), actor(r), appID, form.Retake)
 	if err != nil {
 		s.fail(w, r, err)
 		return

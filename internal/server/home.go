@@ -22,11 +22,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		sup, err := s.store.SupervisionNotices(ctx, a)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
+		sup := f.Supervision
 		thisYear := s.store.Today().Year()
 		l := s.layout(r, "工作台", "home")
 		l.NavCounts = f.Todos.NavCounts()
@@ -41,11 +37,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		sup, err := s.store.SupervisionNotices(ctx, a)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
+		sup := p.Supervision
 		l := s.layout(r, "工作台", "home")
 		l.NavCounts = p.Todos.NavCounts()
 		s.keepNavCounts(r, l.NavCounts)
