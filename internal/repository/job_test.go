@@ -97,6 +97,29 @@ func TestStageImportAgainAfterInterruption(t *testing.T) {
 	if n := cf.count(`SELECT valid FROM import_jobs WHERE id = $1 AND status = 'validated' AND total = 1200`, job); n != 1200 {
 		t.Fatalf("valid %d", n)
 	}
+	// The status page reads the class, the job and its report at once, as
+	// the separate reads give them.
+	c, j, report, err := cf.s.ImportJobPage(cf.ctx, cf.school, id, job, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJob, wantReport, err := cf.s.ImportJob(cf.ctx, cf.school, id, job, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantClass, err := cf.s.ClassByID(cf.ctx, cf.school, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(j, wantJob) || !reflect.DeepEqual(report, wantReport) || !reflect.DeepEqual(c, wantClass) || j.Status != "validated" {
+		t.Fatalf("import job page %+v %v, separate reads %+v %v", j, report, wantJob, wantReport)
+	}
+	if _, _, _, err := cf.s.ImportJobPage(cf.ctx, cf.acad, id, job, 20); !errors.Is(err, training.ErrNotFound) {
+		t.Fatalf("another institution's job page: %v", err)
+	}
+	if _, _, _, err := cf.s.ImportJobPage(cf.ctx, cf.school, id, job+1000, 20); !errors.Is(err, training.ErrNotFound) {
+		t.Fatalf("a missing job: %v", err)
+	}
 	// A third delivery finds the file gone: nothing to do.
 	if err := run(1 << 30); !errors.Is(err, training.ErrNotFound) {
 		t.Fatalf("run after validation: %v", err)

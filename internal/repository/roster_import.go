@@ -255,6 +255,54 @@ func (s *Store) ImportJob(ctx context.Context, a training.Actor, classID, jobID 
 	return j, list, translate(err, "import report %d", jobID)
 }
 
+// ImportJobPage reads the import job's status page in one round trip (the
+// page refreshes every second while the file is read): the class (its
+// number, cap and roster count), the job, and its problem rows once it is
+// validated — ImportJob and ClassByID in one batch.
+func (s *Store) ImportJobPage(ctx context.Context, a training.Actor, classID, jobID int64, limit int) (training.Class, training.ImportJob, []training.ImportProblem, error) {
+	var c training.Class
+	var j training.ImportJob
+	var report []training.ImportProblem
+	if !a.IsInstitution() {
+		return c, j, nil, training.ErrNotFound
+	}
+	b := &pgx.Batch{}
+	if !queueClassRead(b, a, classID, false, &c) {
+		return c, j, nil, training.ErrNotFound
+	}
+	b.Queue(`SELECT id, class_id, institution_id, filename, status, processed, total, valid, imported, message,
+			created_at, updated_at, purged_at IS NOT NULL
+		FROM import_jobs WHERE id = $1 AND class_id = $2 AND institution_id = $3`, jobID, classID, a.InstitutionID).
+		QueryRow(func(row pgx.Row) error {
+			return row.Scan(&j.ID, &j.ClassID, &j.InstitutionID, &j.Filename, &j.Status, &j.Processed, &j.Total, &j.Valid, &j.Imported,
+				&j.Message, &j.CreatedAt, &j.UpdatedAt, &j.Purged)
+		})
+	b.Queue(`SELECT line, name, id_number, problems || checks FROM import_rows r
+		WHERE job_id = $1 AND NOT (`+validRow+`)
+			AND EXISTS (SELECT 1 FROM import_jobs j WHERE j.id = $1 AND j.class_id = $3 AND j.institution_id = $4
+				AND j.status IN ('validated', 'imported'))
+		ORDER BY line LIMIT $2`, jobID, limit, classID, a.InstitutionID).Query(func(rows pgx.Rows) error {
+		var err error
+		report, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.ImportProblem, error) {
+			var p training.ImportProblem
+			err := row.Scan(&p.Line, &p.Name, &p.IDNumber, &p.Problems)
+			p.IDNumber = training.MaskID(p.IDNumber)
+			return p, err
+		})
+		return err
+	})
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return training.Class{}, training.ImportJob{}, nil, translate(err, "import job %d", jobID)
+	}
+	if j.Running() && s.now().Sub(j.UpdatedAt) > staleJob {
+		j.Status, j.Message = "failed", "处理中断，请重新上传文件"
+	}
+	if j.Status != "validated" && j.Status != "imported" {
+		report = nil
+	}
+	return c, j, report, nil
+}
+
 // ImportRoster imports a validated job's valid rows. The checks run again
 // inside the transaction; the count of the class goes up by the number of
 // valid rows in one guarded UPDATE, so the cap holds however many imports

@@ -244,12 +244,7 @@ func (s *Server) renderImportJob(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	a := actor(r)
-	job, report, err := s.store.ImportJob(r.Context(), a, id, jid, reportLimit)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	c, err := s.store.ClassByID(r.Context(), a, id)
+	c, job, report, err := s.store.ImportJobPage(r.Context(), a, id, jid, reportLimit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
