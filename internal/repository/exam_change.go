@@ -366,24 +366,12 @@ func (s *Store) SessionFormData(ctx context.Context, a training.Actor, appID int
 	if !a.IsCentre() {
 		return training.Application{}, nil, nil, training.ErrForbidden
 	}
-	var w where
-	if !applicationScope(a, &w) {
-		return training.Application{}, nil, nil, training.ErrNotFound
-	}
-	w.add("ap.id = ?", appID)
 	var ap training.Application
 	var choices []training.RetakeChoice
 	b := &pgx.Batch{}
-	b.Queue(`SELECT `+applicationColumns+applicationFrom+w.sql(), w.args...).QueryRow(func(row pgx.Row) error {
-		var err error
-		ap, err = scanApplication(row)
-		return err
-	})
-	b.Queue(applicationCandidatesSQL, appID).Query(func(rows pgx.Rows) error {
-		var err error
-		ap.Candidates, err = collectCandidates(rows)
-		return err
-	})
+	if !queueApplication(b, a, appID, &ap) {
+		return training.Application{}, nil, nil, training.ErrNotFound
+	}
 	if retake {
 		today := s.Today()
 		b.Queue(retakeChoicesSQL, appID).Query(func(rows pgx.Rows) error {

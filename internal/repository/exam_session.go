@@ -412,23 +412,19 @@ func collectSessionSummaries(rows pgx.Rows, a training.Actor) ([]SessionSummary,
 	})
 }
 
-// ApplicationPage reads the application page in one round trip: the
-// application as the actor may see it, its candidates and its sessions
-// (the candidates and sessions are keyed by the id in SQL, sent in the
-// same batch; an application the actor may not see is ErrNotFound and
-// what else was read is dropped).
-func (s *Store) ApplicationPage(ctx context.Context, a training.Actor, id int64) (training.Application, []SessionSummary, error) {
+// queueApplication queues the read of application id as a may see it,
+// with its candidates, into *ap; false when a sees no applications at all.
+// An application a may not see makes the batch fail with ErrNoRows
+// (translated to ErrNotFound).
+func queueApplication(b *pgx.Batch, a training.Actor, id int64, ap *training.Application) bool {
 	var w where
 	if !applicationScope(a, &w) {
-		return training.Application{}, nil, training.ErrNotFound
+		return false
 	}
 	w.add("ap.id = ?", id)
-	var ap training.Application
-	var sessions []SessionSummary
-	b := &pgx.Batch{}
 	b.Queue(`SELECT `+applicationColumns+applicationFrom+w.sql(), w.args...).QueryRow(func(row pgx.Row) error {
 		var err error
-		ap, err = scanApplication(row)
+		*ap, err = scanApplication(row)
 		return err
 	})
 	b.Queue(applicationCandidatesSQL, id).Query(func(rows pgx.Rows) error {
@@ -436,6 +432,21 @@ func (s *Store) ApplicationPage(ctx context.Context, a training.Actor, id int64)
 		ap.Candidates, err = collectCandidates(rows)
 		return err
 	})
+	return true
+}
+
+// ApplicationPage reads the application page in one round trip: the
+// application as the actor may see it, its candidates and its sessions
+// (the candidates and sessions are keyed by the id in SQL, sent in the
+// same batch; an application the actor may not see is ErrNotFound and
+// what else was read is dropped).
+func (s *Store) ApplicationPage(ctx context.Context, a training.Actor, id int64) (training.Application, []SessionSummary, error) {
+	var ap training.Application
+	var sessions []SessionSummary
+	b := &pgx.Batch{}
+	if !queueApplication(b, a, id, &ap) {
+		return training.Application{}, nil, training.ErrNotFound
+	}
 	b.Queue(applicationSessionsSQL, id).Query(func(rows pgx.Rows) error {
 		var err error
 		sessions, err = collectSessionSummaries(rows, a)
