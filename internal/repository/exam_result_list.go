@@ -46,7 +46,11 @@ func (s *Store) Results(ctx context.Context, a training.Actor, f ResultFilter, p
 // More than training.MaxResultExport results are refused (a narrower
 // filter is asked for) before any row is read.
 func (s *Store) ResultsEach(ctx context.Context, a training.Actor, f ResultFilter, p Page, each func(training.ResultListRow) error) error {
-	total, err := s.resultRows(ctx, a, f, Page{Number: 1, Size: 1, Sort: p.Sort, Desc: p.Desc}, func(training.ResultListRow) error { return nil })
+	w, err := resultWhere(a, f)
+	if err != nil {
+		return err
+	}
+	total, err := s.resultTotal(ctx, w, f)
 	if err != nil {
 		return err
 	}
@@ -93,6 +97,32 @@ func resultWhere(a training.Actor, f ResultFilter) (where, error) {
 	return w, nil
 }
 
+// resultTotal counts the results the filter matches: the sum of the
+// sessions' kept counts (migration 00109) rather than a count of a million
+// entries; a candidate number is one entry, counted directly. w is the
+// sessions' part of the filter (resultWhere); it is not changed.
+func (s *Store) resultTotal(ctx context.Context, w where, f ResultFilter) (int, error) {
+	sum := "x.passed + x.failed"
+	switch f.Outcome {
+	case training.OutcomePass:
+		sum = "x.passed"
+	case training.OutcomeFail:
+		sum = "x.failed"
+	}
+	q, args := `SELECT coalesce(sum(`+sum+`), 0) FROM exam_sessions x`+w.sql(), w.args
+	if no := strings.TrimSpace(f.CandidateNo); no != "" {
+		tw := where{conds: append([]string(nil), w.conds...), args: append([]any(nil), w.args...)}
+		tw.add("e.candidate_no = ?", no)
+		if f.Outcome != "" {
+			tw.add("e.outcome = ?", string(f.Outcome))
+		}
+		q, args = `SELECT count(*) FROM exam_sessions x JOIN exam_entries e ON e.session_id = x.id`+tw.sql(), tw.args
+	}
+	var total int
+	err := s.pool.QueryRow(ctx, q, args...).Scan(&total)
+	return total, translate(err, "results total")
+}
+
 func (s *Store) resultRows(ctx context.Context, a training.Actor, f ResultFilter, p Page, each func(training.ResultListRow) error) (int, error) {
 	w, err := resultWhere(a, f)
 	if err != nil {
@@ -101,29 +131,8 @@ func (s *Store) resultRows(ctx context.Context, a training.Actor, f ResultFilter
 	no := strings.TrimSpace(f.CandidateNo)
 	total := 0
 	if !p.all {
-		// The total sums the sessions' kept counts (migration 00109)
-		// rather than counting a million entries; a candidate number
-		// is one entry, counted directly.
-		sum := "x.passed + x.failed"
-		switch f.Outcome {
-		case training.OutcomePass:
-			sum = "x.passed"
-		case training.OutcomeFail:
-			sum = "x.failed"
-		}
-		q, args := `SELECT coalesce(sum(`+sum+`), 0) FROM exam_sessions x`+w.sql(), w.args
-		if no != "" {
-			tw := w
-			tw.conds = append([]string(nil), w.conds...)
-			tw.args = append([]any(nil), w.args...)
-			tw.add("e.candidate_no = ?", no)
-			if f.Outcome != "" {
-				tw.add("e.outcome = ?", string(f.Outcome))
-			}
-			q, args = `SELECT count(*) FROM exam_sessions x JOIN exam_entries e ON e.session_id = x.id`+tw.sql(), tw.args
-		}
-		if err := s.pool.QueryRow(ctx, q, args...).Scan(&total); err != nil {
-			return 0, translate(err, "results total")
+		if total, err = s.resultTotal(ctx, w, f); err != nil {
+			return 0, err
 		}
 	}
 	if no != "" {
