@@ -23,7 +23,7 @@ func (s *Store) JobStateCounts(ctx context.Context, a training.Actor) (map[strin
 	if !a.IsBureau() {
 		return nil, training.ErrForbidden
 	}
-	rows, err := s.pool.Query(ctx, `SELECT state::text, count(*) FROM river_job GROUP BY state`)
+	rows, err := s.pool.Query(ctx, jobCountsSQL)
 	if err != nil {
 		return nil, translate(err, "job counts")
 	}
@@ -36,6 +36,13 @@ func (s *Store) JobStateCounts(ctx context.Context, a training.Actor) (map[strin
 
 const queueJobColumns = `id, kind, queue, state::text, attempt, max_attempts, created_at, scheduled_at, attempted_at, finalized_at,
 	coalesce(attempted_by[array_length(attempted_by, 1)], ''), coalesce(errors[array_length(errors, 1)]->>'error', ''), args::text`
+
+// jobCountsSQL counts the jobs per state; queueJobsSQL lists the newest
+// jobs in the states $1, at most $2.
+const (
+	jobCountsSQL = `SELECT state::text, count(*) FROM river_job GROUP BY state`
+	queueJobsSQL = `SELECT ` + queueJobColumns + ` FROM river_job WHERE state::text = ANY($1) ORDER BY id DESC LIMIT $2`
+)
 
 func scanQueueJob(row pgx.CollectableRow) (training.QueueJob, error) {
 	var j training.QueueJob
@@ -50,8 +57,7 @@ func (s *Store) QueueJobs(ctx context.Context, a training.Actor, states []string
 	if !a.IsBureau() {
 		return nil, training.ErrForbidden
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+queueJobColumns+` FROM river_job
-		WHERE state::text = ANY($1) ORDER BY id DESC LIMIT $2`, states, limit)
+	rows, err := s.pool.Query(ctx, queueJobsSQL, states, limit)
 	if err != nil {
 		return nil, translate(err, "queue jobs")
 	}
@@ -68,14 +74,14 @@ func (s *Store) JobsPage(ctx context.Context, a training.Actor, groups [][]strin
 	counts := map[string]int{}
 	lists := make([][]training.QueueJob, len(groups))
 	b := &pgx.Batch{}
-	b.Queue(`SELECT state::text, count(*) FROM river_job GROUP BY state`).Query(func(rows pgx.Rows) error {
+	b.Queue(jobCountsSQL).Query(func(rows pgx.Rows) error {
 		var st string
 		var n int
 		_, err := pgx.ForEachRow(rows, []any{&st, &n}, func() error { counts[st] = n; return nil })
 		return err
 	})
 	for i, states := range groups {
-		b.Queue(`SELECT `+queueJobColumns+` FROM river_job WHERE state::text = ANY($1) ORDER BY id DESC LIMIT $2`, states, limit).
+		b.Queue(queueJobsSQL, states, limit).
 			Query(func(rows pgx.Rows) error {
 				var err error
 				lists[i], err = pgx.CollectRows(rows, scanQueueJob)
