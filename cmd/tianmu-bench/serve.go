@@ -37,6 +37,9 @@ func serveChild(kind, dbURL, cpuprofile string) error {
 	if err != nil {
 		return err
 	}
+	if kind == "portal" {
+		cfg.Ops.ApplyMemoryLimit() // as tianmu serve does
+	}
 	pool, err := repository.Open(ctx, dbURL, cfg.MaxDBConns)
 	if err != nil {
 		return err

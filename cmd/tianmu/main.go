@@ -248,6 +248,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	if err := repository.MigrateUp(ctx, pool); err != nil {
 		return err
 	}
+	cfg.Ops.ApplyMemoryLimit()
 	store := repository.New(pool, nil)
 	wantDemo := withDemo || cfg.DatabaseURL == ""
 	if err := loadDemoOnce(ctx, store, log, wantDemo); err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,7 @@ type Ops struct {
 	DrainDelay      time.Duration            // TIANMU_DRAIN_DELAY: how long /readyz says 503 before the listener closes, default 0
 	ShutdownTimeout time.Duration            // TIANMU_SHUTDOWN_TIMEOUT: for requests, then again for jobs, default 20s
 	MetricsAllow    []netip.Prefix           // TIANMU_METRICS_ALLOW: who may read /metrics, default loopback
+	MemoryLimit     int64                    // TIANMU_MEMORY_LIMIT: the Go runtime's soft memory limit in MiB, default 100 (GOMEMLIMIT, when set, wins)
 }
 
 func loadOps(getenv func(string) string, c *Config) error {
@@ -66,6 +68,14 @@ func loadOps(getenv func(string) string, c *Config) error {
 	if o.ShutdownTimeout, err = parseDuration(getenv("TIANMU_SHUTDOWN_TIMEOUT"), 20*time.Second); err != nil {
 		return fmt.Errorf("TIANMU_SHUTDOWN_TIMEOUT: %w", err)
 	}
+	mib, err := parseInt(getenv("TIANMU_MEMORY_LIMIT"), 100)
+	if err != nil || mib < 32 || mib > 1<<20 {
+		return fmt.Errorf("TIANMU_MEMORY_LIMIT: want a number of MiB, 32 or more")
+	}
+	o.MemoryLimit = int64(mib) << 20
+	if getenv("GOMEMLIMIT") != "" {
+		o.MemoryLimit = 0 // the runtime read it at start
+	}
 	allow := getenv("TIANMU_METRICS_ALLOW")
 	if allow == "" {
 		allow = "127.0.0.1/32,::1/128"
@@ -74,6 +84,16 @@ func loadOps(getenv func(string) string, c *Config) error {
 		return fmt.Errorf("TIANMU_METRICS_ALLOW: %w", err)
 	}
 	return nil
+}
+
+// ApplyMemoryLimit sets the Go runtime's soft memory limit (the garbage
+// collector works harder as the heap nears it and returns freed memory to
+// the system) unless GOMEMLIMIT already set one. It is soft: a live heap
+// above it slows the node down, it does not stop it.
+func (o Ops) ApplyMemoryLimit() {
+	if o.MemoryLimit > 0 {
+		debug.SetMemoryLimit(o.MemoryLimit)
+	}
 }
 
 // parsePrefixes reads comma-separated CIDRs or single addresses.
