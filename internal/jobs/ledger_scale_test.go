@@ -80,7 +80,7 @@ func TestLedgerExportAtScale(t *testing.T) {
 		}
 	}()
 
-	r, err := jobs.New(store, pool, slog.New(slog.NewTextHandler(io.Discard, nil)), jobs.Config{NodeID: "scale-test", NoPeriodic: true})
+	r, err := jobs.New(store, pool, slog.New(slog.NewTextHandler(io.Discard, nil)), jobs.Config{NodeID: "scale-test", RescueAfter: 2 * time.Minute, NoPeriodic: true})
 	if err != nil {
 		t.Fatal(err)
 	}
