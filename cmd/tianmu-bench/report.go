@@ -47,6 +47,7 @@ type report struct {
 	single, closed []pageResult
 	openMixed      []page
 	openAll        result
+	openWarm       result // the warm-up before it (not judged)
 	openPages      []result
 	openSent       int
 	openLag        time.Duration
@@ -233,6 +234,11 @@ func (rep report) render(m machine) (string, []string) {
 			"in proportion to their weights, each role's signed-in clients taking turns. Latency is measured from the time a request was due, "+
 			"so a stall shows as late answers (the generator itself was at most %s ms late sending one). Targets: p99 < %v, p50 < %v, no error.\n\n",
 			rep.openSent, m.opts.open, time.Second/time.Duration(m.opts.rate), ms(rep.openLag), targetOpenP99, targetOpenP50)
+		if m.opts.openWarmup > 0 {
+			wu := rep.openWarm
+			w("Before it, the same stream for %v as a warm-up, reported and not judged: %d answered, %d errors (%d timeouts), p50 %s, p99 %s ms.\n\n",
+				m.opts.openWarmup, wu.requests, wu.errors, wu.timeouts, ms(wu.p50), ms(wu.p99))
+		}
 		ok := a.failed() == "" && a.p99 < targetOpenP99 && a.p50 < targetOpenP50
 		w("| | requests answered | errors (timeouts) | p50 | p99 | target |\n|---|---:|---:|---:|---:|---|\n")
 		w("| **all** | %d | %d (%d) | %s | %s | %s |\n", a.requests, a.errors, a.timeouts, ms(a.p50), ms(a.p99), verdict(ok))

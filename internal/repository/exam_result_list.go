@@ -50,7 +50,7 @@ func (s *Store) ResultsEach(ctx context.Context, a training.Actor, f ResultFilte
 	if err != nil {
 		return err
 	}
-	total, err := s.resultTotal(ctx, w, f)
+	total, err := s.resultTotal(ctx, a, w, f)
 	if err != nil {
 		return err
 	}
@@ -65,6 +65,14 @@ func (s *Store) ResultsEach(ctx context.Context, a training.Actor, f ResultFilte
 // resultWhere is the sessions' part of the filter (the scope, state, year,
 // attempt and institution), shared by the page and its total.
 func resultWhere(a training.Actor, f ResultFilter) (where, error) {
+	return resultConds(a, f, "x.exam_date")
+}
+
+// resultConds is resultWhere on a table aliased x with the sessions'
+// eval_org_id, institution_id, status and retake and the exam day in day
+// (the sessions' exam_date, or the first day of the year in the kept
+// totals): the page and its two ways of counting share one filter.
+func resultConds(a training.Actor, f ResultFilter, day string) (where, error) {
 	var w where
 	switch {
 	case a.IsBureau():
@@ -82,7 +90,7 @@ func resultWhere(a training.Actor, f ResultFilter) (where, error) {
 		w.add("x.status IN ('approved', 'published')")
 	}
 	if f.Year > 0 {
-		w.add("x.exam_date >= make_date(?::int, 1, 1) AND x.exam_date < make_date(?::int + 1, 1, 1)", f.Year, f.Year)
+		w.add(day+" >= make_date(?::int, 1, 1) AND "+day+" < make_date(?::int + 1, 1, 1)", f.Year, f.Year)
 	}
 	switch f.Retake {
 	case "first":
@@ -101,7 +109,7 @@ func resultWhere(a training.Actor, f ResultFilter) (where, error) {
 // sessions' kept counts (migration 00109) rather than a count of a million
 // entries; a candidate number is one entry, counted directly. w is the
 // sessions' part of the filter (resultWhere); it is not changed.
-func (s *Store) resultTotal(ctx context.Context, w where, f ResultFilter) (int, error) {
+func (s *Store) resultTotal(ctx context.Context, a training.Actor, w where, f ResultFilter) (int, error) {
 	sum := "x.passed + x.failed"
 	switch f.Outcome {
 	case training.OutcomePass:
@@ -110,6 +118,15 @@ func (s *Store) resultTotal(ctx context.Context, w where, f ResultFilter) (int, 
 		sum = "x.failed"
 	}
 	q, args := `SELECT coalesce(sum(`+sum+`), 0) FROM exam_sessions x`+w.sql(), w.args
+	if totalsCover(a, f) {
+		// The bureau's and a centre's lists count from the totals kept per
+		// organisation, year, state and attempt (migration 00113).
+		tw, err := resultConds(a, f, "x.year_start")
+		if err != nil {
+			return 0, err
+		}
+		q, args = `SELECT coalesce(sum(`+sum+`), 0)::int FROM exam_result_totals x`+tw.sql(), tw.args
+	}
 	if no := strings.TrimSpace(f.CandidateNo); no != "" {
 		tw := where{conds: append([]string(nil), w.conds...), args: append([]any(nil), w.args...)}
 		tw.add("e.candidate_no = ?", no)
@@ -123,6 +140,13 @@ func (s *Store) resultTotal(ctx context.Context, w where, f ResultFilter) (int, 
 	return total, translate(err, "results total")
 }
 
+// totalsCover: the kept totals answer a filter that names no institution
+// and no candidate, for the bureau or a centre (an institution's own list
+// is its sessions, summed by index).
+func totalsCover(a training.Actor, f ResultFilter) bool {
+	return (a.IsBureau() || a.IsCentre()) && f.Institution == "" && strings.TrimSpace(f.CandidateNo) == ""
+}
+
 func (s *Store) resultRows(ctx context.Context, a training.Actor, f ResultFilter, p Page, each func(training.ResultListRow) error) (int, error) {
 	w, err := resultWhere(a, f)
 	if err != nil {
@@ -131,7 +155,7 @@ func (s *Store) resultRows(ctx context.Context, a training.Actor, f ResultFilter
 	no := strings.TrimSpace(f.CandidateNo)
 	total := 0
 	if !p.all {
-		if total, err = s.resultTotal(ctx, w, f); err != nil {
+		if total, err = s.resultTotal(ctx, a, w, f); err != nil {
 			return 0, err
 		}
 	}

@@ -18,6 +18,22 @@ func checkOutcomeCounts(t *testing.T, ss *scoredSession, step string) {
 		WHERE (x.passed, x.failed) IS DISTINCT FROM (c.p::int, c.f::int)`); n != 0 {
 		t.Fatalf("%s: %d sessions with counts that differ from their entries", step, n)
 	}
+	// And the totals kept from them (migration 00113): no key missing,
+	// none different, none left over.
+	if n := ss.count(`SELECT count(*) FROM (SELECT eval_org_id, date_trunc('year', exam_date)::date AS y, status, retake,
+			sum(passed) AS p, sum(failed) AS f FROM exam_sessions WHERE status IN ('approved', 'published') GROUP BY 1, 2, 3, 4) c
+		FULL JOIN exam_result_totals t ON (t.eval_org_id, t.year_start, t.status, t.retake) = (c.eval_org_id, c.y, c.status, c.retake)
+		WHERE coalesce(c.p, 0) <> coalesce(t.passed, 0) OR coalesce(c.f, 0) <> coalesce(t.failed, 0)`); n != 0 {
+		t.Fatalf("%s: %d kept result totals differ from the sessions", step, n)
+	}
+	// The lists the totals answer agree with their rows (results compares
+	// each total with an export of every row).
+	for _, a := range []training.Actor{ss.bureau, ss.centre} {
+		for _, f := range []repository.ResultFilter{{}, {Year: 2026}, {Status: training.SessPublished}, {Outcome: training.OutcomeFail},
+			{Retake: "first", Outcome: training.OutcomePass, Status: training.SessApproved}, {Year: 2025, Retake: "retake"}} {
+			results(t, ss, a, f)
+		}
+	}
 }
 
 // results lists as a with f and checks the total against the rows of an
@@ -65,6 +81,7 @@ func TestResultListKeptCounts(t *testing.T) {
 		t.Fatalf("a scored session's result listed: %d", n)
 	}
 	must(t, ss.s.ApproveResults(ss.ctx, ss.c, ss.id, ss.session(ss.id).Version))
+	checkOutcomeCounts(t, ss, "approved")
 	if _, n := results(t, ss, ss.bureau, mine); n != before+3 {
 		t.Fatalf("bureau after approval: %d, want %d", n, before+3)
 	}
@@ -78,6 +95,7 @@ func TestResultListKeptCounts(t *testing.T) {
 		t.Fatal("an approved, unpublished result shown to the institution")
 	}
 	must(t, ss.s.PublishResults(ss.ctx, ss.c, ss.id, ss.session(ss.id).Version))
+	checkOutcomeCounts(t, ss, "published")
 	if _, n := results(t, ss, ss.school, repository.ResultFilter{CandidateNo: no, Status: training.SessApproved}); n != 1 {
 		t.Fatalf("the institution's published result: %d", n)
 	}
