@@ -61,16 +61,22 @@ func (s *Store) AuditSearch(ctx context.Context, a training.Actor, f AuditFilter
 		return nil, 0, training.ErrForbidden
 	}
 	w := f.where()
-	q := `SELECT ` + auditColumns + `, count(*) OVER () FROM audit_log` + w.sql() +
-		` ORDER BY id DESC LIMIT ` + w.arg(p.limit()) + ` OFFSET ` + w.arg(p.offset())
-	rows, err := s.pool.Query(ctx, q, w.args...)
-	if err != nil {
-		return nil, 0, translate(err, "audit search")
-	}
+	// The count and the page in one round trip, apart: a count over every
+	// matching row's columns (count(*) OVER ()) read the whole log's
+	// before/after texts to count them (10 ms at 20,000 rows, growing
+	// with the log); apart, the count reads the indexes and the page
+	// reads its rows down the primary key.
+	b := &pgx.Batch{}
 	var total int
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (training.AuditEntry, error) {
-		return scanAuditCounted(row, &total)
+	b.Queue(`SELECT count(*) FROM audit_log`+w.sql(), w.args...).QueryRow(func(row pgx.Row) error { return row.Scan(&total) })
+	var list []training.AuditEntry
+	b.Queue(`SELECT `+auditColumns+` FROM audit_log`+w.sql()+` ORDER BY id DESC LIMIT `+w.arg(p.limit())+` OFFSET `+w.arg(p.offset()),
+		w.args...).Query(func(rows pgx.Rows) error {
+		var err error
+		list, err = pgx.CollectRows(rows, scanAudit)
+		return err
 	})
+	err := s.pool.SendBatch(ctx, b).Close()
 	return list, total, translate(err, "audit search")
 }
 
