@@ -336,10 +336,20 @@ func (s *Store) EmploymentReport(ctx context.Context, a training.Actor, by Emplo
 	w.add("f.end_date <= (?::date - make_interval(months => ?))::date", s.Today(), months)
 	followupYear(&w, year)
 	lim, off := w.arg(p.limit()), w.arg(p.offset())
-	rows, err := s.pool.Query(ctx, `WITH k AS (SELECT `+g[0]+` AS key, sum(f.enrolled)::int AS enrolled, sum(f.rec`+m+`)::int AS recorded,
-			sum(f.emp`+m+`)::int AS employed, sum(f.chk`+m+`)::int AS checked, sum(f.dif`+m+`)::int AS differs, count(*) OVER () AS total
-		FROM class_followup f`+w.sql()+`
-		GROUP BY 1 ORDER BY sum(f.enrolled) - sum(f.rec`+m+`) DESC, 1 LIMIT `+lim+` OFFSET `+off+`)
+	q := `WITH k AS (SELECT ` + g[0] + ` AS key, sum(f.enrolled)::int AS enrolled, sum(f.rec` + m + `)::int AS recorded,
+			sum(f.emp` + m + `)::int AS employed, sum(f.chk` + m + `)::int AS checked, sum(f.dif` + m + `)::int AS differs, count(*) OVER () AS total
+		FROM class_followup f` + w.sql() + `
+		GROUP BY 1 ORDER BY sum(f.enrolled) - sum(f.rec` + m + `) DESC, 1 LIMIT ` + lim + ` OFFSET ` + off + `)`
+	if by == EmploymentByClass {
+		// A class is its own group: the page walks class_followup_miss<m>_idx
+		// in the report's order (migration 00114) instead of grouping and
+		// sorting every class; the total counts the classes by index.
+		q = `WITH k AS (SELECT f.class_id AS key, f.enrolled, f.rec` + m + ` AS recorded, f.emp` + m + ` AS employed,
+				f.chk` + m + ` AS checked, f.dif` + m + ` AS differs, (SELECT count(*) FROM class_followup f` + w.sql() + `) AS total
+			FROM class_followup f` + w.sql() + `
+			ORDER BY f.miss` + m + ` DESC, f.class_id LIMIT ` + lim + ` OFFSET ` + off + `)`
+	}
+	rows, err := s.pool.Query(ctx, q+`
 		SELECT k.key, `+g[1]+`, k.enrolled, k.recorded, k.employed, k.checked, k.differs, k.total
 		FROM k ORDER BY k.enrolled - k.recorded DESC, k.key`, w.args...)
 	if err != nil {

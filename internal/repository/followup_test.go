@@ -276,6 +276,22 @@ func TestFollowupFigures(t *testing.T) {
 	if !found {
 		t.Fatalf("class %d not in the employment report", id)
 	}
+	// By class the page walks an index (migration 00114): most missing
+	// first, then by class, and the total counts every class due.
+	for i := 1; i < len(rep); i++ {
+		a, b := rep[i-1], rep[i]
+		if a.Enrolled-a.Recorded < b.Enrolled-b.Recorded || (a.Enrolled-a.Recorded == b.Enrolled-b.Recorded && a.KeyID > b.KeyID) {
+			t.Fatalf("by class out of order: %+v before %+v", a, b)
+		}
+	}
+	var due int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM class_followup WHERE done AND enrolled > 0
+		AND end_date <= ($1::date - interval '3 months')::date AND end_date >= '2026-01-01' AND end_date < '2027-01-01'`, s.Today()).Scan(&due); err != nil {
+		t.Fatal(err)
+	}
+	if total != due || len(rep) != min(due, 200) {
+		t.Fatalf("by class: total %d, %d rows, want %d classes due", total, len(rep), due)
+	}
 	for _, by := range []repository.EmploymentGroup{repository.EmploymentByInstitution, repository.EmploymentByOccupation, repository.EmploymentByYear} {
 		if _, _, err := s.EmploymentReport(ctx, cf.bureau, by, 6, 0, repository.Page{}); err != nil {
 			t.Fatalf("employment report by %s: %v", by, err)
