@@ -3,7 +3,7 @@ package web
 import (
 	"strconv"
 
-	"github.com/skip2/go-qrcode"
+	qr "github.com/piglig/go-qr"
 )
 
 // QRSVG draws text as a QR code in plain SVG (no image, no script), for
@@ -11,14 +11,22 @@ import (
 // modules in a row is one rectangle of the path (a slip page draws fifty
 // codes: one subpath per module made the page five times larger and its
 // string building allocated per module).
+//
+// The code is go-qr's (a port of Nayuki's QR code generator: 80 µs and 28
+// allocations a code, where go-qrcode took 440 µs and 3,600), with the
+// four-module quiet zone drawn here.
 func QRSVG(text string, px int) string {
-	q, err := qrcode.New(text, qrcode.Medium)
+	q, err := qr.EncodeText(text, qr.Medium)
 	if err != nil {
 		return ""
 	}
-	q.DisableBorder = false
-	bm := q.Bitmap()
-	n := len(bm)
+	const quiet = 4
+	size := q.Size()
+	n := size + 2*quiet
+	dark := func(x, y int) bool {
+		x, y = x-quiet, y-quiet
+		return x >= 0 && y >= 0 && x < size && y < size && q.Module(x, y)
+	}
 	b := make([]byte, 0, 256+n*n)
 	b = append(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 `...)
 	b = strconv.AppendInt(b, int64(n), 10)
@@ -29,14 +37,14 @@ func QRSVG(text string, px int) string {
 	b = append(b, `" height="`...)
 	b = strconv.AppendInt(b, int64(px), 10)
 	b = append(b, `" shape-rendering="crispEdges" role="img" aria-label="二维码"><rect width="100%" height="100%" fill="#fff"/><path fill="#000" d="`...)
-	for y, row := range bm {
-		for x := 0; x < len(row); {
-			if !row[x] {
+	for y := 0; y < n; y++ {
+		for x := 0; x < n; {
+			if !dark(x, y) {
 				x++
 				continue
 			}
 			run := 1
-			for x+run < len(row) && row[x+run] {
+			for x+run < n && dark(x+run, y) {
 				run++
 			}
 			b = append(b, 'M')

@@ -5,19 +5,22 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/skip2/go-qrcode"
+	goqr "github.com/piglig/go-qr"
 )
 
 // TestQRSVGDrawsEveryModule: the path's rectangles cover exactly the dark
-// modules of the code's bitmap, each once.
+// modules of the code, each once, inside a four-module quiet zone.
 func TestQRSVGDrawsEveryModule(t *testing.T) {
 	text := "https://tianmu.example.gov.cn/survey?code=BG4ABLV7MT"
 	svg := QRSVG(text, 140)
-	q, err := qrcode.New(text, qrcode.Medium)
+	q, err := goqr.EncodeText(text, goqr.Medium)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bm := q.Bitmap()
+	size := q.Size()
+	if want := "viewBox=\"0 0 " + strconv.Itoa(size+8) + " " + strconv.Itoa(size+8) + "\""; !regexp.MustCompile(regexp.QuoteMeta(want)).MatchString(svg) {
+		t.Fatalf("the SVG is not the code's %d modules and the quiet zone: want %s", size, want)
+	}
 	drawn := map[[2]int]int{}
 	for _, m := range regexp.MustCompile(`M(\d+) (\d+)h(\d+)v1h-(\d+)z`).FindAllStringSubmatch(svg, -1) {
 		x, _ := strconv.Atoi(m[1])
@@ -31,12 +34,12 @@ func TestQRSVGDrawsEveryModule(t *testing.T) {
 		}
 	}
 	dark := 0
-	for y, row := range bm {
-		for x, on := range row {
-			if on {
+	for y := range size {
+		for x := range size {
+			if q.Module(x, y) {
 				dark++
-				if drawn[[2]int{x, y}] != 1 {
-					t.Fatalf("module (%d, %d) drawn %d times", x, y, drawn[[2]int{x, y}])
+				if drawn[[2]int{x + 4, y + 4}] != 1 {
+					t.Fatalf("module (%d, %d) drawn %d times", x, y, drawn[[2]int{x + 4, y + 4}])
 				}
 			}
 		}

@@ -7,13 +7,15 @@ package certpdf
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"os"
 	"sync"
 	"unicode/utf8"
 
+	goqr "github.com/piglig/go-qr"
 	"github.com/signintech/gopdf"
-	"github.com/skip2/go-qrcode"
 
 	"tianmu/internal/training"
 )
@@ -146,7 +148,7 @@ func (r *Renderer) page(gp *gopdf.GoPdf, c training.IssuedCertificate) error {
 	}
 
 	// QR code to the public verification page.
-	png, err := qrcode.Encode(r.VerifyURL(c.VerifyCode), qrcode.Medium, 256)
+	png, err := qrPNG(r.VerifyURL(c.VerifyCode))
 	if err != nil {
 		return err
 	}
@@ -232,4 +234,38 @@ func centred(gp *gopdf.GoPdf, size, y float64, text string) error {
 	}
 	_, err := mixed(gp, size, (pageW-w)/2, y, text)
 	return err
+}
+
+// qrPNG draws text as a QR code in an 8-bit grey PNG (what gopdf embeds),
+// eight pixels a module with the four-module quiet zone.
+func qrPNG(text string) ([]byte, error) {
+	q, err := goqr.EncodeText(text, goqr.Medium)
+	if err != nil {
+		return nil, err
+	}
+	const quiet, scale = 4, 8
+	size := q.Size()
+	side := (size + 2*quiet) * scale
+	img := image.NewGray(image.Rect(0, 0, side, side))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	for y := 0; y < size; y++ {
+		for x := 0; x < size; x++ {
+			if !q.Module(x, y) {
+				continue
+			}
+			for dy := 0; dy < scale; dy++ {
+				row := img.Pix[((y+quiet)*scale+dy)*img.Stride:]
+				for dx := 0; dx < scale; dx++ {
+					row[(x+quiet)*scale+dx] = 0
+				}
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
