@@ -31,10 +31,10 @@ LANGUAGE sql STABLE AS $$
         EXISTS (SELECT 1 FROM fee_payments p WHERE p.class_id = c.id)
             OR EXISTS (SELECT 1 FROM subsidy_claim_lines sl WHERE sl.class_id = c.id AND sl.status = 'active'),
         EXISTS (SELECT 1 FROM fund_use_entries u WHERE u.class_id = c.id AND u.status = 'recorded')
-    FROM classes c
+    FROM (SELECT DISTINCT i.id FROM unnest(ids) AS i (id)) i
+    JOIN classes c ON c.id = i.id
     CROSS JOIN LATERAL (SELECT count(*) AS enrolled, count(e.agreement_date) AS agreed
         FROM enrolments e WHERE e.class_id = c.id AND e.status = 'enrolled') en
-    WHERE c.id = ANY (ids)
 $$;
 -- +goose StatementEnd
 
@@ -53,7 +53,7 @@ BEGIN
     FROM (SELECT DISTINCT (i.id % 1024)::int AS b FROM unnest(ids) AS i (id) WHERE i.id IS NOT NULL ORDER BY 1) x;
     INSERT INTO class_ledger_facts AS t (class_id, enrolled, agreed, applied, results, tracked, filed)
     SELECT f.class_id, f.enrolled, f.agreed, f.applied, f.results, f.tracked, f.filed
-    FROM class_ledger_facts_of(ARRAY(SELECT DISTINCT i.id FROM unnest(ids) AS i (id) WHERE i.id IS NOT NULL)) f
+    FROM class_ledger_facts_of(ids) f
     ORDER BY f.class_id
     ON CONFLICT (class_id) DO UPDATE SET enrolled = EXCLUDED.enrolled, agreed = EXCLUDED.agreed, applied = EXCLUDED.applied,
         results = EXCLUDED.results, tracked = EXCLUDED.tracked, filed = EXCLUDED.filed
