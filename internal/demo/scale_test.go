@@ -158,6 +158,19 @@ func TestLoadScaleEnrolments(t *testing.T) {
 		WHERE s.class_id <> d.class_id`); n != 0 {
 		t.Errorf("%d deliveries on another class's session", n)
 	}
+	// The ledger facts filled once at the end of the load
+	// (fill_class_ledger_facts, migration 00115) are what the portal keeps
+	// class by class (class_ledger_facts_of), and they count something.
+	if n := count(`SELECT count(*) FROM class_ledger_facts_of(ARRAY(SELECT id FROM classes)) f
+		FULL JOIN class_ledger_facts t ON t.class_id = f.class_id
+		WHERE (coalesce(t.enrolled, 0), coalesce(t.agreed, 0), coalesce(t.applied, false), coalesce(t.results, 0),
+			coalesce(t.tracked, false), coalesce(t.filed, false))
+			IS DISTINCT FROM (f.enrolled, f.agreed, f.applied, f.results, f.tracked, f.filed)`); n != 0 {
+		t.Errorf("%d classes whose loaded ledger facts differ from class_ledger_facts_of", n)
+	}
+	if n := count(`SELECT count(*) FROM class_ledger_facts WHERE enrolled > 0 AND agreed > 0`); n == 0 {
+		t.Error("no ledger facts with a roster and agreements after the load")
+	}
 	// The delivery figures the loader wrote are what the portal's own
 	// functions (kept on write, migration 00035) compute from the records.
 	for _, q := range []string{`CREATE TEMP TABLE loaded_cd AS SELECT * FROM class_delivery`,
