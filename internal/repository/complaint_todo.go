@@ -7,11 +7,13 @@ import "tianmu/internal/training"
 // that it has not replied to yet.
 func init() {
 	todoSources = append(todoSources,
+		// By the due date itself: the first lines come down
+		// complaints_open_due_idx in order (class.review's comment).
 		todoSource{Role: training.RoleBureau, Kind: "complaint.due", Label: "待答复的投诉（15个工作日内）", Href: "/complaints",
 			Nav: "complaints", Due: "答复期限",
 			SQL: `SELECT c.tracking_no || ' · ' || i.name, '/complaints/' || c.id, c.due_date,
 					CASE WHEN c.due_date < $2::date THEN '已超期' WHEN c.assignee_id IS NULL THEN '未指定经办人' ELSE '' END,
-					c.due_date::timestamptz
+					c.due_date
 				FROM complaints c JOIN institutions i ON i.id = c.institution_id
 				WHERE c.status IN ('received', 'handling')`,
 			Count: `SELECT 1 FROM complaints c WHERE c.status IN ('received', 'handling')`},

@@ -3,7 +3,12 @@ package repository
 // ledgerConstraints are the messages of the ledger constraints (SUP-1),
 // merged into constraintErrors.
 var ledgerConstraints = map[string][2]string{
-	"class_ledgers_pkey":                  {"", "该培训班的台账已冻结，不能重复归档"},
+	"class_ledgers_pkey": {"", "该培训班的台账已冻结，不能重复归档"},
+	// Kept figures (migrations 00113, 00115), written only by triggers.
+	"class_ledger_facts_class_id_fkey":    {"", "培训班不存在"},
+	"exam_result_totals_eval_org_id_fkey": {"", "考核机构不存在"},
+	"exam_result_totals_status_check":     {"", "考核成绩状态无效"},
+	"exam_result_totals_year_start_check": {"", "考核年度无效"},
 	"class_ledgers_class_id_fkey":         {"", "培训班不存在"},
 	"class_ledgers_institution_id_fkey":   {"", "培训机构不存在"},
 	"class_ledgers_year_check":            {"", "台账年度无效"},

@@ -67,7 +67,11 @@ const classTitle = `c.class_no || ' ' || coalesce(o.name, '未选工种')`
 var todoSources = []todoSource{
 	// Bureau.
 	{Role: training.RoleBureau, Kind: "class.review", Label: "待审核的办班备案", Href: "/review", Nav: "review", Due: "开班日期",
-		SQL: `SELECT ` + classTitle + ` || ' · ' || i.name, '/classes/' || c.id, c.start_date, '', c.start_date::timestamptz
+		// Sorted by the start date itself (not cast to a time): the first
+		// lines come down classes_status_urgency_idx in order, with an
+		// incremental sort by link among equal days, not from all 611
+		// filings of the province joined and sorted (3 ms).
+		SQL: `SELECT ` + classTitle + ` || ' · ' || i.name, '/classes/' || c.id, c.start_date, '', c.start_date
 			FROM classes c JOIN institutions i ON i.id = c.institution_id LEFT JOIN occupations o ON o.id = c.occupation_id
 			WHERE c.status = 'submitted'`,
 		Count: `SELECT 1 FROM classes c WHERE c.status = 'submitted'`},
