@@ -88,3 +88,16 @@ func TestShortYuan(t *testing.T) {
 }
 
 func itoa(n int) string { return Itoa(n) }
+
+// TestPosition: first is 100, last 0, the middle of five 50, and the only
+// institution evaluated is first.
+func TestPosition(t *testing.T) {
+	for _, c := range []struct {
+		rank, of int
+		want     float64
+	}{{1, 5, 100}, {5, 5, 0}, {3, 5, 50}, {1, 1, 100}, {2, 2, 0}, {1, 2000, 100}} {
+		if got := position(c.rank, c.of); got != c.want {
+			t.Errorf("position(%d, %d) = %v, want %v", c.rank, c.of, got, c.want)
+		}
+	}
+}

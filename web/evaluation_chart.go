@@ -119,10 +119,20 @@ func PositionChart(sc training.Scorecard) string {
 	for _, r := range sc.Years {
 		years = append(years, r.Year)
 		if r.Rank > 0 && r.Of > 0 {
-			pos[r.Year] = 100 * float64(r.Of-r.Rank) / float64(max(r.Of-1, 1))
+			pos[r.Year] = position(r.Rank, r.Of)
 		}
 	}
 	return lineChart("在全部机构中的位置（100 = 第一名）", years, 100, false, chartSeries{"位置", "position", pos})
+}
+
+// position is the share of the other institutions ranked below rank of
+// (100 = first, 0 = last); the only institution evaluated is first (it
+// was drawn at 0, last).
+func position(rank, of int) float64 {
+	if of <= 1 {
+		return 100
+	}
+	return 100 * float64(of-rank) / float64(of-1)
 }
 
 // RateText prints a rate, or 缺数据 when it has no denominator.

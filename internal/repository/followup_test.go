@@ -3,6 +3,7 @@ package repository_test
 import (
 	"errors"
 	"fmt"
+	"github.com/jackc/pgx/v5"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -65,6 +66,21 @@ func checkFollowup(t *testing.T, cf *classFixture, step string) {
 	}
 	if len(diff) > 0 {
 		t.Fatalf("%s: kept follow-up figures differ from a recount:\n%v", step, diff)
+	}
+	// The sums per institution and year kept from them (migration 00116).
+	var n int
+	if err := cf.s.Pool().QueryRow(cf.ctx, `SELECT count(*) FROM (SELECT institution_id, coalesce(extract(year FROM end_date)::int, 0) AS year,
+			sum(codes) AS codes, sum(answers) AS answers, sum(overall) AS overall, sum(teaching) AS teaching, sum(venue) AS venue,
+			sum(organisation) AS organisation, sum(satisfied) AS satisfied FROM class_followup GROUP BY 1, 2) c
+		FULL JOIN institution_survey_figures f USING (institution_id, year)
+		WHERE (coalesce(c.codes, 0), coalesce(c.answers, 0), coalesce(c.overall, 0), coalesce(c.teaching, 0), coalesce(c.venue, 0),
+			coalesce(c.organisation, 0), coalesce(c.satisfied, 0))
+		IS DISTINCT FROM (coalesce(f.codes, 0), coalesce(f.answers, 0), coalesce(f.overall, 0), coalesce(f.teaching, 0),
+			coalesce(f.venue, 0), coalesce(f.organisation, 0), coalesce(f.satisfied, 0))`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Fatalf("%s: %d institution-years whose kept survey sums differ from class_followup", step, n)
 	}
 }
 
@@ -154,6 +170,42 @@ func TestFollowupFigures(t *testing.T) {
 		}
 		if !found {
 			t.Fatalf("class %d not in the report %+v", id, rep)
+		}
+	}
+
+	// By institution the report reads the kept sums per institution and
+	// year (migration 00116): the same rows as grouping the classes.
+	for _, year := range []int{0, 2026, 2025} {
+		rep, total, err := s.SurveyReport(ctx, cf.bureau, repository.SurveyByInstitution, year, repository.Page{Size: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := db.Query(ctx, `SELECT institution_id, sum(codes)::int, sum(answers)::int,
+				coalesce(round(sum(overall)::numeric / nullif(sum(answers), 0) * 10), 0)::int, sum(satisfied)::int
+			FROM class_followup WHERE codes > 0 AND ($1 = 0 OR (end_date >= make_date($1, 1, 1) AND end_date < make_date($1 + 1, 1, 1)))
+			GROUP BY 1 ORDER BY sum(answers) = 0, 4, 1`, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type inst struct{ id, codes, answers, overall, satisfied int }
+		wantRows, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (inst, error) {
+			var x inst
+			return x, r.Scan(&x.id, &x.codes, &x.answers, &x.overall, &x.satisfied)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != len(wantRows) || len(rep) != len(wantRows) {
+			t.Fatalf("by institution, %d: total %d, %d rows; grouping the classes gives %d", year, total, len(rep), len(wantRows))
+		}
+		for i, w := range wantRows {
+			r := rep[i]
+			if int(r.KeyID) != w.id || r.Codes != w.codes || r.Answers != w.answers || r.Overall != w.overall || r.Satisfied != w.satisfied {
+				t.Fatalf("by institution, %d, row %d: %+v, want %+v", year, i, r, w)
+			}
+		}
+		if year == 2026 && total == 0 {
+			t.Fatal("no institution in the 2026 report: nothing compared")
 		}
 	}
 
