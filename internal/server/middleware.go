@@ -188,9 +188,10 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		case u.Disabled || u.SessionVersion != s.sessions.GetInt(ctx, "sv"):
 		default:
 			if r.Method != http.MethodGet && r.Method != http.MethodHead {
-				// The user's own change may change their to-do counts:
-				// the next page counts them again (render.go, navCounts).
-				s.sessions.Remove(ctx, "nav_at")
+				// The user's own change may change their to-do counts: a
+				// new generation, so the next page on any node counts them
+				// again (navcache.go).
+				s.sessions.Put(ctx, "nav_gen", time.Now().UnixNano())
 			}
 			next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, userKey{}, &u)))
 			return

@@ -6,10 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/a-h/templ"
 
@@ -226,73 +223,3 @@ func mergeErrors(err error, e *web.Errors) bool {
 	return true
 }
 
-// navCountsTTL is how long the navigation's to-do counts are kept in the
-// session before they are counted again.
-const navCountsTTL = 60 // seconds
-
-// navCounts are the to-do counts of the navigation, kept in the session:
-// counted (repository.NavCounts, one statement) at most once a minute, or
-// after the user's own change (loadUser drops them on every POST), and
-// set fresh by every view of the home page. A failed count leaves the
-// navigation without numbers rather than failing the page.
-func (s *Server) navCounts(r *http.Request) map[string]int {
-	ctx := r.Context()
-	if s.sessions == nil || ctx.Value(sessionLoadedKey{}) == nil {
-		return nil
-	}
-	now := time.Now().Unix()
-	if at := s.sessions.GetInt64(ctx, "nav_at"); at > 0 && at <= now && now-at < navCountsTTL {
-		return decodeNavCounts(s.sessions.GetString(ctx, "nav_counts"))
-	}
-	counts, err := s.store.NavCounts(ctx, actor(r))
-	if err != nil {
-		s.log.Warn("navigation counts", "err", err)
-		return nil
-	}
-	s.keepNavCounts(r, counts)
-	return counts
-}
-
-// keepNavCounts stores freshly counted navigation counts in the session
-// (unless the session already holds the same, counted less than half a
-// minute ago: no session write on every view of the home page).
-func (s *Server) keepNavCounts(r *http.Request, counts map[string]int) {
-	ctx := r.Context()
-	if s.sessions == nil || ctx.Value(sessionLoadedKey{}) == nil {
-		return
-	}
-	now, enc := time.Now().Unix(), encodeNavCounts(counts)
-	if at := s.sessions.GetInt64(ctx, "nav_at"); at <= now && now-at < navCountsTTL/2 && s.sessions.GetString(ctx, "nav_counts") == enc {
-		return
-	}
-	s.sessions.Put(ctx, "nav_counts", enc)
-	s.sessions.Put(ctx, "nav_at", now)
-}
-
-// encodeNavCounts writes counts as "key=n;key=n" in key order.
-func encodeNavCounts(counts map[string]int) string {
-	keys := make([]string, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte(';')
-		}
-		b.WriteString(k + "=" + strconv.Itoa(counts[k]))
-	}
-	return b.String()
-}
-
-func decodeNavCounts(s string) map[string]int {
-	out := map[string]int{}
-	for _, kv := range strings.Split(s, ";") {
-		k, v, ok := strings.Cut(kv, "=")
-		if n, err := strconv.Atoi(v); ok && err == nil {
-			out[k] = n
-		}
-	}
-	return out
-}

@@ -44,6 +44,7 @@ type Server struct {
 	publicLimits repository.PublicLimits
 	// complaintLimits bounds complaint filing per address (issue 12).
 	complaintLimits repository.PublicLimits
+	nav             *navCache // the navigation's to-do counts per user (navcache.go)
 }
 
 // Options tune a server; the zero value is production.
@@ -72,7 +73,7 @@ type Options struct {
 // New builds a server. Close stops its background work.
 func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options) *Server {
 	s := &Server{store: store, cfg: cfg, log: log, hash: password.Default, limits: repository.DefaultLoginLimits,
-		importSlots: make(chan struct{}, 2)}
+		importSlots: make(chan struct{}, 2), nav: newNavCache()}
 	if o.Hash != nil {
 		s.hash = *o.Hash
 	}
