@@ -222,4 +222,3 @@ func mergeErrors(err error, e *web.Errors) bool {
 	e.General = append(e.General, v.General...)
 	return true
 }
-
