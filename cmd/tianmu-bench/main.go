@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -197,6 +198,7 @@ func run(ctx context.Context, args []string) error {
 		info.loads = append(info.loads, "before the one-client pass: "+loadAvg())
 		for _, p := range selected {
 			cs := clientsFor(p, f, clients)[:1]
+			mem.at("one client, " + p.title())
 			path := func(c *client, _, n int) string { return p.path(f, c, n) }
 			var pr pageResult
 			pr.portal = closedLoop(ctx, pt, cs, 1, path, o.single, o.timeout)
@@ -213,6 +215,7 @@ func run(ctx context.Context, args []string) error {
 		info.loads = append(info.loads, "before the closed loop: "+loadAvg())
 		for _, p := range selected {
 			cs := clientsFor(p, f, clients)
+			mem.at(strconv.Itoa(o.concurrency) + " clients, " + p.title())
 			path := func(c *client, w, n int) string { return p.path(f, c, w*100003+n) }
 			var pr pageResult
 			for _, t := range []struct {
@@ -232,6 +235,7 @@ func run(ctx context.Context, args []string) error {
 	}
 	if has("open") {
 		info.loads = append(info.loads, "before the open loop: "+loadAvg())
+		mem.at("the open loop")
 		var mixed []page
 		for _, p := range selected {
 			if p.mix > 0 {
@@ -257,6 +261,7 @@ func run(ctx context.Context, args []string) error {
 	}
 	if has("signin") {
 		info.loads = append(info.loads, "before the sign-in bursts: "+loadAvg())
+		mem.at("the sign-in bursts")
 		if rep.signin, err = signinBursts(ctx, dbURL, portal, 200); err != nil {
 			return err
 		}
@@ -454,16 +459,25 @@ func randomHex(n int) string {
 
 // memWatch samples the portal process's resident memory.
 type memWatch struct {
-	pid  int
-	done chan struct{}
-	wg   sync.WaitGroup
-	mu   sync.Mutex
-	peak memPeak
+	pid   int
+	done  chan struct{}
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	peak  memPeak
+	label string // what the load is doing now (at)
 }
 
 type memPeak struct {
 	rss, hwm uint64 // largest VmRSS sampled, VmHWM (the kernel's peak) at the end
 	samples  int
+	during   string // what the load was doing at the largest sample
+}
+
+// at names what the load does from now on, for the memory peak's report.
+func (m *memWatch) at(label string) {
+	m.mu.Lock()
+	m.label = label
+	m.mu.Unlock()
 }
 
 func watchMemory(pid int) *memWatch {
@@ -481,7 +495,9 @@ func watchMemory(pid int) *memWatch {
 			}
 			v, _ := procStatus(pid, "VmRSS")
 			m.mu.Lock()
-			m.peak.rss = max(m.peak.rss, v)
+			if v > m.peak.rss {
+				m.peak.rss, m.peak.during = v, m.label
+			}
 			m.peak.samples++
 			m.mu.Unlock()
 		}

@@ -269,8 +269,12 @@ func (rep report) render(m machine) (string, []string) {
 		w("\n")
 	}
 	w("## Memory\n\n")
-	w("The portal process, sampled every 100 ms through the whole run (%d samples): largest VmRSS %s; VmHWM (the kernel's peak of the process's life, "+
-		"sign-ins included) %s. Target < %d MB: %s.\n\n", rep.mem.samples, mib(rep.mem.rss), mib(rep.mem.hwm), targetMemBytes>>20,
+	during := ""
+	if rep.mem.during != "" {
+		during = " (during " + rep.mem.during + ")"
+	}
+	w("The portal process, sampled every 100 ms through the whole run (%d samples): largest VmRSS %s%s; VmHWM (the kernel's peak of the process's life, "+
+		"sign-ins included) %s. Target < %d MB: %s.\n\n", rep.mem.samples, mib(rep.mem.rss), during, mib(rep.mem.hwm), targetMemBytes>>20,
 		verdict(rep.mem.hwm > 0 && rep.mem.hwm < targetMemBytes))
 	w(notes)
 	if len(failures) > 0 {

@@ -39,9 +39,11 @@ func (s *Server) claimExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	startDownload(w, xlsxType, "补贴申领-"+d.Claim.ClaimNo+".xlsx")
-	if err := roster.WriteClaim(w, d, false); err != nil {
-		s.log.Error("claim export", "request_id", requestID(r), "claim", id, "err", err)
-	}
+	s.heavy(r, func() {
+		if err := roster.WriteClaim(w, d, false); err != nil {
+			s.log.Error("claim export", "request_id", requestID(r), "claim", id, "err", err)
+		}
+	})
 }
 
 // claimExportFull is the bureau's workbook with full ID numbers: a reason
@@ -64,9 +66,11 @@ func (s *Server) claimExportFull(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	startDownload(w, xlsxType, "补贴申领-"+d.Claim.ClaimNo+"-完整.xlsx")
-	if err := roster.WriteClaim(w, d, true); err != nil {
-		s.log.Error("claim full export", "request_id", requestID(r), "claim", id, "err", err)
-	}
+	s.heavy(r, func() {
+		if err := roster.WriteClaim(w, d, true); err != nil {
+			s.log.Error("claim full export", "request_id", requestID(r), "claim", id, "err", err)
+		}
+	})
 }
 
 // paymentBatchExport is the batch a payment belongs to: the bureau's
@@ -83,9 +87,11 @@ func (s *Server) paymentBatchExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	startDownload(w, xlsxType, "补贴拨付批次-"+b.BatchNo+".xlsx")
-	if err := roster.WritePaymentBatch(w, b, false); err != nil {
-		s.log.Error("payment batch export", "request_id", requestID(r), "payment", id, "err", err)
-	}
+	s.heavy(r, func() {
+		if err := roster.WritePaymentBatch(w, b, false); err != nil {
+			s.log.Error("payment batch export", "request_id", requestID(r), "payment", id, "err", err)
+		}
+	})
 }
 
 // paymentBatchFull is the bureau's batch workbook with full ID numbers,
@@ -110,9 +116,11 @@ func (s *Server) paymentBatchFull(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	startDownload(w, xlsxType, "补贴拨付批次-"+b.BatchNo+"-完整.xlsx")
-	if err := roster.WritePaymentBatch(w, b, true); err != nil {
-		s.log.Error("payment batch full export", "request_id", requestID(r), "payment", pid, "err", err)
-	}
+	s.heavy(r, func() {
+		if err := roster.WritePaymentBatch(w, b, true); err != nil {
+			s.log.Error("payment batch full export", "request_id", requestID(r), "payment", pid, "err", err)
+		}
+	})
 }
 
 // fundUseReportExport is the bureau's report for a year, every
@@ -184,7 +192,10 @@ func (s *Server) claimFormPDF(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := s.certs.ClaimForm(&buf, d, s.store.Now()); err != nil {
+	if ok := s.heavy(r, func() { err = s.certs.ClaimForm(&buf, d, s.store.Now()) }); !ok {
+		return
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}

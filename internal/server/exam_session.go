@@ -243,7 +243,10 @@ func (s *Server) sessionCertificates(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := s.certs.Write(&buf, certs); err != nil {
+	if ok := s.heavy(r, func() { err = s.certs.Write(&buf, certs) }); !ok {
+		return
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -45,6 +45,8 @@ type Server struct {
 	// complaintLimits bounds complaint filing per address (issue 12).
 	complaintLimits repository.PublicLimits
 	nav             *navCache // the navigation's to-do counts per user (navcache.go)
+	// renderSlots bound the documents built whole in memory at once (heavy).
+	renderSlots chan struct{}
 }
 
 // Options tune a server; the zero value is production.
@@ -73,7 +75,7 @@ type Options struct {
 // New builds a server. Close stops its background work.
 func New(store *repository.Store, cfg config.Config, log *slog.Logger, o Options) *Server {
 	s := &Server{store: store, cfg: cfg, log: log, hash: password.Default, limits: repository.DefaultLoginLimits,
-		importSlots: make(chan struct{}, 2), nav: newNavCache()}
+		importSlots: make(chan struct{}, 2), nav: newNavCache(), renderSlots: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	if o.Hash != nil {
 		s.hash = *o.Hash
 	}
@@ -156,4 +158,22 @@ func (s *Server) ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	return s.store.Pool().Ping(ctx)
+}
+
+// heavy runs build holding one of the render slots (as many as the
+// process has cores): a PDF or a workbook is built whole in memory — a
+// certificate or claim form parses its CJK font, a 500-line claim's
+// workbook holds every cell — and 32 of them at once took the process past
+// 300 MiB in the bench (bench/REPORT.md, 2026-11-30) while sharing the same
+// two cores. A request waits for a slot; false when its client left first
+// (nothing was written).
+func (s *Server) heavy(r *http.Request, build func()) bool {
+	select {
+	case s.renderSlots <- struct{}{}:
+	case <-r.Context().Done():
+		return false
+	}
+	defer func() { <-s.renderSlots }()
+	build()
+	return true
 }
