@@ -96,7 +96,7 @@ func (s *Store) ClaimableClasses(ctx context.Context, a training.Actor) ([]train
 	// walked backwards until 200 have published results (4 ms for a
 	// school of 2,000 filings; a hash of every published session took 60).
 	rows, err := s.pool.Query(ctx, `SELECT x.*, p.passes, p.claimed FROM (`+classRefSQL+` WHERE c.institution_id = $1
-			AND c.status IN ('finished', 'assessment_applied', 'assessed', 'archived')
+			AND c.status IN `+pastTrainingSQL+`
 			AND EXISTS (SELECT 1 FROM exam_applications a JOIN exam_sessions es ON es.application_id = a.id
 				WHERE a.class_id = c.id AND es.status = 'published')
 			ORDER BY c.end_date DESC, c.id DESC LIMIT 200)

@@ -125,7 +125,7 @@ func (s *Store) AttendanceRates(ctx context.Context, a training.Actor, classID i
 // later, from the counters of 00009, and the running ones that have
 // started (a range of a small partial index).
 const deliveryStartedTotal = `(SELECT coalesce(sum(n), 0) FROM class_counts
-		WHERE status IN ('finished', 'assessment_applied', 'assessed', 'archived'))
+		WHERE status IN ` + pastTrainingSQL + `)
 	+ (SELECT count(*) FROM class_delivery WHERE running AND start_date <= $1)`
 
 // deliveryFlagged are the started classes the bureau must look at, newest

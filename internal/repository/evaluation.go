@@ -184,7 +184,7 @@ WITH inst AS (
 	SELECT id FROM institutions WHERE status IN ('designated', 'suspended')
 ), cls AS (
 	SELECT c.id, c.institution_id FROM classes c JOIN inst ON inst.id = c.institution_id
-	WHERE c.status IN ('finished', 'assessment_applied', 'assessed', 'archived') AND c.end_date >= $2 AND c.end_date < $3
+	WHERE c.status IN ` + pastTrainingSQL + ` AND c.end_date >= $2 AND c.end_date < $3
 ), enr AS (
 	SELECT cls.institution_id, e.id FROM cls JOIN enrolments e ON e.class_id = cls.id AND e.status = 'enrolled'
 ), passed AS (

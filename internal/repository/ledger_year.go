@@ -29,10 +29,16 @@ const ledgerFactsJoins = `
 	LEFT JOIN class_delivery d ON d.class_id = c.id
 	LEFT JOIN class_ledger_facts lf ON lf.class_id = c.id`
 
+// pastTrainingSQL are the states of a class whose training is over (已结业
+// and later: finished, assessment applied, assessed, archived), as in the
+// predicate of classes_institution_end_id_idx (migration 00103) that the
+// year-end list and the claim form walk.
+const pastTrainingSQL = `('finished', 'assessment_applied', 'assessed', 'archived')`
+
 // ledgerYearClasses are an institution's classes that finished in a year
 // (by end date), index-only from classes_institution_end_id_idx.
 const ledgerYearClasses = `SELECT c.id FROM classes c
-		WHERE c.institution_id = $1 AND c.status IN ('finished', 'assessment_applied', 'assessed', 'archived')
+		WHERE c.institution_id = $1 AND c.status IN ` + pastTrainingSQL + `
 			AND c.end_date >= $2 AND c.end_date < $3`
 
 // ledgerYearSQL lists a page of an institution's classes of a year with
@@ -179,7 +185,7 @@ func (s *Store) StartLedgerExport(ctx context.Context, a training.Actor, institu
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var total int
 		if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM classes c WHERE c.institution_id = i.id
-				AND c.status IN ('finished', 'assessment_applied', 'assessed', 'archived') AND c.end_date >= $2 AND c.end_date < $3)
+				AND c.status IN `+pastTrainingSQL+` AND c.end_date >= $2 AND c.end_date < $3)
 			FROM institutions i WHERE i.id = $1`, institutionID, from, to).Scan(&total); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
 				return training.Invalid("institution", "请选择培训机构")
@@ -235,7 +241,7 @@ func (s *Store) LedgerExportTodo(ctx context.Context, id int64) (classes []int64
 		}
 		from, to := yearBounds(year)
 		rows, _ := tx.Query(ctx, `SELECT c.id FROM classes c WHERE c.institution_id = $1
-			AND c.status IN ('finished', 'assessment_applied', 'assessed', 'archived') AND c.end_date >= $2 AND c.end_date < $3
+			AND c.status IN `+pastTrainingSQL+` AND c.end_date >= $2 AND c.end_date < $3
 			AND NOT EXISTS (SELECT 1 FROM ledger_export_parts p WHERE p.export_id = $4 AND p.class_id = c.id)
 			ORDER BY c.end_date, c.id`, inst, from, to, id)
 		var err error

@@ -232,28 +232,23 @@ func (s *Store) SurveyReport(ctx context.Context, a training.Actor, by SurveyGro
 	avg := func(col string) string {
 		return "coalesce(round(sum(f." + col + ")::numeric / nullif(sum(f.answers), 0) * 10), 0)::int"
 	}
+	from := "class_followup"
+	if by == SurveyByInstitution {
+		// The sums per institution and year kept from class_followup
+		// (migration 00116, the same columns): at most two rows an
+		// institution, not every class grouped.
+		from, w = "institution_survey_figures", where{}
+		w.add("f.codes > 0")
+		if year > 0 {
+			w.add("f.year = ?", year)
+		}
+		lim, off = w.arg(p.limit()), w.arg(p.offset())
+	}
 	q := `WITH k AS (SELECT ` + g[0] + ` AS key, sum(f.codes)::int AS codes, sum(f.answers)::int AS answers,
 			` + avg("overall") + ` AS overall, ` + avg("teaching") + ` AS teaching, ` + avg("venue") + ` AS venue,
 			` + avg("organisation") + ` AS organisation, sum(f.satisfied)::int AS satisfied, count(*) OVER () AS total
-		FROM class_followup f` + w.sql() + `
+		FROM ` + from + ` f` + w.sql() + `
 		GROUP BY 1 ORDER BY sum(f.answers) = 0, 4, 1 LIMIT ` + lim + ` OFFSET ` + off + `)`
-	if by == SurveyByInstitution {
-		// The sums per institution and year kept from class_followup
-		// (migration 00116): at most two rows an institution, not every
-		// class grouped.
-		iw := where{}
-		iw.add("f.codes > 0")
-		if year > 0 {
-			iw.add("f.year = ?", year)
-		}
-		ilim, ioff := iw.arg(p.limit()), iw.arg(p.offset())
-		q = `WITH k AS (SELECT f.institution_id AS key, sum(f.codes)::int AS codes, sum(f.answers)::int AS answers,
-				` + avg("overall") + ` AS overall, ` + avg("teaching") + ` AS teaching, ` + avg("venue") + ` AS venue,
-				` + avg("organisation") + ` AS organisation, sum(f.satisfied)::int AS satisfied, count(*) OVER () AS total
-			FROM institution_survey_figures f` + iw.sql() + `
-			GROUP BY 1 ORDER BY sum(f.answers) = 0, 4, 1 LIMIT ` + ilim + ` OFFSET ` + ioff + `)`
-		w = iw
-	}
 	if by == SurveyByClass {
 		// A class is its own group: the page walks class_followup_rank_idx
 		// in the report's order (migration 00110) instead of grouping and
