@@ -33,8 +33,9 @@ const navCountsKeep = 10 * time.Minute
 // The counts are a hint beside the navigation, never a permission: a node
 // may show another user's change up to a minute late, as before.
 type navCache struct {
-	mu sync.Mutex
-	m  map[navKey]*navEntry
+	mu    sync.Mutex
+	m     map[navKey]*navEntry
+	swept time.Time // the last time entries nobody read were forgotten
 }
 
 type navKey struct {
@@ -66,12 +67,15 @@ func (c *navCache) get(k navKey, now time.Time) (counts map[string]int, ok, reco
 	return e.counts, true, recount
 }
 
-// put keeps counts for k, and forgets entries nobody read for a while.
+// put keeps counts for k, and forgets entries nobody read for a while
+// (looked for at most once a minute: not a walk of every user's entry on
+// every put).
 func (c *navCache) put(k navKey, counts map[string]int, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.m[k] = &navEntry{counts: counts, at: now, used: now}
-	if len(c.m) > 256 {
+	if len(c.m) > 256 && now.Sub(c.swept) >= navCountsTTL {
+		c.swept = now
 		for key, e := range c.m {
 			if now.Sub(e.used) > navCountsKeep {
 				delete(c.m, key)
