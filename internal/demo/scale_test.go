@@ -159,14 +159,17 @@ func TestLoadScaleEnrolments(t *testing.T) {
 		t.Errorf("%d deliveries on another class's session", n)
 	}
 	// The ledger facts filled once at the end of the load
-	// (fill_class_ledger_facts, migration 00115) are what the portal keeps
+	// (fill_class_ledger_facts, migrations 00115 and 00117) are what the portal keeps
 	// class by class (class_ledger_facts_of), and they count something.
 	if n := count(`SELECT count(*) FROM class_ledger_facts_of(ARRAY(SELECT id FROM classes)) f
 		FULL JOIN class_ledger_facts t ON t.class_id = f.class_id
 		WHERE (coalesce(t.enrolled, 0), coalesce(t.agreed, 0), coalesce(t.applied, false), coalesce(t.results, 0),
-			coalesce(t.tracked, false), coalesce(t.filed, false))
-			IS DISTINCT FROM (f.enrolled, f.agreed, f.applied, f.results, f.tracked, f.filed)`); n != 0 {
+			coalesce(t.tracked, false), coalesce(t.filed, false), coalesce(t.passes, 0), coalesce(t.claimed, 0))
+			IS DISTINCT FROM (f.enrolled, f.agreed, f.applied, f.results, f.tracked, f.filed, f.passes, f.claimed)`); n != 0 {
 		t.Errorf("%d classes whose loaded ledger facts differ from class_ledger_facts_of", n)
+	}
+	if n := count(`SELECT count(*) FROM class_ledger_facts WHERE passes > 0`); n == 0 {
+		t.Error("no ledger facts with passes after the load")
 	}
 	if n := count(`SELECT count(*) FROM class_ledger_facts WHERE enrolled > 0 AND agreed > 0`); n == 0 {
 		t.Error("no ledger facts with a roster and agreements after the load")

@@ -15,16 +15,16 @@ import (
 	"tianmu/internal/repository"
 )
 
-// checkLedgerFacts fails when the facts kept per class (migration 00115)
-// differ from a recount of every class.
+// checkLedgerFacts fails when the facts kept per class (migrations 00115,
+// 00117) differ from a recount of every class, or from the bulk fill.
 func checkLedgerFacts(t *testing.T, ctx context.Context, pool *pgxpool.Pool, step string) {
 	t.Helper()
 	var n int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM class_ledger_facts_of(ARRAY(SELECT id FROM classes)) f
 		FULL JOIN class_ledger_facts t ON t.class_id = f.class_id
 		WHERE (coalesce(t.enrolled, 0), coalesce(t.agreed, 0), coalesce(t.applied, false), coalesce(t.results, 0),
-			coalesce(t.tracked, false), coalesce(t.filed, false))
-			IS DISTINCT FROM (f.enrolled, f.agreed, f.applied, f.results, f.tracked, f.filed)`).Scan(&n); err != nil {
+			coalesce(t.tracked, false), coalesce(t.filed, false), coalesce(t.passes, 0), coalesce(t.claimed, 0))
+			IS DISTINCT FROM (f.enrolled, f.agreed, f.applied, f.results, f.tracked, f.filed, f.passes, f.claimed)`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	if n != 0 {
@@ -51,6 +51,12 @@ func TestLedgerFactsKept(t *testing.T) {
 	}
 	if rows == 0 {
 		t.Fatal("no class of the demo has agreements, results and money: the facts are not exercised")
+	}
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM class_ledger_facts WHERE claimed > 0`).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows == 0 {
+		t.Fatal("no class of the demo has claimed passes: the claim counts are not exercised")
 	}
 	exec := func(step, sql string, args ...any) {
 		t.Helper()
@@ -89,6 +95,33 @@ func TestLedgerFactsKept(t *testing.T) {
 	}
 	exec("claim lines released (bulk)", `UPDATE subsidy_claim_lines SET status = 'released' WHERE status = 'active' AND class_id = $1`, claimed)
 	exec("claim lines back", `UPDATE subsidy_claim_lines SET status = 'active' WHERE status = 'released' AND class_id = $1`, claimed)
+	// The claim build page's counts: a certificate revoked and restored,
+	// an outcome amended and back, a session no longer published and back,
+	// a claim line moved to another certificate and back.
+	var cert, entry, session, line, lineCert, otherCert int64
+	if err := pool.QueryRow(ctx, `SELECT cert.id, xe.id, xe.session_id, l.id, l.certificate_id FROM subsidy_claim_lines l
+		JOIN certificates cert ON cert.id = l.certificate_id JOIN exam_entries xe ON xe.id = cert.entry_id
+		WHERE l.status = 'active' AND cert.revoked_at IS NULL ORDER BY l.id LIMIT 1`).Scan(&cert, &entry, &session, &line, &lineCert); err != nil {
+		t.Fatal(err)
+	}
+	// A line's class is its certificate's (BuildClaim): the line moves to
+	// a certificate of another class, not on its claim, with its class.
+	var lineClass, otherClass int64
+	if err := pool.QueryRow(ctx, `SELECT cert.id, e.class_id, l.class_id FROM subsidy_claim_lines l, certificates cert
+		JOIN exam_entries xe ON xe.id = cert.entry_id JOIN enrolments e ON e.id = xe.enrolment_id
+		WHERE l.id = $1 AND e.class_id <> l.class_id AND cert.revoked_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM subsidy_claim_lines o WHERE o.certificate_id = cert.id AND o.claim_id = l.claim_id)
+		ORDER BY cert.id LIMIT 1`, line).Scan(&otherCert, &otherClass, &lineClass); err != nil {
+		t.Fatal(err)
+	}
+	exec("certificate revoked", `UPDATE certificates SET revoked_at = now(), revoked_reason = '测试' WHERE id = $1`, cert)
+	exec("certificate restored", `UPDATE certificates SET revoked_at = NULL, revoked_reason = '' WHERE id = $1`, cert)
+	exec("outcome amended", `UPDATE exam_entries SET outcome = 'fail' WHERE id = $1`, entry)
+	exec("outcome back", `UPDATE exam_entries SET outcome = 'pass' WHERE id = $1`, entry)
+	exec("session unpublished", `UPDATE exam_sessions SET status = 'approved' WHERE id = $1`, session)
+	exec("session published", `UPDATE exam_sessions SET status = 'published' WHERE id = $1`, session)
+	exec("line moved", `UPDATE subsidy_claim_lines SET certificate_id = $2, class_id = $3 WHERE id = $1`, line, otherCert, otherClass)
+	exec("line back", `UPDATE subsidy_claim_lines SET certificate_id = $2, class_id = $3 WHERE id = $1`, line, lineCert, lineClass)
 	exec("a candidate's row removed", `DELETE FROM pass_candidates WHERE enrolment_id = $1`, enrolment)
 	exec("and recomputed", `SELECT refresh_pass_candidates(ARRAY[$1::bigint])`, enrolment)
 
@@ -126,4 +159,7 @@ func TestLedgerFactsKept(t *testing.T) {
 		t.Fatal(secondErr)
 	}
 	checkLedgerFacts(t, ctx, pool, "two at once")
+	// The bulk fill (the migration's backfill, the end of a scale load)
+	// writes what the triggers kept.
+	exec("filled at once", `SELECT fill_class_ledger_facts() FROM (SELECT 1) x`)
 }
