@@ -84,3 +84,19 @@ func BenchmarkClaimWorkbook500(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPaymentBatch5000: the workbook of a payment batch as large as
+// the province data's largest (5,142 lines).
+func BenchmarkPaymentBatch5000(b *testing.B) {
+	d := claimOf(5000)
+	pb := training.PaymentBatch{BatchNo: "PC20261103-01"}
+	for _, l := range d.Lines {
+		pb.Lines = append(pb.Lines, training.BatchLine{ClaimNo: "BT202611030001", InstitutionName: "临安区某某职业技能培训学校", ClaimLine: l})
+	}
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := roster.WritePaymentBatch(&buf, pb, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

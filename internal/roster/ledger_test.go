@@ -57,6 +57,10 @@ func TestWriteLedger(t *testing.T) {
 	if n := len(f.GetSheetList()); n != len(l.Parts()) {
 		t.Fatalf("%d sheets", n)
 	}
+	// The first sheet opens.
+	if i := f.GetActiveSheetIndex(); i != 0 {
+		t.Fatalf("active sheet %d", i)
+	}
 	rows, err := f.GetRows("学员名单")
 	if err != nil || len(rows) != 52 {
 		t.Fatalf("roster sheet: %v, %d rows", err, len(rows))
