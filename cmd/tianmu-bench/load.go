@@ -245,6 +245,18 @@ func closedLoop(ctx context.Context, t target, clients []*client, workers int, p
 	return tl.result(time.Since(start))
 }
 
+// firstRequest sends one request, the one the window then starts with,
+// and measures it alone.
+func firstRequest(ctx context.Context, t target, c *client, path func(c *client, w, n int) string, timeout time.Duration) result {
+	var tl tally
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	t0 := time.Now()
+	err := t.get(rctx, c, path(c, 0, 0))
+	tl.add(time.Since(t0), err)
+	return tl.result(time.Since(t0))
+}
+
 // arrival is one request of the open loop: what to ask, as whom, when.
 type arrival struct {
 	page int

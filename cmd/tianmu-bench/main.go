@@ -201,7 +201,9 @@ func run(ctx context.Context, args []string) error {
 			mem.at("one client, " + p.title())
 			path := func(c *client, _, n int) string { return p.path(f, c, n) }
 			var pr pageResult
+			pr.portalFirst = firstRequest(ctx, pt, cs[0], path, o.timeout)
 			pr.portal = closedLoop(ctx, pt, cs, 1, path, o.single, o.timeout)
+			pr.baseFirst = firstRequest(ctx, bt, cs[0], path, o.timeout)
 			pr.base = closedLoop(ctx, bt, cs, 1, path, o.single, o.timeout)
 			rep.single = append(rep.single, pr)
 			logf("one client   %-62s portal p50 %6s p99 %6s | baseline p99 %6s %s", p.title(), ms(pr.portal.p50), ms(pr.portal.p99),
