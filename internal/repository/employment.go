@@ -2,6 +2,7 @@ package repository
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -340,6 +341,41 @@ func (s *Store) EmploymentReport(ctx context.Context, a training.Actor, by Emplo
 			sum(f.emp` + m + `)::int AS employed, sum(f.chk` + m + `)::int AS checked, sum(f.dif` + m + `)::int AS differs, count(*) OVER () AS total
 		FROM class_followup f` + w.sql() + `
 		GROUP BY 1 ORDER BY sum(f.enrolled) - sum(f.rec` + m + `) DESC, 1 LIMIT ` + lim + ` OFFSET ` + off + `)`
+	if by == EmploymentByInstitution {
+		// The sums per institution and year kept from class_followup
+		// (migration 00118): the years before the limit's whole, the
+		// limit's year less its classes not due yet (those past the limit,
+		// by class_followup_employment_idx). At most three rows an
+		// institution and a few months' classes, not every class due.
+		today := s.Today()
+		ly := time.Date(today.Year(), today.Month()-time.Month(months), 1, 0, 0, 0, 0, time.UTC).Year() // the limit's year
+		w = where{}
+		w.add("f.year BETWEEN 1 AND ?", ly)
+		if year > 0 {
+			w.add("f.year = ?", year)
+		}
+		var late where
+		late.args = w.args
+		late.add("f.done AND f.enrolled > 0")
+		late.add("f.end_date > (?::date - make_interval(months => ?))::date", today, months)
+		late.add("f.end_date < ?::date", strconv.Itoa(ly+1)+"-01-01")
+		followupYear(&late, year)
+		w.args = late.args
+		lim, off = w.arg(p.limit()), w.arg(p.offset())
+		// Integers summed as integers: the kept bigint sums would be summed
+		// as numeric.
+		sign := func(sgn string) string {
+			return sgn + `f.enrolled::int, ` + sgn + `f.rec` + m + `::int, ` + sgn + `f.emp` + m + `::int, ` + sgn + `f.chk` + m + `::int, ` +
+				sgn + `f.dif` + m + `::int`
+		}
+		q = `WITH k AS (SELECT d.key, sum(d.enrolled)::int AS enrolled, sum(d.rec)::int AS recorded, sum(d.emp)::int AS employed,
+				sum(d.chk)::int AS checked, sum(d.dif)::int AS differs, count(*) OVER () AS total
+			FROM (SELECT f.institution_id, ` + sign("") + ` FROM institution_followup_figures f` + w.sql() + `
+				UNION ALL SELECT f.institution_id, ` + sign("-") + ` FROM class_followup f` + late.sql() + `)
+				d (key, enrolled, rec, emp, chk, dif)
+			GROUP BY 1 HAVING sum(d.enrolled) > 0
+			ORDER BY sum(d.enrolled) - sum(d.rec) DESC, 1 LIMIT ` + lim + ` OFFSET ` + off + `)`
+	}
 	if by == EmploymentByClass {
 		// A class is its own group: the page walks class_followup_miss<m>_idx
 		// in the report's order (migration 00114) instead of grouping and

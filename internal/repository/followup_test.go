@@ -1,9 +1,12 @@
 package repository_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -67,20 +70,30 @@ func checkFollowup(t *testing.T, cf *classFixture, step string) {
 	if len(diff) > 0 {
 		t.Fatalf("%s: kept follow-up figures differ from a recount:\n%v", step, diff)
 	}
-	// The sums per institution and year kept from them (migration 00116).
+	// The sums per institution and year kept from them (migrations 00116,
+	// 00118; the employment columns over the classes done with a roster).
 	var n int
 	if err := cf.s.Pool().QueryRow(cf.ctx, `SELECT count(*) FROM (SELECT institution_id, coalesce(extract(year FROM end_date)::int, 0) AS year,
 			sum(codes) AS codes, sum(answers) AS answers, sum(overall) AS overall, sum(teaching) AS teaching, sum(venue) AS venue,
-			sum(organisation) AS organisation, sum(satisfied) AS satisfied FROM class_followup GROUP BY 1, 2) c
-		FULL JOIN institution_survey_figures f USING (institution_id, year)
+			sum(organisation) AS organisation, sum(satisfied) AS satisfied,
+			sum(enrolled) FILTER (WHERE done AND enrolled > 0) AS enrolled,
+			sum(rec3) FILTER (WHERE done AND enrolled > 0) AS rec3, sum(emp3) FILTER (WHERE done AND enrolled > 0) AS emp3,
+			sum(chk3) FILTER (WHERE done AND enrolled > 0) AS chk3, sum(dif3) FILTER (WHERE done AND enrolled > 0) AS dif3,
+			sum(rec6) FILTER (WHERE done AND enrolled > 0) AS rec6, sum(emp6) FILTER (WHERE done AND enrolled > 0) AS emp6,
+			sum(chk6) FILTER (WHERE done AND enrolled > 0) AS chk6, sum(dif6) FILTER (WHERE done AND enrolled > 0) AS dif6
+			FROM class_followup GROUP BY 1, 2) c
+		FULL JOIN institution_followup_figures f USING (institution_id, year)
 		WHERE (coalesce(c.codes, 0), coalesce(c.answers, 0), coalesce(c.overall, 0), coalesce(c.teaching, 0), coalesce(c.venue, 0),
-			coalesce(c.organisation, 0), coalesce(c.satisfied, 0))
+			coalesce(c.organisation, 0), coalesce(c.satisfied, 0), coalesce(c.enrolled, 0), coalesce(c.rec3, 0), coalesce(c.emp3, 0),
+			coalesce(c.chk3, 0), coalesce(c.dif3, 0), coalesce(c.rec6, 0), coalesce(c.emp6, 0), coalesce(c.chk6, 0), coalesce(c.dif6, 0))
 		IS DISTINCT FROM (coalesce(f.codes, 0), coalesce(f.answers, 0), coalesce(f.overall, 0), coalesce(f.teaching, 0),
-			coalesce(f.venue, 0), coalesce(f.organisation, 0), coalesce(f.satisfied, 0))`).Scan(&n); err != nil {
+			coalesce(f.venue, 0), coalesce(f.organisation, 0), coalesce(f.satisfied, 0), coalesce(f.enrolled, 0), coalesce(f.rec3, 0),
+			coalesce(f.emp3, 0), coalesce(f.chk3, 0), coalesce(f.dif3, 0), coalesce(f.rec6, 0), coalesce(f.emp6, 0), coalesce(f.chk6, 0),
+			coalesce(f.dif6, 0))`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	if n != 0 {
-		t.Fatalf("%s: %d institution-years whose kept survey sums differ from class_followup", step, n)
+		t.Fatalf("%s: %d institution-years whose kept sums differ from class_followup", step, n)
 	}
 }
 
@@ -344,9 +357,64 @@ func TestFollowupFigures(t *testing.T) {
 	if total != due || len(rep) != min(due, 200) {
 		t.Fatalf("by class: total %d, %d rows, want %d classes due", total, len(rep), due)
 	}
+	checkEmploymentByInstitution(t, ctx, db, cf.bureau)
 	for _, by := range []repository.EmploymentGroup{repository.EmploymentByInstitution, repository.EmploymentByOccupation, repository.EmploymentByYear} {
 		if _, _, err := s.EmploymentReport(ctx, cf.bureau, by, 6, 0, repository.Page{}); err != nil {
 			t.Fatalf("employment report by %s: %v", by, err)
 		}
+	}
+}
+
+// checkEmploymentByInstitution: the report by institution, read from the
+// sums kept per institution and year less the classes not due yet
+// (migration 00118), is what grouping every class due gives, whatever
+// the day (the limit in the year of today, in the year before, at the end
+// of a month), the months and the year asked for.
+func checkEmploymentByInstitution(t *testing.T, ctx context.Context, db *pgxpool.Pool, bureau training.Actor) {
+	t.Helper()
+	compared := 0
+	for _, today := range []string{"2026-03-02", "2026-07-15", "2026-05-31", "2026-12-31", "2027-02-10", "2027-08-31"} {
+		day, err := time.ParseInLocation(time.DateOnly, today, repository.Shanghai)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := repository.New(db, func() time.Time { return day.Add(10 * time.Hour) })
+		for _, months := range []int{3, 6} {
+			for _, year := range []int{0, 2025, 2026, 2027} {
+				rep, total, err := s.EmploymentReport(ctx, bureau, repository.EmploymentByInstitution, months, year, repository.Page{Size: 200})
+				if err != nil {
+					t.Fatal(err)
+				}
+				rows, err := db.Query(ctx, `SELECT institution_id, sum(enrolled)::int, sum(rec`+strconv.Itoa(months)+`)::int,
+						sum(emp`+strconv.Itoa(months)+`)::int, sum(chk`+strconv.Itoa(months)+`)::int, sum(dif`+strconv.Itoa(months)+`)::int
+					FROM class_followup WHERE done AND enrolled > 0 AND end_date <= ($1::date - make_interval(months => $2))::date
+					AND ($3 = 0 OR (end_date >= make_date($3, 1, 1) AND end_date < make_date($3 + 1, 1, 1)))
+					GROUP BY 1 ORDER BY sum(enrolled) - sum(rec`+strconv.Itoa(months)+`) DESC, 1`, today, months, year)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (training.EmploymentStats, error) {
+					st := training.EmploymentStats{Months: months}
+					return st, r.Scan(&st.KeyID, &st.Enrolled, &st.Recorded, &st.Employed, &st.Checked, &st.Differs)
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if total != len(want) || len(rep) != len(want) {
+					t.Fatalf("%s, %d months, %d: total %d, %d rows; grouping the classes gives %d", today, months, year, total, len(rep), len(want))
+				}
+				compared += len(want)
+				for i, w := range want {
+					r := rep[i]
+					r.Key = ""
+					if r != w {
+						t.Fatalf("%s, %d months, %d: row %d %+v, want %+v", today, months, year, i, r, w)
+					}
+				}
+			}
+		}
+	}
+	if compared == 0 {
+		t.Fatal("no institution due a record on any day: the report by institution was not compared")
 	}
 }

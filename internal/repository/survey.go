@@ -237,7 +237,7 @@ func (s *Store) SurveyReport(ctx context.Context, a training.Actor, by SurveyGro
 		// The sums per institution and year kept from class_followup
 		// (migration 00116, the same columns): at most two rows an
 		// institution, not every class grouped.
-		from, w = "institution_survey_figures", where{}
+		from, w = "institution_followup_figures", where{}
 		w.add("f.codes > 0")
 		if year > 0 {
 			w.add("f.year = ?", year)
