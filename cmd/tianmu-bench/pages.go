@@ -224,6 +224,7 @@ var pages = []page{
 	{route: "GET /fund-use", name: "GET /fund-use (bureau report)", role: bureau, path: fixed("/fund-use")},
 	{route: "GET /fund-use.xlsx", name: "GET /fund-use.xlsx (bureau report, every institution)", role: bureau, kind: kindDownload, path: fixed("/fund-use.xlsx")},
 	{route: "GET /subsidy-overview", role: bureau, path: fixed("/subsidy-overview")},
+	{route: "GET /subsidy-overview.xlsx", role: bureau, kind: kindDownload, path: fixed("/subsidy-overview.xlsx")},
 	{route: "GET /institutions/{id}/fund-use", name: "GET /institutions/{id}/fund-use (bureau)", role: bureau,
 		path: each(global(func(f *fixtures) []int64 { return f.institutions }), id("/institutions/", "/fund-use"))},
 	{route: "GET /jobs", role: bureau, path: fixed("/jobs")},

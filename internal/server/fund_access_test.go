@@ -18,6 +18,7 @@ func init() {
 		"POST /fund-use/{id}/void":             {"own": instOnly(conf), "other": instOnly(nf), "missing": instOnly(nf)},
 		"GET /institutions/{id}/fund-use.xlsx": {"own": {see, ok, ok, forb}, "other": {see, ok, nf, forb}, "missing": {see, nf, nf, forb}},
 		"GET /subsidy-overview":                {"-": bureauOnly(ok)},
+		"GET /subsidy-overview.xlsx":           {"-": bureauOnly(ok)},
 	} {
 		accessTable[k] = v
 	}

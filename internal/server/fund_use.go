@@ -129,6 +129,51 @@ func (s *Server) subsidyOverview(w http.ResponseWriter, r *http.Request) {
 		O: o, Years: s.fundYears()}))
 }
 
+// subsidyOverviewExport is the year's overview as one sheet, every row of
+// every cut (the page lists the largest twenty institutions and
+// occupations). Same access as the page.
+func (s *Server) subsidyOverviewExport(w http.ResponseWriter, r *http.Request) {
+	year := s.yearParam(r)
+	o, err := s.store.SubsidyOverview(r.Context(), actor(r), year)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	startDownload(w, xlsxType, "培训补贴概览-"+strconv.Itoa(year)+".xlsx")
+	err = roster.Stream(w, "补贴概览", strconv.Itoa(year)+"年培训补贴概览（按拨付日期统计已拨付的补贴申领明细；追缴金额单列）",
+		[]string{"分类", "项目", "补贴人次", "补贴金额（元）", "追缴金额（元）"}, []float64{14, 36, 12, 16, 16},
+		func(put func(cells ...string) error) error {
+			row := func(cut string, t training.SubsidyTotal) error {
+				return put(cut, t.Label, strconv.Itoa(t.Lines), training.YuanInput(t.Amount), training.YuanInput(t.Recovered))
+			}
+			total := o.Total
+			total.Label = "全年"
+			if err := row("合计", total); err != nil {
+				return err
+			}
+			for i, t := range o.Months {
+				t.Label = strconv.Itoa(i+1) + "月"
+				if err := row("按月", t); err != nil {
+					return err
+				}
+			}
+			for _, cut := range []struct {
+				name string
+				l    []training.SubsidyTotal
+			}{{"按培训机构", o.Institutions}, {"按职业（工种）", o.Occupations}, {"按等级", o.Levels}} {
+				for _, t := range cut.l {
+					if err := row(cut.name, t); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		s.log.Error("subsidy overview export", "request_id", requestID(r), "err", err)
+	}
+}
+
 // fundUseExport is an institution's year as a spreadsheet (streamed): the
 // balance, spending by category, then every entry. Same access as the page.
 func (s *Server) fundUseExport(w http.ResponseWriter, r *http.Request) {

@@ -68,4 +68,29 @@ func TestSubsidyOverviewPage(t *testing.T) {
 	if !strings.Contains(r.body, "培训补贴概览 · 2025年") || strings.Contains(r.body, "<script") {
 		t.Fatal("year or script")
 	}
+	// Every row of every cut is in the export the page links to (a year
+	// the demo paid subsidies in).
+	if !strings.Contains(r.body, `href="/subsidy-overview.xlsx?year=2025"`) {
+		t.Fatal("no export link")
+	}
+	year := itoa(e.queryID(`SELECT year FROM subsidy_paid_totals WHERE cut = 2 AND lines > 0 ORDER BY year DESC LIMIT 1`))
+	r = e.login("bureau").get("/subsidy-overview?year=" + year)
+	x := e.login("bureau").get("/subsidy-overview.xlsx?year=" + year)
+	if x.status != http.StatusOK {
+		t.Fatalf("export: %d", x.status)
+	}
+	rows := sheets(t, x.body)["补贴概览"]
+	cuts := map[string]int{}
+	for _, row := range rows[2:] {
+		cuts[row[0]]++
+	}
+	if len(rows) < 3 || rows[1][0] != "分类" || cuts["合计"] != 1 || cuts["按月"] != 12 || cuts["按培训机构"] == 0 {
+		t.Fatalf("export rows: %v", cuts)
+	}
+	table := r.text("overview-institutions")
+	for _, row := range rows[2:] {
+		if row[0] == "按培训机构" && !strings.Contains(table, row[1]) {
+			t.Fatalf("%s exported, not in the page's table (the demo has fewer than 20)", row[1])
+		}
+	}
 }

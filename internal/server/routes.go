@@ -341,6 +341,7 @@ func (s *Server) routes(m middlewares) *chi.Mux {
 				r.Post("/calendar", s.calendarCreate)
 				r.Get("/review", s.reviewQueue)
 				r.Get("/subsidy-overview", s.subsidyOverview)
+				r.Get("/subsidy-overview.xlsx", s.subsidyOverviewExport)
 				r.Get("/delivery", s.deliveryReport)
 				r.Get("/agreement-template", s.agreementTemplateForm)
 				r.Post("/agreement-template", s.agreementTemplateSave)
