@@ -54,6 +54,29 @@ func (s *Store) Examiners(ctx context.Context, a training.Actor) ([]training.Poo
 	return out, nil
 }
 
+// ExaminerPool is a page of the actor's organisation's pool, in the
+// pool's order, and how many it holds; with holding > 0, the page that
+// holds that examiner instead (a step refused beside its row). The pool is
+// read whole (a centre registers a few hundred examiners: one batch,
+// about a millisecond) and the page cut from it: a page of the table is
+// what the centre reads, not 300 rows with a form each. It returns the
+// page it cut.
+func (s *Store) ExaminerPool(ctx context.Context, a training.Actor, p Page, holding int64) ([]training.PoolExaminer, Page, int, error) {
+	all, err := s.Examiners(ctx, a)
+	if err != nil {
+		return nil, p, 0, err
+	}
+	if holding > 0 {
+		for i, x := range all {
+			if x.ID == holding {
+				p.Number = i/p.limit() + 1
+			}
+		}
+	}
+	from := min(p.offset(), len(all))
+	return all[from:min(from+p.limit(), len(all))], p, len(all), nil
+}
+
 // ExaminerByID is one record of the actor's organisation's pool.
 func (s *Store) ExaminerByID(ctx context.Context, a training.Actor, id int64) (training.PoolExaminer, error) {
 	if !a.IsCentre() {

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -319,4 +320,50 @@ func anyReason(ids []int64) map[int64]string {
 		m[id] = "测试：仍申报"
 	}
 	return m
+}
+
+// TestExaminerPoolPages: the pool's table pages (twenty rows a page, the
+// pager below it), and a page asked for around an examiner holds its row.
+func TestExaminerPoolPages(t *testing.T) {
+	e := newEnv(t)
+	centre := e.login("centre")
+	cook := itoa(e.occupationID("4-03-02-01"))
+	for i := range 25 {
+		prefix := "33018519700404" + fmt.Sprintf("%03d", 100+i)
+		r := centre.post("/examiners", url.Values{"name": {"页考评" + itoa(int64(i))}, "id_number": {fixID(prefix)}, "employer": {"临安区职建中心"},
+			"certificate_no": {"KP-" + prefix[14:]}, "scope_occupation_0": {cook}, "scope_level_0": {"3"}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("add %d: %d %s", i, r.status, r.text("form-errors"))
+		}
+	}
+	const total = 25 + 3 // and the demo's three
+	first := centre.get("/examiners")
+	if n := len(first.texts("examiner-row")); n != 20 || !first.has("pager") || !first.has("examiner-form") {
+		t.Fatalf("first page: %d rows of %d, pager %v", n, total, first.has("pager"))
+	}
+	second := centre.get("/examiners?page=2")
+	if n := len(second.texts("examiner-row")); n != total-20 {
+		t.Fatalf("second page: %d rows, want %d", n, total-20)
+	}
+	rows := append(first.texts("examiner-row"), second.texts("examiner-row")...)
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if seen[r] {
+			t.Fatalf("a row on both pages: %q", r)
+		}
+		seen[r] = true
+	}
+	// Around the last examiner of the pool: its page.
+	last := e.queryID(`SELECT id FROM examiners WHERE name = '页考评24'`)
+	list, p, n, err := e.store.ExaminerPool(context.Background(), e.actorOf("centre"), repository.Page{Number: 1}, last)
+	if err != nil || n != total || p.Number != 2 {
+		t.Fatalf("around the last: page %d of %d, %v", p.Number, n, err)
+	}
+	found := false
+	for _, x := range list {
+		found = found || x.ID == last
+	}
+	if !found {
+		t.Fatal("the page around an examiner does not hold it")
+	}
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"tianmu/internal/training"
 	"tianmu/web"
@@ -37,19 +38,25 @@ func (s *Server) examinerPage(w http.ResponseWriter, r *http.Request, status int
 func (s *Server) examinerPageStep(w http.ResponseWriter, r *http.Request, status int, edit *training.PoolExaminer, form web.ExaminerForm, f web.StepForm) {
 	a := actor(r)
 	var pool []training.PoolExaminer
-	var err error
+	var list web.List
 	if edit == nil {
-		if pool, err = s.store.Examiners(r.Context(), a); err != nil {
+		// A refused step shows the page with its row.
+		holding, _ := strconv.ParseInt(strings.TrimPrefix(f.Action, "toggle-"), 10, 64)
+		pg := listParams(r)
+		var total int
+		var err error
+		if pool, pg, total, err = s.store.ExaminerPool(r.Context(), a, pg, holding); err != nil {
 			s.fail(w, r, err)
 			return
 		}
+		list = listView(r, pg, total, nil)
 	}
 	occs, err := s.store.Occupations(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, status, web.ExaminerPoolView(web.ExaminerPoolPage{Layout: s.layout(r, "考评员库", "examiners"), Pool: pool,
+	s.render(w, r, status, web.ExaminerPoolView(web.ExaminerPoolPage{Layout: s.layout(r, "考评员库", "examiners"), Pool: pool, List: list,
 		Occupations: occs, Form: form, Edit: edit, Step: f}))
 }
 
