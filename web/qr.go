@@ -2,9 +2,26 @@ package web
 
 import (
 	"strconv"
+	"sync"
 
 	qr "github.com/piglig/go-qr"
 )
+
+// qrCache keeps the codes drawn last: a code is the same drawing for the
+// same text, and a class's slips are looked at, previewed and printed
+// more than once (fifty codes, 5 ms of drawing a view). At most qrKept
+// codes (about 2.5 kB each) are held; when full, it starts again.
+var qrCache = struct {
+	sync.Mutex
+	m map[qrKey]string
+}{m: map[qrKey]string{}}
+
+type qrKey struct {
+	text string
+	px   int
+}
+
+const qrKept = 1024
 
 // QRSVG draws text as a QR code in plain SVG (no image, no script), for
 // printed slips; "" when the text cannot be encoded. Each run of dark
@@ -16,6 +33,27 @@ import (
 // allocations a code, where go-qrcode took 440 µs and 3,600), with the
 // four-module quiet zone drawn here.
 func QRSVG(text string, px int) string {
+	k := qrKey{text, px}
+	qrCache.Lock()
+	svg, ok := qrCache.m[k]
+	qrCache.Unlock()
+	if ok {
+		return svg
+	}
+	svg = drawQRSVG(text, px)
+	if svg != "" && len(text) <= 512 {
+		qrCache.Lock()
+		if len(qrCache.m) >= qrKept {
+			clear(qrCache.m)
+		}
+		qrCache.m[k] = svg
+		qrCache.Unlock()
+	}
+	return svg
+}
+
+// drawQRSVG draws the code (QRSVG without the cache).
+func drawQRSVG(text string, px int) string {
 	q, err := qr.EncodeText(text, qr.Medium)
 	if err != nil {
 		return ""

@@ -51,3 +51,39 @@ func TestQRSVGDrawsEveryModule(t *testing.T) {
 		t.Fatal("a text too long to encode drew something")
 	}
 }
+
+// BenchmarkQRSVG: drawing one slip's code (a slips page draws fifty).
+func BenchmarkQRSVG(b *testing.B) {
+	for b.Loop() {
+		if drawQRSVG("https://tianmu.linan.gov.cn/survey?code=ABCD2345EFGH", 140) == "" {
+			b.Fatal("no code")
+		}
+	}
+}
+
+// TestQRSVGCache: a code is drawn once and then served as drawn, for its
+// size; the cache never holds more than qrKept codes.
+func TestQRSVGCache(t *testing.T) {
+	text := "https://tianmu.example.gov.cn/survey?code=CACHE2345Q"
+	first := QRSVG(text, 140)
+	if first == "" || QRSVG(text, 140) != first || first != drawQRSVG(text, 140) {
+		t.Fatal("the cached code is not the drawing")
+	}
+	if small := QRSVG(text, 110); small == first || small != drawQRSVG(text, 110) {
+		t.Fatal("another size is another drawing")
+	}
+	for i := range qrKept + 10 {
+		if QRSVG(text+strconv.Itoa(i), 140) == "" {
+			t.Fatal("no code")
+		}
+	}
+	qrCache.Lock()
+	n := len(qrCache.m)
+	qrCache.Unlock()
+	if n == 0 || n > qrKept {
+		t.Fatalf("%d codes kept", n)
+	}
+	if QRSVG(text, 140) != first {
+		t.Fatal("drawn again differently")
+	}
+}
