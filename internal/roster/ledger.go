@@ -1,7 +1,6 @@
 package roster
 
 import (
-	"archive/zip"
 	"io"
 
 	"github.com/xuri/excelize/v2"
@@ -77,7 +76,7 @@ func WriteLedger(w io.Writer, title string, parts []training.LedgerPart) error {
 	// here would parse every streamed sheet back into memory (70 % of a
 	// 5,000-line payment batch's time). Zipped straight into w, as Stream
 	// does (WriteTo would first build the workbook in a buffer).
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return fastZip(w) })
 	_, err = f.WriteTo(io.Discard)
 	return err
 }
