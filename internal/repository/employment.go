@@ -354,6 +354,8 @@ func (s *Store) EmploymentReport(ctx context.Context, a training.Actor, by Emplo
 		if year > 0 {
 			w.add("f.year = ?", year)
 		}
+		// One statement, two WHERE clauses: late numbers its placeholders
+		// after w's by continuing w's arguments, which w then takes back.
 		var late where
 		late.args = w.args
 		late.add("f.done AND f.enrolled > 0")
